@@ -1,0 +1,107 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { Prisma } from '@prisma/client';
+import type { Db } from '../platform/prisma.ts';
+import { ErrorCode } from '../domain/errors.ts';
+import { openComplaintStages, type Assignment, type ComplaintStage } from '../domain/complaint.ts';
+
+export interface AssignHandlerInput {
+  receiptNo: string;
+  teamCode: string;
+  skill?: string;
+  excludeEmployeeNos?: string[];
+  at: string;
+}
+
+export interface ComplaintEventInput {
+  receiptNo: string;
+  /** Unique per complaint: a retried activity writes the event once. */
+  eventKey: string;
+  at: string;
+  type: string;
+  stage: ComplaintStage;
+  actor: string;
+  detail?: Record<string, unknown>;
+  /** Read-model fields that change with this event. */
+  patch?: {
+    handlerEmployeeNo?: string | null;
+    teamCode?: string;
+    dueAt?: string;
+    answer?: string;
+    answeredAt?: string;
+    closedAt?: string;
+    satisfaction?: number;
+    satisfactionComment?: string;
+  };
+}
+
+export function createComplaintActivities({ prisma }: { prisma: Db }) {
+  /**
+   * Least open load within the team: staff who are available and not absent, ordered by their count of
+   * open complaints, then by whether they have the category's skill, then employee number.
+   */
+  async function assignHandler(input: AssignHandlerInput): Promise<Assignment> {
+    const at = new Date(input.at);
+    const candidates = await prisma.$queryRaw<
+      Array<{ employeeNo: string; nameKo: string; teamCode: string; openLoad: bigint; hasSkill: boolean }>
+    >`
+      SELECT s."employeeNo", s."nameKo", u.code AS "teamCode",
+             COUNT(c."receiptNo") AS "openLoad",
+             (${input.skill ?? null}::text IS NOT NULL AND ${input.skill ?? null}::text = ANY(s.skills)) AS "hasSkill"
+      FROM "Staff" s
+      JOIN "OrgUnit" u ON u.id = s."unitId"
+      LEFT JOIN "Complaint" c ON c."handlerId" = s.id AND c.stage IN (${Prisma.join(openComplaintStages)})
+      WHERE u.code = ${input.teamCode}
+        AND s.role = 'STAFF'
+        AND s.available
+        AND (s."absentUntil" IS NULL OR s."absentUntil" <= ${at})
+        AND NOT (s."employeeNo" = ANY(${input.excludeEmployeeNos ?? []}::text[]))
+      GROUP BY s.id, u.code
+      ORDER BY "openLoad" ASC, "hasSkill" DESC, s."employeeNo" ASC
+      LIMIT 1`;
+    const chosen = candidates[0];
+    if (!chosen) {
+      throw ApplicationFailure.nonRetryable(
+        `No available handler in team ${input.teamCode}`,
+        ErrorCode.NO_HANDLER_AVAILABLE,
+      );
+    }
+    const reasons = [`열린 민원 최소 ${chosen.openLoad}건 (least open load: ${chosen.openLoad})`];
+    if (chosen.hasSkill) reasons.push(`전문분야 일치 (skill: ${input.skill})`);
+    return {
+      handler: { employeeNo: chosen.employeeNo, name: chosen.nameKo, team: chosen.teamCode },
+      reason: reasons.join(', '),
+    };
+  }
+
+  /** Appends a timeline event and updates the read model in one transaction, once per eventKey. */
+  async function recordComplaintEvent(event: ComplaintEventInput): Promise<void> {
+    await prisma.$transaction(async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO "ComplaintEvent" ("receiptNo", "eventKey", at, type, stage, actor, detail)
+        VALUES (${event.receiptNo}, ${event.eventKey}, ${new Date(event.at)}, ${event.type}, ${event.stage},
+                ${event.actor}, ${JSON.stringify(event.detail ?? {})}::jsonb)
+        ON CONFLICT ("receiptNo", "eventKey") DO NOTHING`;
+      if (inserted === 0) return;
+      const patch = event.patch ?? {};
+      const data: Prisma.ComplaintUncheckedUpdateInput = { stage: event.stage };
+      if (patch.handlerEmployeeNo !== undefined) {
+        data.handlerId =
+          patch.handlerEmployeeNo === null
+            ? null
+            : (await tx.staff.findUniqueOrThrow({ where: { employeeNo: patch.handlerEmployeeNo } })).id;
+      }
+      if (patch.teamCode) data.teamId = (await tx.orgUnit.findUniqueOrThrow({ where: { code: patch.teamCode } })).id;
+      if (patch.dueAt) data.dueAt = new Date(patch.dueAt);
+      if (patch.answer !== undefined) data.answer = patch.answer;
+      if (patch.answeredAt) data.answeredAt = new Date(patch.answeredAt);
+      if (patch.closedAt) data.closedAt = new Date(patch.closedAt);
+      if (patch.satisfaction !== undefined) data.satisfaction = patch.satisfaction;
+      if (patch.satisfactionComment !== undefined) data.satisfactionComment = patch.satisfactionComment;
+      await tx.complaint.update({ where: { receiptNo: event.receiptNo }, data });
+    });
+  }
+
+  return { assignHandler, recordComplaintEvent };
+}
+
+export type ComplaintActivities = ReturnType<typeof createComplaintActivities>;

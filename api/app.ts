@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { installErrorHandler } from './errors.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { servicesPlugin, type Services } from './plugins/services.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { categoryRoutes } from './routes/categories.ts';
+import { complaintRoutes } from './routes/complaints.ts';
+import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface AppOptions extends Services {
+  checkMail: () => Promise<unknown>;
+  logger?: boolean | object;
+}
+
+const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: options.config.LOG_LEVEL },
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(servicesPlugin, options);
+  await app.register(authPlugin);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: '행정혁신포털 API (Administrative-innovation portal)',
+        version: '1',
+        description: 'Complaints, policy tasks, innovation and BSC performance. Errors: { error: { code, message } }.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'portal_session' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { checkMail: options.checkMail });
+  await app.register(categoryRoutes);
+  await app.register(complaintRoutes);
+  await app.register(authRoutes);
+  await app.register(adminRoutes);
+  if (options.config.EMBEDDED) await app.register(devMailboxRoutes);
+
+  if (fs.existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false });
+    app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
+      reply.sendFile('index.html'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorCode, httpStatusOf, isErrorCode } from '../domain/errors.ts';
+
+/** A failure meant for the caller: its code picks the status, its message is safe to show. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  get statusCode(): number {
+    return httpStatusOf[this.code];
+  }
+}
+
+export const ErrorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+} as const;
+
+/** A workflow Update rejected by its validator or handler carries an ApplicationFailure with our code. */
+function fromWorkflowFailure(error: unknown): AppError | undefined {
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : error;
+  if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
+    return new AppError(cause.type, cause.message);
+  }
+  return undefined;
+}
+
+/** The one mapping from failures to HTTP responses; 5xx responses never carry internal messages. */
+export function installErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    const appError = error instanceof AppError ? error : fromWorkflowFailure(error);
+    if (appError) {
+      return reply
+        .status(appError.statusCode)
+        .send({ error: { code: appError.code, message: appError.message, details: appError.details } });
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      return reply.status(422).send({
+        error: {
+          code: ErrorCode.VALIDATION,
+          message: `Invalid ${fastifyError.validationContext ?? 'request'}: ${fastifyError.message}`,
+          details: fastifyError.validation.map((v) => ({ path: v.instancePath, message: v.message })),
+        },
+      });
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: ErrorCode.INTERNAL, message: 'Internal error' } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: ErrorCode.NOT_FOUND, message: `No route ${request.method} ${request.url}` } }),
+  );
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+const Mail = Type.Object({
+  id: Type.Integer(),
+  receivedAt: Type.String({ format: 'date-time' }),
+  from: Type.String(),
+  to: Type.String(),
+  subject: Type.String(),
+  text: Type.String(),
+  messageId: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Embedded mode only: mails caught by the built-in SMTP catcher, newest first. */
+export const devMailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/dev/mailbox',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['dev'],
+        summary: 'Mails caught by the embedded SMTP catcher (embedded mode only)',
+        querystring: Type.Object({
+          to: Type.Optional(Type.String({ maxLength: 254 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: { 200: Type.Object({ mails: Type.Array(Mail) }) },
+      },
+    },
+    async (request) => {
+      const { to, limit } = request.query;
+      const mails = await app.prisma.devMail.findMany({
+        where: to ? { to: { contains: to, mode: 'insensitive' } } : {},
+        orderBy: { id: 'desc' },
+        take: limit,
+      });
+      return {
+        mails: mails.map((m) => ({
+          id: m.id,
+          receivedAt: m.receivedAt.toISOString(),
+          from: m.from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          messageId: m.messageId,
+        })),
+      };
+    },
+  );
+};

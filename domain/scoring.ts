@@ -1,0 +1,773 @@
+/**
+ * The one scoring module: KPI achievement, traffic lights, scorecard roll-ups, individual, performance,
+ * final and capability results, bonus grades and promotion candidates.
+ *
+ * Pure and deterministic: workflow code imports it inside the Temporal sandbox, so it uses no Node
+ * built-ins, no I/O, no clock, no randomness and no locale-dependent APIs. Every weight, threshold, quota
+ * and rate comes from a per-year `ScoringConfig`; `defaultScoringConfig` holds the design's defaults.
+ * Weights, quotas, rates and shares are percentages.
+ */
+
+export type KpiDirection = 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER';
+export type TrafficLight = 'GREEN' | 'YELLOW' | 'RED';
+export type TeamRole = 'LEADER' | 'MEMBER';
+
+export const PERSPECTIVES = ['customer', 'workPerformance', 'processInnovation', 'learningGrowth'] as const;
+export type Perspective = (typeof PERSPECTIVES)[number];
+
+export const RATER_GROUPS = ['SUPERIOR', 'PEER', 'SUBORDINATE'] as const;
+export type RaterGroup = (typeof RATER_GROUPS)[number];
+
+/** Best grade first; ranks are handed out in this order. */
+export const BONUS_GRADES = ['S', 'A', 'B', 'C'] as const;
+export type BonusGrade = (typeof BONUS_GRADES)[number];
+
+export const SYSTEM_SCORE_COMPONENTS = ['tasks', 'complaints', 'satisfaction', 'innovation'] as const;
+export type SystemScoreComponent = (typeof SYSTEM_SCORE_COMPONENTS)[number];
+
+export interface LightThresholds {
+  /** Achievement at or above this is green. */
+  readonly green: number;
+  /** Achievement at or above this (and below green) is yellow; below it is red. */
+  readonly yellow: number;
+}
+
+export interface ScoringConfig {
+  readonly perspectiveWeights: Readonly<Record<Perspective, number>>;
+  readonly lightThresholds: LightThresholds;
+  readonly achievementCap: number;
+  readonly individualMix: { readonly leaderEvaluation: number; readonly systemScore: number };
+  /** Weights of the system score's parts; the design names the parts but not their weights. */
+  readonly systemScoreWeights: Readonly<Record<SystemScoreComponent, number>>;
+  readonly performanceMix: Readonly<Record<TeamRole, { readonly team: number; readonly individual: number }>>;
+  readonly finalMix: { readonly performance: number; readonly capability: number };
+  /** Weights of the multi-source rater groups; the design does not fix them, so they default to equal. */
+  readonly raterGroupWeights: Readonly<Record<RaterGroup, number>>;
+  readonly minRaterGroupSize: number;
+  readonly bonusQuotas: Readonly<Record<BonusGrade, number>>;
+  readonly bonusRates: Readonly<Record<BonusGrade, number>>;
+  readonly promotionTopShare: number;
+  /** Scores are compared at this many decimals when ranking, so float noise never decides a rank. */
+  readonly rankingDecimals: number;
+  /** Payouts are rounded half-up to this many decimals (0: whole won). */
+  readonly payoutDecimals: number;
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner as object);
+  }
+  return Object.freeze(value);
+}
+
+export const defaultScoringConfig: ScoringConfig = deepFreeze({
+  perspectiveWeights: { customer: 35, workPerformance: 35, processInnovation: 15, learningGrowth: 15 },
+  lightThresholds: { green: 100, yellow: 90 },
+  achievementCap: 120,
+  individualMix: { leaderEvaluation: 50, systemScore: 50 },
+  systemScoreWeights: { tasks: 25, complaints: 25, satisfaction: 25, innovation: 25 },
+  performanceMix: { LEADER: { team: 100, individual: 0 }, MEMBER: { team: 70, individual: 30 } },
+  finalMix: { performance: 70, capability: 30 },
+  raterGroupWeights: { SUPERIOR: 1, PEER: 1, SUBORDINATE: 1 },
+  minRaterGroupSize: 3,
+  bonusQuotas: { S: 20, A: 40, B: 30, C: 10 },
+  bonusRates: { S: 172.5, A: 125, B: 85, C: 0 },
+  promotionTopShare: 10,
+  rankingDecimals: 4,
+  payoutDecimals: 0,
+});
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type ScoringConfigOverrides = DeepPartial<ScoringConfig>;
+
+/** A year's config: the base (defaults) with that year's stored overrides laid over it. */
+export function resolveScoringConfig(
+  overrides: ScoringConfigOverrides = {},
+  base: ScoringConfig = defaultScoringConfig,
+): ScoringConfig {
+  return {
+    perspectiveWeights: { ...base.perspectiveWeights, ...overrides.perspectiveWeights },
+    lightThresholds: { ...base.lightThresholds, ...overrides.lightThresholds },
+    achievementCap: overrides.achievementCap ?? base.achievementCap,
+    individualMix: { ...base.individualMix, ...overrides.individualMix },
+    systemScoreWeights: { ...base.systemScoreWeights, ...overrides.systemScoreWeights },
+    performanceMix: {
+      LEADER: { ...base.performanceMix.LEADER, ...overrides.performanceMix?.LEADER },
+      MEMBER: { ...base.performanceMix.MEMBER, ...overrides.performanceMix?.MEMBER },
+    },
+    finalMix: { ...base.finalMix, ...overrides.finalMix },
+    raterGroupWeights: { ...base.raterGroupWeights, ...overrides.raterGroupWeights },
+    minRaterGroupSize: overrides.minRaterGroupSize ?? base.minRaterGroupSize,
+    bonusQuotas: { ...base.bonusQuotas, ...overrides.bonusQuotas },
+    bonusRates: { ...base.bonusRates, ...overrides.bonusRates },
+    promotionTopShare: overrides.promotionTopShare ?? base.promotionTopShare,
+    rankingDecimals: overrides.rankingDecimals ?? base.rankingDecimals,
+    payoutDecimals: overrides.payoutDecimals ?? base.payoutDecimals,
+  };
+}
+
+/** Problems that make a config unusable, one readable sentence each; empty when the config is sound. */
+export function validateScoringConfig(config: ScoringConfig): string[] {
+  const problems: string[] = [];
+  const isWeight = (value: number): boolean => Number.isFinite(value) && value >= 0;
+  const checkWeights = (name: string, weights: Readonly<Record<string, number>>, mustSumTo100: boolean) => {
+    const entries = Object.entries(weights);
+    for (const [key, value] of entries) {
+      if (!isWeight(value)) problems.push(`${name}.${key} must be a finite number >= 0 (got ${value})`);
+    }
+    const total = entries.reduce((sum, [, value]) => sum + value, 0);
+    if (mustSumTo100 && Math.abs(total - 100) > 1e-9) problems.push(`${name} must sum to 100 (got ${total})`);
+    if (!mustSumTo100 && !(total > 0)) problems.push(`${name} must have a positive total`);
+  };
+  const checkDecimals = (name: string, value: number) => {
+    if (!Number.isInteger(value) || value < 0 || value > 10)
+      problems.push(`${name} must be an integer 0..10`);
+  };
+
+  checkWeights('perspectiveWeights', config.perspectiveWeights, false);
+  checkWeights('systemScoreWeights', config.systemScoreWeights, false);
+  checkWeights('raterGroupWeights', config.raterGroupWeights, false);
+  checkWeights('individualMix', config.individualMix, true);
+  checkWeights('performanceMix.LEADER', config.performanceMix.LEADER, true);
+  checkWeights('performanceMix.MEMBER', config.performanceMix.MEMBER, true);
+  checkWeights('finalMix', config.finalMix, true);
+  checkWeights('bonusQuotas', config.bonusQuotas, true);
+  for (const grade of BONUS_GRADES) {
+    if (!isWeight(config.bonusRates[grade]))
+      problems.push(`bonusRates.${grade} must be a finite number >= 0`);
+  }
+  const { green, yellow } = config.lightThresholds;
+  if (!Number.isFinite(green) || !Number.isFinite(yellow) || yellow > green) {
+    problems.push(
+      `lightThresholds must be finite with yellow <= green (got yellow ${yellow}, green ${green})`,
+    );
+  }
+  if (!Number.isFinite(config.achievementCap) || config.achievementCap <= 0) {
+    problems.push(`achievementCap must be a positive number (got ${config.achievementCap})`);
+  }
+  if (!Number.isInteger(config.minRaterGroupSize) || config.minRaterGroupSize < 1) {
+    problems.push(`minRaterGroupSize must be an integer >= 1 (got ${config.minRaterGroupSize})`);
+  }
+  if (!(config.promotionTopShare >= 0 && config.promotionTopShare <= 100)) {
+    problems.push(`promotionTopShare must be within 0..100 (got ${config.promotionTopShare})`);
+  }
+  checkDecimals('rankingDecimals', config.rankingDecimals);
+  checkDecimals('payoutDecimals', config.payoutDecimals);
+  return problems;
+}
+
+/** Rounds half away from zero; the toPrecision step drops binary noise (1.005 × 100 = 100.49999…). */
+export function roundTo(value: number, decimals: number): number {
+  if (!Number.isFinite(value)) return value;
+  const factor = 10 ** decimals;
+  const scaled = Number((Math.abs(value) * factor).toPrecision(15));
+  const rounded = (Math.sign(value) * Math.round(scaled)) / factor;
+  return rounded === 0 ? 0 : rounded;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// KPIs and traffic lights
+
+export interface KpiMeasurement {
+  readonly direction: KpiDirection;
+  readonly target: number;
+  readonly actual: number;
+}
+
+/**
+ * Achievement in percent, within 0..cap. A target of zero (or below) cannot be divided by, so it scores
+ * 100 when met (higher-is-better: actual >= target; lower-is-better: actual <= target) and 0 otherwise.
+ * Lower-is-better with a positive target and an actual of zero or less is the best possible: the cap.
+ */
+export function kpiAchievement({ direction, target, actual }: KpiMeasurement, cap: number): number {
+  const ceiling = Math.max(0, cap);
+  if (Number.isNaN(target) || Number.isNaN(actual) || Number.isNaN(ceiling)) return 0;
+  if (target <= 0) {
+    const met = direction === 'HIGHER_IS_BETTER' ? actual >= target : actual <= target;
+    return met ? Math.min(100, ceiling) : 0;
+  }
+  let raw: number;
+  if (direction === 'HIGHER_IS_BETTER') raw = (actual * 100) / target;
+  else raw = actual <= 0 ? ceiling : (target * 100) / actual;
+  return Number.isNaN(raw) ? 0 : clamp(raw, 0, ceiling);
+}
+
+/** A KPI's own thresholds, where set, override the year's defaults. */
+export function resolveLightThresholds(
+  defaults: LightThresholds,
+  override?: Partial<LightThresholds> | null,
+): LightThresholds {
+  return { green: override?.green ?? defaults.green, yellow: override?.yellow ?? defaults.yellow };
+}
+
+export function trafficLight(achievement: number, thresholds: LightThresholds): TrafficLight {
+  if (achievement >= thresholds.green) return 'GREEN';
+  if (achievement >= thresholds.yellow) return 'YELLOW';
+  return 'RED';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Weighted averages and the scorecard roll-up
+
+export interface WeightedScore {
+  readonly score: number | null;
+  readonly weight: number;
+}
+
+/**
+ * Weighted average with weights normalised by their total (they need not sum to 100). Items without a
+ * score, or with a weight that is not positive, do not count; null when nothing counts.
+ * The result is clamped to the counted scores' range so float rounding never leaves it.
+ */
+export function weightedAverage(items: readonly WeightedScore[]): number | null {
+  const counted: { score: number; weight: number }[] = [];
+  let largestWeight = 0;
+  for (const { score, weight } of items) {
+    if (score === null || !Number.isFinite(score) || !Number.isFinite(weight) || !(weight > 0)) continue;
+    counted.push({ score, weight });
+    largestWeight = Math.max(largestWeight, weight);
+  }
+  if (counted.length === 0) return null;
+  let weightedSum = 0;
+  let totalWeight = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const { score, weight } of counted) {
+    const share = weight / largestWeight; // keeps sums finite for any finite weights
+    weightedSum += score * share;
+    totalWeight += share;
+    min = Math.min(min, score);
+    max = Math.max(max, score);
+  }
+  return clamp(weightedSum / totalWeight, min, max);
+}
+
+/** A fixed mix (e.g. 70% team + 30% individual): null unless every part with a positive weight is present. */
+function requiredMix(parts: readonly WeightedScore[]): number | null {
+  const missing = parts.some(
+    ({ score, weight }) => weight > 0 && (score === null || !Number.isFinite(score)),
+  );
+  return missing ? null : weightedAverage(parts);
+}
+
+export function objectiveScore(
+  kpis: readonly { readonly achievement: number | null; readonly weight: number }[],
+): number | null {
+  return weightedAverage(kpis.map(({ achievement, weight }) => ({ score: achievement, weight })));
+}
+
+export function perspectiveScore(objectives: readonly WeightedScore[]): number | null {
+  return weightedAverage(objectives);
+}
+
+/** Perspectives without a score yet do not count; their weight is shared among the others. */
+export function unitScore(
+  perspectiveScores: Partial<Record<Perspective, number | null>>,
+  perspectiveWeights: Readonly<Record<Perspective, number>>,
+): number | null {
+  return weightedAverage(
+    PERSPECTIVES.map((perspective) => ({
+      score: perspectiveScores[perspective] ?? null,
+      weight: perspectiveWeights[perspective],
+    })),
+  );
+}
+
+export interface KpiInput {
+  readonly code: string;
+  readonly weight: number;
+  readonly direction: KpiDirection;
+  readonly target: number;
+  /** Null until the KPI has a value; such a KPI does not count toward its objective yet. */
+  readonly actual: number | null;
+  readonly thresholds?: Partial<LightThresholds> | null;
+}
+
+export interface ObjectiveInput {
+  readonly code: string;
+  readonly weight: number;
+  readonly kpis: readonly KpiInput[];
+}
+
+export type ScorecardInput = Partial<Record<Perspective, readonly ObjectiveInput[]>>;
+
+export interface KpiResult extends KpiInput {
+  readonly achievement: number | null;
+  readonly light: TrafficLight | null;
+}
+
+export interface ObjectiveResult {
+  readonly code: string;
+  readonly weight: number;
+  readonly score: number | null;
+  readonly light: TrafficLight | null;
+  readonly kpis: KpiResult[];
+}
+
+export interface PerspectiveResult {
+  readonly perspective: Perspective;
+  readonly weight: number;
+  readonly score: number | null;
+  readonly light: TrafficLight | null;
+  readonly objectives: ObjectiveResult[];
+}
+
+export interface ScorecardResult {
+  readonly score: number | null;
+  readonly light: TrafficLight | null;
+  /** In `PERSPECTIVES` order. */
+  readonly perspectives: PerspectiveResult[];
+}
+
+/** KPI → objective → perspective → unit, with achievement and a traffic light at every level. */
+export function evaluateScorecard(
+  scorecard: ScorecardInput,
+  config: Pick<ScoringConfig, 'achievementCap' | 'lightThresholds' | 'perspectiveWeights'>,
+): ScorecardResult {
+  const lightOf = (score: number | null, thresholds: LightThresholds = config.lightThresholds) =>
+    score === null ? null : trafficLight(score, thresholds);
+
+  const perspectives = PERSPECTIVES.map((perspective): PerspectiveResult => {
+    const objectives = (scorecard[perspective] ?? []).map((objective): ObjectiveResult => {
+      const kpis = objective.kpis.map((kpi): KpiResult => {
+        const achievement =
+          kpi.actual === null
+            ? null
+            : kpiAchievement(
+                { direction: kpi.direction, target: kpi.target, actual: kpi.actual },
+                config.achievementCap,
+              );
+        const thresholds = resolveLightThresholds(config.lightThresholds, kpi.thresholds);
+        return { ...kpi, achievement, light: lightOf(achievement, thresholds) };
+      });
+      const score = objectiveScore(kpis);
+      return { code: objective.code, weight: objective.weight, score, light: lightOf(score), kpis };
+    });
+    const score = perspectiveScore(objectives);
+    const weight = config.perspectiveWeights[perspective];
+    return { perspective, weight, score, light: lightOf(score), objectives };
+  });
+
+  const score = unitScore(
+    Object.fromEntries(perspectives.map(({ perspective, score }) => [perspective, score])),
+    config.perspectiveWeights,
+  );
+  return { score, light: lightOf(score), perspectives };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Individual, performance and final results
+
+/** Parts without a value (e.g. no complaints handled) do not count; their weight is shared by the rest. */
+export function systemScore(
+  components: Partial<Record<SystemScoreComponent, number | null>>,
+  config: Pick<ScoringConfig, 'systemScoreWeights'>,
+): number | null {
+  return weightedAverage(
+    SYSTEM_SCORE_COMPONENTS.map((component) => ({
+      score: components[component] ?? null,
+      weight: config.systemScoreWeights[component],
+    })),
+  );
+}
+
+export interface IndividualScoreInput {
+  /** The team leader's evaluation of the person's task achievement. */
+  readonly leaderEvaluation: number | null;
+  readonly systemScore: number | null;
+}
+
+export function individualScore(
+  { leaderEvaluation, systemScore: system }: IndividualScoreInput,
+  config: Pick<ScoringConfig, 'individualMix'>,
+): number | null {
+  return requiredMix([
+    { score: leaderEvaluation, weight: config.individualMix.leaderEvaluation },
+    { score: system, weight: config.individualMix.systemScore },
+  ]);
+}
+
+/** Leader: 100% team score (the individual score may be null). Member: 70% team + 30% individual. */
+export function performanceResult(
+  role: TeamRole,
+  teamScore: number | null,
+  individual: number | null,
+  config: Pick<ScoringConfig, 'performanceMix'>,
+): number | null {
+  const mix = config.performanceMix[role];
+  return requiredMix([
+    { score: teamScore, weight: mix.team },
+    { score: individual, weight: mix.individual },
+  ]);
+}
+
+export function finalResult(
+  performance: number | null,
+  capability: number | null,
+  config: Pick<ScoringConfig, 'finalMix'>,
+): number | null {
+  return requiredMix([
+    { score: performance, weight: config.finalMix.performance },
+    { score: capability, weight: config.finalMix.capability },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Multi-source (360°) capability
+
+export interface CapabilityRating {
+  readonly group: RaterGroup;
+  readonly score: number;
+}
+
+/**
+ * BY_GROUP: every rater group is large enough and counts as its mean with its weight.
+ * SMALL_GROUPS_POOLED: the small groups' ratings form one pool that carries their summed weight.
+ * OVERALL_MEAN: even that pool was too small, so the score is the plain mean of all ratings.
+ */
+export type CapabilityRule = 'BY_GROUP' | 'SMALL_GROUPS_POOLED' | 'OVERALL_MEAN';
+
+export interface CapabilityPart {
+  readonly groups: RaterGroup[];
+  readonly raterCount: number;
+  readonly mean: number;
+  readonly weight: number;
+}
+
+export interface CapabilityResult {
+  /** Null when no rating counts. */
+  readonly score: number | null;
+  readonly rule: CapabilityRule;
+  /** The only figures that may be shown; each rests on at least `minGroupSize` raters unless `belowMinimum`. */
+  readonly parts: CapabilityPart[];
+  readonly foldedGroups: RaterGroup[];
+  readonly raterCount: number;
+  /** Fewer raters in total than `minGroupSize`: no rule can hide them, HR should look at it. */
+  readonly belowMinimum: boolean;
+}
+
+function mean(scores: readonly number[]): number {
+  // Sorted first so the result does not depend on the order ratings arrived in.
+  const sorted = [...scores].sort((a, b) => a - b);
+  return weightedAverage(sorted.map((score) => ({ score, weight: 1 }))) ?? 0;
+}
+
+/**
+ * Folding rule: a group with 1..minGroupSize-1 raters is not scored on its own; the ratings of all such
+ * groups are pooled into one part that carries their summed weight, and if that pool still has fewer than
+ * minGroupSize raters the group weighting is dropped and the score is the plain mean of every rating, so
+ * every reported part (and so the score) always rests on at least minGroupSize raters. Groups with zero
+ * weight, and ratings that are not finite, do not count.
+ */
+export function capabilityScore(
+  ratings: readonly CapabilityRating[],
+  groupWeights: Readonly<Record<RaterGroup, number>>,
+  minGroupSize: number,
+): CapabilityResult {
+  const byGroup = new Map<RaterGroup, number[]>();
+  for (const { group, score } of ratings) {
+    if (!(groupWeights[group] > 0) || !Number.isFinite(score)) continue;
+    const scores = byGroup.get(group) ?? [];
+    scores.push(score);
+    byGroup.set(group, scores);
+  }
+  const present = RATER_GROUPS.filter((group) => (byGroup.get(group)?.length ?? 0) > 0);
+  const scoresOf = (groups: readonly RaterGroup[]) => groups.flatMap((group) => byGroup.get(group) ?? []);
+  const allScores = scoresOf(present);
+  const kept = present.filter((group) => scoresOf([group]).length >= minGroupSize);
+  const folded = present.filter((group) => !kept.includes(group));
+  const partOf = (groups: RaterGroup[], weight: number): CapabilityPart => {
+    const scores = scoresOf(groups);
+    return { groups, raterCount: scores.length, mean: mean(scores), weight };
+  };
+
+  let rule: CapabilityRule;
+  let parts: CapabilityPart[];
+  if (folded.length === 0) {
+    rule = 'BY_GROUP';
+    parts = kept.map((group) => partOf([group], groupWeights[group]));
+  } else if (scoresOf(folded).length >= minGroupSize) {
+    rule = 'SMALL_GROUPS_POOLED';
+    const pooledWeight = folded.reduce((sum, group) => sum + groupWeights[group], 0);
+    parts = [...kept.map((group) => partOf([group], groupWeights[group])), partOf(folded, pooledWeight)];
+  } else {
+    rule = 'OVERALL_MEAN';
+    parts = [partOf(present, 1)];
+  }
+
+  return {
+    score: weightedAverage(parts.map((part) => ({ score: part.mean, weight: part.weight }))),
+    rule,
+    parts,
+    foldedGroups: folded,
+    raterCount: allScores.length,
+    belowMinimum: allScores.length > 0 && allScores.length < minGroupSize,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ranking, bonus grades and promotion candidates
+
+export interface RankablePerson {
+  readonly id: string;
+  readonly employeeNo: string;
+  readonly payGradeGroup: string;
+  readonly finalScore: number;
+  readonly performanceResult: number;
+  readonly capabilityResult: number;
+}
+
+/** What put a person below the one ranked just above them. */
+export type RankDecidedBy = 'FINAL_SCORE' | 'PERFORMANCE_RESULT' | 'CAPABILITY_RESULT' | 'EMPLOYEE_NO' | 'ID';
+
+export interface RankedPerson<P extends RankablePerson = RankablePerson> {
+  readonly person: P;
+  /** 1-based, unique within the pay-grade group. */
+  readonly rank: number;
+  readonly groupSize: number;
+  /** The values compared, at `rankingDecimals`. */
+  readonly compared: {
+    readonly finalScore: number;
+    readonly performanceResult: number;
+    readonly capabilityResult: number;
+  };
+  /** Null for rank 1. */
+  readonly decidedBy: RankDecidedBy | null;
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Tie rule: within a pay-grade group, people are ordered by final score (higher first), then performance
+ * result (higher first), then capability result (higher first), all compared at `rankingDecimals`, then
+ * employee number ascending, then id ascending (plain code-unit order, no locale). Every person gets a
+ * distinct rank, so a tie never lets more people into a grade than its quota. Groups come out in
+ * code-unit order of their name; the input order never matters.
+ */
+export function rankWithinPayGradeGroups<P extends RankablePerson>(
+  people: readonly P[],
+  config: Pick<ScoringConfig, 'rankingDecimals'>,
+): Map<string, RankedPerson<P>[]> {
+  const groups = new Map<string, P[]>();
+  for (const person of people) {
+    for (const field of ['finalScore', 'performanceResult', 'capabilityResult'] as const) {
+      if (!Number.isFinite(person[field])) {
+        throw new RangeError(`person ${person.id}: ${field} must be a finite number (got ${person[field]})`);
+      }
+    }
+    const members = groups.get(person.payGradeGroup) ?? [];
+    members.push(person);
+    groups.set(person.payGradeGroup, members);
+  }
+
+  const ranked = new Map<string, RankedPerson<P>[]>();
+  for (const groupName of [...groups.keys()].sort(compareCodeUnits)) {
+    const members = (groups.get(groupName) ?? []).map((person) => ({
+      person,
+      compared: {
+        finalScore: roundTo(person.finalScore, config.rankingDecimals),
+        performanceResult: roundTo(person.performanceResult, config.rankingDecimals),
+        capabilityResult: roundTo(person.capabilityResult, config.rankingDecimals),
+      },
+    }));
+    type Entry = (typeof members)[number];
+    const firstDifference = (a: Entry, b: Entry): { step: RankDecidedBy; order: number } | null => {
+      if (a.compared.finalScore !== b.compared.finalScore)
+        return { step: 'FINAL_SCORE', order: b.compared.finalScore - a.compared.finalScore };
+      if (a.compared.performanceResult !== b.compared.performanceResult)
+        return {
+          step: 'PERFORMANCE_RESULT',
+          order: b.compared.performanceResult - a.compared.performanceResult,
+        };
+      if (a.compared.capabilityResult !== b.compared.capabilityResult)
+        return {
+          step: 'CAPABILITY_RESULT',
+          order: b.compared.capabilityResult - a.compared.capabilityResult,
+        };
+      if (a.person.employeeNo !== b.person.employeeNo)
+        return { step: 'EMPLOYEE_NO', order: compareCodeUnits(a.person.employeeNo, b.person.employeeNo) };
+      if (a.person.id !== b.person.id)
+        return { step: 'ID', order: compareCodeUnits(a.person.id, b.person.id) };
+      return null;
+    };
+    members.sort((a, b) => firstDifference(a, b)?.order ?? 0);
+    ranked.set(
+      groupName,
+      members.map((entry, index) => {
+        const previous = index > 0 ? members[index - 1] : undefined;
+        return {
+          person: entry.person,
+          rank: index + 1,
+          groupSize: members.length,
+          compared: entry.compared,
+          decidedBy: previous === undefined ? null : (firstDifference(previous, entry)?.step ?? 'ID'),
+        };
+      }),
+    );
+  }
+  return ranked;
+}
+
+/**
+ * How many of a group get each grade: largest-remainder (Hamilton) rounding of size × quota / total, so
+ * the counts always sum to the group size. Leftover places go to the largest remainders; equal remainders
+ * go to the grade with the larger quota, then to the better grade. For the default quotas this gives
+ * 1 person: A; 2: A, B; 3: S, A, B; 4: S, A, A, B; 5: S, A, A, B, B; from 10 on the shares hold within one.
+ */
+export function bonusGradeCounts(
+  groupSize: number,
+  quotas: Readonly<Record<BonusGrade, number>>,
+): Record<BonusGrade, number> {
+  if (!Number.isInteger(groupSize) || groupSize < 0) {
+    throw new RangeError(`group size must be a whole number >= 0 (got ${groupSize})`);
+  }
+  const total = BONUS_GRADES.reduce((sum, grade) => sum + Math.max(0, quotas[grade]), 0);
+  if (!(total > 0) || !Number.isFinite(total))
+    throw new RangeError('bonus quotas must have a positive total');
+
+  const shares = BONUS_GRADES.map((grade, order) => {
+    const quota = Math.max(0, quotas[grade]);
+    const numerator = groupSize * quota; // exact for whole-number quotas, unlike groupSize * (quota / total)
+    const whole = Math.floor(numerator / total);
+    return { grade, order, quota, whole, remainder: numerator - whole * total };
+  });
+  const counts: Record<BonusGrade, number> = { S: 0, A: 0, B: 0, C: 0 };
+  for (const { grade, whole } of shares) counts[grade] = whole;
+
+  const byRemainder = shares
+    .filter(({ quota }) => quota > 0)
+    .sort((a, b) => b.remainder - a.remainder || b.quota - a.quota || a.order - b.order);
+  let leftover = groupSize - shares.reduce((sum, { whole }) => sum + whole, 0);
+  for (let index = 0; leftover > 0; index = (index + 1) % byRemainder.length, leftover -= 1) {
+    const share = byRemainder[index];
+    if (share !== undefined) counts[share.grade] += 1;
+  }
+  return counts;
+}
+
+export interface BonusCandidate extends RankablePerson {
+  readonly baseAmount: number;
+}
+
+export interface BonusWhy {
+  readonly payGradeGroup: string;
+  readonly groupSize: number;
+  readonly rank: number;
+  readonly finalScore: number;
+  readonly performanceResult: number;
+  readonly capabilityResult: number;
+  /** The values the ranking compared, at `rankingDecimals`. */
+  readonly compared: RankedPerson['compared'];
+  readonly decidedBy: RankDecidedBy | null;
+  readonly quotas: Readonly<Record<BonusGrade, number>>;
+  readonly gradeCounts: Record<BonusGrade, number>;
+  /** The ranks that received this grade in this group. */
+  readonly gradeRanks: { readonly first: number; readonly last: number };
+  readonly ratePercent: number;
+  readonly baseAmount: number;
+  readonly payoutBeforeRounding: number;
+}
+
+export interface BonusAssignment {
+  readonly id: string;
+  readonly employeeNo: string;
+  readonly payGradeGroup: string;
+  readonly grade: BonusGrade;
+  readonly rank: number;
+  readonly payout: number;
+  readonly why: BonusWhy;
+}
+
+/**
+ * Grades by rank within each pay-grade group (see `rankWithinPayGradeGroups` for the tie rule and
+ * `bonusGradeCounts` for the rounding rule); payout = base amount × rate, rounded to `payoutDecimals`.
+ * Sorted by group, then rank.
+ */
+export function assignBonusGrades(
+  people: readonly BonusCandidate[],
+  config: Pick<ScoringConfig, 'bonusQuotas' | 'bonusRates' | 'rankingDecimals' | 'payoutDecimals'>,
+): BonusAssignment[] {
+  const assignments: BonusAssignment[] = [];
+  for (const [payGradeGroup, ranked] of rankWithinPayGradeGroups(people, config)) {
+    const gradeCounts = bonusGradeCounts(ranked.length, config.bonusQuotas);
+    const gradeRanks = new Map<BonusGrade, { first: number; last: number }>();
+    let last = 0;
+    for (const grade of BONUS_GRADES) {
+      gradeRanks.set(grade, { first: last + 1, last: last + gradeCounts[grade] });
+      last += gradeCounts[grade];
+    }
+    for (const { person, rank, groupSize, compared, decidedBy } of ranked) {
+      const grade = BONUS_GRADES.find((candidate) => rank <= (gradeRanks.get(candidate)?.last ?? 0)) ?? 'C';
+      const ratePercent = config.bonusRates[grade];
+      const payoutBeforeRounding = (person.baseAmount * ratePercent) / 100;
+      assignments.push({
+        id: person.id,
+        employeeNo: person.employeeNo,
+        payGradeGroup,
+        grade,
+        rank,
+        payout: roundTo(payoutBeforeRounding, config.payoutDecimals),
+        why: {
+          payGradeGroup,
+          groupSize,
+          rank,
+          finalScore: person.finalScore,
+          performanceResult: person.performanceResult,
+          capabilityResult: person.capabilityResult,
+          compared,
+          decidedBy,
+          quotas: { ...config.bonusQuotas },
+          gradeCounts,
+          gradeRanks: gradeRanks.get(grade) ?? { first: rank, last: rank },
+          ratePercent,
+          baseAmount: person.baseAmount,
+          payoutBeforeRounding,
+        },
+      });
+    }
+  }
+  return assignments;
+}
+
+export interface PromotionCandidate {
+  readonly id: string;
+  readonly employeeNo: string;
+  readonly payGradeGroup: string;
+  readonly rank: number;
+  readonly groupSize: number;
+  readonly candidateCount: number;
+}
+
+/**
+ * The top `promotionTopShare` percent of each pay-grade group by the same ranking as bonuses: the count is
+ * group size × share rounded down, but at least one person in every non-empty group when the share is
+ * above zero. Sorted by group, then rank.
+ */
+export function promotionCandidates(
+  people: readonly RankablePerson[],
+  config: Pick<ScoringConfig, 'promotionTopShare' | 'rankingDecimals'>,
+): PromotionCandidate[] {
+  const candidates: PromotionCandidate[] = [];
+  for (const [payGradeGroup, ranked] of rankWithinPayGradeGroups(people, config)) {
+    const share = clamp(config.promotionTopShare, 0, 100);
+    const candidateCount =
+      share > 0 ? Math.min(ranked.length, Math.max(1, Math.floor((ranked.length * share) / 100))) : 0;
+    for (const { person, rank, groupSize } of ranked.slice(0, candidateCount)) {
+      candidates.push({
+        id: person.id,
+        employeeNo: person.employeeNo,
+        payGradeGroup,
+        rank,
+        groupSize,
+        candidateCount,
+      });
+    }
+  }
+  return candidates;
+}

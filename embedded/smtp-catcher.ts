@@ -1,0 +1,46 @@
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type AddressObject } from 'mailparser';
+import type { Db } from '../platform/prisma.ts';
+import { findFreePort } from './postgres.ts';
+
+export interface SmtpCatcher {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const addressText = (value: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(value) ? value : value ? [value] : []).map((a) => a.text).join(', ');
+
+/** A real SMTP server on loopback that stores every mail it receives, for the portal's mailbox page. */
+export async function startSmtpCatcher(options: { prisma: Db; port: number }): Promise<SmtpCatcher> {
+  const port = await findFreePort(options.port);
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) =>
+          options.prisma.devMail.create({
+            data: {
+              from: addressText(mail.from),
+              to: addressText(mail.to),
+              subject: mail.subject ?? '',
+              text: mail.text ?? '',
+              html: typeof mail.html === 'string' ? mail.html : null,
+              messageId: mail.messageId ?? null,
+            },
+          }),
+        )
+        .then(() => callback(), (error: Error) => callback(error));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,30 @@
+import { Type, type Static } from 'typebox';
+import { envSchema } from 'env-schema';
+
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  TEMPORAL_ADDRESS: Type.String({ minLength: 1 }),
+  TEMPORAL_NAMESPACE: Type.String({ default: 'default' }),
+  TEMPORAL_TASK_QUEUE: Type.String({ default: 'portal' }),
+  SMTP_URL: Type.String({ pattern: '^smtps?://' }),
+  MAIL_FROM: Type.String({ default: '행정혁신포털 <no-reply@portal.example.go.kr>' }),
+  PUBLIC_URL: Type.String({ default: 'http://localhost:3000' }),
+  /** Only the embedded launcher sets this: enables /api/dev/mailbox and demo conveniences. */
+  EMBEDDED: Type.Boolean({ default: false }),
+  COOKIE_SECURE: Type.Boolean({ default: false }),
+  LOG_LEVEL: Type.String({ default: 'info' }),
+  TEMPORAL_UI_URL: Type.Optional(Type.String()),
+  /** Tests shorten business time with this factor (1 = real time). */
+  SLA_TIME_SCALE: Type.Number({ exclusiveMinimum: 0, default: 1 }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+/** Reads and validates configuration at boot; fails fast naming the missing or malformed variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
+}
