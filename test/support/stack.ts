@@ -53,7 +53,7 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { prisma, mailer, mailFrom: config.MAIL_FROM },
+    deps: { prisma, mailer, mailFrom: config.MAIL_FROM, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
   });
   const running = worker.run();
   const app = await buildApp({ config, prisma, temporal, checkMail: () => mailer.verify(), logger: false });

@@ -1,0 +1,59 @@
+import { defineSignal } from '@temporalio/workflow';
+
+/**
+ * Outcomes that complaints, tasks, innovation activities and evaluations report to the year's
+ * performance workflow. `outcomeKey` is unique per outcome: recording is exactly-once by that key.
+ */
+interface OutcomeBase {
+  outcomeKey: string;
+  year: number;
+  occurredAt: string;
+  unitCode: string;
+  employeeNo?: string;
+}
+
+export interface ComplaintClosedOutcome extends OutcomeBase {
+  kind: 'complaint-closed';
+  receiptNo: string;
+  categoryCode: string;
+  businessDaysTaken: number;
+  slaMet: boolean;
+  satisfaction?: number;
+  withdrawn: boolean;
+}
+
+export interface TaskDoneOutcome extends OutcomeBase {
+  kind: 'task-done';
+  taskId: string;
+  goalAchievement: number;
+  timeliness: number;
+  quality: number;
+  kpiCode?: string;
+}
+
+export interface InnovationScoredOutcome extends OutcomeBase {
+  kind: 'innovation-scored';
+  activityId: string;
+  score: number;
+}
+
+export interface EvaluationSubmittedOutcome extends OutcomeBase {
+  kind: 'evaluation-submitted';
+  evaluationType: 'leader' | 'capability';
+  subjectEmployeeNo: string;
+  score: number;
+}
+
+export type PerformanceOutcome =
+  | ComplaintClosedOutcome
+  | TaskDoneOutcome
+  | InnovationScoredOutcome
+  | EvaluationSubmittedOutcome;
+
+export const recordOutcomeSignal = defineSignal<[PerformanceOutcome]>('recordOutcome');
+
+export const performanceWorkflowId = (year: number) => `performance-${year}`;
+export const PERFORMANCE_WORKFLOW_TYPE = 'performanceWorkflow';
+export interface PerformanceWorkflowInput {
+  year: number;
+}
