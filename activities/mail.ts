@@ -1,10 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
 import { ErrorCode } from '../domain/errors.ts';
-import { renderMail, type MailTemplateName, type MailTemplates } from '../domain/mail-templates.ts';
+import { renderMail, type MailTemplateName, type MailTemplates, type RenderedMail } from '../domain/mail-templates.ts';
 
-export type Recipient = { kind: 'citizen'; receiptNo: string } | { kind: 'staff'; employeeNo: string };
+export type Recipient =
+  | { kind: 'citizen'; receiptNo: string }
+  | { kind: 'staff'; employeeNo: string }
+  | { kind: 'team-leader'; teamCode: string }
+  | { kind: 'director'; headquartersCode: string };
 
 export interface NotificationInput<K extends MailTemplateName = MailTemplateName> {
   /** Business key of this notification; the same key is sent at most once. */
@@ -14,65 +19,115 @@ export interface NotificationInput<K extends MailTemplateName = MailTemplateName
   data: MailTemplates[K];
 }
 
-export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: string }) {
-  const { prisma, mailer, from } = deps;
+export interface SurveyMailInput {
+  key: string;
+  receiptNo: string;
+  kind: 'invitation' | 'reminder';
+  expiresAt: string;
+}
+
+export const hashSurveyToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: string; publicUrl: string }) {
+  const { prisma, mailer, from, publicUrl } = deps;
 
   async function resolveAddress(to: Recipient): Promise<string> {
-    if (to.kind === 'staff') {
-      const staff = await prisma.staff.findUnique({ where: { employeeNo: to.employeeNo } });
-      if (!staff) throw ApplicationFailure.nonRetryable(`Unknown staff ${to.employeeNo}`, ErrorCode.NOT_FOUND);
-      return staff.email;
+    const missing = (what: string) => ApplicationFailure.nonRetryable(`No recipient: ${what}`, ErrorCode.NOT_FOUND);
+    switch (to.kind) {
+      case 'staff': {
+        const staff = await prisma.staff.findUnique({ where: { employeeNo: to.employeeNo } });
+        if (!staff) throw missing(`staff ${to.employeeNo}`);
+        return staff.email;
+      }
+      case 'team-leader': {
+        const leader = await prisma.staff.findFirst({ where: { role: 'TEAM_LEADER', unit: { code: to.teamCode } } });
+        if (!leader) throw missing(`leader of ${to.teamCode}`);
+        return leader.email;
+      }
+      case 'director': {
+        const director = await prisma.staff.findFirst({ where: { role: 'DIRECTOR', unit: { code: to.headquartersCode } } });
+        if (!director) throw missing(`director of ${to.headquartersCode}`);
+        return director.email;
+      }
+      case 'citizen': {
+        const complaint = await prisma.complaint.findUnique({ where: { receiptNo: to.receiptNo } });
+        if (!complaint) throw missing(`complaint ${to.receiptNo}`);
+        return complaint.citizenEmail;
+      }
     }
-    const complaint = await prisma.complaint.findUnique({ where: { receiptNo: to.receiptNo } });
-    if (!complaint) throw ApplicationFailure.nonRetryable(`Unknown complaint ${to.receiptNo}`, ErrorCode.NOT_FOUND);
-    return complaint.citizenEmail;
   }
 
-  async function withComplaintTitle<T extends { receiptNo?: string }>(data: T): Promise<T> {
-    if (!data.receiptNo) return data;
-    const complaint = await prisma.complaint.findUnique({
-      where: { receiptNo: data.receiptNo },
-      select: { title: true },
-    });
+  async function withComplaintTitle<T extends object>(data: T): Promise<T> {
+    if (!('receiptNo' in data) || typeof data.receiptNo !== 'string') return data;
+    const complaint = await prisma.complaint.findUnique({ where: { receiptNo: data.receiptNo }, select: { title: true } });
     return { ...data, title: complaint?.title };
   }
 
   /**
    * Exactly-once delivery under activity retries: the outbox row keyed by the business key is written
-   * first, and a row already marked SENT is never sent again.
+   * first (with the rendered text), and a row already marked SENT is never sent again.
    */
-  async function sendNotification(input: NotificationInput): Promise<{ status: 'sent' | 'already-sent' }> {
-    const existing = await prisma.emailOutbox.findUnique({ where: { key: input.key } });
-    if (existing?.status === 'SENT') return { status: 'already-sent' };
-    const row =
-      existing ??
-      (await (async () => {
-        const to = await resolveAddress(input.to);
-        const mail = renderMail(input.template, (await withComplaintTitle(input.data)) as never);
-        return prisma.emailOutbox.upsert({
-          where: { key: input.key },
-          create: { key: input.key, to, subject: mail.subject, text: mail.text },
-          update: {},
-        });
-      })());
-    const messageId = `<${encodeURIComponent(input.key)}@portal.local>`;
+  async function deliver(key: string, compose: () => Promise<{ to: string; mail: RenderedMail }>) {
+    let row = await prisma.emailOutbox.findUnique({ where: { key } });
+    if (row?.status === 'SENT') return { status: 'already-sent' as const };
+    if (!row) {
+      const { to, mail } = await compose();
+      row = await prisma.emailOutbox.upsert({
+        where: { key },
+        create: { key, to, subject: mail.subject, text: mail.text },
+        update: {},
+      });
+    }
+    const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@portal.local>`;
     try {
       await mailer.sendMail({ from, to: row.to, subject: row.subject, text: row.text, messageId });
     } catch (error) {
       await prisma.emailOutbox.update({
-        where: { key: input.key },
+        where: { key },
         data: { attempts: { increment: 1 }, lastError: String(error).slice(0, 500) },
       });
       throw error;
     }
     await prisma.emailOutbox.update({
-      where: { key: input.key },
+      where: { key },
       data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, messageId },
     });
-    return { status: 'sent' };
+    return { status: 'sent' as const };
   }
 
-  return { sendNotification };
+  async function sendNotification(input: NotificationInput): Promise<{ status: 'sent' | 'already-sent' }> {
+    return deliver(input.key, async () => ({
+      to: await resolveAddress(input.to),
+      mail: renderMail(input.template, (await withComplaintTitle(input.data)) as never),
+    }));
+  }
+
+  /**
+   * The survey link carries a fresh random token; only its hash is stored. The token is created inside
+   * the outbox step, so it never enters workflow history, and a retry re-sends the same stored text.
+   */
+  async function sendSurveyMail(input: SurveyMailInput): Promise<{ status: 'sent' | 'already-sent' }> {
+    return deliver(input.key, async () => {
+      const token = randomBytes(24).toString('base64url');
+      await prisma.surveyToken.create({
+        data: { tokenHash: hashSurveyToken(token), receiptNo: input.receiptNo, expiresAt: new Date(input.expiresAt) },
+      });
+      const complaint = await prisma.complaint.findUniqueOrThrow({ where: { receiptNo: input.receiptNo } });
+      const data = {
+        receiptNo: input.receiptNo,
+        title: complaint.title,
+        dueAt: complaint.dueAt.toISOString(),
+        surveyUrl: `${publicUrl}/survey/${input.receiptNo}?token=${token}`,
+        expiresAt: input.expiresAt,
+      };
+      return {
+        to: complaint.citizenEmail,
+        mail: input.kind === 'invitation' ? renderMail('complaint-answered', data) : renderMail('complaint-survey-reminder', data),
+      };
+    });
+  }
+
+  return { sendNotification, sendSurveyMail };
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;

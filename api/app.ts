@@ -15,6 +15,9 @@ import { categoryRoutes } from './routes/categories.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
+import { performanceRoutes } from './routes/performance.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { workRoutes } from './routes/work.ts';
 
 export interface AppOptions extends Services {
   checkMail: () => Promise<unknown>;
@@ -52,12 +55,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(complaintRoutes);
   await app.register(authRoutes);
   await app.register(adminRoutes);
+  await app.register(performanceRoutes);
+  await app.register(workRoutes);
+  await app.register(taskRoutes);
   if (options.config.EMBEDDED) await app.register(devMailboxRoutes);
 
   if (fs.existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });
-    app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
-      reply.sendFile('index.html'),
+    // Portal paths fall back to the SPA; unknown /api/ paths keep their JSON 404.
+    app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) =>
+      request.url.startsWith('/api/') ? reply.callNotFound() : reply.sendFile('index.html'),
     );
   }
   return app;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, httpStatusOf, isErrorCode } from '../domain/errors.ts';
 
@@ -29,11 +29,19 @@ export const ErrorBody = {
   },
 } as const;
 
-/** A workflow Update rejected by its validator or handler carries an ApplicationFailure with our code. */
+/**
+ * A workflow Update rejected by its validator or handler carries an ApplicationFailure with our code,
+ * possibly wrapped (an activity's failure inside the handler): the first coded failure in the chain wins.
+ */
 function fromWorkflowFailure(error: unknown): AppError | undefined {
-  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : error;
-  if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
-    return new AppError(cause.type, cause.message);
+  if (error instanceof WorkflowNotFoundError) {
+    return new AppError(ErrorCode.WRONG_STAGE, 'This case is finished; no further action is possible');
+  }
+  if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof ApplicationFailure)) return undefined;
+  let cause: unknown = error;
+  for (let depth = 0; cause && depth < 5; depth += 1) {
+    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return new AppError(cause.type, cause.message);
+    cause = (cause as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
-/** Complaint (민원) types shared by the workflow, activities and API. Pure. */
+/** Complaint (민원) types and rules shared by the workflow, activities and API. Pure. */
+import { businessCalendar, HOUR_MILLIS, WORKING_DAY_MILLIS } from './business-calendar.ts';
 
 export const ComplaintStage = {
   RECEIVED: 'received',
@@ -12,6 +13,7 @@ export const ComplaintStage = {
 } as const;
 export type ComplaintStage = (typeof ComplaintStage)[keyof typeof ComplaintStage];
 
+/** Stages in which the ministry still owes the citizen an answer (the SLA clock runs, except waiting). */
 export const openComplaintStages: ComplaintStage[] = [
   ComplaintStage.RECEIVED,
   ComplaintStage.ASSIGNED,
@@ -19,6 +21,8 @@ export const openComplaintStages: ComplaintStage[] = [
   ComplaintStage.WAITING_CITIZEN,
   ComplaintStage.IN_REVIEW,
 ];
+export const isTerminalStage = (stage: ComplaintStage) =>
+  stage === ComplaintStage.CLOSED || stage === ComplaintStage.WITHDRAWN;
 
 export interface StaffRef {
   employeeNo: string;
@@ -32,7 +36,15 @@ export interface Actor {
   employeeNo?: string;
   role?: string;
   unitCode?: string;
-  headquartersCode?: string;
+  headquartersCode?: string | null;
+}
+
+/**
+ * Tests shorten time with `testSlaMillis`: the due time is then receipt + that many milliseconds, and
+ * every other timer scales with it. Production never sets it.
+ */
+export interface ComplaintTiming {
+  testSlaMillis?: number;
 }
 
 /** Workflow input: no personal data (names, addresses) — those stay in PostgreSQL. */
@@ -40,10 +52,12 @@ export interface ComplaintInput {
   receiptNo: string;
   categoryCode: string;
   teamCode: string;
+  headquartersCode: string | null;
   slaDays: number;
   skill?: string;
   receivedAt: string;
   dueAt: string;
+  timing?: ComplaintTiming;
 }
 
 export interface Assignment {
@@ -54,12 +68,123 @@ export interface Assignment {
 export interface ComplaintState {
   receiptNo: string;
   stage: ComplaintStage;
+  categoryCode: string;
   teamCode: string;
+  headquartersCode: string | null;
   handler?: StaffRef;
+  receivedAt: string;
   dueAt: string;
+  originalDueAt: string;
+  slaDays: number;
   escalationLevel: 0 | 1 | 2;
+  overdue: boolean;
+  extensionCount: number;
+  pendingExtension?: { reason: string; days: number; newDueAt: string; requestedBy: string };
+  draft?: { answer: string; by: string; at: string };
+  answer?: string;
+  answeredAt?: string;
+  reviewRounds: number;
+  pendingConsultation?: { message: string; requestedAt: string };
+  infoRequest?: { question: string; requestedAt: string; deadlineAt: string; expired: boolean };
+  pausedMillis: number;
+  rating?: { score: number; comment?: string; at: string };
+  reopenCount: number;
+  closedAt?: string;
+  /** Counts events so that each read-model write has a stable, unique key. */
+  eventSeq: number;
 }
 
 export function complaintWorkflowId(receiptNo: string): string {
   return receiptNo;
 }
+
+/** Policy values of the complaint service. */
+export const complaintRules = {
+  /** Reminder this many working hours before the due time (at most a quarter of the period). */
+  reminderWorkingHours: 8,
+  /** After the due time, the team leader is escalated to at once, the director one business day later. */
+  directorEscalationWorkingHours: 8,
+  /** Long cases (this many days or more) get an interim progress notice at half time. */
+  interimNoticeMinDays: 14,
+  surveyReminderBusinessDays: 3,
+  surveyCloseBusinessDays: 7,
+  reopenWindowBusinessDays: 5,
+  dissatisfiedAtOrBelow: 2,
+  maxInfoDeadlineDays: 14,
+} as const;
+
+const scaled = (timing: ComplaintTiming | undefined, fraction: number) =>
+  timing?.testSlaMillis !== undefined ? Math.max(1, Math.round(timing.testSlaMillis * fraction)) : undefined;
+
+/** The due time of a complaint received at `receivedAt` (business days, Korean holidays). */
+export function complaintDueAt(receivedAt: Date, slaDays: number, timing?: ComplaintTiming): Date {
+  if (timing?.testSlaMillis !== undefined) return new Date(receivedAt.getTime() + timing.testSlaMillis);
+  return businessCalendar.computeDueAt(receivedAt, slaDays);
+}
+
+export function reminderAt(dueAt: Date, slaDays: number, timing?: ComplaintTiming): Date {
+  const test = scaled(timing, 0.25);
+  if (test !== undefined) return new Date(dueAt.getTime() - test);
+  const hours = Math.min(complaintRules.reminderWorkingHours, (slaDays * 8) / 4);
+  return businessCalendar.subtractWorkingHours(dueAt, hours);
+}
+
+export function directorEscalationAt(dueAt: Date, timing?: ComplaintTiming): Date {
+  const test = scaled(timing, 0.5);
+  if (test !== undefined) return new Date(dueAt.getTime() + test);
+  return businessCalendar.addWorkingMillis(
+    dueAt,
+    complaintRules.directorEscalationWorkingHours * HOUR_MILLIS,
+  );
+}
+
+export function interimNoticeAt(
+  receivedAt: Date,
+  dueAt: Date,
+  slaDays: number,
+  timing?: ComplaintTiming,
+): Date | undefined {
+  if (slaDays < complaintRules.interimNoticeMinDays && timing?.testSlaMillis === undefined) return undefined;
+  if (timing?.testSlaMillis !== undefined)
+    return slaDays >= complaintRules.interimNoticeMinDays
+      ? new Date(receivedAt.getTime() + timing.testSlaMillis / 2)
+      : undefined;
+  const half = businessCalendar.workingMillisBetween(receivedAt, dueAt) / 2;
+  return businessCalendar.addWorkingMillis(receivedAt, half);
+}
+
+export function businessDaysLater(from: Date, days: number, timing?: ComplaintTiming): Date {
+  const test = scaled(timing, days / 7);
+  if (test !== undefined) return new Date(from.getTime() + test);
+  return businessCalendar.addWorkingMillis(from, days * WORKING_DAY_MILLIS);
+}
+
+/** Extension: once up to the original period; a second time only with the citizen's consent. */
+export function extensionNeedsConsent(extensionCount: number): boolean {
+  return extensionCount >= 1;
+}
+export const MAX_EXTENSIONS = 2;
+
+export function extendedDueAt(dueAt: Date, days: number, timing?: ComplaintTiming): Date {
+  return businessDaysLater(dueAt, days, timing);
+}
+
+export type Light = 'GREEN' | 'YELLOW' | 'RED';
+
+/** Red once overdue, yellow in the last quarter of the period, green before that. */
+export function complaintLight(now: Date, receivedAt: Date, dueAt: Date): Light {
+  const remaining = dueAt.getTime() - now.getTime();
+  if (remaining < 0) return 'RED';
+  const total = Math.max(1, dueAt.getTime() - receivedAt.getTime());
+  return remaining < total / 4 ? 'YELLOW' : 'GREEN';
+}
+
+/** What the person who owes a step may do next, by that step. */
+export const actionsForStep: Record<string, string[]> = {
+  accept: ['accept', 'transfer', 'request-extension'],
+  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer'],
+  consultation: ['answer-consultation'],
+  'info-timeout': ['resolve-info-timeout'],
+  review: ['review'],
+  escalated: ['reassign', 'transfer'],
+};

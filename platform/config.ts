@@ -19,8 +19,11 @@ const ConfigSchema = Type.Object({
   COOKIE_SECURE: Type.Boolean({ default: false }),
   LOG_LEVEL: Type.String({ default: 'info' }),
   TEMPORAL_UI_URL: Type.Optional(Type.String()),
-  /** Tests shorten business time with this factor (1 = real time). */
-  SLA_TIME_SCALE: Type.Number({ exclusiveMinimum: 0, default: 1 }),
+  /**
+   * Tests and demos only: every complaint is due this many seconds after receipt instead of its
+   * business-day period, and all its timers scale with it.
+   */
+  COMPLAINT_TEST_SLA_SECONDS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -17,6 +17,7 @@ const worker = await createPortalWorker({
     prisma,
     mailer: createMailer(config.SMTP_URL),
     mailFrom: config.MAIL_FROM,
+    publicUrl: config.PUBLIC_URL,
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   },

@@ -1,92 +1,866 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import { ComplaintStage, type ComplaintInput, type ComplaintState } from '../domain/complaint.ts';
-import { complaintStateQuery } from '../domain/complaint-messages.ts';
-import { AssigneeAttr, DueAtAttr, StageAttr, TeamAttr, WorkKindAttr } from '../domain/search-attributes.ts';
+import type { NotificationInput } from '../activities/mail.ts';
+import type { ComplaintEventInput } from '../activities/complaint.ts';
+import { businessCalendar, WORKING_DAY_MILLIS } from '../domain/business-calendar.ts';
+import {
+  businessDaysLater,
+  complaintDueAt,
+  complaintRules,
+  ComplaintStage,
+  directorEscalationAt,
+  extendedDueAt,
+  extensionNeedsConsent,
+  interimNoticeAt,
+  isTerminalStage,
+  MAX_EXTENSIONS,
+  reminderAt,
+  type Actor,
+  type ComplaintInput,
+  type ComplaintState,
+} from '../domain/complaint.ts';
+import {
+  acceptUpdate,
+  addInfoUpdate,
+  answerConsultationUpdate,
+  complaintStateQuery,
+  consentExtensionUpdate,
+  draftAnswerUpdate,
+  rateUpdate,
+  reassignUpdate,
+  reopenUpdate,
+  requestConsultationUpdate,
+  requestExtensionUpdate,
+  requestInfoUpdate,
+  resolveInfoTimeoutUpdate,
+  reviewUpdate,
+  transferUpdate,
+  withdrawUpdate,
+} from '../domain/complaint-messages.ts';
+import {
+  describeActor,
+  isCitizen,
+  isHandler,
+  isManagerOf,
+  isTeamLeaderOf,
+} from '../domain/complaint-policy.ts';
+import { ErrorCode } from '../domain/errors.ts';
+import type { ComplaintClosedOutcome } from '../domain/performance-outcomes.ts';
+import {
+  AssigneeAttr,
+  DueAtAttr,
+  OverdueAttr,
+  StageAttr,
+  TeamAttr,
+  WorkKindAttr,
+} from '../domain/search-attributes.ts';
 
-const { assignHandler, recordComplaintEvent } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { assignHandler, recordComplaintEvent, resolveTeam, checkReassignTarget, reportOutcome } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '1 minute',
+      nonRetryableErrorTypes: [ErrorCode.VALIDATION],
+    },
+  });
 
 // Mail retries without a cap: the outbox makes each send happen once, and an SMTP outage must only delay.
-const { sendNotification } = proxyActivities<Activities>({
+const { sendNotification, sendSurveyMail } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
+
+type TimerKind =
+  | 'interim'
+  | 'reminder'
+  | 'escalate-leader'
+  | 'escalate-director'
+  | 'info-reminder'
+  | 'info-deadline'
+  | 'survey-reminder'
+  | 'survey-deadline'
+  | 'reopen-window-end';
+
+interface DueTimer {
+  kind: TimerKind;
+  at: Date;
+  /** Fires once per key; a new due time (extension, pause) gives new keys. */
+  key: string;
+}
+
+const fail = (type: ErrorCode, message: string) =>
+  ApplicationFailure.create({ type, message, nonRetryable: true });
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintState> {
   const state: ComplaintState = {
     receiptNo: input.receiptNo,
     stage: ComplaintStage.RECEIVED,
+    categoryCode: input.categoryCode,
     teamCode: input.teamCode,
+    headquartersCode: input.headquartersCode,
+    receivedAt: input.receivedAt,
     dueAt: input.dueAt,
+    originalDueAt: input.dueAt,
+    slaDays: input.slaDays,
     escalationLevel: 0,
+    overdue: false,
+    extensionCount: 0,
+    reviewRounds: 0,
+    pausedMillis: 0,
+    reopenCount: 0,
+    eventSeq: 0,
   };
-  setHandler(complaintStateQuery, () => state);
-  const now = () => new Date(Date.now()).toISOString();
+  const timing = input.timing;
+  const firedTimers = new Set<string>();
+  let pausedFrom: Date | undefined;
+  let changes = 0;
+  const now = () => new Date(Date.now());
+  const iso = () => now().toISOString();
 
-  const publishVisibility = () =>
-    upsertSearchAttributes([
+  // ---------- effects ----------
+  async function record(
+    type: string,
+    actor: Actor | string,
+    detail: Record<string, unknown> = {},
+    patch: ComplaintEventInput['patch'] = {},
+  ) {
+    state.eventSeq += 1;
+    await recordComplaintEvent({
+      receiptNo: state.receiptNo,
+      eventKey: `${state.eventSeq}:${type}`,
+      at: iso(),
+      type,
+      stage: state.stage,
+      actor: typeof actor === 'string' ? actor : describeActor(actor),
+      detail,
+      patch: {
+        dueAt: state.dueAt,
+        escalationLevel: state.escalationLevel,
+        overdue: state.overdue,
+        extensionCount: state.extensionCount,
+        pendingStep: pendingStep(),
+        infoDeadlineAt: state.infoRequest?.deadlineAt ?? null,
+        ...patch,
+      },
+    });
+  }
+
+  async function notify(
+    name: string,
+    to: NotificationInput['to'],
+    template: NotificationInput['template'],
+    data: Record<string, unknown> = {},
+  ) {
+    await sendNotification({
+      key: `${state.receiptNo}:${state.eventSeq}:${name}`,
+      to,
+      template,
+      data: { receiptNo: state.receiptNo, dueAt: state.dueAt, ...data },
+    } as NotificationInput);
+  }
+  const citizen = { kind: 'citizen' as const, receiptNo: input.receiptNo };
+  const handlerTo = () => ({ kind: 'staff' as const, employeeNo: state.handler!.employeeNo });
+  const leaderTo = () => ({ kind: 'team-leader' as const, teamCode: state.teamCode });
+
+  /** The person who owes the next step: the leader while in review, otherwise the handler. */
+  function pendingStep(): string | null {
+    if (state.stage === ComplaintStage.IN_REVIEW) return 'review';
+    if (state.pendingConsultation) return 'consultation';
+    if (state.stage === ComplaintStage.WAITING_CITIZEN)
+      return state.infoRequest?.expired ? 'info-timeout' : null;
+    if (state.stage === ComplaintStage.ASSIGNED) return 'accept';
+    if (state.stage === ComplaintStage.IN_PROGRESS) return 'answer';
+    return null;
+  }
+
+  function publishVisibility() {
+    const assignee = state.stage === ComplaintStage.IN_REVIEW ? null : (state.handler?.employeeNo ?? null);
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: WorkKindAttr, value: 'complaint' },
       { key: StageAttr, value: state.stage },
       { key: TeamAttr, value: state.teamCode },
       { key: DueAtAttr, value: new Date(state.dueAt) },
-      ...(state.handler ? [{ key: AssigneeAttr, value: state.handler.employeeNo }] : []),
-    ]);
+      { key: OverdueAttr, value: state.overdue },
+      { key: AssigneeAttr, value: assignee },
+    ];
+    upsertSearchAttributes(attributes);
+  }
 
-  await recordComplaintEvent({
-    receiptNo: input.receiptNo,
-    eventKey: 'received',
-    at: input.receivedAt,
-    type: 'received',
-    stage: state.stage,
-    actor: 'citizen',
-    detail: { categoryCode: input.categoryCode, teamCode: input.teamCode, dueAt: input.dueAt },
-  });
-  await sendNotification({
-    key: `${input.receiptNo}:received`,
-    to: { kind: 'citizen', receiptNo: input.receiptNo },
-    template: 'complaint-received',
-    data: {
-      receiptNo: input.receiptNo,
-      dueAt: input.dueAt,
-      accessHint: '접수 시 안내된 확인코드로 조회할 수 있습니다. (Use the access code shown at filing.)',
-      statusUrl: `/my-space?receiptNo=${input.receiptNo}`,
-    },
-  });
+  function changed() {
+    changes += 1;
+    publishVisibility();
+  }
 
-  const assignment = await assignHandler({
-    receiptNo: input.receiptNo,
-    teamCode: input.teamCode,
-    skill: input.skill,
-    at: now(),
-  });
-  state.handler = assignment.handler;
-  state.stage = ComplaintStage.ASSIGNED;
-  await recordComplaintEvent({
-    receiptNo: input.receiptNo,
-    eventKey: 'assigned:1',
-    at: now(),
-    type: 'assigned',
-    stage: state.stage,
-    actor: 'system',
-    detail: { handler: assignment.handler, reason: assignment.reason },
-    patch: { handlerEmployeeNo: assignment.handler.employeeNo },
-  });
-  publishVisibility();
-  await sendNotification({
-    key: `${input.receiptNo}:assigned:1`,
-    to: { kind: 'staff', employeeNo: assignment.handler.employeeNo },
-    template: 'complaint-assigned',
-    data: {
-      receiptNo: input.receiptNo,
-      dueAt: input.dueAt,
+  async function assign(teamCode: string, round: number, exclude: string[] = []) {
+    const assignment = await assignHandler({
+      receiptNo: state.receiptNo,
+      teamCode,
+      skill: input.skill,
+      excludeEmployeeNos: exclude,
+      at: iso(),
+    });
+    state.handler = assignment.handler;
+    state.stage = ComplaintStage.ASSIGNED;
+    changed();
+    await record(
+      round === 1 ? 'assigned' : 'reassigned',
+      'system',
+      { handler: assignment.handler, reason: assignment.reason },
+      { handlerEmployeeNo: assignment.handler.employeeNo, teamCode },
+    );
+    await notify('assigned', handlerTo(), 'complaint-assigned', {
       reason: assignment.reason,
-      inboxUrl: `/inbox`,
-    },
-  });
+      inboxUrl: '/inbox',
+    });
+  }
 
-  await condition(() => state.stage === ComplaintStage.CLOSED || state.stage === ComplaintStage.WITHDRAWN);
+  async function close(reason: string, actor: Actor | string) {
+    state.stage = ComplaintStage.CLOSED;
+    state.closedAt = iso();
+    changed();
+    await record('closed', actor, { reason }, { closedAt: state.closedAt });
+    await reportClosedOutcome(false);
+  }
+
+  async function reportClosedOutcome(withdrawn: boolean) {
+    const closedAt = new Date(state.closedAt ?? iso());
+    const answeredAt = state.answeredAt ? new Date(state.answeredAt) : undefined;
+    const takenUntil = answeredAt ?? closedAt;
+    const daysTaken = Math.max(
+      0,
+      businessCalendar.businessDaysTaken(new Date(state.receivedAt), takenUntil) -
+        state.pausedMillis / WORKING_DAY_MILLIS,
+    );
+    const outcome: ComplaintClosedOutcome = {
+      kind: 'complaint-closed',
+      outcomeKey: `complaint:${state.receiptNo}`,
+      year: Number(businessCalendar.toKstDateString(closedAt).slice(0, 4)),
+      occurredAt: closedAt.toISOString(),
+      unitCode: state.teamCode,
+      employeeNo: state.handler?.employeeNo,
+      receiptNo: state.receiptNo,
+      categoryCode: state.categoryCode,
+      businessDaysTaken: Math.round(daysTaken * 100) / 100,
+      slaMet: answeredAt !== undefined && answeredAt.getTime() <= new Date(state.dueAt).getTime(),
+      satisfaction: state.rating?.score,
+      withdrawn,
+    };
+    await reportOutcome(outcome);
+  }
+
+  // ---------- validation helpers (run in Update validators: reject, never ignore) ----------
+  function requireStage(action: string, ...stages: ComplaintStage[]) {
+    if (!stages.includes(state.stage)) {
+      throw fail(
+        ErrorCode.WRONG_STAGE,
+        `'${action}' is not allowed in stage '${state.stage}' (allowed: ${stages.join(', ')})`,
+      );
+    }
+  }
+  function requireActor(allowed: boolean, who: string) {
+    if (!allowed) throw fail(ErrorCode.FORBIDDEN, `Only ${who} may do this`);
+  }
+  function requireText(value: string | undefined, field: string, min = 1) {
+    if (typeof value !== 'string' || value.trim().length < min) {
+      throw fail(ErrorCode.VALIDATION, `${field} is required (at least ${min} characters)`);
+    }
+  }
+  const answering = [
+    ComplaintStage.ASSIGNED,
+    ComplaintStage.IN_PROGRESS,
+    ComplaintStage.WAITING_CITIZEN,
+    ComplaintStage.IN_REVIEW,
+  ];
+
+  // ---------- staff actions ----------
+  setHandler(
+    acceptUpdate,
+    async ({ actor }) => {
+      state.stage = ComplaintStage.IN_PROGRESS;
+      changed();
+      await record('accepted', actor);
+      return state;
+    },
+    {
+      validator: ({ actor }) => {
+        requireStage('accept', ComplaintStage.ASSIGNED);
+        requireActor(isHandler(actor, state), 'the assigned handler');
+      },
+    },
+  );
+
+  setHandler(
+    transferUpdate,
+    async ({ actor, teamCode, reason }) => {
+      const team = await resolveTeam({ teamCode });
+      const from = state.teamCode;
+      state.teamCode = team.teamCode;
+      state.headquartersCode = team.headquartersCode;
+      state.escalationLevel = 0;
+      changed();
+      await record(
+        'transferred',
+        actor,
+        { fromTeam: from, toTeam: team.teamCode, reason },
+        { teamCode: team.teamCode },
+      );
+      await notify('transferred', citizen, 'complaint-transferred', { teamName: team.teamName });
+      await assign(team.teamCode, 2);
+      return state;
+    },
+    {
+      validator: ({ actor, teamCode, reason }) => {
+        requireStage('transfer', ComplaintStage.ASSIGNED, ComplaintStage.IN_PROGRESS);
+        requireActor(
+          isHandler(actor, state) || isManagerOf(actor, state),
+          'the handler or a manager of the team',
+        );
+        requireText(reason, 'reason', 2);
+        if (teamCode === state.teamCode)
+          throw fail(ErrorCode.VALIDATION, 'teamCode is already the responsible team');
+      },
+    },
+  );
+
+  setHandler(
+    draftAnswerUpdate,
+    async ({ actor, answer }) => {
+      state.draft = { answer, by: actor.employeeNo ?? '', at: iso() };
+      state.stage = ComplaintStage.IN_REVIEW;
+      state.reviewRounds += 1;
+      changed();
+      await record('answer-drafted', actor, { round: state.reviewRounds }, { draftAnswer: answer });
+      await notify('review-requested', leaderTo(), 'complaint-review-requested', {
+        round: state.reviewRounds,
+      });
+      return state;
+    },
+    {
+      validator: ({ actor, answer }) => {
+        requireStage('draft-answer', ComplaintStage.IN_PROGRESS);
+        requireActor(isHandler(actor, state), 'the assigned handler');
+        requireText(answer, 'answer', 5);
+      },
+    },
+  );
+
+  setHandler(
+    reviewUpdate,
+    async ({ actor, decision, opinion }) => {
+      if (decision === 'return') {
+        state.stage = ComplaintStage.IN_PROGRESS;
+        changed();
+        await record('answer-returned', actor, { opinion, round: state.reviewRounds });
+        await notify('returned', handlerTo(), 'complaint-returned', { opinion });
+        return state;
+      }
+      state.answer = state.draft?.answer;
+      state.answeredAt = iso();
+      state.stage = ComplaintStage.AWAITING_RATING;
+      changed();
+      await record(
+        'answer-approved',
+        actor,
+        { opinion, round: state.reviewRounds },
+        { answer: state.answer, answeredAt: state.answeredAt },
+      );
+      await sendSurveyMail({
+        key: `${state.receiptNo}:${state.eventSeq}:answered`,
+        receiptNo: state.receiptNo,
+        kind: 'invitation',
+        expiresAt: businessDaysLater(
+          now(),
+          complaintRules.surveyCloseBusinessDays + complaintRules.reopenWindowBusinessDays,
+          timing,
+        ).toISOString(),
+      });
+      return state;
+    },
+    {
+      validator: ({ actor, decision, opinion }) => {
+        requireStage('review', ComplaintStage.IN_REVIEW);
+        requireActor(isTeamLeaderOf(actor, state.teamCode), `the leader of team ${state.teamCode}`);
+        if (decision !== 'approve' && decision !== 'return')
+          throw fail(ErrorCode.VALIDATION, "decision must be 'approve' or 'return'");
+        if (decision === 'return') requireText(opinion, 'opinion', 2);
+      },
+    },
+  );
+
+  setHandler(
+    requestExtensionUpdate,
+    async ({ actor, reason, days }) => {
+      const newDueAt = extendedDueAt(new Date(state.dueAt), days, timing).toISOString();
+      if (extensionNeedsConsent(state.extensionCount)) {
+        state.pendingExtension = { reason, days, newDueAt, requestedBy: actor.employeeNo ?? '' };
+        changes += 1;
+        await record('extension-consent-requested', actor, { reason, days, newDueAt });
+        await notify('extension-consent', citizen, 'complaint-extension-consent', { reason, newDueAt });
+        return state;
+      }
+      await applyExtension(actor, reason, days, newDueAt);
+      return state;
+    },
+    {
+      validator: ({ actor, reason, days }) => {
+        requireStage('request-extension', ComplaintStage.ASSIGNED, ComplaintStage.IN_PROGRESS);
+        requireActor(isHandler(actor, state), 'the assigned handler');
+        if (state.extensionCount >= MAX_EXTENSIONS) {
+          throw fail(ErrorCode.WRONG_STAGE, 'No further extension is allowed');
+        }
+        if (state.pendingExtension) {
+          throw fail(ErrorCode.WRONG_STAGE, "An extension already awaits the citizen's consent");
+        }
+        requireText(reason, 'reason', 2);
+        if (!Number.isInteger(days) || days < 1 || days > state.slaDays) {
+          throw fail(
+            ErrorCode.VALIDATION,
+            `days must be a whole number from 1 to the original period (${state.slaDays})`,
+          );
+        }
+      },
+    },
+  );
+
+  async function applyExtension(actor: Actor, reason: string, days: number, newDueAt: string) {
+    const previous = state.dueAt;
+    state.dueAt = newDueAt;
+    state.extensionCount += 1;
+    state.pendingExtension = undefined;
+    if (new Date(newDueAt).getTime() > Date.now()) {
+      state.overdue = false;
+      state.escalationLevel = 0;
+    }
+    changed();
+    await record('extended', actor, { reason, days, previousDueAt: previous, newDueAt });
+    await notify('extended', citizen, 'complaint-extended', { reason, newDueAt });
+  }
+
+  setHandler(
+    reassignUpdate,
+    async ({ actor, employeeNo, reason }) => {
+      const target = await checkReassignTarget({ employeeNo, teamCode: state.teamCode });
+      const previous = state.handler;
+      state.handler = target;
+      if (state.stage === ComplaintStage.IN_PROGRESS) state.stage = ComplaintStage.ASSIGNED;
+      changed();
+      await record(
+        'reassigned',
+        actor,
+        { from: previous, to: target, reason },
+        { handlerEmployeeNo: target.employeeNo },
+      );
+      await notify('reassigned', handlerTo(), 'complaint-assigned', { reason, inboxUrl: '/inbox' });
+      return state;
+    },
+    {
+      validator: ({ actor, employeeNo, reason }) => {
+        requireStage('reassign', ...answering);
+        requireActor(isManagerOf(actor, state), 'a manager of the team (leader, director, admin)');
+        requireText(reason, 'reason', 2);
+        if (employeeNo === state.handler?.employeeNo)
+          throw fail(ErrorCode.VALIDATION, 'employeeNo is already the handler');
+      },
+    },
+  );
+
+  setHandler(
+    requestInfoUpdate,
+    async ({ actor, question, deadlineDays }) => {
+      const deadlineAt = businessDaysLater(now(), deadlineDays, timing).toISOString();
+      state.infoRequest = { question, requestedAt: iso(), deadlineAt, expired: false };
+      state.stage = ComplaintStage.WAITING_CITIZEN;
+      pausedFrom = now();
+      changed();
+      await record('info-requested', actor, { question, deadlineAt });
+      await notify('info-requested', citizen, 'complaint-info-requested', { question, deadlineAt });
+      return state;
+    },
+    {
+      validator: ({ actor, question, deadlineDays }) => {
+        requireStage('request-info', ComplaintStage.IN_PROGRESS);
+        requireActor(isHandler(actor, state), 'the assigned handler');
+        requireText(question, 'question', 5);
+        if (
+          !Number.isInteger(deadlineDays) ||
+          deadlineDays < 1 ||
+          deadlineDays > complaintRules.maxInfoDeadlineDays
+        ) {
+          throw fail(
+            ErrorCode.VALIDATION,
+            `deadlineDays must be from 1 to ${complaintRules.maxInfoDeadlineDays}`,
+          );
+        }
+      },
+    },
+  );
+
+  /** The SLA clock stops while waiting on the citizen: the due time moves by the paused working time. */
+  function resumeClock() {
+    if (!pausedFrom) return;
+    const until = now();
+    const paused =
+      timing?.testSlaMillis !== undefined
+        ? until.getTime() - pausedFrom.getTime()
+        : businessCalendar.workingMillisBetween(pausedFrom, until);
+    state.pausedMillis += paused;
+    state.dueAt =
+      timing?.testSlaMillis !== undefined
+        ? new Date(new Date(state.dueAt).getTime() + paused).toISOString()
+        : businessCalendar.extendForPause(new Date(state.dueAt), pausedFrom, until).toISOString();
+    pausedFrom = undefined;
+  }
+
+  setHandler(
+    resolveInfoTimeoutUpdate,
+    async ({ actor, decision, reason }) => {
+      resumeClock();
+      state.infoRequest = undefined;
+      if (decision === 'close') {
+        await close(reason, actor);
+        return state;
+      }
+      state.stage = ComplaintStage.IN_PROGRESS;
+      changed();
+      await record('info-timeout-continued', actor, { reason });
+      return state;
+    },
+    {
+      validator: ({ actor, decision, reason }) => {
+        requireStage('resolve-info-timeout', ComplaintStage.WAITING_CITIZEN);
+        requireActor(isHandler(actor, state), 'the assigned handler');
+        if (!state.infoRequest?.expired)
+          throw fail(ErrorCode.WRONG_STAGE, 'The citizen still has time to answer');
+        if (decision !== 'continue' && decision !== 'close')
+          throw fail(ErrorCode.VALIDATION, "decision must be 'continue' or 'close'");
+        requireText(reason, 'reason', 2);
+      },
+    },
+  );
+
+  setHandler(
+    answerConsultationUpdate,
+    async ({ actor, reply }) => {
+      state.pendingConsultation = undefined;
+      changes += 1;
+      await record('consultation-answered', actor, { reply });
+      await notify('consultation-answered', citizen, 'complaint-consultation-answered', { reply });
+      return state;
+    },
+    {
+      validator: ({ actor, reply }) => {
+        if (!state.pendingConsultation) throw fail(ErrorCode.WRONG_STAGE, 'No consultation is pending');
+        requireActor(isHandler(actor, state), 'the assigned handler');
+        requireText(reply, 'reply', 2);
+      },
+    },
+  );
+
+  // ---------- citizen actions ----------
+  setHandler(
+    addInfoUpdate,
+    async ({ actor, text }) => {
+      const wasWaiting = state.stage === ComplaintStage.WAITING_CITIZEN;
+      if (wasWaiting) {
+        resumeClock();
+        state.infoRequest = undefined;
+        state.stage = ComplaintStage.IN_PROGRESS;
+      }
+      changed();
+      await record('info-added', actor, { text, resumed: wasWaiting });
+      if (state.handler) await notify('info-added', handlerTo(), 'complaint-info-added', {});
+      return state;
+    },
+    {
+      validator: ({ actor, text }) => {
+        requireActor(isCitizen(actor), 'the citizen who filed the complaint');
+        requireStage('add-info', ...answering);
+        requireText(text, 'text', 2);
+      },
+    },
+  );
+
+  setHandler(
+    requestConsultationUpdate,
+    async ({ actor, message }) => {
+      state.pendingConsultation = { message, requestedAt: iso() };
+      changes += 1;
+      await record('consultation-requested', actor, { message });
+      await notify('consultation-requested', handlerTo(), 'complaint-consultation-requested', { message });
+      return state;
+    },
+    {
+      validator: ({ actor, message }) => {
+        requireActor(isCitizen(actor), 'the citizen who filed the complaint');
+        requireStage('request-consultation', ...answering);
+        if (!state.handler) throw fail(ErrorCode.WRONG_STAGE, 'No handler is assigned yet');
+        if (state.pendingConsultation)
+          throw fail(ErrorCode.WRONG_STAGE, 'A consultation request is already pending');
+        requireText(message, 'message', 2);
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    async ({ actor, reason }) => {
+      state.stage = ComplaintStage.WITHDRAWN;
+      state.closedAt = iso();
+      changed();
+      await record('withdrawn', actor, { reason }, { closedAt: state.closedAt });
+      if (state.handler) await notify('withdrawn', handlerTo(), 'complaint-withdrawn', { reason });
+      await reportClosedOutcome(true);
+      return state;
+    },
+    {
+      validator: ({ actor }) => {
+        requireActor(isCitizen(actor), 'the citizen who filed the complaint');
+        requireStage('withdraw', ComplaintStage.RECEIVED, ...answering);
+      },
+    },
+  );
+
+  setHandler(
+    consentExtensionUpdate,
+    async ({ actor, consent }) => {
+      const pending = state.pendingExtension!;
+      if (consent) {
+        await applyExtension(actor, pending.reason, pending.days, pending.newDueAt);
+      } else {
+        state.pendingExtension = undefined;
+        changes += 1;
+        await record('extension-refused', actor, { reason: pending.reason });
+        await notify('extension-refused', handlerTo(), 'complaint-extension-refused', {});
+      }
+      return state;
+    },
+    {
+      validator: ({ actor }) => {
+        requireActor(isCitizen(actor), 'the citizen who filed the complaint');
+        if (!state.pendingExtension) throw fail(ErrorCode.WRONG_STAGE, 'No extension awaits consent');
+      },
+    },
+  );
+
+  setHandler(
+    rateUpdate,
+    async ({ actor, score, comment }) => {
+      state.rating = { score, comment, at: iso() };
+      changes += 1;
+      await record(
+        'rated',
+        actor,
+        { score, comment },
+        { satisfaction: score, satisfactionComment: comment ?? null },
+      );
+      if (score > complaintRules.dissatisfiedAtOrBelow) await close('rated', 'citizen');
+      return state;
+    },
+    {
+      validator: ({ actor, score }) => {
+        requireActor(isCitizen(actor), 'the citizen who filed the complaint');
+        requireStage('rate', ComplaintStage.AWAITING_RATING);
+        if (state.rating) throw fail(ErrorCode.WRONG_STAGE, 'This answer has already been rated');
+        if (!Number.isInteger(score) || score < 1 || score > 5)
+          throw fail(ErrorCode.VALIDATION, 'score must be 1 to 5');
+      },
+    },
+  );
+
+  setHandler(
+    reopenUpdate,
+    async ({ actor, reason }) => {
+      state.reopenCount += 1;
+      state.rating = undefined;
+      state.answer = undefined;
+      state.answeredAt = undefined;
+      state.draft = undefined;
+      state.stage = ComplaintStage.IN_PROGRESS;
+      state.dueAt = complaintDueAt(now(), state.slaDays, timing).toISOString();
+      state.overdue = false;
+      state.escalationLevel = 0;
+      changed();
+      await record(
+        'reopened',
+        actor,
+        { reason, reopenCount: state.reopenCount },
+        { satisfaction: null, satisfactionComment: null },
+      );
+      await notify('reopened', handlerTo(), 'complaint-reopened', { reason });
+      return state;
+    },
+    {
+      validator: ({ actor, reason }) => {
+        requireActor(isCitizen(actor), 'the citizen who filed the complaint');
+        requireStage('reopen', ComplaintStage.AWAITING_RATING);
+        if (!state.rating || state.rating.score > complaintRules.dissatisfiedAtOrBelow) {
+          throw fail(
+            ErrorCode.WRONG_STAGE,
+            'Only a dissatisfied rating (1-2) can be followed by a reopen request',
+          );
+        }
+        requireText(reason, 'reason', 2);
+      },
+    },
+  );
+
+  setHandler(complaintStateQuery, () => state);
+
+  // ---------- timers ----------
+  function nextTimer(): DueTimer | undefined {
+    const due = new Date(state.dueAt);
+    const candidates: DueTimer[] = [];
+    const add = (kind: TimerKind, at: Date | undefined, key: string) => {
+      if (at && !firedTimers.has(key)) candidates.push({ kind, at, key });
+    };
+    const slaRunningStages: ComplaintStage[] = [
+      ComplaintStage.ASSIGNED,
+      ComplaintStage.IN_PROGRESS,
+      ComplaintStage.IN_REVIEW,
+    ];
+    const slaRunning = slaRunningStages.includes(state.stage);
+    if (slaRunning) {
+      add(
+        'interim',
+        interimNoticeAt(new Date(state.receivedAt), new Date(state.originalDueAt), state.slaDays, timing),
+        'interim',
+      );
+      add('reminder', reminderAt(due, state.slaDays, timing), `reminder@${state.dueAt}`);
+      add('escalate-leader', due, `escalate-leader@${state.dueAt}`);
+      add('escalate-director', directorEscalationAt(due, timing), `escalate-director@${state.dueAt}`);
+    }
+    if (state.stage === ComplaintStage.WAITING_CITIZEN && state.infoRequest && !state.infoRequest.expired) {
+      const deadline = new Date(state.infoRequest.deadlineAt);
+      add(
+        'info-reminder',
+        new Date(
+          deadline.getTime() - (deadline.getTime() - new Date(state.infoRequest.requestedAt).getTime()) / 4,
+        ),
+        `info-reminder@${state.infoRequest.deadlineAt}`,
+      );
+      add('info-deadline', deadline, `info-deadline@${state.infoRequest.deadlineAt}`);
+    }
+    if (state.stage === ComplaintStage.AWAITING_RATING && state.answeredAt) {
+      const answeredAt = new Date(state.answeredAt);
+      if (!state.rating) {
+        add(
+          'survey-reminder',
+          businessDaysLater(answeredAt, complaintRules.surveyReminderBusinessDays, timing),
+          `survey-reminder@${state.answeredAt}`,
+        );
+        add(
+          'survey-deadline',
+          businessDaysLater(answeredAt, complaintRules.surveyCloseBusinessDays, timing),
+          `survey-deadline@${state.answeredAt}`,
+        );
+      } else {
+        add(
+          'reopen-window-end',
+          businessDaysLater(new Date(state.rating.at), complaintRules.reopenWindowBusinessDays, timing),
+          `reopen-window@${state.rating.at}`,
+        );
+      }
+    }
+    return candidates.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+  }
+
+  async function fire(timer: DueTimer) {
+    firedTimers.add(timer.key);
+    switch (timer.kind) {
+      case 'interim':
+        await record('interim-notice', 'system');
+        await notify('interim', citizen, 'complaint-interim', {});
+        return;
+      case 'reminder':
+        await record('reminder-sent', 'system', { to: state.handler?.employeeNo });
+        await notify('reminder', handlerTo(), 'complaint-reminder', {});
+        return;
+      case 'escalate-leader':
+        state.overdue = true;
+        state.escalationLevel = 1;
+        changed();
+        await record('escalated', 'system', { level: 'team-leader', teamCode: state.teamCode });
+        await notify('escalated-leader', leaderTo(), 'complaint-escalated', { level: 'team-leader' });
+        return;
+      case 'escalate-director':
+        state.escalationLevel = 2;
+        changed();
+        await record('escalated', 'system', { level: 'director', headquartersCode: state.headquartersCode });
+        if (state.headquartersCode) {
+          await notify(
+            'escalated-director',
+            { kind: 'director', headquartersCode: state.headquartersCode },
+            'complaint-escalated',
+            { level: 'director' },
+          );
+        }
+        return;
+      case 'info-reminder':
+        await record('info-reminder-sent', 'system');
+        await notify('info-reminder', citizen, 'complaint-info-reminder', {
+          deadlineAt: state.infoRequest?.deadlineAt,
+        });
+        return;
+      case 'info-deadline':
+        state.infoRequest = state.infoRequest && { ...state.infoRequest, expired: true };
+        changed();
+        await record('info-deadline-passed', 'system');
+        await notify('info-deadline', handlerTo(), 'complaint-info-deadline', {});
+        return;
+      case 'survey-reminder':
+        await record('survey-reminder-sent', 'system');
+        await sendSurveyMail({
+          key: `${state.receiptNo}:${state.eventSeq}:survey-reminder`,
+          receiptNo: state.receiptNo,
+          kind: 'reminder',
+          expiresAt: businessDaysLater(
+            new Date(state.answeredAt!),
+            complaintRules.surveyCloseBusinessDays + complaintRules.reopenWindowBusinessDays,
+            timing,
+          ).toISOString(),
+        });
+        return;
+      case 'survey-deadline':
+        await close('survey deadline passed without a rating', 'system');
+        return;
+      case 'reopen-window-end':
+        await close('reopen window ended', 'system');
+        return;
+    }
+  }
+
+  // ---------- intake ----------
+  publishVisibility();
+  await record('received', 'citizen', {
+    categoryCode: input.categoryCode,
+    teamCode: input.teamCode,
+    dueAt: input.dueAt,
+  });
+  await notify('received', citizen, 'complaint-received', {
+    accessHint: '접수 시 안내된 확인코드로 조회할 수 있습니다. (Use the access code shown at filing.)',
+    statusUrl: `/my-space?receiptNo=${input.receiptNo}`,
+  });
+  if (!isTerminalStage(state.stage)) await assign(input.teamCode, 1);
+
+  // ---------- main loop: wake on any change or on the next due timer ----------
+  while (!isTerminalStage(state.stage)) {
+    const timer = nextTimer();
+    const seen = changes;
+    const woke = await condition(
+      () => changes !== seen,
+      timer ? Math.max(1, timer.at.getTime() - Date.now()) : undefined,
+    );
+    if (!woke && timer && !isTerminalStage(state.stage)) await fire(timer);
+  }
+  await condition(allHandlersFinished);
   return state;
 }

@@ -1,1 +1,4 @@
 export { complaintWorkflow } from './complaint.ts';
+export { performanceWorkflow } from './performance.ts';
+export { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
+export { policyTaskWorkflow } from './policy-task.ts';

@@ -6,7 +6,23 @@ import { Prisma } from '@prisma/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { businessCalendar } from '../../domain/business-calendar.ts';
-import { ComplaintStage, complaintWorkflowId, type ComplaintInput } from '../../domain/complaint.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import {
+  ComplaintStage,
+  complaintDueAt,
+  complaintWorkflowId,
+  type Actor,
+  type ComplaintInput,
+  type ComplaintTiming,
+} from '../../domain/complaint.ts';
+import {
+  citizenActionUpdates,
+  rateUpdate,
+  staffActionUpdates,
+  type CitizenAction,
+  type StaffAction,
+} from '../../domain/complaint-messages.ts';
+import { hashSurveyToken } from '../../activities/mail.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
@@ -52,7 +68,12 @@ const ComplaintView = Type.Object({
   stage: Type.String(),
   team: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() }),
   handler: Type.Union([
-    Type.Object({ employeeNo: Type.String(), name: Type.String(), nameEn: Type.String(), team: Type.String() }),
+    Type.Object({
+      employeeNo: Type.String(),
+      name: Type.String(),
+      nameEn: Type.String(),
+      team: Type.String(),
+    }),
     Type.Null(),
   ]),
   receivedAt: Type.String({ format: 'date-time' }),
@@ -61,14 +82,68 @@ const ComplaintView = Type.Object({
   closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   timeline: Type.Array(TimelineEntry),
   answer: Type.Union([Type.String(), Type.Null()]),
-  satisfaction: Type.Union([Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  satisfaction: Type.Union([
+    Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+  escalationLevel: Type.Integer(),
+  overdue: Type.Boolean(),
+  extensionCount: Type.Integer(),
+  pendingStep: Type.Union([Type.String(), Type.Null()]),
+  infoDeadlineAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  draftAnswer: Type.Union([Type.String(), Type.Null()]),
 });
+
+const Text = (min: number, max: number) => Type.String({ minLength: min, maxLength: max });
+const closed = <T extends Record<string, import('typebox').TSchema>>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false });
+
+const staffActionBodies: Record<StaffAction, import('typebox').TSchema> = {
+  accept: closed({}),
+  transfer: closed({ teamCode: Text(1, 20), reason: Text(2, 2000) }),
+  'draft-answer': closed({ answer: Text(5, 20_000) }),
+  review: closed({
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('return')]),
+    opinion: Type.String({ maxLength: 2000, default: '' }),
+  }),
+  'request-extension': closed({ reason: Text(2, 2000), days: Type.Integer({ minimum: 1, maximum: 60 }) }),
+  reassign: closed({ employeeNo: Text(1, 20), reason: Text(2, 2000) }),
+  'request-info': closed({
+    question: Text(5, 2000),
+    deadlineDays: Type.Integer({ minimum: 1, maximum: 14 }),
+  }),
+  'resolve-info-timeout': closed({
+    decision: Type.Union([Type.Literal('continue'), Type.Literal('close')]),
+    reason: Text(2, 2000),
+  }),
+  'answer-consultation': closed({ reply: Text(2, 5000) }),
+};
+
+const citizenActionBodies: Record<CitizenAction, import('typebox').TSchema> = {
+  'add-info': closed({ text: Text(2, 20_000) }),
+  'request-consultation': closed({ message: Text(2, 2000) }),
+  withdraw: closed({ reason: Type.String({ maxLength: 2000, default: '' }) }),
+  'consent-extension': closed({ consent: Type.Boolean() }),
+  reopen: closed({ reason: Text(2, 2000) }),
+};
+
+// All complaint Updates share one shape (args with an actor, the state as result); the API treats them alike.
+type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
+
+const reasonOf = (body: unknown) => {
+  const record = body as Record<string, unknown>;
+  const text = record.reason ?? record.opinion;
+  return typeof text === 'string' && text.length > 0 ? text : undefined;
+};
 
 const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 function newAccessCode(): string {
-  return Array.from({ length: 10 }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join('');
+  return Array.from({ length: 10 }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join(
+    '',
+  );
 }
-export const hashAccessCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+export const hashAccessCode = (code: string) =>
+  createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
 
 function sameHash(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
@@ -79,16 +154,28 @@ function sameHash(a: string, b: string): boolean {
 const hashRequest = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 /** Staff who may read a complaint: its team, its handler, its headquarters' director, head and admin. */
-function staffMayRead(staff: SessionStaff, complaint: { teamCode: string; hqCode: string | null; handlerNo: string | null }) {
+function staffMayRead(
+  staff: SessionStaff,
+  complaint: { teamCode: string; hqCode: string | null; handlerNo: string | null },
+) {
   if (staff.role === 'ADMIN' || staff.role === 'HEAD') return true;
   if (staff.employeeNo === complaint.handlerNo) return true;
   if (staff.unitCode === complaint.teamCode) return true;
-  return staff.role === 'DIRECTOR' && staff.headquartersCode !== null && staff.headquartersCode === complaint.hqCode;
+  return (
+    staff.role === 'DIRECTOR' &&
+    staff.headquartersCode !== null &&
+    staff.headquartersCode === complaint.hqCode
+  );
 }
 
 export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const notFound = () =>
     new AppError(ErrorCode.NOT_FOUND, 'No complaint matches that receipt number and access code');
+
+  const testTiming = (): ComplaintTiming | undefined =>
+    app.config.COMPLAINT_TEST_SLA_SECONDS
+      ? { testSlaMillis: app.config.COMPLAINT_TEST_SLA_SECONDS * 1000 }
+      : undefined;
 
   async function startComplaintWorkflow(input: ComplaintInput) {
     try {
@@ -109,7 +196,9 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['complaints'],
         summary: 'File a complaint (민원 접수). Starts its workflow; honours Idempotency-Key.',
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
+        }),
         body: FileComplaintBody,
         response: { 202: Filed, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
@@ -121,10 +210,15 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
       const replay = async (): Promise<boolean> => {
         if (!idempotencyKey) return false;
-        const record = await app.prisma.idempotencyRecord.findUnique({ where: { key: `intake:${idempotencyKey}` } });
+        const record = await app.prisma.idempotencyRecord.findUnique({
+          where: { key: `intake:${idempotencyKey}` },
+        });
         if (!record) return false;
         if (record.requestHash !== requestHash) {
-          throw new AppError(ErrorCode.CONFLICT, 'Idempotency-Key was already used with a different request body');
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            'Idempotency-Key was already used with a different request body',
+          );
         }
         const stored = record.response as unknown as { filed: Static<typeof Filed>; input: ComplaintInput };
         await startComplaintWorkflow(stored.input);
@@ -136,20 +230,23 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
       const category = await app.prisma.complaintCategory.findUnique({
         where: { code: body.categoryCode },
-        include: { team: true },
+        include: { team: { include: { parent: true } } },
       });
       if (!category || !category.active) {
         throw new AppError(ErrorCode.VALIDATION, `Unknown complaint category: ${body.categoryCode}`);
       }
       const receivedAt = new Date();
-      const dueAt = businessCalendar.computeDueAt(receivedAt, category.slaDays);
+      const timing = testTiming();
+      const dueAt = complaintDueAt(receivedAt, category.slaDays, timing);
       const accessCode = newAccessCode();
 
       let input: ComplaintInput;
       let filed: Static<typeof Filed>;
       try {
         ({ input, filed } = await app.prisma.$transaction(async (tx) => {
-          const [{ seq }] = await tx.$queryRaw<[{ seq: bigint }]>`SELECT nextval('complaint_receipt_seq') AS seq`;
+          const [{ seq }] = await tx.$queryRaw<
+            [{ seq: bigint }]
+          >`SELECT nextval('complaint_receipt_seq') AS seq`;
           const year = businessCalendar.toKstDateString(receivedAt).slice(0, 4);
           const receiptNo = `MW-${year}-${seq.toString().padStart(7, '0')}`;
           await tx.complaint.create({
@@ -171,22 +268,33 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
             receiptNo,
             categoryCode: category.code,
             teamCode: category.team.code,
+            headquartersCode: category.team.parent?.code ?? null,
             slaDays: category.slaDays,
             skill: category.skill ?? undefined,
             receivedAt: receivedAt.toISOString(),
             dueAt: dueAt.toISOString(),
+            ...(timing ? { timing } : {}),
           };
           const filed = { receiptNo, accessCode, stage: ComplaintStage.RECEIVED, dueAt: dueAt.toISOString() };
           if (idempotencyKey) {
             await tx.idempotencyRecord.create({
-              data: { key: `intake:${idempotencyKey}`, scope: 'complaint-intake', requestHash, response: { filed, input } as unknown as Prisma.InputJsonObject },
+              data: {
+                key: `intake:${idempotencyKey}`,
+                scope: 'complaint-intake',
+                requestHash,
+                response: { filed, input } as unknown as Prisma.InputJsonObject,
+              },
             });
           }
           return { input, filed };
         }));
       } catch (error) {
         // A concurrent retry with the same key won the race: answer with its result.
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && (await replay())) {
+        if (
+          error instanceof Prisma.PrismaClientKnownRequestError &&
+          error.code === 'P2002' &&
+          (await replay())
+        ) {
           return reply;
         }
         throw error;
@@ -202,33 +310,45 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: {
         tags: ['complaints'],
-        summary: 'A complaint as its citizen (X-Access-Code) or authorised staff see it: stage, handler, timeline',
+        summary:
+          'A complaint as its citizen (X-Access-Code) or authorised staff see it: stage, handler, timeline',
         params: Type.Object({ receiptNo: ReceiptNo }),
         headers: Type.Object({ 'x-access-code': Type.Optional(Type.String({ maxLength: 64 })) }),
         response: { 200: ComplaintView, 401: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => {
-      const complaint = await loadAuthorisedComplaint(request, request.params.receiptNo);
-      return complaint;
+      const viewer = await authoriseReader(request, request.params.receiptNo);
+      return loadComplaintView(request.params.receiptNo, viewer);
     },
   );
 
-  async function loadAuthorisedComplaint(request: FastifyRequest, receiptNo: string) {
+  /** Citizen (access code or survey token) or staff in scope; anything else looks like a missing complaint. */
+  async function authoriseReader(
+    request: FastifyRequest,
+    receiptNo: string,
+    options: { surveyToken?: string; staffAllowed?: boolean } = {},
+  ): Promise<Actor> {
     const complaint = await app.prisma.complaint.findUnique({
       where: { receiptNo },
-      include: {
-        category: true,
-        team: { include: { parent: true } },
-        handler: { include: { unit: true } },
-        events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
-      },
+      include: { team: { include: { parent: true } }, handler: true },
     });
     const accessCode = request.headers['x-access-code'];
-    const staff = request.staff;
     if (typeof accessCode === 'string' && accessCode.length > 0) {
       if (!complaint || !sameHash(complaint.accessCodeHash, hashAccessCode(accessCode))) throw notFound();
-    } else if (staff) {
+      return { kind: 'citizen' };
+    }
+    if (options.surveyToken) {
+      const token = await app.prisma.surveyToken.findUnique({
+        where: { tokenHash: hashSurveyToken(options.surveyToken) },
+      });
+      if (!complaint || !token || token.receiptNo !== receiptNo || token.expiresAt < new Date()) {
+        throw new AppError(ErrorCode.NOT_FOUND, 'This survey link is not valid or has expired');
+      }
+      return { kind: 'citizen' };
+    }
+    const staff = request.staff;
+    if (staff && options.staffAllowed !== false) {
       if (
         !complaint ||
         !staffMayRead(staff, {
@@ -239,13 +359,37 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ) {
         throw notFound();
       }
-    } else {
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Give the access code (X-Access-Code) or sign in as staff');
+      return {
+        kind: 'staff',
+        employeeNo: staff.employeeNo,
+        role: staff.role,
+        unitCode: staff.unitCode,
+        headquartersCode: staff.headquartersCode,
+      };
     }
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Give the access code (X-Access-Code) or sign in as staff');
+  }
+
+  /** Citizens never see an unapproved draft: only an approved answer reaches them. */
+  async function loadComplaintView(receiptNo: string, viewer: Actor) {
+    const complaint = await app.prisma.complaint.findUnique({
+      where: { receiptNo },
+      include: {
+        category: true,
+        team: true,
+        handler: { include: { unit: true } },
+        events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+      },
+    });
+    if (!complaint) throw notFound();
     return {
       receiptNo: complaint.receiptNo,
       title: complaint.title,
-      category: { code: complaint.category.code, name: complaint.category.nameKo, nameEn: complaint.category.nameEn },
+      category: {
+        code: complaint.category.code,
+        name: complaint.category.nameKo,
+        nameEn: complaint.category.nameEn,
+      },
       stage: complaint.stage,
       team: { code: complaint.team.code, name: complaint.team.nameKo, nameEn: complaint.team.nameEn },
       handler: complaint.handler
@@ -272,6 +416,134 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         complaint.satisfaction === null
           ? null
           : { score: complaint.satisfaction, comment: complaint.satisfactionComment },
+      escalationLevel: complaint.escalationLevel,
+      overdue: complaint.overdue,
+      extensionCount: complaint.extensionCount,
+      pendingStep: complaint.pendingStep,
+      infoDeadlineAt: complaint.infoDeadlineAt?.toISOString() ?? null,
+      draftAnswer: viewer.kind === 'staff' ? complaint.draftAnswer : null,
     };
   }
+
+  const handle = (receiptNo: string) => app.temporal.workflow.getHandle(complaintWorkflowId(receiptNo));
+
+  for (const action of Object.keys(staffActionUpdates) as StaffAction[]) {
+    app.post(
+      `/api/complaints/:receiptNo/actions/${action}`,
+      {
+        config: { access: 'staff' },
+        schema: {
+          tags: ['complaints'],
+          summary: `Staff action '${action}' on a complaint (a workflow Update with a validator)`,
+          params: Type.Object({ receiptNo: ReceiptNo }),
+          body: staffActionBodies[action],
+          response: {
+            200: ComplaintView,
+            401: ErrorBody,
+            403: ErrorBody,
+            404: ErrorBody,
+            409: ErrorBody,
+            422: ErrorBody,
+          },
+        },
+      },
+      async (request) => {
+        const actor = await authoriseReader(request, request.params.receiptNo, { staffAllowed: true });
+        if (actor.kind !== 'staff')
+          throw new AppError(ErrorCode.FORBIDDEN, 'Staff actions need a staff session');
+        const before = await app.prisma.complaint.findUniqueOrThrow({
+          where: { receiptNo: request.params.receiptNo },
+          select: { stage: true, handlerId: true, dueAt: true },
+        });
+        const args = { ...(request.body as object), actor };
+        await handle(request.params.receiptNo).executeUpdate(staffActionUpdates[action] as ComplaintUpdate, {
+          args: [args],
+        });
+        const view = await loadComplaintView(request.params.receiptNo, actor);
+        await recordAudit(app.prisma, {
+          actor: actor.employeeNo ?? 'staff',
+          action: `complaint.${action}`,
+          subject: `complaint:${request.params.receiptNo}`,
+          before: { stage: before.stage, dueAt: before.dueAt.toISOString() },
+          after: { stage: view.stage, handler: view.handler?.employeeNo ?? null, dueAt: view.dueAt },
+          reason: reasonOf(request.body),
+        });
+        return view;
+      },
+    );
+  }
+
+  for (const action of Object.keys(citizenActionUpdates) as CitizenAction[]) {
+    app.post(
+      `/api/complaints/:receiptNo/citizen/${action}`,
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['complaints'],
+          summary: `Citizen action '${action}' with the access code (X-Access-Code)`,
+          params: Type.Object({ receiptNo: ReceiptNo }),
+          headers: Type.Object({ 'x-access-code': Type.String({ minLength: 1, maxLength: 64 }) }),
+          body: citizenActionBodies[action],
+          response: { 200: ComplaintView, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+        },
+      },
+      async (request) => {
+        const actor = await authoriseReader(request, request.params.receiptNo, { staffAllowed: false });
+        const args = { ...(request.body as object), actor };
+        await handle(request.params.receiptNo).executeUpdate(
+          citizenActionUpdates[action] as ComplaintUpdate,
+          { args: [args] },
+        );
+        await recordAudit(app.prisma, {
+          actor: 'citizen',
+          action: `complaint.citizen.${action}`,
+          subject: `complaint:${request.params.receiptNo}`,
+          reason: reasonOf(request.body),
+        });
+        return loadComplaintView(request.params.receiptNo, actor);
+      },
+    );
+  }
+
+  app.post(
+    '/api/complaints/:receiptNo/rating',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['complaints'],
+        summary: 'Rate the answer (1-5) with the access code or the survey link token; no sign-in needed',
+        params: Type.Object({ receiptNo: ReceiptNo }),
+        querystring: Type.Object({ token: Type.Optional(Type.String({ minLength: 10, maxLength: 100 })) }),
+        headers: Type.Object({
+          'x-access-code': Type.Optional(Type.String({ maxLength: 64 })),
+          'x-survey-token': Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        body: Type.Object(
+          {
+            score: Type.Integer({ minimum: 1, maximum: 5 }),
+            comment: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ComplaintView, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => {
+      const surveyToken = request.query.token ?? request.headers['x-survey-token'];
+      const actor = await authoriseReader(request, request.params.receiptNo, {
+        surveyToken,
+        staffAllowed: false,
+      });
+      await handle(request.params.receiptNo).executeUpdate(rateUpdate, {
+        args: [{ actor, score: request.body.score, comment: request.body.comment }],
+      });
+      await recordAudit(app.prisma, {
+        actor: 'citizen',
+        action: 'complaint.rated',
+        subject: `complaint:${request.params.receiptNo}`,
+        after: { score: request.body.score },
+      });
+      return loadComplaintView(request.params.receiptNo, actor);
+    },
+  );
 };

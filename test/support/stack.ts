@@ -53,10 +53,10 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { prisma, mailer, mailFrom: config.MAIL_FROM, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    deps: { prisma, mailer, mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
   });
   const running = worker.run();
-  const app = await buildApp({ config, prisma, temporal, checkMail: () => mailer.verify(), logger: false });
+  const app = await buildApp({ config, prisma, temporal, checkMail: () => mailer.verify(), logger: { level: 'error' } });
   await app.ready();
   return {
     app,
@@ -67,7 +67,7 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     worker,
     async stop() {
       await app.close();
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
       await temporal.connection.close();
@@ -78,14 +78,14 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
   };
 }
 
-/** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+/** Polls until `check` returns a value that is not null, undefined or false, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

@@ -1,0 +1,746 @@
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import type { Prisma } from '@prisma/client';
+import type { Db } from '../platform/prisma.ts';
+import { appendAudit } from '../platform/audit.ts';
+import { ErrorCode } from '../domain/errors.ts';
+import type { PerformanceOutcome } from '../domain/performance-outcomes.ts';
+import {
+  BONUS_GRADES,
+  bonusGradeCounts,
+  capabilityScore,
+  kpiAchievement,
+  resolveLightThresholds,
+  resolveScoringConfig,
+  trafficLight,
+  type BonusGrade,
+  type RaterGroup,
+  type ScoringConfig,
+  type TrafficLight,
+} from '../domain/scoring.ts';
+import {
+  DEFAULT_BASE_AMOUNT,
+  defaultBaseAmounts,
+  YearStage,
+  type AdjustmentResult,
+  type PerformanceYearConfig,
+} from '../domain/performance.ts';
+import type { MailActivities } from './mail.ts';
+import {
+  OUTCOME_FACT_COLUMNS,
+  SUM_FACTS,
+  UNIT_TREE_CTE,
+  achievementSql,
+  kpiActualSql,
+  lightSql,
+  weightedAggSql,
+  weightedMeanSql,
+} from './performance-sql.ts';
+
+type Tx = Prisma.TransactionClient;
+
+export interface KpiReading {
+  kpiCode: string;
+  kpiName: string;
+  unitCode: string;
+  actual: number | null;
+  target: number;
+  achievement: number | null;
+  light: TrafficLight | null;
+  ownerNo: string | null;
+  /** The head of the unit above (director for a team KPI, head of ministry for a headquarters KPI). */
+  managerNo: string | null;
+}
+
+export interface YearConfig {
+  scoring: ScoringConfig;
+  baseAmounts: Record<string, number>;
+}
+
+const PERSPECTIVE_KEYS = {
+  CUSTOMER: 'customer',
+  WORK_PERFORMANCE: 'workPerformance',
+  PROCESS_INNOVATION: 'processInnovation',
+  LEARNING_GROWTH: 'learningGrowth',
+} as const;
+
+const HEAD_OF_UNIT_ROLES = `('TEAM_LEADER', 'DIRECTOR', 'HEAD')`;
+
+/** The year's config: stored overrides laid over the defaults. */
+export async function loadYearConfig(db: Db | Tx, year: number): Promise<YearConfig> {
+  const row = await db.performanceYear.findUnique({ where: { year }, select: { config: true } });
+  const stored = (row?.config ?? {}) as Partial<PerformanceYearConfig>;
+  return {
+    scoring: resolveScoringConfig(stored.scoring ?? {}),
+    baseAmounts: { ...defaultBaseAmounts, ...stored.baseAmounts },
+  };
+}
+
+function notRetryable(code: ErrorCode, message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, code);
+}
+
+/**
+ * Ranks, grades, payouts and promotion candidates of every result with a final score, in one UPDATE.
+ * Tie rule (the one of domain/scoring.ts rankWithinPayGradeGroups): final score, then performance result,
+ * then capability result (higher first, compared at rankingDecimals), then employee number (code-unit
+ * order). How many get each grade comes from bonusGradeCounts (largest remainder) per group size.
+ */
+export async function gradeYearEndResults(tx: Tx, year: number, config: YearConfig): Promise<void> {
+  const { scoring } = config;
+  const groups = await tx.$queryRawUnsafe<{ payGrade: string; size: bigint }[]>(
+    `SELECT "payGrade", count(*) AS size FROM "YearEndPersonResult"
+     WHERE year = $1 AND "finalScore" IS NOT NULL GROUP BY 1`,
+    year,
+  );
+  const share = Math.min(100, Math.max(0, scoring.promotionTopShare));
+  const plan = groups.map(({ payGrade, size }) => {
+    const groupSize = Number(size);
+    const counts = bonusGradeCounts(groupSize, scoring.bonusQuotas);
+    const lasts: Record<BonusGrade, number> = { S: 0, A: 0, B: 0, C: 0 };
+    let last = 0;
+    for (const grade of BONUS_GRADES) {
+      last += counts[grade];
+      lasts[grade] = last;
+    }
+    const promo = share > 0 ? Math.min(groupSize, Math.max(1, Math.floor((groupSize * share) / 100))) : 0;
+    return {
+      payGrade,
+      counts,
+      s_last: lasts.S,
+      a_last: lasts.A,
+      b_last: lasts.B,
+      promo,
+      base: config.baseAmounts[payGrade] ?? DEFAULT_BASE_AMOUNT,
+    };
+  });
+  const d = scoring.rankingDecimals;
+  const r = (column: string) => `ROUND((${column})::numeric, ${d})`;
+  await tx.$executeRawUnsafe(
+    `UPDATE "YearEndPersonResult" SET rank = NULL, "groupSize" = NULL, grade = NULL, payout = NULL,
+       "promotionCandidate" = false, "baseAmount" = NULL
+     WHERE year = $1 AND "finalScore" IS NULL`,
+    year,
+  );
+  await tx.$executeRawUnsafe(
+    `WITH grp AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb)
+         AS g("payGrade" text, counts jsonb, s_last int, a_last int, b_last int, promo int, base float8)
+     ),
+     ranked AS (
+       SELECT p."employeeNo", p."payGrade",
+         row_number() OVER w AS rank,
+         count(*) OVER (PARTITION BY p."payGrade") AS group_size,
+         ${r('p."finalScore"')} AS cf, ${r('p."performanceResult"')} AS cp, ${r('p."capabilityResult"')} AS cc,
+         lag(${r('p."finalScore"')}) OVER w AS pf, lag(${r('p."performanceResult"')}) OVER w AS pp,
+         lag(${r('p."capabilityResult"')}) OVER w AS pc
+       FROM "YearEndPersonResult" p
+       WHERE p.year = $1 AND p."finalScore" IS NOT NULL
+       WINDOW w AS (PARTITION BY p."payGrade"
+         ORDER BY ${r('p."finalScore"')} DESC, ${r('p."performanceResult"')} DESC NULLS LAST,
+                  ${r('p."capabilityResult"')} DESC NULLS LAST, p."employeeNo" COLLATE "C", p."staffId")
+     ),
+     graded AS (
+       SELECT ranked.*, grp.counts, grp.promo, grp.base,
+         CASE WHEN rank <= grp.s_last THEN 'S' WHEN rank <= grp.a_last THEN 'A'
+              WHEN rank <= grp.b_last THEN 'B' ELSE 'C' END AS grade,
+         CASE WHEN rank <= grp.s_last THEN jsonb_build_object('first', 1, 'last', grp.s_last)
+              WHEN rank <= grp.a_last THEN jsonb_build_object('first', grp.s_last + 1, 'last', grp.a_last)
+              WHEN rank <= grp.b_last THEN jsonb_build_object('first', grp.a_last + 1, 'last', grp.b_last)
+              ELSE jsonb_build_object('first', grp.b_last + 1, 'last', group_size) END AS grade_ranks,
+         CASE WHEN pf IS NULL THEN NULL WHEN pf <> cf THEN 'FINAL_SCORE'
+              WHEN pp IS DISTINCT FROM cp THEN 'PERFORMANCE_RESULT'
+              WHEN pc IS DISTINCT FROM cc THEN 'CAPABILITY_RESULT' ELSE 'EMPLOYEE_NO' END AS decided_by
+       FROM ranked JOIN grp ON grp."payGrade" = ranked."payGrade"
+     ),
+     paid AS (
+       SELECT graded.*, ($3::jsonb ->> grade)::float8 AS rate_percent,
+         base * ($3::jsonb ->> grade)::float8 / 100 AS payout_raw
+       FROM graded
+     )
+     UPDATE "YearEndPersonResult" p SET
+       rank = paid.rank, "groupSize" = paid.group_size, grade = paid.grade, "baseAmount" = paid.base,
+       payout = ROUND(paid.payout_raw::numeric, ${scoring.payoutDecimals}),
+       "promotionCandidate" = paid.rank <= paid.promo,
+       why = p.why || jsonb_build_object('ranking', jsonb_build_object(
+         'payGradeGroup', paid."payGrade", 'groupSize', paid.group_size, 'rank', paid.rank,
+         'compared', jsonb_build_object('finalScore', paid.cf, 'performanceResult', paid.cp,
+                                        'capabilityResult', paid.cc),
+         'decidedBy', paid.decided_by, 'tieRule', $4::text,
+         'quotas', $5::jsonb, 'gradeCounts', paid.counts, 'gradeRanks', paid.grade_ranks,
+         'ratePercent', paid.rate_percent, 'baseAmount', paid.base, 'payoutBeforeRounding', paid.payout_raw,
+         'promotionCandidates', paid.promo))
+     FROM paid WHERE p.year = $1 AND p."employeeNo" = paid."employeeNo"`,
+    year,
+    JSON.stringify(plan),
+    JSON.stringify(scoring.bonusRates),
+    'final score, then performance result, then capability result (higher first, at ' +
+      `${d} decimals), then employee number`,
+    JSON.stringify(scoring.bonusQuotas),
+  );
+}
+
+/**
+ * Year-end aggregation: one scan of the year's outcomes into facts per (unit, person), then unit scores
+ * (KPI → objective → perspective → unit, with the unit's own and its sub-units' facts), individual,
+ * performance and final results, and grades. All INSERT … SELECT in one transaction.
+ */
+export async function aggregateYearEndSql(tx: Tx, year: number, config: YearConfig): Promise<{ units: number; people: number }> {
+  const { scoring } = config;
+  const num = (value: number) => `(${Number(value)})::float8`;
+  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ye_facts`);
+  await tx.$executeRawUnsafe(
+    `CREATE TEMP TABLE ye_facts ON COMMIT DROP AS
+     SELECT o."unitCode" AS unit_code, o."employeeNo" AS employee_no, ${OUTCOME_FACT_COLUMNS}
+     FROM "PerformanceOutcome" o WHERE o.year = $1 GROUP BY 1, 2`,
+    year,
+  );
+  await tx.$executeRawUnsafe(`DELETE FROM "YearEndUnitResult" WHERE year = $1`, year);
+  await tx.$executeRawUnsafe(`DELETE FROM "YearEndPersonResult" WHERE year = $1`, year);
+
+  const pw = scoring.perspectiveWeights;
+  const perspectiveWeights = Object.fromEntries(
+    Object.entries(PERSPECTIVE_KEYS).map(([enumName, key]) => [enumName, pw[key]]),
+  );
+  const units = await tx.$executeRawUnsafe(
+    `INSERT INTO "YearEndUnitResult" (year, "unitCode", "unitKind", score, "perspectiveScores", light)
+     WITH RECURSIVE ${UNIT_TREE_CTE},
+     unit_facts AS (
+       SELECT t.ancestor_id AS unit_id, ${SUM_FACTS}
+       FROM ye_facts f JOIN "OrgUnit" u ON u.code = f.unit_code JOIN tree t ON t.unit_id = u.id
+       GROUP BY t.ancestor_id
+     ),
+     kpi AS (
+       SELECT so.id AS objective_id, so."unitId" AS unit_id, so.perspective::text AS perspective,
+         so.weight AS objective_weight, k.weight, k.direction::text AS direction, k.target,
+         ${kpiActualSql(true)} AS actual
+       FROM "Kpi" k JOIN "StrategicObjective" so ON so.id = k."objectiveId"
+       LEFT JOIN unit_facts f ON f.unit_id = so."unitId"
+       WHERE k.year = $1
+     ),
+     kpi_scored AS (SELECT kpi.*, ${achievementSql(num(scoring.achievementCap))} AS achievement FROM kpi),
+     objective AS (
+       SELECT objective_id, unit_id, perspective, objective_weight, ${weightedAggSql('achievement', 'weight')} AS score
+       FROM kpi_scored GROUP BY 1, 2, 3, 4
+     ),
+     perspective AS (
+       SELECT unit_id, perspective, ${weightedAggSql('score', 'objective_weight')} AS score
+       FROM objective GROUP BY 1, 2
+     ),
+     unit_score AS (
+       SELECT p.unit_id, ${weightedAggSql('p.score', 'w.value::float8')} AS score,
+         jsonb_object_agg(p.perspective, p.score) AS scores
+       FROM perspective p JOIN jsonb_each_text($2::jsonb) w ON w.key = p.perspective
+       GROUP BY p.unit_id
+     )
+     SELECT $1, u.code, u.kind::text, us.score, COALESCE(us.scores, '{}'::jsonb),
+       ${lightSql('us.score', num(scoring.lightThresholds.green), num(scoring.lightThresholds.yellow))}
+     FROM "OrgUnit" u LEFT JOIN unit_score us ON us.unit_id = u.id`,
+    year,
+    JSON.stringify(perspectiveWeights),
+  );
+
+  const sw = scoring.systemScoreWeights;
+  const im = scoring.individualMix;
+  const lm = scoring.performanceMix.LEADER;
+  const mm = scoring.performanceMix.MEMBER;
+  const fm = scoring.finalMix;
+  const systemScore = weightedMeanSql([
+    ['sp.tasks', num(sw.tasks)],
+    ['sp.complaints', num(sw.complaints)],
+    ['sp.satisfaction', num(sw.satisfaction)],
+    ['sp.innovation', num(sw.innovation)],
+  ]);
+  const individual = weightedMeanSql([
+    ['leader_evaluation', num(im.leaderEvaluation)],
+    ['system_score', num(im.systemScore)],
+  ]);
+  const teamWeight = `CASE WHEN team_role = 'LEADER' THEN ${num(lm.team)} ELSE ${num(mm.team)} END`;
+  const individualWeight = `CASE WHEN team_role = 'LEADER' THEN ${num(lm.individual)} ELSE ${num(mm.individual)} END`;
+  const performance = weightedMeanSql([
+    ['team_score', teamWeight],
+    ['individual_score', individualWeight],
+  ]);
+  const final = weightedMeanSql([
+    ['performance_result', num(fm.performance)],
+    ['capability_result', num(fm.capability)],
+  ]);
+  const missing = (column: string, weight: string, name: string) =>
+    `CASE WHEN ${column} IS NULL AND ${weight} > 0 THEN '${name}' END`;
+  const people = await tx.$executeRawUnsafe(
+    `INSERT INTO "YearEndPersonResult" (year, "employeeNo", "staffId", "unitCode", "teamRole", "payGrade",
+       "teamScore", "leaderEvaluation", "systemScore", "individualScore", "performanceResult",
+       "capabilityResult", "computedFinalScore", "finalScore", why)
+     WITH person_facts AS (
+       SELECT f.employee_no, ${SUM_FACTS} FROM ye_facts f WHERE f.employee_no IS NOT NULL GROUP BY 1
+     ),
+     system_parts AS (
+       SELECT employee_no,
+         task_mix_sum / NULLIF(tasks, 0) AS tasks,
+         100.0 * sla_met / NULLIF(complaints, 0) AS complaints,
+         20.0 * sat_sum / NULLIF(sat_count, 0) AS satisfaction,
+         innovation_score_sum / NULLIF(innovations, 0) AS innovation
+       FROM person_facts
+     ),
+     base AS (
+       SELECT s.id AS staff_id, s."employeeNo" AS employee_no, u.code AS unit_code, s."payGrade" AS pay_grade,
+         CASE WHEN s.role IN ${HEAD_OF_UNIT_ROLES} THEN 'LEADER' ELSE 'MEMBER' END AS team_role,
+         ur.score AS team_score, le.score AS leader_evaluation, cr.score AS capability_result,
+         sp.tasks, sp.complaints, sp.satisfaction, sp.innovation,
+         ${systemScore} AS system_score
+       FROM "Staff" s
+       JOIN "OrgUnit" u ON u.id = s."unitId"
+       LEFT JOIN "YearEndUnitResult" ur ON ur.year = $1 AND ur."unitCode" = u.code
+       LEFT JOIN "LeaderEvaluation" le ON le.year = $1 AND le."subjectNo" = s."employeeNo"
+       LEFT JOIN "CapabilityResult" cr ON cr.year = $1 AND cr."subjectNo" = s."employeeNo"
+       LEFT JOIN system_parts sp ON sp.employee_no = s."employeeNo"
+     ),
+     with_individual AS (SELECT base.*, ${individual} AS individual_score FROM base),
+     with_performance AS (SELECT with_individual.*, ${performance} AS performance_result FROM with_individual),
+     with_final AS (SELECT with_performance.*, ${final} AS final_score FROM with_performance)
+     SELECT $1, employee_no, staff_id, unit_code, team_role, pay_grade, team_score, leader_evaluation,
+       system_score, individual_score, performance_result, capability_result, final_score, final_score,
+       jsonb_build_object(
+         'teamRole', team_role, 'unitCode', unit_code, 'teamScore', team_score,
+         'leaderEvaluation', leader_evaluation,
+         'systemParts', jsonb_build_object('tasks', tasks, 'complaints', complaints,
+                                           'satisfaction', satisfaction, 'innovation', innovation),
+         'systemScore', system_score, 'individualScore', individual_score,
+         'performanceResult', performance_result, 'capabilityResult', capability_result,
+         'finalScore', final_score,
+         'weights', $2::jsonb,
+         'missing', to_jsonb(array_remove(ARRAY[
+           ${missing('leader_evaluation', num(im.leaderEvaluation), 'leaderEvaluation')},
+           ${missing('system_score', num(im.systemScore), 'systemScore')},
+           ${missing('team_score', teamWeight, 'teamScore')},
+           ${missing('capability_result', num(fm.capability), 'capabilityResult')}
+         ]::text[], NULL)),
+         'missingRule', 'a part without a value does not count; its weight is shared by the other parts')
+     FROM with_final`,
+    year,
+    JSON.stringify({
+      systemScore: sw,
+      individual: im,
+      performance: scoring.performanceMix,
+      final: fm,
+    }),
+  );
+  await gradeYearEndResults(tx, year, config);
+  return { units, people };
+}
+
+/** `sendNotification` is the mail activity itself, so every mail goes through the one outbox. */
+export function createPerformanceActivities(deps: { prisma: Db; sendNotification: MailActivities['sendNotification'] }) {
+  const { prisma, sendNotification } = deps;
+
+  /** Creates the year's row on first use; returns the stage and the KPI lights already known. */
+  async function openPerformanceYear(input: { year: number }): Promise<{
+    stage: YearStage;
+    lights: Record<string, TrafficLight>;
+  }> {
+    const row = await prisma.performanceYear.upsert({
+      where: { year: input.year },
+      create: { year: input.year },
+      update: {},
+    });
+    const kpis = await prisma.kpi.findMany({
+      where: { year: input.year, light: { not: null } },
+      select: { code: true, light: true },
+    });
+    return {
+      stage: row.stage as YearStage,
+      lights: Object.fromEntries(kpis.map((kpi) => [kpi.code, kpi.light as TrafficLight])),
+    };
+  }
+
+  /** Exactly-once by primary key: a key already stored inserts nothing and changes nothing. */
+  async function recordOutcomes(input: { outcomes: PerformanceOutcome[] }): Promise<{
+    inserted: number;
+    unitCodes: string[];
+  }> {
+    if (input.outcomes.length === 0) return { inserted: 0, unitCodes: [] };
+    const rows = await prisma.$queryRawUnsafe<{ unitCode: string }[]>(
+      `INSERT INTO "PerformanceOutcome" ("outcomeKey", year, kind, "unitCode", "employeeNo", payload, "occurredAt")
+       SELECT e->>'outcomeKey', (e->>'year')::int, e->>'kind', e->>'unitCode', e->>'employeeNo', e,
+         ((e->>'occurredAt')::timestamptz AT TIME ZONE 'UTC')
+       FROM jsonb_array_elements($1::jsonb) e
+       ON CONFLICT ("outcomeKey") DO NOTHING
+       RETURNING "unitCode"`,
+      JSON.stringify(input.outcomes),
+    );
+    return { inserted: rows.length, unitCodes: [...new Set(rows.map((row) => row.unitCode))].sort() };
+  }
+
+  /**
+   * Recomputes the automatic KPIs of the given units and of every unit above them from the recorded
+   * outcomes (one statement), stores a measurement where a value changed, then sets achievement and light
+   * with the scoring module. Returns every KPI of those units with its light.
+   */
+  async function recomputeKpis(input: { year: number; unitCodes: string[] }): Promise<{ kpis: KpiReading[] }> {
+    if (input.unitCodes.length === 0) return { kpis: [] };
+    const config = await loadYearConfig(prisma, input.year);
+    const targets = await prisma.$queryRawUnsafe<{ unit_id: number }[]>(
+      `WITH RECURSIVE ${UNIT_TREE_CTE},
+       targets AS (
+         SELECT DISTINCT t.ancestor_id AS unit_id FROM tree t JOIN "OrgUnit" u ON u.id = t.unit_id
+         WHERE u.code = ANY($2::text[])
+       ),
+       facts AS (
+         SELECT t.ancestor_id AS unit_id, ${OUTCOME_FACT_COLUMNS}
+         FROM "PerformanceOutcome" o
+         JOIN "OrgUnit" ou ON ou.code = o."unitCode"
+         JOIN tree t ON t.unit_id = ou.id
+         WHERE o.year = $1 AND t.ancestor_id IN (SELECT unit_id FROM targets)
+         GROUP BY t.ancestor_id
+       ),
+       fresh AS (
+         SELECT k.id, ${kpiActualSql(false)} AS actual
+         FROM "Kpi" k JOIN "StrategicObjective" so ON so.id = k."objectiveId"
+         JOIN targets tg ON tg.unit_id = so."unitId"
+         LEFT JOIN facts f ON f.unit_id = so."unitId"
+         WHERE k.year = $1 AND k.source <> 'MANUAL'
+       ),
+       updated AS (
+         UPDATE "Kpi" k SET actual = fresh.actual, "updatedAt" = now() AT TIME ZONE 'UTC'
+         FROM fresh WHERE k.id = fresh.id AND k.actual IS DISTINCT FROM fresh.actual
+         RETURNING k.id, k.actual
+       ),
+       measured AS (
+         INSERT INTO "KpiMeasurement" ("kpiId", at, value, note)
+         SELECT id, now() AT TIME ZONE 'UTC', actual, 'outcomes' FROM updated WHERE actual IS NOT NULL
+       )
+       SELECT unit_id FROM targets`,
+      input.year,
+      input.unitCodes,
+    );
+    return { kpis: await refreshLights(input.year, targets.map((t) => t.unit_id), config) };
+  }
+
+  /** Achievement and light of every KPI of the units, by the scoring module; writes only what changed. */
+  async function refreshLights(year: number, unitIds: number[], config: YearConfig): Promise<KpiReading[]> {
+    const kpis = await prisma.kpi.findMany({
+      where: { year, objective: { unitId: { in: unitIds } } },
+      include: { objective: { include: { unit: true } } },
+      orderBy: { code: 'asc' },
+    });
+    const parentIds = [...new Set(kpis.map((kpi) => kpi.objective.unit.parentId).filter((id) => id !== null))];
+    const managers = await prisma.staff.findMany({
+      where: { unitId: { in: parentIds }, role: { in: ['TEAM_LEADER', 'DIRECTOR', 'HEAD'] } },
+      orderBy: { employeeNo: 'asc' },
+    });
+    const readings: KpiReading[] = [];
+    const changes: { id: number; achievement: number | null; light: string | null }[] = [];
+    for (const kpi of kpis) {
+      const achievement =
+        kpi.actual === null
+          ? null
+          : kpiAchievement({ direction: kpi.direction, target: kpi.target, actual: kpi.actual }, config.scoring.achievementCap);
+      const thresholds = resolveLightThresholds(config.scoring.lightThresholds, {
+        green: kpi.greenAt ?? undefined,
+        yellow: kpi.yellowAt ?? undefined,
+      });
+      const light = achievement === null ? null : trafficLight(achievement, thresholds);
+      if (achievement !== kpi.achievement || light !== kpi.light) changes.push({ id: kpi.id, achievement, light });
+      const parentId = kpi.objective.unit.parentId;
+      readings.push({
+        kpiCode: kpi.code,
+        kpiName: kpi.nameKo,
+        unitCode: kpi.objective.unit.code,
+        actual: kpi.actual,
+        target: kpi.target,
+        achievement,
+        light,
+        ownerNo: kpi.ownerNo,
+        managerNo: managers.find((staff) => staff.unitId === parentId)?.employeeNo ?? null,
+      });
+    }
+    if (changes.length > 0) {
+      await prisma.$executeRawUnsafe(
+        `UPDATE "Kpi" k SET achievement = c.achievement, light = c.light, "updatedAt" = now() AT TIME ZONE 'UTC'
+         FROM jsonb_to_recordset($1::jsonb) AS c(id int, achievement float8, light text) WHERE k.id = c.id`,
+        JSON.stringify(changes),
+      );
+    }
+    return readings;
+  }
+
+  /** Lights of one unit's KPIs after a manual value or a target changed. */
+  async function refreshUnitLights(input: { year: number; unitCode: string }): Promise<{ kpis: KpiReading[] }> {
+    const unit = await prisma.orgUnit.findUnique({ where: { code: input.unitCode } });
+    if (!unit) return { kpis: [] };
+    return { kpis: await refreshLights(input.year, [unit.id], await loadYearConfig(prisma, input.year)) };
+  }
+
+  /**
+   * Persists a stage change with its audit entry, once per `decisionKey` (a retry changes nothing).
+   */
+  async function recordYearDecision(input: {
+    year: number;
+    decisionKey: string;
+    stage: YearStage;
+    actor: string;
+    action: string;
+    opinion?: string;
+  }): Promise<void> {
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "PerformanceYear" WHERE year = ${input.year} FOR UPDATE`;
+      const before = await tx.performanceYear.upsert({
+        where: { year: input.year },
+        create: { year: input.year },
+        update: {},
+      });
+      if (before.lastDecisionKey === input.decisionKey) return;
+      const now = new Date();
+      const data: Prisma.PerformanceYearUpdateInput = { stage: input.stage, lastDecisionKey: input.decisionKey };
+      if (input.action === 'triggered') Object.assign(data, { triggeredAt: now, triggeredBy: input.actor });
+      if (input.stage === YearStage.HR_REVIEW && input.action === 'aggregated') data.aggregatedAt = now;
+      if (input.action === 'submitted') data.submittedAt = now;
+      if (input.action === 'approved' || input.action === 'rejected') {
+        Object.assign(data, { decidedAt: now, headOpinion: input.opinion ?? null });
+      }
+      if (input.stage === YearStage.FINALISED) Object.assign(data, { finalisedAt: now, lockedAt: now });
+      await tx.performanceYear.update({ where: { year: input.year }, data });
+      await appendAudit(tx, {
+        actor: input.actor,
+        action: `performance.year-end.${input.action}`,
+        subject: `performance:${input.year}`,
+        before: { stage: before.stage },
+        after: { stage: input.stage },
+        reason: input.opinion,
+      });
+    });
+  }
+
+  async function aggregateYearEnd(input: { year: number }): Promise<{ units: number; people: number }> {
+    const config = await loadYearConfig(prisma, input.year);
+    return prisma.$transaction((tx) => aggregateYearEndSql(tx, input.year, config), { timeout: 600_000 });
+  }
+
+  /** An HR adjustment of a final score: stored with its reason, regraded and audited in one transaction. */
+  async function applyAdjustment(input: {
+    year: number;
+    key: string;
+    actor: string;
+    employeeNo: string;
+    finalScore: number;
+    reason: string;
+  }): Promise<AdjustmentResult> {
+    const config = await loadYearConfig(prisma, input.year);
+    return prisma.$transaction(
+      async (tx) => {
+        const resultOf = async () => {
+          const row = await tx.yearEndPersonResult.findUnique({
+            where: { year_employeeNo: { year: input.year, employeeNo: input.employeeNo } },
+          });
+          if (!row) throw notRetryable(ErrorCode.NOT_FOUND, `No year-end result for ${input.employeeNo}`);
+          return row;
+        };
+        const existing = await tx.yearEndAdjustment.findUnique({ where: { key: input.key } });
+        if (existing) {
+          const row = await resultOf();
+          return { employeeNo: row.employeeNo, before: existing.before, after: existing.after, grade: row.grade as BonusGrade | null, rank: row.rank };
+        }
+        const before = await resultOf();
+        await tx.yearEndPersonResult.update({
+          where: { year_employeeNo: { year: input.year, employeeNo: input.employeeNo } },
+          data: { finalScore: input.finalScore, adjusted: true },
+        });
+        await tx.yearEndAdjustment.create({
+          data: {
+            key: input.key,
+            year: input.year,
+            employeeNo: input.employeeNo,
+            field: 'finalScore',
+            before: before.finalScore,
+            after: input.finalScore,
+            reason: input.reason,
+            actor: input.actor,
+          },
+        });
+        await gradeYearEndResults(tx, input.year, config);
+        const after = await resultOf();
+        await appendAudit(tx, {
+          actor: input.actor,
+          action: 'performance.year-end.adjusted',
+          subject: `performance:${input.year}:${input.employeeNo}`,
+          before: { finalScore: before.finalScore, grade: before.grade, rank: before.rank },
+          after: { finalScore: after.finalScore, grade: after.grade, rank: after.rank },
+          reason: input.reason,
+        });
+        return {
+          employeeNo: input.employeeNo,
+          before: before.finalScore,
+          after: input.finalScore,
+          grade: after.grade as BonusGrade | null,
+          rank: after.rank,
+        };
+      },
+      { timeout: 120_000 },
+    );
+  }
+
+  /** Mails every staff member their result; the outbox key makes each mail go out once. */
+  async function notifyYearEndResults(input: { year: number }): Promise<{ notified: number }> {
+    const staff = await prisma.staff.findMany({ select: { employeeNo: true }, orderBy: { employeeNo: 'asc' } });
+    const results = await prisma.yearEndPersonResult.findMany({ where: { year: input.year } });
+    const byEmployee = new Map(results.map((row) => [row.employeeNo, row]));
+    let notified = 0;
+    const queue = [...staff];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const result = byEmployee.get(next.employeeNo);
+        await sendNotification({
+          key: `performance-${input.year}:result:${next.employeeNo}`,
+          to: { kind: 'staff', employeeNo: next.employeeNo },
+          template: 'performance-result',
+          data: {
+            year: input.year,
+            grade: result?.grade ?? null,
+            finalScore: result?.finalScore ?? null,
+            rank: result?.rank ?? null,
+            groupSize: result?.groupSize ?? null,
+            payout: result?.payout ?? null,
+            resultsUrl: `/performance/${input.year}/results`,
+          },
+        });
+        notified += 1;
+        heartbeat(notified);
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    return { notified };
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // 360° capability evaluation
+
+  /**
+   * Rater selection in one statement: superiors (the head of the subject's unit, or of the unit above for a
+   * unit head), peers (same unit, same kind of role) and subordinates (for unit heads: the members of their
+   * unit and the heads of the units below).
+   */
+  async function selectCapabilityRaters(input: { cycleId: string }): Promise<{ invited: number; raters: number }> {
+    const invited = await prisma.$executeRawUnsafe(
+      `WITH people AS (
+         SELECT s."employeeNo" AS no, s."unitId" AS unit_id, u."parentId" AS parent_id,
+           s.role IN ${HEAD_OF_UNIT_ROLES} AS is_head
+         FROM "Staff" s JOIN "OrgUnit" u ON u.id = s."unitId" WHERE s.role NOT IN ('ADMIN')
+       ),
+       pairs AS (
+         SELECT subj.no AS subject, rater.no AS rater, 'SUPERIOR' AS grp
+         FROM people subj JOIN people rater
+           ON rater.is_head AND ((NOT subj.is_head AND rater.unit_id = subj.unit_id)
+                                 OR (subj.is_head AND rater.unit_id = subj.parent_id))
+         UNION ALL
+         SELECT subj.no, rater.no, 'PEER' FROM people subj JOIN people rater
+           ON rater.unit_id = subj.unit_id AND rater.no <> subj.no AND rater.is_head = subj.is_head
+         UNION ALL
+         SELECT subj.no, rater.no, 'SUBORDINATE' FROM people subj JOIN people rater
+           ON subj.is_head AND ((NOT rater.is_head AND rater.unit_id = subj.unit_id)
+                                OR (rater.is_head AND rater.parent_id = subj.unit_id))
+       )
+       INSERT INTO "CapabilityRating" ("cycleId", "subjectNo", "raterNo", "raterGroup")
+       SELECT $1, subject, rater, grp FROM pairs WHERE subject <> rater
+       ON CONFLICT DO NOTHING`,
+      input.cycleId,
+    );
+    const raters = await prisma.capabilityRating.groupBy({ by: ['raterNo'], where: { cycleId: input.cycleId } });
+    return { invited, raters: raters.length };
+  }
+
+  async function mailCapabilityRaters(input: {
+    year: number;
+    cycleId: string;
+    deadline: string;
+    kind: 'invitation' | 'reminder';
+  }): Promise<{ mailed: number }> {
+    const pending = await prisma.capabilityRating.groupBy({
+      by: ['raterNo'],
+      where: { cycleId: input.cycleId, submittedAt: null },
+      _count: { _all: true },
+      orderBy: { raterNo: 'asc' },
+    });
+    for (const [index, row] of pending.entries()) {
+      await sendNotification({
+        key: `${input.cycleId}:${input.kind}:${row.raterNo}`,
+        to: { kind: 'staff', employeeNo: row.raterNo },
+        template: input.kind === 'invitation' ? 'capability-invitation' : 'capability-reminder',
+        data: {
+          year: input.year,
+          pending: row._count._all,
+          deadline: input.deadline,
+          evaluationUrl: `/performance/${input.year}/evaluations`,
+        },
+      });
+      heartbeat(index);
+    }
+    if (input.kind === 'reminder') {
+      await prisma.capabilityRating.updateMany({
+        where: { cycleId: input.cycleId, submittedAt: null },
+        data: { remindedAt: new Date() },
+      });
+    }
+    return { mailed: pending.length };
+  }
+
+  async function countCapabilityRatings(input: { cycleId: string }): Promise<{ invited: number; submitted: number }> {
+    const [invited, submitted] = await Promise.all([
+      prisma.capabilityRating.count({ where: { cycleId: input.cycleId } }),
+      prisma.capabilityRating.count({ where: { cycleId: input.cycleId, submittedAt: { not: null } } }),
+    ]);
+    return { invited, submitted };
+  }
+
+  /**
+   * Per subject: the submitted ratings grouped by rater group (SQL), then capabilityScore's folding rule
+   * (groups under the minimum are pooled or folded into the overall mean); only anonymity-safe parts
+   * are stored.
+   */
+  async function aggregateCapability(input: { year: number; cycleId: string }): Promise<{ subjects: number }> {
+    const { scoring } = await loadYearConfig(prisma, input.year);
+    const rows = await prisma.$queryRawUnsafe<{ subject: string; ratings: { group: RaterGroup; score: number }[] }[]>(
+      `SELECT "subjectNo" AS subject,
+         jsonb_agg(jsonb_build_object('group', "raterGroup", 'score', score) ORDER BY "raterGroup", score) AS ratings
+       FROM "CapabilityRating" WHERE "cycleId" = $1 AND score IS NOT NULL GROUP BY 1`,
+      input.cycleId,
+    );
+    const results = rows.map(({ subject, ratings }) => {
+      const result = capabilityScore(ratings, scoring.raterGroupWeights, scoring.minRaterGroupSize);
+      return {
+        subjectNo: subject,
+        score: result.score,
+        rule: result.rule,
+        raterCount: result.raterCount,
+        parts: { parts: result.parts, foldedGroups: result.foldedGroups, belowMinimum: result.belowMinimum },
+      };
+    });
+    await prisma.$transaction([
+      prisma.$executeRawUnsafe(`DELETE FROM "CapabilityResult" WHERE year = $1`, input.year),
+      prisma.$executeRawUnsafe(
+        `INSERT INTO "CapabilityResult" (year, "subjectNo", "cycleId", score, rule, parts, "raterCount")
+         SELECT $1, r."subjectNo", $2, r.score, r.rule, r.parts, r."raterCount"
+         FROM jsonb_to_recordset($3::jsonb) AS r("subjectNo" text, score float8, rule text, parts jsonb, "raterCount" int)`,
+        input.year,
+        input.cycleId,
+        JSON.stringify(results),
+      ),
+    ]);
+    return { subjects: results.length };
+  }
+
+  return {
+    openPerformanceYear,
+    recordOutcomes,
+    recomputeKpis,
+    refreshUnitLights,
+    recordYearDecision,
+    aggregateYearEnd,
+    applyAdjustment,
+    notifyYearEndResults,
+    selectCapabilityRaters,
+    mailCapabilityRaters,
+    countCapabilityRatings,
+    aggregateCapability,
+  };
+}
+
+export type PerformanceActivities = ReturnType<typeof createPerformanceActivities>;

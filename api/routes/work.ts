@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Prisma } from '@prisma/client';
+import { actionsForStep, complaintLight, openComplaintStages } from '../../domain/complaint.ts';
+import { businessCalendar, WORKING_DAY_MILLIS } from '../../domain/business-calendar.ts';
+import { ErrorBody } from '../errors.ts';
+import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+
+const InboxItem = Type.Object({
+  kind: Type.Union([Type.Literal('complaint'), Type.Literal('task')]),
+  id: Type.String(),
+  title: Type.String(),
+  step: Type.String(),
+  stage: Type.String(),
+  team: Type.String(),
+  dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  light: Type.Union([Type.Literal('GREEN'), Type.Literal('YELLOW'), Type.Literal('RED')]),
+  actions: Type.Array(Type.String()),
+});
+
+const StuckItem = Type.Object({
+  kind: Type.Union([Type.Literal('complaint'), Type.Literal('task')]),
+  id: Type.String(),
+  title: Type.String(),
+  team: Type.String(),
+  stage: Type.String(),
+  dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  assignee: Type.Union([Type.String(), Type.Null()]),
+  escalationLevel: Type.Integer(),
+  reason: Type.String(),
+});
+
+/** A complaint that sits this many business days in one stage without being overdue counts as stuck. */
+const STUCK_AFTER_BUSINESS_DAYS = 2;
+
+/** The teams a person manages: a leader their team, a director their headquarters, head and admin all. */
+function managedTeamFilter(staff: SessionStaff): Prisma.OrgUnitWhereInput | undefined {
+  if (staff.role === 'TEAM_LEADER') return { code: staff.unitCode };
+  if (staff.role === 'DIRECTOR' && staff.headquartersCode)
+    return { parent: { code: staff.headquartersCode } };
+  if (staff.role === 'HEAD' || staff.role === 'ADMIN') return { kind: 'TEAM' };
+  return undefined;
+}
+
+const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+export const workRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/inbox',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['work'],
+        summary: "The signed-in person's pending steps across complaints and tasks, by due time",
+        response: { 200: Type.Object({ items: Type.Array(InboxItem) }), 401: ErrorBody },
+      },
+    },
+    async (request) => {
+      const staff = requireStaff(request);
+      const now = new Date();
+      const openStages = openComplaintStages as string[];
+      const mine: Prisma.ComplaintWhereInput[] = [
+        { handlerId: staff.id, pendingStep: { in: ['accept', 'answer', 'consultation', 'info-timeout'] } },
+      ];
+      if (staff.role === 'TEAM_LEADER') {
+        mine.push({ team: { code: staff.unitCode }, pendingStep: 'review' });
+        mine.push({ team: { code: staff.unitCode }, overdue: true, stage: { in: openStages } });
+      }
+      if (staff.role === 'DIRECTOR' && staff.headquartersCode) {
+        mine.push({
+          team: { parent: { code: staff.headquartersCode } },
+          escalationLevel: { gte: 2 },
+          stage: { in: openStages },
+        });
+      }
+      const complaints = await app.prisma.complaint.findMany({
+        where: { OR: mine },
+        include: { team: true, handler: true },
+        orderBy: { dueAt: 'asc' },
+        take: 500,
+      });
+      const items = complaints.map((c) => {
+        const ownStep = c.handlerId === staff.id && c.pendingStep !== 'review';
+        const step = ownStep || c.pendingStep === 'review' ? (c.pendingStep ?? 'escalated') : 'escalated';
+        return {
+          kind: 'complaint' as const,
+          id: c.receiptNo,
+          title: c.title,
+          step,
+          stage: c.stage,
+          team: c.team.code,
+          dueAt: c.dueAt.toISOString(),
+          light: complaintLight(now, c.receivedAt, c.dueAt),
+          actions: actionsForStep[step] ?? [],
+        };
+      });
+      return { items };
+    },
+  );
+
+  app.get(
+    '/api/manager/stuck',
+    {
+      config: { access: ['TEAM_LEADER', 'DIRECTOR', 'HEAD', 'ADMIN'] },
+      schema: {
+        tags: ['work'],
+        summary: "Overdue and stuck complaints and tasks in the manager's scope, with the reason",
+        response: { 200: Type.Object({ items: Type.Array(StuckItem) }), 401: ErrorBody, 403: ErrorBody },
+      },
+    },
+    async (request) => {
+      const staff = requireStaff(request);
+      const teams = await app.prisma.orgUnit.findMany({
+        where: { ...managedTeamFilter(staff), kind: 'TEAM' },
+      });
+      const teamCodes = teams.map((t) => t.code);
+      if (teamCodes.length === 0) return { items: [] };
+
+      // Overdue comes from Temporal visibility (the workflows' own view of their timers).
+      const query = [
+        `PortalWorkKind = 'complaint'`,
+        `ExecutionStatus = 'Running'`,
+        `PortalOverdue = true`,
+        `PortalTeam IN (${teamCodes.map(quote).join(', ')})`,
+      ].join(' AND ');
+      const overdueIds: string[] = [];
+      for await (const execution of app.temporal.workflow.list({ query }))
+        overdueIds.push(execution.workflowId);
+
+      const stuckBefore = businessCalendar.addWorkingMillis(
+        new Date(),
+        -STUCK_AFTER_BUSINESS_DAYS * WORKING_DAY_MILLIS,
+      );
+      const complaints = await app.prisma.complaint.findMany({
+        where: {
+          OR: [
+            { receiptNo: { in: overdueIds } },
+            {
+              team: { code: { in: teamCodes } },
+              stage: { in: openComplaintStages as string[] },
+              stageSince: { lt: stuckBefore },
+            },
+          ],
+        },
+        include: { team: true, handler: true },
+        orderBy: { dueAt: 'asc' },
+        take: 500,
+      });
+      const overdue = new Set(overdueIds);
+      return {
+        items: complaints.map((c) => ({
+          kind: 'complaint' as const,
+          id: c.receiptNo,
+          title: c.title,
+          team: c.team.code,
+          stage: c.stage,
+          dueAt: c.dueAt.toISOString(),
+          assignee: c.handler?.employeeNo ?? null,
+          escalationLevel: c.escalationLevel,
+          reason: overdue.has(c.receiptNo)
+            ? `처리기한 경과 (overdue since ${c.dueAt.toISOString()}), escalation level ${c.escalationLevel}`
+            : `같은 단계에 ${STUCK_AFTER_BUSINESS_DAYS}영업일 이상 정체 (in stage '${c.stage}' since ${c.stageSince.toISOString()})`,
+        })),
+      };
+    },
+  );
+};
+

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createMailActivities } from '../../activities/mail.ts';
+import { startSmtpCatcher, type SmtpCatcher } from '../../embedded/smtp-catcher.ts';
+import { findFreePort } from '../../embedded/postgres.ts';
+import { createMailer } from '../../platform/mailer.ts';
+import { createPrisma, type Db } from '../../platform/prisma.ts';
+
+let prisma: Db;
+let smtp: SmtpCatcher;
+beforeAll(async () => {
+  prisma = createPrisma(inject('databaseUrl'), 2);
+  smtp = await startSmtpCatcher({ prisma, port: 0 });
+});
+afterAll(async () => {
+  await smtp?.stop();
+  await prisma?.$disconnect();
+});
+
+const notification = (key: string) => ({
+  key,
+  to: { kind: 'staff' as const, employeeNo: 'E1101' },
+  template: 'complaint-reminder' as const,
+  data: { receiptNo: 'MW-2026-9999999', dueAt: new Date().toISOString() },
+});
+
+describe('mail outbox: each notification is sent exactly once', () => {
+  it('sends once when the activity is retried after success', async () => {
+    const key = `outbox-test-${Date.now()}-a`;
+    const activities = createMailActivities({
+      prisma,
+      mailer: createMailer(smtp.url),
+      from: 'portal@example.go.kr',
+      publicUrl: 'http://x',
+    });
+    const env = new MockActivityEnvironment();
+    expect(await env.run(activities.sendNotification, notification(key))).toEqual({ status: 'sent' });
+    expect(await env.run(activities.sendNotification, notification(key))).toEqual({ status: 'already-sent' });
+    const row = await prisma.emailOutbox.findUniqueOrThrow({ where: { key } });
+    expect(await prisma.devMail.count({ where: { messageId: row.messageId } })).toBe(1);
+  });
+
+  it('keeps the mail while SMTP is unreachable and sends it once when the retry succeeds', async () => {
+    const key = `outbox-test-${Date.now()}-b`;
+    const deadPort = await findFreePort(0);
+    const down = createMailActivities({
+      prisma,
+      mailer: createMailer(`smtp://127.0.0.1:${deadPort}`),
+      from: 'p@x',
+      publicUrl: 'http://x',
+    });
+    const env = new MockActivityEnvironment();
+    await expect(env.run(down.sendNotification, notification(key))).rejects.toThrow();
+    const pending = await prisma.emailOutbox.findUniqueOrThrow({ where: { key } });
+    expect(pending.status).toBe('PENDING');
+    expect(pending.attempts).toBe(1);
+
+    const up = createMailActivities({
+      prisma,
+      mailer: createMailer(smtp.url),
+      from: 'p@x',
+      publicUrl: 'http://x',
+    });
+    expect(await env.run(up.sendNotification, notification(key))).toEqual({ status: 'sent' });
+    expect(await env.run(up.sendNotification, notification(key))).toEqual({ status: 'already-sent' });
+    const sent = await prisma.emailOutbox.findUniqueOrThrow({ where: { key } });
+    expect(sent.status).toBe('SENT');
+    expect(await prisma.devMail.count({ where: { messageId: sent.messageId } })).toBe(1);
+  });
+});

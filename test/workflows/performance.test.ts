@@ -1,0 +1,447 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities/index.ts';
+import type { KpiReading } from '../../activities/performance.ts';
+import type { NotificationInput } from '../../activities/mail.ts';
+import {
+  adjustResultUpdate,
+  capabilityCycleStatusQuery,
+  decideYearEndUpdate,
+  performanceStatusQuery,
+  startCapabilityCycleUpdate,
+  submitYearEndUpdate,
+  triggerYearEndUpdate,
+  yearEndAt,
+  type PerformanceActor,
+} from '../../domain/performance.ts';
+import { recordOutcomeSignal, type ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
+import { defaultScoringConfig, kpiAchievement, trafficLight } from '../../domain/scoring.ts';
+import type { performanceWorkflow } from '../../workflows/performance.ts';
+import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+
+const hr: PerformanceActor = { employeeNo: 'E0003', role: 'HR' };
+const head: PerformanceActor = { employeeNo: 'E0001', role: 'HEAD' };
+const staff: PerformanceActor = { employeeNo: 'E1101', role: 'STAFF' };
+
+/** The fake database of one year: what the stub activities stored. */
+interface FakeYear {
+  outcomes: Map<string, ComplaintClosedOutcome>;
+  recordCalls: number;
+  mails: NotificationInput[];
+  decisions: { stage: string; action: string; actor: string; opinion?: string }[];
+  adjustments: { employeeNo: string; finalScore: number; reason: string; key: string }[];
+  aggregated: number;
+  notified: number;
+  cycle: string[];
+}
+const years = new Map<number, FakeYear>();
+const fake = (year: number): FakeYear => {
+  if (!years.has(year)) {
+    years.set(year, {
+      outcomes: new Map(),
+      recordCalls: 0,
+      mails: [],
+      decisions: [],
+      adjustments: [],
+      aggregated: 0,
+      notified: 0,
+      cycle: [],
+    });
+  }
+  return years.get(year)!;
+};
+
+const SAT_TARGET = 4.2;
+/** T11's satisfaction KPI from the stored outcomes, with the real scoring formulas. */
+function satisfactionKpi(year: number): KpiReading {
+  const rated = [...fake(year).outcomes.values()].filter((o) => o.unitCode === 'T11' && o.satisfaction !== undefined);
+  const actual = rated.length === 0 ? null : rated.reduce((sum, o) => sum + (o.satisfaction ?? 0), 0) / rated.length;
+  const achievement =
+    actual === null
+      ? null
+      : kpiAchievement({ direction: 'HIGHER_IS_BETTER', target: SAT_TARGET, actual }, defaultScoringConfig.achievementCap);
+  return {
+    kpiCode: 'K-T11-SAT',
+    kpiName: '민원 만족도',
+    unitCode: 'T11',
+    actual,
+    target: SAT_TARGET,
+    achievement,
+    light: achievement === null ? null : trafficLight(achievement, defaultScoringConfig.lightThresholds),
+    ownerNo: 'E1100',
+    managerNo: 'E0100',
+  };
+}
+
+const stubActivities: Partial<Activities> = {
+  async openPerformanceYear() {
+    return { stage: 'OPEN', lights: {} };
+  },
+  async recordOutcomes({ outcomes }) {
+    const unitCodes = new Set<string>();
+    let inserted = 0;
+    for (const outcome of outcomes) {
+      const year = fake(outcome.year);
+      year.recordCalls += 1;
+      // The primary key: a stored key inserts nothing.
+      if (year.outcomes.has(outcome.outcomeKey)) continue;
+      year.outcomes.set(outcome.outcomeKey, outcome as ComplaintClosedOutcome);
+      unitCodes.add(outcome.unitCode);
+      inserted += 1;
+    }
+    return { inserted, unitCodes: [...unitCodes] };
+  },
+  async recomputeKpis({ year, unitCodes }) {
+    return { kpis: unitCodes.includes('T11') ? [satisfactionKpi(year)] : [] };
+  },
+  async refreshUnitLights() {
+    return { kpis: [] };
+  },
+  async sendNotification(input) {
+    const year = (input.data as { year: number }).year;
+    fake(year).mails.push(input);
+    return { status: 'sent' };
+  },
+  async recordYearDecision({ year, stage, action, actor, opinion }) {
+    fake(year).decisions.push({ stage, action, actor, opinion });
+  },
+  async aggregateYearEnd({ year }) {
+    fake(year).aggregated += 1;
+    return { units: 13, people: 60 };
+  },
+  async applyAdjustment({ year, employeeNo, finalScore, reason, key }) {
+    fake(year).adjustments.push({ employeeNo, finalScore, reason, key });
+    return { employeeNo, before: 80, after: finalScore, grade: 'S', rank: 1 };
+  },
+  async notifyYearEndResults({ year }) {
+    fake(year).notified += 1;
+    return { notified: 60 };
+  },
+  async selectCapabilityRaters({ cycleId }) {
+    fake(Number(cycleId.split('-')[1])).cycle.push('select');
+    return { invited: 12, raters: 6 };
+  },
+  async mailCapabilityRaters({ year, kind }) {
+    fake(year).cycle.push(kind);
+    return { mailed: 6 };
+  },
+  async countCapabilityRatings() {
+    return { invited: 12, submitted: 7 };
+  },
+  async aggregateCapability({ year }) {
+    fake(year).cycle.push('aggregate');
+    return { subjects: 6 };
+  },
+};
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `performance-wf-${randomUUID()}`;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: stubActivities,
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+let nextYear = 2101;
+async function startYear(options: { year?: number; historyEventLimit?: number } = {}) {
+  const year = options.year ?? nextYear++;
+  const handle = await env.client.workflow.start<typeof performanceWorkflow>('performanceWorkflow', {
+    workflowId: `performance-${year}-${randomUUID()}`,
+    taskQueue,
+    args: [{ year, historyEventLimit: options.historyEventLimit }],
+  });
+  return { year, handle };
+}
+
+function complaint(year: number, n: number, satisfaction: number, unitCode = 'T11'): ComplaintClosedOutcome {
+  return {
+    kind: 'complaint-closed',
+    outcomeKey: `complaint:MW-${year}-${String(n).padStart(7, '0')}:closed`,
+    year,
+    occurredAt: new Date(Date.UTC(year, 5, 1)).toISOString(),
+    unitCode,
+    employeeNo: 'E1101',
+    receiptNo: `MW-${year}-${String(n).padStart(7, '0')}`,
+    categoryCode: 'Q-GENERAL',
+    businessDaysTaken: 2,
+    slaMet: true,
+    satisfaction,
+    withdrawn: false,
+  };
+}
+
+async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const status = (handle: WorkflowHandle<typeof performanceWorkflow>) => handle.query(performanceStatusQuery);
+
+async function signalAll(handle: WorkflowHandle<typeof performanceWorkflow>, outcomes: ComplaintClosedOutcome[], concurrency = 64) {
+  let index = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (index < outcomes.length) {
+        const outcome = outcomes[index++]!;
+        await handle.signal(recordOutcomeSignal, outcome);
+      }
+    }),
+  );
+}
+
+async function updateFailure(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+describe('performance workflow: recording outcomes', () => {
+  it('records each outcome exactly once under duplicate and out-of-order signals', async () => {
+    const { year, handle } = await startYear();
+    const unique = Array.from({ length: 60 }, (_, n) => complaint(year, n + 1, 1 + (n % 5)));
+    // Every outcome twice, in a scrambled order.
+    const scrambled = [...unique, ...unique].sort(
+      (a, b) => ((a.receiptNo.charCodeAt(12) * 7) % 11) - ((b.receiptNo.charCodeAt(12) * 7) % 11) || (a.receiptNo < b.receiptNo ? 1 : -1),
+    );
+    await signalAll(handle, scrambled, 8);
+    const settled = await until(async () => {
+      const s = await status(handle);
+      return s.recordedCount + s.duplicateCount === 120 && s.pendingCount === 0 ? s : undefined;
+    });
+    expect(settled.recordedCount).toBe(60);
+    expect(settled.duplicateCount).toBe(60);
+    expect(fake(year).outcomes.size).toBe(60);
+    // The workflow's own window stopped the duplicates before they reached the database.
+    expect(fake(year).recordCalls).toBe(60);
+    // The KPI is computed from the 60 distinct outcomes: average satisfaction 3.
+    expect(satisfactionKpi(year).actual).toBe(3);
+    expect(settled.lights['K-T11-SAT']).toBe('RED');
+
+    await handle.signal(recordOutcomeSignal, unique[0]!);
+    const after = await until(async () => {
+      const s = await status(handle);
+      return s.duplicateCount === 61 ? s : undefined;
+    });
+    expect(after.recordedCount).toBe(60);
+    await handle.terminate('test done');
+  });
+
+  it(
+    'continues as new under 20,000 outcomes without losing or double-counting any',
+    async () => {
+      const { year, handle } = await startYear({ historyEventLimit: 5_000 });
+      const outcomes = Array.from({ length: 20_000 }, (_, n) => complaint(year, n + 1, 5, `T${11 + (n % 3)}`));
+      // Bursts of 1,000: a run can only continue as new in a gap between signals.
+      for (let wave = 0; wave < 20; wave += 1) {
+        await signalAll(handle, outcomes.slice(wave * 1_000, (wave + 1) * 1_000));
+        await until(async () => {
+          const s = await status(handle);
+          return s.recordedCount === (wave + 1) * 1_000 && s.pendingCount === 0;
+        });
+      }
+      const done = await status(handle);
+      expect(done.recordedCount).toBe(20_000);
+      expect(done.duplicateCount).toBe(0);
+      // 20,000 signal events alone would be four runs' worth at a 5,000-event limit.
+      expect(done.runNumber).toBeGreaterThanOrEqual(4);
+      expect((await handle.describe()).historyLength).toBeLessThan(5_000);
+      expect(fake(year).outcomes.size).toBe(20_000);
+      expect(outcomes.every((o) => fake(year).outcomes.has(o.outcomeKey))).toBe(true);
+
+      // Keys from the first run have left the workflow's window; the database key still stops them.
+      await signalAll(handle, outcomes.slice(0, 50), 8);
+      const again = await until(async () => {
+        const s = await status(handle);
+        return s.duplicateCount >= 50 && s.pendingCount === 0 ? s : undefined;
+      });
+      expect(again.recordedCount).toBe(20_000);
+      expect(fake(year).outcomes.size).toBe(20_000);
+      const description = await handle.describe();
+      expect(description.runId).not.toBe(handle.firstExecutionRunId);
+      await handle.terminate('test done');
+    },
+    300_000,
+  );
+});
+
+describe('performance workflow: early warning', () => {
+  it('mails the KPI owner and manager once when a KPI turns red, and again only after it recovered', async () => {
+    const { year, handle } = await startYear();
+    const settle = async (count: number) =>
+      until(async () => {
+        const s = await status(handle);
+        return s.recordedCount === count && s.pendingCount === 0 ? s : undefined;
+      });
+    const warnings = () => fake(year).mails.filter((m) => m.template === 'kpi-red-warning');
+
+    await signalAll(handle, [complaint(year, 1, 5), complaint(year, 2, 5)], 1);
+    expect((await settle(2)).lights['K-T11-SAT']).toBe('GREEN');
+    expect(warnings()).toHaveLength(0);
+
+    // Average falls to (5+5+1+1+1)/5 = 2.6: red.
+    for (const n of [3, 4, 5]) await handle.signal(recordOutcomeSignal, complaint(year, n, 1));
+    expect((await settle(5)).lights['K-T11-SAT']).toBe('RED');
+    expect(warnings().map((m) => m.to)).toEqual(
+      expect.arrayContaining([
+        { kind: 'staff', employeeNo: 'E1100' },
+        { kind: 'staff', employeeNo: 'E0100' },
+      ]),
+    );
+    expect(warnings()).toHaveLength(2);
+
+    // Still red: no new warning.
+    for (const n of [6, 7]) await handle.signal(recordOutcomeSignal, complaint(year, n, 1));
+    await settle(7);
+    expect(warnings()).toHaveLength(2);
+
+    // Recovers to green, then turns red again: a second transition, a second warning.
+    await signalAll(handle, Array.from({ length: 30 }, (_, n) => complaint(year, 100 + n, 5)), 1);
+    expect((await settle(37)).lights['K-T11-SAT']).toBe('GREEN');
+    await signalAll(handle, Array.from({ length: 40 }, (_, n) => complaint(year, 200 + n, 1)), 1);
+    const red = await settle(77);
+    expect(red.lights['K-T11-SAT']).toBe('RED');
+    expect(red.redTransitions['K-T11-SAT']).toBe(2);
+    expect(warnings()).toHaveLength(4);
+    expect(new Set(warnings().map((m) => m.key)).size).toBe(4);
+    await handle.terminate('test done');
+  });
+});
+
+describe('performance workflow: year end', () => {
+  it('runs HR trigger → aggregation → adjustment → head rejection → resubmission → approval → finalisation', async () => {
+    const { year, handle } = await startYear();
+    await handle.signal(recordOutcomeSignal, complaint(year, 1, 4));
+
+    expect((await updateFailure(handle.executeUpdate(triggerYearEndUpdate, { args: [{ actor: staff }] }))).type).toBe(
+      'FORBIDDEN',
+    );
+    const review = await handle.executeUpdate(triggerYearEndUpdate, { args: [{ actor: hr, reason: '연말 성과평가 개시' }] });
+    expect(review.stage).toBe('HR_REVIEW');
+    expect(fake(year).aggregated).toBe(1);
+    // The outcome received before the trigger was recorded before aggregating.
+    expect(fake(year).outcomes.size).toBe(1);
+
+    const noReason = handle.executeUpdate(adjustResultUpdate, {
+      args: [{ actor: hr, employeeNo: 'E1101', finalScore: 95, reason: ' ' }],
+    });
+    expect((await updateFailure(noReason)).type).toBe('VALIDATION');
+    const adjusted = await handle.executeUpdate(adjustResultUpdate, {
+      args: [{ actor: hr, employeeNo: 'E1101', finalScore: 95, reason: '하반기 특별 성과 반영' }],
+    });
+    expect(adjusted).toMatchObject({ employeeNo: 'E1101', after: 95 });
+    expect(fake(year).adjustments).toMatchObject([{ employeeNo: 'E1101', finalScore: 95, reason: '하반기 특별 성과 반영' }]);
+
+    const early = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: head, decision: 'approve' }] });
+    expect((await updateFailure(early)).type).toBe('WRONG_STAGE');
+
+    expect((await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr }] })).stage).toBe('HEAD_APPROVAL');
+    const lateAdjust = handle.executeUpdate(adjustResultUpdate, {
+      args: [{ actor: hr, employeeNo: 'E1101', finalScore: 90, reason: '승인 요청 이후 조정' }],
+    });
+    expect((await updateFailure(lateAdjust)).type).toBe('WRONG_STAGE');
+    const byHr = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: hr, decision: 'approve' }] });
+    expect((await updateFailure(byHr)).type).toBe('FORBIDDEN');
+    const bareReject = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: head, decision: 'reject' }] });
+    expect((await updateFailure(bareReject)).type).toBe('VALIDATION');
+
+    const rejected = await handle.executeUpdate(decideYearEndUpdate, {
+      args: [{ actor: head, decision: 'reject', opinion: '성과관리팀 등급 분포 재검토 바랍니다' }],
+    });
+    expect(rejected.stage).toBe('HR_REVIEW');
+    await handle.executeUpdate(adjustResultUpdate, {
+      args: [{ actor: hr, employeeNo: 'E2201', finalScore: 88, reason: '원장 의견 반영 재검토' }],
+    });
+    await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr, note: '재검토 완료' }] });
+    const approved = await handle.executeUpdate(decideYearEndUpdate, {
+      args: [{ actor: head, decision: 'approve', opinion: '승인합니다' }],
+    });
+    expect(approved.stage).toBe('FINALISED');
+
+    const final = await handle.result();
+    expect(final.stage).toBe('FINALISED');
+    expect(fake(year).notified).toBe(1);
+    expect(final.decisions.map((d) => d.action)).toEqual([
+      'triggered',
+      'submitted',
+      'rejected',
+      'submitted',
+      'approved',
+      'finalised',
+    ]);
+    expect(final.decisions.find((d) => d.action === 'rejected')?.opinion).toBe('성과관리팀 등급 분포 재검토 바랍니다');
+    expect(fake(year).decisions.map((d) => d.stage)).toEqual([
+      'AGGREGATING',
+      'HR_REVIEW',
+      'HEAD_APPROVAL',
+      'HR_REVIEW',
+      'HEAD_APPROVAL',
+      'FINALISING',
+      'FINALISED',
+    ]);
+    expect(new Set(fake(year).adjustments.map((a) => a.key)).size).toBe(2);
+  });
+
+  it('starts the year end by itself at 31 December 24:00 Korea time', async () => {
+    const now = await env.currentTimeMs();
+    const year = new Date(now + 9 * 3_600_000).getUTCFullYear();
+    const { handle } = await startYear({ year });
+    await handle.signal(recordOutcomeSignal, complaint(year, 1, 4));
+    await until(async () => (await status(handle)).recordedCount === 1);
+    expect(fake(year).aggregated).toBe(0);
+    await env.sleep(yearEndAt(year).getTime() - now - 60_000);
+    expect((await status(handle)).stage).toBe('OPEN');
+    await env.sleep(120_000);
+    const review = await until(async () => {
+      const s = await status(handle);
+      return s.stage === 'HR_REVIEW' ? s : undefined;
+    });
+    expect(review.decisions[0]).toMatchObject({ actor: 'system', action: 'triggered' });
+    expect(fake(year).aggregated).toBe(1);
+    await handle.terminate('test done');
+  });
+});
+
+describe('capability evaluation (360°) child workflow', () => {
+  it('selects raters, invites, reminds before the deadline, closes and aggregates', async () => {
+    const { year, handle } = await startYear();
+    const deadline = new Date((await env.currentTimeMs()) + 10 * 24 * 3_600_000).toISOString();
+    const { cycleId } = await handle.executeUpdate(startCapabilityCycleUpdate, { args: [{ actor: hr, deadline }] });
+    const again = handle.executeUpdate(startCapabilityCycleUpdate, { args: [{ actor: hr, deadline }] });
+    expect((await updateFailure(again)).type).toBe('CONFLICT');
+    const child = env.client.workflow.getHandle(cycleId);
+    await until(async () => (await child.query(capabilityCycleStatusQuery)).stage === 'OPEN');
+    expect(fake(year).cycle).toEqual(['select', 'invitation']);
+    const result = await child.result();
+    expect(result).toMatchObject({ stage: 'AGGREGATED', invited: 12, submitted: 7 });
+    expect(fake(year).cycle).toEqual(['select', 'invitation', 'reminder', 'aggregate']);
+    await handle.terminate('test done');
+  });
+});

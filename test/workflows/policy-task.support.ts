@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities/index.ts';
+import type { NotificationInput } from '../../activities/mail.ts';
+import {
+  taskActionUpdate,
+  taskStateQuery,
+  type PolicyTaskInput,
+  type PolicyTaskSettings,
+  type TaskAction,
+  type TaskActor,
+  type TaskEventRecord,
+  type TaskParticipants,
+} from '../../domain/policy-task.ts';
+import type { PerformanceOutcome } from '../../domain/performance-outcomes.ts';
+import { searchAttributeRegistrations } from '../../domain/search-attributes.ts';
+import type { policyTaskWorkflow } from '../../workflows/policy-task.ts';
+import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+
+export const DAY = 24 * 3600_000;
+
+export const owner: TaskActor = { employeeNo: 'E2101', role: 'STAFF', unitCode: 'T21', headquartersCode: 'HQ2' };
+export const leader: TaskActor = { employeeNo: 'E2100', role: 'TEAM_LEADER', unitCode: 'T21', headquartersCode: 'HQ2' };
+export const director: TaskActor = { employeeNo: 'E0200', role: 'DIRECTOR', unitCode: 'HQ2', headquartersCode: 'HQ2' };
+export const outsiderLeader: TaskActor = { employeeNo: 'E1200', role: 'TEAM_LEADER', unitCode: 'T12', headquartersCode: 'HQ1' };
+export const otherDirector: TaskActor = { employeeNo: 'E0100', role: 'DIRECTOR', unitCode: 'HQ1', headquartersCode: 'HQ1' };
+
+export const participants: TaskParticipants = {
+  ownerNo: 'E2101',
+  teamCode: 'T21',
+  headquartersCode: 'HQ2',
+  leaderNo: 'E2100',
+  directorNo: 'E0200',
+  headNo: 'E0001',
+  planChain: [
+    { step: 'leader-review', role: 'TEAM_LEADER', employeeNo: 'E2100' },
+    { step: 'director-review', role: 'DIRECTOR', employeeNo: 'E0200' },
+  ],
+  qualityReviewer: { step: 'quality-review', role: 'TEAM_LEADER', employeeNo: 'E2100' },
+  finalApprover: { step: 'final-approval', role: 'DIRECTOR', employeeNo: 'E0200' },
+};
+
+/** What the workflow asked its activities to do, per task id. */
+export interface Recorded {
+  events: TaskEventRecord[];
+  mails: NotificationInput[];
+  outcomes: PerformanceOutcome[];
+}
+const recorded = new Map<string, Recorded>();
+export const recordedFor = (taskId: string): Recorded => {
+  if (!recorded.has(taskId)) recorded.set(taskId, { events: [], mails: [], outcomes: [] });
+  return recorded.get(taskId)!;
+};
+
+export const stubActivities: Pick<Activities, 'recordTaskEvent' | 'sendNotification' | 'reportOutcome'> = {
+  async recordTaskEvent(event) {
+    recordedFor(event.taskId).events.push(event);
+  },
+  async sendNotification(input) {
+    recordedFor(String((input.data as { taskId?: string }).taskId)).mails.push(input);
+    return { status: 'sent' };
+  },
+  async reportOutcome(outcome) {
+    if (outcome.kind === 'task-done') recordedFor(outcome.taskId).outcomes.push(outcome);
+  },
+};
+
+// temporal.api.enums.v1.IndexedValueType (the proto package is not a direct dependency).
+const indexedValueType: Record<string, number> = { Keyword: 2, Bool: 5, Datetime: 6 };
+
+/** The time-skipping server knows no custom search attributes until they are registered. */
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const searchAttributes = Object.fromEntries(
+    Object.entries(searchAttributeRegistrations).map(([name, type]) => [name, indexedValueType[type]!]),
+  );
+  try {
+    await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+  } catch (error) {
+    if (!/already/i.test(String(error))) throw error;
+  }
+}
+
+export interface TaskTestEnv {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export async function startTaskTestEnv(): Promise<TaskTestEnv> {
+  const env = await createTimeSkippingEnv();
+  await registerSearchAttributes(env);
+  const taskQueue = `policy-task-wf-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: stubActivities,
+  });
+  const running = worker.run();
+  return {
+    env,
+    taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+let counter = 0;
+export async function startTask(
+  t: TaskTestEnv,
+  options: { settings?: Partial<PolicyTaskSettings>; milestoneDays?: number[]; outcomeTarget?: number; taskId?: string } = {},
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof policyTaskWorkflow>> {
+  counter += 1;
+  const taskId = options.taskId ?? `PT-2026-${String(1000 + counter)}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+  const now = await t.env.currentTimeMs();
+  const days = options.milestoneDays ?? [20, 40];
+  const input: PolicyTaskInput = {
+    taskId,
+    taskType: 'standard',
+    title: '민원 처리기간 단축 제도 개선',
+    participants,
+    milestones: days.map((d, index) => ({
+      seq: index + 1,
+      title: `중간목표 ${index + 1}`,
+      dueAt: new Date(now + d * DAY).toISOString(),
+      weight: index === days.length - 1 ? 100 - Math.floor(100 / days.length) * (days.length - 1) : Math.floor(100 / days.length),
+    })),
+    createdAt: new Date(now).toISOString(),
+    ...(options.outcomeTarget !== undefined ? { outcomeTarget: options.outcomeTarget } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+  };
+  const handle = await t.env.client.workflow.start<typeof policyTaskWorkflow>('policyTaskWorkflow', {
+    workflowId: taskId,
+    taskQueue: t.taskQueue,
+    args: [input],
+  });
+  await waitFor(async () => recordedFor(taskId).events.some((e) => e.type === 'created'));
+  return handle;
+}
+
+export const act = async (handle: WorkflowHandle, actor: TaskActor, action: TaskAction) => {
+  if (process.env.DEBUG_TASK) console.log('act', action.type, 'start');
+  const r = await handle.executeUpdate(taskActionUpdate, { args: [{ actor, action }] });
+  if (process.env.DEBUG_TASK) console.log('act', action.type, 'done');
+  return r;
+};
+
+export const stateOf = (handle: WorkflowHandle) => handle.query(taskStateQuery);
+
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not reached in time');
+}
+
+/** Draft → plan review by leader and director → execution. */
+export async function approvePlan(handle: WorkflowHandle) {
+  await act(handle, owner, { type: 'submit', note: '계획 제출합니다' });
+  await act(handle, leader, { type: 'review', decision: 'approve', opinion: '팀장 검토: 타당함' });
+  return act(handle, director, { type: 'review', decision: 'approve', opinion: '본부장 승인' });
+}
+
+export const mailsTo = (taskId: string, employeeNo: string, template?: string) =>
+  recordedFor(taskId).mails.filter(
+    (m) => m.to.kind === 'staff' && m.to.employeeNo === employeeNo && (template === undefined || m.template === template),
+  );

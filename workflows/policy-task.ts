@@ -1,0 +1,218 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Activities } from '../activities/index.ts';
+import type { NotificationInput } from '../activities/mail.ts';
+import {
+  applyAlarm,
+  applyTaskAction,
+  checkTaskAction,
+  initialTaskState,
+  isOverdue,
+  isTerminalTaskStage,
+  pendingStepOf,
+  resolveTaskSettings,
+  scheduledAlarms,
+  snapshotOf,
+  taskActionUpdate,
+  taskOutcomeScores,
+  taskStateQuery,
+  TaskStage,
+  toEventRecord,
+  type PolicyTaskInput,
+  type PolicyTaskState,
+  type TaskEffect,
+  type TaskMail,
+  type TaskOutcomeScores,
+  type TaskRejection,
+} from '../domain/policy-task.ts';
+import {
+  AssigneeAttr,
+  DueAtAttr,
+  OverdueAttr,
+  StageAttr,
+  TeamAttr,
+  WorkKindAttr,
+} from '../domain/search-attributes.ts';
+
+const { recordTaskEvent, reportOutcome } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// Mail retries without a cap: the outbox makes each send happen once, and an SMTP outage must only delay.
+const { sendNotification } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
+});
+
+export interface PolicyTaskResult {
+  taskId: string;
+  stage: TaskStage;
+  outcome?: TaskOutcomeScores;
+  generation: number;
+}
+
+const KST_OFFSET_MS = 9 * 3600_000;
+
+/**
+ * One policy task (정책과제), from draft to done, for months: review chains, milestone timers with
+ * escalation, focus-management report cadence, completion and quality review. Actions arrive as one
+ * Update whose validator applies the same pure rules as the API. Continues as new before its history
+ * grows large, carrying its whole state and any undelivered mail.
+ */
+export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<PolicyTaskResult> {
+  const settings = resolveTaskSettings(input.settings);
+  const state: PolicyTaskState = input.carried?.state ?? initialTaskState(input);
+  const outbox: TaskMail[] = [...(input.carried?.outbox ?? [])];
+  let changes = 0;
+  let published = '';
+  const nowMs = () => Date.now();
+  const nowIso = () => new Date(nowMs()).toISOString();
+
+  // Read-model writes happen one at a time, in event order: updates and timers take turns.
+  let tail: Promise<unknown> = Promise.resolve();
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  const rejectIf = (rejection: TaskRejection | undefined) => {
+    if (rejection) throw ApplicationFailure.create({ type: rejection.code, message: rejection.message, nonRetryable: true });
+  };
+
+  function publishVisibility() {
+    const step = pendingStepOf(state, settings);
+    const attributes: SearchAttributeUpdatePair[] = [
+      { key: WorkKindAttr, value: 'task' },
+      { key: StageAttr, value: state.stage },
+      { key: TeamAttr, value: state.participants.teamCode },
+      { key: AssigneeAttr, value: step?.assigneeNo ?? null },
+      { key: DueAtAttr, value: step?.dueAt ? new Date(step.dueAt) : null },
+      { key: OverdueAttr, value: isOverdue(state, nowMs(), settings) },
+    ];
+    const signature = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+    if (signature === published) return;
+    published = signature;
+    upsertSearchAttributes(attributes);
+  }
+
+  async function record(effect: TaskEffect) {
+    outbox.push(...effect.mails);
+    const event = toEventRecord(state, effect, nowIso(), settings);
+    changes += 1;
+    publishVisibility();
+    await recordTaskEvent(event);
+  }
+
+  async function flushOutbox() {
+    while (outbox.length > 0) {
+      const batch = outbox.splice(0, outbox.length);
+      await Promise.all(
+        batch.map((mail) =>
+          sendNotification({
+            key: mail.key,
+            to: { kind: 'staff', employeeNo: mail.toEmployeeNo },
+            template: mail.template,
+            data: mail.data,
+          } as NotificationInput),
+        ),
+      );
+    }
+  }
+
+  async function fireDueAlarms() {
+    for (;;) {
+      const alarm = scheduledAlarms(state, settings)[0];
+      if (!alarm || Date.parse(alarm.at) > nowMs()) return;
+      await record(applyAlarm(state, alarm, settings));
+    }
+  }
+
+  const continueAsNewDue = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= settings.historyThreshold;
+  };
+
+  setHandler(taskStateQuery, () => state);
+  setHandler(
+    taskActionUpdate,
+    (request) =>
+      serially(async () => {
+        // Checked again: another update may have changed the stage while this one waited its turn.
+        rejectIf(checkTaskAction(state, request, nowMs()));
+        await record(applyTaskAction(state, request, nowIso(), settings));
+        return snapshotOf(state, nowMs(), settings);
+      }),
+    { validator: (request) => rejectIf(checkTaskAction(state, request, nowMs())) },
+  );
+
+  if (input.carried) {
+    publishVisibility();
+  } else {
+    await serially(() =>
+      record({
+        type: 'created',
+        actorNo: state.participants.ownerNo,
+        detail: {
+          taskType: state.taskType,
+          planChain: state.participants.planChain,
+          milestones: state.milestones.length,
+        },
+        mails: [],
+      }),
+    );
+  }
+
+  while (!isTerminalTaskStage(state.stage)) {
+    await flushOutbox();
+    if (continueAsNewDue()) {
+      await condition(allHandlersFinished);
+      if (!isTerminalTaskStage(state.stage)) {
+        await continueAsNew<typeof policyTaskWorkflow>({
+          ...input,
+          carried: { state: { ...state, generation: state.generation + 1 }, outbox },
+        });
+      }
+    }
+    const seen = changes;
+    const wake = () => changes !== seen || outbox.length > 0 || isTerminalTaskStage(state.stage);
+    const next = scheduledAlarms(state, settings)[0];
+    if (!next) {
+      await condition(wake);
+    } else {
+      const waitMs = Date.parse(next.at) - nowMs();
+      if (waitMs > 0) await condition(wake, waitMs);
+    }
+    await serially(fireDueAlarms);
+  }
+
+  await condition(allHandlersFinished);
+  await flushOutbox();
+  let outcome: TaskOutcomeScores | undefined;
+  if (state.stage === TaskStage.DONE && state.doneAt) {
+    outcome = taskOutcomeScores(state);
+    const doneAtMs = Date.parse(state.doneAt);
+    await reportOutcome({
+      kind: 'task-done',
+      outcomeKey: `task-done:${state.taskId}`,
+      year: new Date(doneAtMs + KST_OFFSET_MS).getUTCFullYear(),
+      occurredAt: state.doneAt,
+      unitCode: state.participants.teamCode,
+      employeeNo: state.participants.ownerNo,
+      taskId: state.taskId,
+      ...outcome,
+      ...(state.kpiCode ? { kpiCode: state.kpiCode } : {}),
+    });
+  }
+  return { taskId: state.taskId, stage: state.stage, outcome, generation: state.generation };
+}
