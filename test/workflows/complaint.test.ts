@@ -192,6 +192,15 @@ describe('complaint workflow timers (time-skipping)', () => {
     expect(eventTypes(receiptNo).filter((t) => t === 'escalated')).toHaveLength(2);
   });
 
+  it('sends the citizen one interim progress notice half-way through a long (14-day) case', async () => {
+    const handle = await start(14);
+    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    expect(templates(handle.workflowId)).not.toContain('complaint-interim');
+    await env.sleep(12 * day);
+    expect(templates(handle.workflowId).filter((t) => t === 'complaint-interim')).toHaveLength(1);
+    expect((await state(handle)).overdue).toBe(false);
+  });
+
   it('extends once on the handler’s word, a second time only with the citizen’s consent, and never a third time', async () => {
     const handle = await start(7);
     const receiptNo = handle.workflowId;

@@ -1,0 +1,144 @@
+import type { ReactNode } from 'react';
+import { Badge, Card, Stack, Stepper, Text, Timeline, Title, Typography } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { StageBadge } from './components.tsx';
+import { formatDateTime, localName } from './format.ts';
+import { progressStages, type ComplaintView, type TimelineEntry } from './types.ts';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/** Event details as "label: value" pairs: dates in Korea time, people by name, known keys translated. */
+function describeDetail(detail: unknown, lang: string, t: (key: string, options?: Record<string, unknown>) => string): string {
+  if (detail === null || detail === undefined) return '';
+  if (typeof detail !== 'object') return String(detail);
+  const show = (value: unknown): string => {
+    if (typeof value === 'string') return ISO_DATE.test(value) ? formatDateTime(value, lang) : value;
+    if (value && typeof value === 'object' && 'name' in value) return localName(value as { name: string; nameEn?: string }, lang);
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  };
+  return Object.entries(detail as Record<string, unknown>)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${t(`detail.${k}`, { defaultValue: k })}: ${show(v)}`)
+    .join(' · ');
+}
+
+function TimelineItem({ entry, lang }: { entry: TimelineEntry; lang: string }) {
+  const { t } = useTranslation();
+  const detail = describeDetail(entry.detail, lang, t);
+  return (
+    <>
+      <Text size="sm" fw={600}>
+        {t(`timeline.${entry.type}`, { defaultValue: entry.type.replaceAll('-', ' ').replaceAll('_', ' ') })} ·{' '}
+        {t(`stage.${entry.stage}`, { defaultValue: entry.stage })}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {formatDateTime(entry.at, lang)} · {entry.actor}
+      </Text>
+      {detail ? (
+        <Text size="sm" mt={2}>
+          {detail}
+        </Text>
+      ) : null}
+    </>
+  );
+}
+
+/** What a citizen and staff both see of a complaint: stage, handler, dates, progress, timeline, answer. */
+export function ComplaintDetails({ complaint }: { complaint: ComplaintView }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const step = progressStages.indexOf(complaint.stage as (typeof progressStages)[number]);
+  const active = complaint.stage === 'closed' ? progressStages.length : step >= 0 ? step : complaint.stage === 'waiting_citizen' ? 2 : 0;
+  const facts: [string, ReactNode][] = [
+    [t('my.stage'), <StageBadge key="stage" stage={complaint.stage} />],
+    [t('my.handler'), complaint.handler ? localName(complaint.handler, lang) : t('my.noHandler')],
+    [t('my.team'), localName(complaint.team, lang)],
+    [t('my.receivedAt'), formatDateTime(complaint.receivedAt, lang)],
+    [t('my.dueAt'), formatDateTime(complaint.dueAt, lang)],
+    [t('my.answeredAt'), formatDateTime(complaint.answeredAt, lang)],
+  ];
+  if (complaint.closedAt) facts.push([t('my.closedAt'), formatDateTime(complaint.closedAt, lang)]);
+  if (complaint.infoDeadlineAt) facts.push([t('my.infoDeadlineAt'), formatDateTime(complaint.infoDeadlineAt, lang)]);
+  if (complaint.extensionCount) facts.push([t('my.extensions'), String(complaint.extensionCount)]);
+  if (complaint.overdue) facts.push([t('stuck.overdue'), <Badge key="overdue" color="red.9">{t('stuck.overdue')}</Badge>]);
+  if (complaint.escalationLevel) facts.push([t('my.escalation'), t(`my.escalationLevel${complaint.escalationLevel}`)]);
+  return (
+    <Stack data-testid="complaint-details" data-stage={complaint.stage}>
+      <Card withBorder>
+        <Title order={2} size="h4" mb="xs">
+          {complaint.receiptNo} · {complaint.title}
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {localName(complaint.category, lang)}
+        </Text>
+        <dl className="facts">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd data-testid={`fact-${label}`}>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+
+      {complaint.stage !== 'withdrawn' ? (
+        <Card withBorder>
+          <Title order={2} size="h5" mb="sm">
+            {t('my.progress')}
+          </Title>
+          <Stepper active={active} size="xs" allowNextStepsSelect={false} orientation="horizontal" styles={{ steps: { flexWrap: 'wrap', rowGap: 8 } }}>
+            {progressStages.map((stage) => (
+              <Stepper.Step key={stage} label={t(`stage.${stage}`)} />
+            ))}
+          </Stepper>
+        </Card>
+      ) : null}
+
+      {complaint.draftAnswer && !complaint.answer ? (
+        <Card withBorder bg="gray.0">
+          <Title order={2} size="h5" mb="sm">
+            {t('my.draftAnswer')}
+          </Title>
+          <p style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="draft-answer">
+            {complaint.draftAnswer}
+          </p>
+        </Card>
+      ) : null}
+
+      <Card withBorder>
+        <Title order={2} size="h5" mb="sm">
+          {t('my.answer')}
+        </Title>
+        {complaint.answer ? (
+          <Typography>
+            <p style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="answer">
+              {complaint.answer}
+            </p>
+          </Typography>
+        ) : (
+          <Text size="sm">{t('my.noAnswer')}</Text>
+        )}
+        {complaint.satisfaction ? (
+          <Text size="sm" mt="sm" data-testid="satisfaction">
+            {t('my.satisfaction')}: {'★'.repeat(complaint.satisfaction.score)}
+            {'☆'.repeat(Math.max(0, 5 - complaint.satisfaction.score))} ({complaint.satisfaction.score}/5)
+            {complaint.satisfaction.comment ? ` · ${complaint.satisfaction.comment}` : ''}
+          </Text>
+        ) : null}
+      </Card>
+
+      <Card withBorder>
+        <Title order={2} size="h5" mb="sm">
+          {t('my.timeline')}
+        </Title>
+        <Timeline active={complaint.timeline.length - 1} bulletSize={14} lineWidth={2}>
+          {complaint.timeline.map((entry, index) => (
+            <Timeline.Item key={`${entry.at}-${index}`}>
+              <TimelineItem entry={entry} lang={lang} />
+            </Timeline.Item>
+          ))}
+        </Timeline>
+      </Card>
+    </Stack>
+  );
+}

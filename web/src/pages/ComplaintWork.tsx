@@ -1,0 +1,148 @@
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { Card, Select, Stack, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
+import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
+import { ComplaintDetails } from '../ComplaintDetails.tsx';
+import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { useMe, type Me } from '../session.ts';
+import { openStages, type ComplaintView } from '../types.ts';
+
+type ActionName =
+  | 'accept'
+  | 'transfer'
+  | 'draft-answer'
+  | 'review'
+  | 'request-extension'
+  | 'reassign'
+  | 'request-info'
+  | 'answer-consultation'
+  | 'resolve-info-timeout';
+
+/** Mirrors actionsForStep in domain/complaint.ts (kept out of the bundle: it pulls in the holiday calendar). */
+const actionsForStep: Record<string, ActionName[]> = {
+  accept: ['accept', 'transfer', 'request-extension'],
+  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer'],
+  consultation: ['answer-consultation'],
+  'info-timeout': ['resolve-info-timeout'],
+  review: ['review'],
+  escalated: ['reassign', 'transfer'],
+};
+
+function actionFields(action: ActionName, t: (key: string) => string): FieldSpec[] {
+  switch (action) {
+    case 'accept':
+      return [];
+    case 'transfer':
+      return [
+        { name: 'teamCode', label: t('work.teamCode'), kind: 'text', required: true },
+        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
+      ];
+    case 'draft-answer':
+      return [{ name: 'answer', label: t('work.answer'), kind: 'textarea', required: true }];
+    case 'review':
+      return [
+        { name: 'decision', label: t('work.decision'), kind: 'choice', options: [{ value: 'approve', label: t('work.approve') }, { value: 'return', label: t('work.return') }] },
+        { name: 'opinion', label: t('work.opinion'), kind: 'textarea', required: true },
+      ];
+    case 'request-extension':
+      return [
+        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
+        { name: 'days', label: t('work.days'), kind: 'number', required: true, min: 1, max: 60 },
+      ];
+    case 'reassign':
+      return [
+        { name: 'employeeNo', label: t('work.employeeNo'), kind: 'text', required: true },
+        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
+      ];
+    case 'request-info':
+      return [
+        { name: 'question', label: t('work.question'), kind: 'textarea', required: true },
+        { name: 'deadlineDays', label: t('work.deadlineDays'), kind: 'number', required: true, min: 1, max: 30 },
+      ];
+    case 'answer-consultation':
+      return [{ name: 'reply', label: t('work.reply'), kind: 'textarea', required: true }];
+    case 'resolve-info-timeout':
+      return [
+        { name: 'decision', label: t('work.decision'), kind: 'choice', options: [{ value: 'continue', label: t('work.continue') }, { value: 'close', label: t('work.close') }] },
+        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
+      ];
+  }
+}
+
+/** The pending step's actions for its holder; leaders also review, managers reassign. The workflow decides in the end. */
+function likelyActions(complaint: ComplaintView, me: Me): ActionName[] {
+  const step = complaint.pendingStep ?? null;
+  const mine = complaint.handler?.employeeNo === me.employeeNo;
+  const manages = me.role !== 'STAFF' && !mine;
+  const actions = new Set<ActionName>();
+  if (step && step !== 'review' && mine) for (const a of actionsForStep[step] ?? []) actions.add(a);
+  if (step === 'review' && me.role !== 'STAFF') actions.add('review');
+  if (manages && openStages.includes(complaint.stage)) for (const a of actionsForStep.escalated ?? []) actions.add(a);
+  return [...actions];
+}
+
+function Work({ receiptNo }: { receiptNo: string }) {
+  const { t } = useTranslation();
+  const { me } = useMe();
+  const client = useQueryClient();
+  const complaint = useQuery({
+    queryKey: ['complaint', receiptNo, 'staff'],
+    queryFn: () => api<ComplaintView>(`/api/complaints/${encodeURIComponent(receiptNo)}`),
+    refetchInterval: (query) => (query.state.error ? false : 4_000),
+  });
+  const [chosen, setChosen] = useState<ActionName | null>(null);
+  if (complaint.error) return <ErrorState error={complaint.error} />;
+  if (!complaint.data || !me) return <Loading />;
+  const actions = likelyActions(complaint.data, me);
+  const action = chosen && actions.includes(chosen) ? chosen : (actions[0] ?? null);
+  return (
+    <Stack>
+      {actions.length > 0 && action ? (
+        <Card withBorder>
+          <Title order={2} size="h5" mb="sm">
+            {t('work.chooseAction')}
+          </Title>
+          <Stack>
+            <Select
+              label={t('work.chooseAction')}
+              data={actions.map((a) => ({ value: a, label: t(`work.${a}`) }))}
+              value={action}
+              onChange={(value) => setChosen(value as ActionName | null)}
+              allowDeselect={false}
+              maw={360}
+              data-testid="action-select"
+            />
+            <ActionForm
+              key={`${action}-${complaint.data.stage}`}
+              id={action}
+              fields={actionFields(action, t)}
+              submitLabel={t(`work.${action}`)}
+              submit={(body) => api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, { body })}
+              onDone={() => {
+                void client.invalidateQueries({ queryKey: ['complaint', receiptNo] });
+                void client.invalidateQueries({ queryKey: ['inbox'] });
+              }}
+            />
+          </Stack>
+        </Card>
+      ) : null}
+      <ComplaintDetails complaint={complaint.data} />
+    </Stack>
+  );
+}
+
+export default function ComplaintWork() {
+  const { t } = useTranslation();
+  const { receiptNo = '' } = useParams();
+  return (
+    <>
+      <PageTitle lead={t('common.liveHint')}>{t('work.title')}</PageTitle>
+      <StaffOnly>
+        <Work receiptNo={receiptNo} />
+      </StaffOnly>
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { Alert, Button, Code, Group, Paper, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, fieldErrors } from '../api.ts';
+import { ErrorState, PageTitle } from '../components.tsx';
+import { formatDateTime } from '../format.ts';
+import { rememberAccess } from './MySpace.tsx';
+
+interface Category {
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: string;
+  team: string;
+  teamName: string;
+  slaDays: number;
+}
+
+interface Filed {
+  receiptNo: string;
+  accessCode: string;
+  stage: string;
+  dueAt: string;
+}
+
+export default function FileComplaint() {
+  const { t, i18n } = useTranslation();
+  const categories = useQuery({ queryKey: ['categories'], queryFn: () => api<Category[]>('/api/categories'), staleTime: 300_000 });
+  const [form, setForm] = useState({ categoryCode: '', title: '', body: '', name: '', email: '' });
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const file = useMutation({
+    mutationFn: () =>
+      api<Filed>('/api/complaints', {
+        body: {
+          categoryCode: form.categoryCode,
+          title: form.title.trim(),
+          body: form.body.trim(),
+          citizen: { name: form.name.trim(), email: form.email.trim() },
+        },
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
+    onSuccess: (filed) => rememberAccess(filed.receiptNo, filed.accessCode),
+  });
+
+  const serverErrors = fieldErrors(file.error);
+  const errorOf = (field: string) => localErrors[field] ?? serverErrors[field];
+  const set = (field: keyof typeof form) => (value: string) => setForm((f) => ({ ...f, [field]: value }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const missing: Record<string, string> = {};
+    if (!form.categoryCode) missing.categoryCode = t('file.required');
+    if (!form.title.trim()) missing.title = t('file.required');
+    if (!form.body.trim()) missing.body = t('file.required');
+    if (!form.name.trim()) missing['citizen.name'] = t('file.required');
+    if (!form.email.trim()) missing['citizen.email'] = t('file.required');
+    setLocalErrors(missing);
+    if (Object.keys(missing).length === 0) file.mutate();
+  };
+
+  if (file.data) {
+    const filed = file.data;
+    return (
+      <>
+        <PageTitle>{t('file.done')}</PageTitle>
+        <Paper withBorder p="lg" maw={560} data-testid="filed">
+          <Stack gap="sm">
+            <Text>
+              {t('file.receiptNo')}: <Code fz="lg" data-testid="receipt-no">{filed.receiptNo}</Code>
+            </Text>
+            <Text>
+              {t('file.accessCode')}: <Code fz="lg" data-testid="access-code">{filed.accessCode}</Code>
+            </Text>
+            <Text>
+              {t('file.dueAt')}: {formatDateTime(filed.dueAt, i18n.language)}
+            </Text>
+            <Alert color="yellow">{t('file.keepCode')}</Alert>
+            <Group>
+              <Button component={Link} to={`/my-space?receiptNo=${encodeURIComponent(filed.receiptNo)}`}>
+                {t('file.goMySpace')}
+              </Button>
+            </Group>
+          </Stack>
+        </Paper>
+      </>
+    );
+  }
+
+  const chosen = categories.data?.find((c) => c.code === form.categoryCode);
+  const generalError = file.error && Object.keys(serverErrors).length === 0 ? file.error : null;
+  return (
+    <>
+      <PageTitle>{t('file.title')}</PageTitle>
+      <form onSubmit={submit} noValidate>
+        <Stack maw={640}>
+          {categories.error ? <ErrorState error={categories.error} /> : null}
+          <Select
+            label={t('file.category')}
+            description={chosen ? t('file.categoryInfo', { team: chosen.teamName, days: chosen.slaDays }) : t('file.categoryHint')}
+            data={(categories.data ?? []).map((c) => ({ value: c.code, label: i18n.language === 'en' ? c.nameEn : c.name }))}
+            value={form.categoryCode || null}
+            onChange={(value) => set('categoryCode')(value ?? '')}
+            error={errorOf('categoryCode')}
+            required
+            searchable
+            data-testid="category"
+          />
+          <TextInput label={t('file.subject')} value={form.title} onChange={(e) => set('title')(e.currentTarget.value)} error={errorOf('title')} required maxLength={200} />
+          <Textarea label={t('file.body')} value={form.body} onChange={(e) => set('body')(e.currentTarget.value)} error={errorOf('body')} required autosize minRows={5} />
+          <Group grow align="flex-start">
+            <TextInput label={t('file.name')} value={form.name} onChange={(e) => set('name')(e.currentTarget.value)} error={errorOf('citizen.name')} required autoComplete="name" />
+            <TextInput
+              label={t('file.email')}
+              type="email"
+              description={t('file.emailHint')}
+              value={form.email}
+              onChange={(e) => set('email')(e.currentTarget.value)}
+              error={errorOf('citizen.email')}
+              required
+              autoComplete="email"
+            />
+          </Group>
+          {generalError ? <ErrorState error={generalError} /> : null}
+          <Group>
+            <Button type="submit" loading={file.isPending}>
+              {t('file.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,169 @@
+import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
+import { Accordion, Alert, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api.ts';
+import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
+import { ComplaintDetails } from '../ComplaintDetails.tsx';
+import { ErrorState, Loading, PageTitle } from '../components.tsx';
+import { openStages, type ComplaintView } from '../types.ts';
+
+const ACCESS_KEY = 'portal.access';
+
+/** Keeps the access code for this browser tab only, so My Space opens straight after filing. */
+export function rememberAccess(receiptNo: string, accessCode: string) {
+  try {
+    const all = JSON.parse(sessionStorage.getItem(ACCESS_KEY) ?? '{}') as Record<string, string>;
+    all[receiptNo] = accessCode;
+    sessionStorage.setItem(ACCESS_KEY, JSON.stringify(all));
+  } catch {
+    // without storage the citizen types the code
+  }
+}
+function recalledAccess(receiptNo: string): string {
+  try {
+    return (JSON.parse(sessionStorage.getItem(ACCESS_KEY) ?? '{}') as Record<string, string>)[receiptNo] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function Lookup({ initialReceiptNo, onFound }: { initialReceiptNo: string; onFound: (receiptNo: string, code: string) => void }) {
+  const { t } = useTranslation();
+  const [receiptNo, setReceiptNo] = useState(initialReceiptNo);
+  const [code, setCode] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (receiptNo.trim() && code.trim()) onFound(receiptNo.trim().toUpperCase(), code.trim().toUpperCase());
+  };
+  return (
+    <Card withBorder maw={520}>
+      <form onSubmit={submit}>
+        <Stack>
+          <Title order={2} size="h4">
+            {t('my.lookup')}
+          </Title>
+          <TextInput label={t('my.receiptNo')} placeholder="MW-2026-0000001" value={receiptNo} onChange={(e) => setReceiptNo(e.currentTarget.value)} required />
+          <TextInput label={t('my.accessCode')} value={code} onChange={(e) => setCode(e.currentTarget.value)} required autoComplete="off" />
+          <Group>
+            <Button type="submit">{t('my.show')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; accessCode: string }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const post = (action: string) => (body: Record<string, unknown>) =>
+    api(`/api/complaints/${complaint.receiptNo}/citizen/${action}`, { body, headers: { 'x-access-code': accessCode } });
+  const refresh = () => void client.invalidateQueries({ queryKey: ['complaint', complaint.receiptNo] });
+  const open = openStages.includes(complaint.stage);
+  const lastConsentAsk = complaint.timeline.findLastIndex((e) => e.type === 'extension-consent-requested');
+  const extensionPending =
+    open && lastConsentAsk >= 0 && !complaint.timeline.slice(lastConsentAsk + 1).some((e) => ['extended', 'extension-refused'].includes(e.type));
+  const forms: { id: string; title: string; fields: FieldSpec[]; submit: (b: Record<string, unknown>) => Promise<unknown>; toBody?: (v: Record<string, string>) => Record<string, string | number | boolean> }[] = [];
+  if (complaint.stage === 'awaiting_rating') {
+    forms.push({
+      id: 'rate',
+      title: t('my.rate'),
+      fields: [
+        { name: 'score', label: t('survey.score'), kind: 'rating', required: true },
+        { name: 'comment', label: t('survey.comment'), kind: 'textarea' },
+      ],
+      submit: (body) => api(`/api/complaints/${complaint.receiptNo}/rating`, { body, headers: { 'x-access-code': accessCode } }),
+    });
+  }
+  if (open) {
+    forms.push(
+      { id: 'add-info', title: t('my.addInfo'), fields: [{ name: 'text', label: t('my.addInfoText'), kind: 'textarea', required: true }], submit: post('add-info') },
+      { id: 'request-consultation', title: t('my.consult'), fields: [{ name: 'message', label: t('my.consultText'), kind: 'textarea', required: true }], submit: post('request-consultation') },
+    );
+    if (extensionPending) {
+      forms.push({
+        id: 'consent-extension',
+        title: t('my.consent'),
+        fields: [{ name: 'consent', label: t('my.consent'), kind: 'choice', options: [{ value: 'yes', label: t('my.consentYes') }, { value: 'no', label: t('my.consentNo') }] }],
+        submit: post('consent-extension'),
+        toBody: (v) => ({ consent: v.consent === 'yes' }),
+      });
+    }
+    forms.push({ id: 'withdraw', title: t('my.withdraw'), fields: [{ name: 'reason', label: t('my.withdrawReason'), kind: 'textarea', required: true }], submit: post('withdraw') });
+  }
+  if (complaint.stage === 'awaiting_rating' || complaint.stage === 'closed') {
+    forms.push({ id: 'reopen', title: t('my.reopen'), fields: [{ name: 'reason', label: t('my.reopenReason'), kind: 'textarea', required: true }], submit: post('reopen') });
+  }
+  if (forms.length === 0) return null;
+  return (
+    <Card withBorder>
+      <Title order={2} size="h5" mb="sm">
+        {t('my.actions')}
+      </Title>
+      <Accordion variant="separated" defaultValue={complaint.stage === 'awaiting_rating' ? 'rate' : null}>
+        {forms.map((form) => (
+          <Accordion.Item key={form.id} value={form.id}>
+            <Accordion.Control>{form.title}</Accordion.Control>
+            <Accordion.Panel>
+              <ActionForm id={form.id} fields={form.fields} submitLabel={t('common.submit')} submit={form.submit} toBody={form.toBody} onDone={refresh} />
+            </Accordion.Panel>
+          </Accordion.Item>
+        ))}
+      </Accordion>
+    </Card>
+  );
+}
+
+export default function MySpace() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const receiptNo = params.get('receiptNo') ?? '';
+  const [accessCode, setAccessCode] = useState(() => (receiptNo ? recalledAccess(receiptNo) : ''));
+  const [codeFor, setCodeFor] = useState(receiptNo);
+  const effectiveCode = codeFor === receiptNo ? accessCode : recalledAccess(receiptNo);
+
+  const complaint = useQuery({
+    queryKey: ['complaint', receiptNo, effectiveCode],
+    queryFn: () => api<ComplaintView>(`/api/complaints/${encodeURIComponent(receiptNo)}`, { headers: { 'x-access-code': effectiveCode } }),
+    enabled: !!receiptNo && !!effectiveCode,
+    refetchInterval: (query) => (query.state.error ? false : 4_000),
+  });
+
+  const found = (no: string, code: string) => {
+    rememberAccess(no, code);
+    setAccessCode(code);
+    setCodeFor(no);
+    setParams({ receiptNo: no });
+  };
+
+  const showLookup = !receiptNo || !effectiveCode || complaint.error;
+  return (
+    <>
+      <PageTitle lead={receiptNo && effectiveCode ? t('common.liveHint') : undefined}>{t('my.title')}</PageTitle>
+      <Stack>
+        {complaint.error instanceof ApiError && complaint.error.status === 404 && !complaint.error.routeMissing ? (
+          <Alert color="red" role="alert">
+            {t('my.notFound')}
+          </Alert>
+        ) : complaint.error ? (
+          <ErrorState error={complaint.error} />
+        ) : null}
+        {showLookup ? <Lookup key={receiptNo} initialReceiptNo={receiptNo} onFound={found} /> : null}
+        {complaint.isLoading ? <Loading /> : null}
+        {complaint.data ? (
+          <>
+            <ComplaintDetails complaint={complaint.data} />
+            <CitizenActions complaint={complaint.data} accessCode={effectiveCode} />
+            <Text size="sm">
+              <Button variant="subtle" size="compact-sm" onClick={() => setParams({})}>
+                {t('my.other')}
+              </Button>
+            </Text>
+          </>
+        ) : null}
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,220 @@
+import '@mantine/charts/styles.css';
+import { useState } from 'react';
+import { BarChart, LineChart } from '@mantine/charts';
+import { Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
+import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { currentKstYear, formatDate, formatNumber, localName } from '../format.ts';
+import { kpiTrend, kpiValue, perspectiveKey, perspectiveOrder, type KpiView, type Scorecard, type StrategyMapView } from '../performance-types.ts';
+import { useMe } from '../session.ts';
+import { StrategyMap } from '../StrategyMap.tsx';
+
+const UNITS = ['MIN', 'HQ1', 'HQ2', 'HQ3', 'T11', 'T12', 'T13', 'T21', 'T22', 'T23', 'T31', 'T32', 'T33'];
+
+function KpiTable({ kpis }: { kpis: KpiView[] }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table striped verticalSpacing={4} fz="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('perf.kpi')}</Table.Th>
+            <Table.Th scope="col">{t('perf.target')}</Table.Th>
+            <Table.Th scope="col">{t('perf.actual')}</Table.Th>
+            <Table.Th scope="col">{t('perf.achievement')}</Table.Th>
+            <Table.Th scope="col">{t('inbox.light')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {kpis.map((kpi) => (
+            <Table.Tr key={kpi.code} data-testid="kpi-row" data-light={kpi.light ?? ''}>
+              <Table.Td>{localName(kpi, lang)}</Table.Td>
+              <Table.Td>
+                {formatNumber(kpi.target, lang)} {kpi.unitLabel ?? kpi.unit ?? ''}
+              </Table.Td>
+              <Table.Td>{formatNumber(kpiValue(kpi), lang)}</Table.Td>
+              <Table.Td>{kpi.achievement === null ? '—' : `${formatNumber(kpi.achievement, lang)}%`}</Table.Td>
+              <Table.Td>
+                <LightBadge light={kpi.light} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function Charts({ scorecard }: { scorecard: Scorecard }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const kpis = scorecard.perspectives.flatMap((p) => p.objectives.flatMap((o) => o.kpis));
+  const [chosen, setChosen] = useState<string | null>(null);
+  const kpi = kpis.find((k) => k.code === chosen) ?? kpis.find((k) => kpiTrend(k).length > 0) ?? kpis[0];
+  const trend = kpi ? kpiTrend(kpi).map((m) => ({ when: m.period ?? m.month ?? formatDate(m.at, lang), value: m.value })) : [];
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <Card withBorder>
+        <Title order={2} size="h5" mb="sm">
+          {t('perf.chart')}
+        </Title>
+        <BarChart
+          h={280}
+          data={kpis.map((k) => ({ kpi: localName(k, lang), achievement: k.achievement ?? 0 }))}
+          dataKey="kpi"
+          series={[{ name: 'achievement', label: t('perf.achievement'), color: 'indigo.7' }]}
+          referenceLines={[
+            { y: scorecard.config?.lightThresholds?.green ?? 100, color: 'green.8' },
+            { y: scorecard.config?.lightThresholds?.yellow ?? 90, color: 'red.8' },
+          ]}
+          xAxisProps={{ tick: false }}
+          yAxisProps={{ domain: [0, 120] }}
+          role="figure"
+          aria-label={t('perf.chart')}
+        />
+        <Text size="xs" mt="xs">
+          {t('perf.thresholds', { green: scorecard.config?.lightThresholds?.green ?? 100, yellow: scorecard.config?.lightThresholds?.yellow ?? 90 })}
+        </Text>
+      </Card>
+      <Card withBorder>
+        <Title order={2} size="h5" mb="sm">
+          {t('perf.trend')}
+        </Title>
+        <Select
+          label={t('perf.chooseKpi')}
+          data={kpis.map((k) => ({ value: k.code, label: localName(k, lang) }))}
+          value={kpi?.code ?? null}
+          onChange={setChosen}
+          allowDeselect={false}
+          mb="sm"
+        />
+        {trend.length > 0 ? (
+          <LineChart h={220} data={trend} dataKey="when" series={[{ name: 'value', label: kpi ? localName(kpi, lang) : '', color: 'teal.8' }]} curveType="linear" />
+        ) : (
+          <Text size="sm">{t('perf.noTrend')}</Text>
+        )}
+      </Card>
+    </SimpleGrid>
+  );
+}
+
+function ScorecardView({ year, unit }: { year: number; unit: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const scorecard = useQuery({
+    queryKey: ['scorecard', year, unit],
+    queryFn: () => api<Scorecard>(`/api/performance/${year}/scorecards/${encodeURIComponent(unit)}`),
+    refetchInterval: (query) => (query.state.error ? false : 15_000),
+  });
+  const map = useQuery({
+    queryKey: ['strategy-map', year, unit],
+    queryFn: () => api<StrategyMapView>(`/api/performance/${year}/strategy-maps/${encodeURIComponent(unit)}`),
+    retry: false,
+  });
+  if (scorecard.error) return <ErrorState error={scorecard.error} />;
+  if (!scorecard.data) return <Loading />;
+  const data = scorecard.data;
+  const perspectives = [...data.perspectives].sort(
+    (a, b) => perspectiveOrder.indexOf(perspectiveKey(a)) - perspectiveOrder.indexOf(perspectiveKey(b)),
+  );
+  return (
+    <Stack>
+      {data.score !== undefined ? (
+        <Group>
+          <Text fw={700}>
+            {t('perf.score')}: {formatNumber(data.score, lang)}
+          </Text>
+          <LightBadge light={data.light} />
+        </Group>
+      ) : null}
+      <Card withBorder>
+        <Title order={2} size="h5">
+          {t('perf.map')}
+        </Title>
+        <Text size="sm" mb="sm">
+          {t('perf.mapHint')}
+        </Text>
+        {map.data ? (
+          <Stack gap={2} mb="sm" data-testid="mission">
+            <Text size="sm">
+              <b>{t('perf.mission')}</b> {lang === 'en' ? map.data.mission.en : map.data.mission.ko}
+            </Text>
+            <Text size="sm">
+              <b>{t('perf.vision')}</b> {lang === 'en' ? map.data.vision.en : map.data.vision.ko}
+            </Text>
+            <Text size="sm">
+              <b>{t('perf.strategies')}</b> {map.data.strategies.map((s) => (lang === 'en' ? s.nameEn : s.nameKo)).join(' · ')}
+            </Text>
+          </Stack>
+        ) : null}
+        <StrategyMap scorecard={data} />
+      </Card>
+      <Charts scorecard={data} />
+      <Title order={2} size="h4">
+        {t('perf.scorecard')}
+      </Title>
+      {perspectives.map((perspective) => {
+        const key = perspectiveKey(perspective);
+        return (
+          <Card withBorder key={key} data-testid="perspective">
+            <Group justify="space-between" mb="xs">
+              <Title order={3} size="h5">
+                {t(`perf.perspective.${key}`, { defaultValue: localName(perspective, lang) || key })}
+                {perspective.weight !== undefined ? ` · ${t('perf.weight')} ${perspective.weight}%` : ''}
+              </Title>
+              <Group gap="xs">
+                {perspective.score !== undefined ? <Text size="sm">{formatNumber(perspective.score, lang)}</Text> : null}
+                <LightBadge light={perspective.light} />
+              </Group>
+            </Group>
+            {perspective.objectives.map((objective) => (
+              <Stack key={objective.code} gap={4} mb="sm">
+                <Group gap="xs">
+                  <Text fw={600} size="sm">
+                    {localName(objective, lang)}
+                  </Text>
+                  {objective.light ? <LightBadge light={objective.light} /> : null}
+                </Group>
+                <KpiTable kpis={objective.kpis} />
+              </Stack>
+            ))}
+          </Card>
+        );
+      })}
+    </Stack>
+  );
+}
+
+function PerformanceContent() {
+  const { t } = useTranslation();
+  const { me } = useMe();
+  const [year, setYear] = useState(String(currentKstYear()));
+  const defaultUnit = me?.unitCode && UNITS.includes(me.unitCode) ? me.unitCode : (me?.headquartersCode ?? 'MIN');
+  const [unit, setUnit] = useState<string>(defaultUnit);
+  const units = me?.unitCode && !UNITS.includes(me.unitCode) ? [...UNITS, me.unitCode] : UNITS;
+  const thisYear = currentKstYear();
+  return (
+    <Stack>
+      <Group>
+        <Select label={t('perf.year')} data={[thisYear - 1, thisYear, thisYear + 1].map(String)} value={year} onChange={(v) => setYear(v ?? year)} allowDeselect={false} w={120} />
+        <Select label={t('perf.unit')} data={units} value={unit} onChange={(v) => setUnit(v ?? unit)} allowDeselect={false} searchable w={160} />
+      </Group>
+      <ScorecardView year={Number(year)} unit={unit} />
+    </Stack>
+  );
+}
+
+export default function Performance() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <PageTitle>{t('perf.title')}</PageTitle>
+      <StaffOnly>
+        <PerformanceContent />
+      </StaffOnly>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+export interface Named {
+  code: string;
+  name: string;
+  nameEn: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  stage: string;
+  actor: string;
+  detail: unknown;
+}
+
+export interface ComplaintView {
+  receiptNo: string;
+  title: string;
+  body?: string;
+  category: Named;
+  stage: string;
+  team: Named;
+  handler: { employeeNo: string; name: string; nameEn: string; team: string } | null;
+  receivedAt: string;
+  dueAt: string;
+  answeredAt: string | null;
+  closedAt: string | null;
+  timeline: TimelineEntry[];
+  answer: string | null;
+  satisfaction: { score: number; comment: string | null } | null;
+  escalationLevel?: number;
+  overdue?: boolean;
+  extensionCount?: number;
+  pendingStep?: string | null;
+  infoDeadlineAt?: string | null;
+  /** Staff only: the handler's draft while it waits for the leader's review. */
+  draftAnswer?: string | null;
+}
+
+export const progressStages = ['received', 'assigned', 'in_progress', 'in_review', 'awaiting_rating', 'closed'] as const;
+export const openStages = ['received', 'assigned', 'in_progress', 'waiting_citizen', 'in_review'];
