@@ -8,8 +8,11 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installErrorHandler } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { loggerOptions, securityPlugin } from './plugins/security.ts';
 import { servicesPlugin, type Services } from './plugins/services.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminHistoryRoutes } from './routes/admin-history.ts';
 import { authRoutes } from './routes/auth.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { complaintRoutes } from './routes/complaints.ts';
@@ -18,6 +21,7 @@ import { healthRoutes } from './routes/health.ts';
 import { performanceRoutes } from './routes/performance.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { workRoutes } from './routes/work.ts';
+import { complaintStatsRoutes } from './routes/complaint-stats.ts';
 
 export interface AppOptions extends Services {
   checkMail: () => Promise<unknown>;
@@ -28,7 +32,10 @@ const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: options.config.LOG_LEVEL },
+    logger:
+      options.logger === undefined || typeof options.logger === 'object'
+        ? loggerOptions(options.logger ?? { level: options.config.LOG_LEVEL })
+        : options.logger,
     bodyLimit: 256 * 1024,
     trustProxy: true,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
@@ -38,6 +45,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(servicesPlugin, options);
   await app.register(authPlugin);
+  await app.register(metricsPlugin);
+  await app.register(securityPlugin);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -55,8 +64,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(complaintRoutes);
   await app.register(authRoutes);
   await app.register(adminRoutes);
+  await app.register(adminHistoryRoutes);
   await app.register(performanceRoutes);
   await app.register(workRoutes);
+  await app.register(complaintStatsRoutes);
   await app.register(taskRoutes);
   if (options.config.EMBEDDED) await app.register(devMailboxRoutes);
 

@@ -46,11 +46,37 @@ function fromWorkflowFailure(error: unknown): AppError | undefined {
   return undefined;
 }
 
+const DATABASE_UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const DATABASE_UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
+/**
+ * PostgreSQL down or restarting (refused, dropped or timed-out connections, "the database system is
+ * starting up"): the caller gets a 503 that says so and may retry, not an internal error.
+ */
+function fromDatabaseOutage(error: unknown): AppError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const prismaCode = (error as { code?: unknown }).code;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } } }).meta
+    ?.driverAdapterError?.cause;
+  const unreachable =
+    error.name === 'PrismaClientInitializationError' ||
+    (error.name === 'PrismaClientKnownRequestError' &&
+      ((typeof prismaCode === 'string' && DATABASE_UNREACHABLE_CODES.has(prismaCode)) ||
+        (cause?.kind !== undefined && DATABASE_UNREACHABLE_KINDS.has(cause.kind)) ||
+        (cause?.kind === 'postgres' && /^(08|57P)/.test(cause.code ?? ''))));
+  if (!unreachable) return undefined;
+  return new AppError(
+    ErrorCode.UNAVAILABLE,
+    'The database is unreachable at the moment. Please try again shortly; a request repeated with the same Idempotency-Key is applied once.',
+  );
+}
+
 /** The one mapping from failures to HTTP responses; 5xx responses never carry internal messages. */
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
-    const appError = error instanceof AppError ? error : fromWorkflowFailure(error);
+    const appError = error instanceof AppError ? error : (fromWorkflowFailure(error) ?? fromDatabaseOutage(error));
     if (appError) {
+      if (appError.code === ErrorCode.UNAVAILABLE) void reply.header('retry-after', '5');
       return reply
         .status(appError.statusCode)
         .send({ error: { code: appError.code, message: appError.message, details: appError.details } });

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { verifyAuditChain } from '../../platform/audit.ts';
+import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW_TYPE, type RetentionInput, type RetentionResult } from '../../domain/retention.ts';
 import { ErrorBody } from '../errors.ts';
+import { requireStaff } from '../plugins/auth.ts';
 
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -10,7 +12,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['ADMIN'] },
       schema: {
         tags: ['admin'],
-        summary: 'Recomputes the audit hash chain; brokenAt is the first entry that does not match',
+        summary:
+          'Recomputes the audit hash chain and checks it reaches the stored head; brokenAt is the first entry that does not match (or the first one missing from the end)',
         response: {
           200: Type.Object({ ok: Type.Boolean(), entries: Type.Integer(), brokenAt: Type.Union([Type.String(), Type.Null()]) }),
           401: ErrorBody,
@@ -19,5 +22,37 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => verifyAuditChain(app.prisma),
+  );
+
+  app.post(
+    '/api/admin/retention/run',
+    {
+      config: { access: ['ADMIN'] },
+      schema: {
+        tags: ['admin'],
+        summary: `Anonymises now the complaints closed longer ago than RETENTION_DAYS_AFTER_CLOSE (the '${RETENTION_SCHEDULE_ID}' schedule does it daily); audited`,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: {
+          200: Type.Object({
+            retentionDays: Type.Integer(),
+            cutoff: Type.String({ format: 'date-time' }),
+            anonymised: Type.Integer(),
+            receiptNos: Type.Array(Type.String()),
+          }),
+          401: ErrorBody,
+          403: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const staff = requireStaff(request);
+      const retentionDays = app.config.RETENTION_DAYS_AFTER_CLOSE;
+      const input: RetentionInput = { retentionDays, requestedBy: staff.employeeNo };
+      const result = await app.temporal.workflow.execute<(input: RetentionInput) => Promise<RetentionResult>>(
+        RETENTION_WORKFLOW_TYPE,
+        { workflowId: `retention-${Date.now()}-${staff.employeeNo}`, taskQueue: app.config.TEMPORAL_TASK_QUEUE, args: [input] },
+      );
+      return { retentionDays, ...result };
+    },
   );
 };

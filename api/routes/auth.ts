@@ -5,6 +5,7 @@ import { ErrorCode } from '../../domain/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { hashToken, newSessionToken, requireStaff, SESSION_COOKIE, sessionExpiry } from '../plugins/auth.ts';
+import { clearCsrfCookie, setCsrfCookie } from '../plugins/security.ts';
 
 const LOCKOUT_FAILURES = 5;
 const LOCKOUT_WINDOW_MS = 15 * 60_000;
@@ -65,6 +66,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         secure: app.config.COOKIE_SECURE,
         expires: expiresAt,
       });
+      setCsrfCookie(reply, token, { secure: app.config.COOKIE_SECURE, expires: expiresAt });
       return {
         employeeNo: staff.employeeNo,
         name: staff.nameKo,
@@ -82,8 +84,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: { tags: ['auth'], summary: 'The signed-in staff member', response: { 200: Me, 401: ErrorBody } },
     },
-    async (request) => {
+    async (request, reply) => {
       const staff = requireStaff(request);
+      // Re-issued on every visit, so a portal tab that lost the cookie can still make changes.
+      setCsrfCookie(reply, request.cookies[SESSION_COOKIE]!, { secure: app.config.COOKIE_SECURE });
       return {
         employeeNo: staff.employeeNo,
         name: staff.name,
@@ -105,6 +109,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const staff = requireStaff(request);
       await app.prisma.session.update({ where: { id: staff.sessionId }, data: { revokedAt: new Date() } });
       await recordAudit(app.prisma, { actor: staff.employeeNo, action: 'auth.logout', subject: `staff:${staff.employeeNo}` });
+      clearCsrfCookie(reply);
       return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send(null);
     },
   );

@@ -6,6 +6,7 @@ import type { Perspective as DbPerspective, Prisma } from '@prisma/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
+import { Action, permits } from '../../domain/policy.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
   performanceWorkflowId,
@@ -790,6 +791,9 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const staff = requireStaff(request);
+      if (!permits(staff, Action.YEAR_END_ADJUST, { subjectNo: request.body.employeeNo })) {
+        throw new AppError(ErrorCode.FORBIDDEN, 'Nobody adjusts their own result');
+      }
       return yearHandle(request.params.year).executeUpdate(adjustResultUpdate, {
         args: [{ actor: actorOf(staff), ...request.body }],
       });

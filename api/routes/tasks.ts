@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { policyTaskWorkflow } from '../../workflows/policy-task.ts';
 import { listPendingTaskSteps, nextTaskId, resolveTaskParticipants } from '../../activities/policy-task.ts';
 import { ErrorCode, isErrorCode } from '../../domain/errors.ts';
+import { Action, permits } from '../../domain/policy.ts';
 import {
   checkMilestonePlan,
   isTerminalTaskStage,
@@ -145,10 +146,11 @@ const TaskListItem = Type.Object({
 
 /** Who may read a task: its team, its headquarters' director, its reviewers, and HR, head and admin. */
 function mayRead(staff: SessionStaff, task: { teamCode: string; hqCode: string | null; reviewChain: Reviewer[] }) {
-  if (staff.role === 'ADMIN' || staff.role === 'HEAD' || staff.role === 'HR') return true;
-  if (staff.unitCode === task.teamCode) return true;
-  if (task.reviewChain.some((r) => r.employeeNo === staff.employeeNo)) return true;
-  return staff.role === 'DIRECTOR' && staff.headquartersCode !== null && staff.headquartersCode === task.hqCode;
+  return permits(staff, Action.TASK_READ, {
+    teamCode: task.teamCode,
+    headquartersCode: task.hqCode,
+    participantNos: task.reviewChain.map((r) => r.employeeNo),
+  });
 }
 
 /** Which tasks a list shows: everything for head, admin and HR; a director's headquarters; else one's team. */

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../embedded/temporal-binaries.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
-import { DEMO_PASSWORD } from '../support/constants.ts';
+import { login as signIn } from '../support/session.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -40,16 +40,8 @@ async function saveHistoryFixture(on: Stack, workflowId: string, name: string) {
   return history;
 }
 
-async function login(employeeNo: string) {
-  const response = await stack.app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { employeeNo, password: DEMO_PASSWORD },
-  });
-  expect(response.statusCode).toBe(200);
-  const cookie = response.cookies.find((c) => c.name === 'portal_session')!.value;
-  return { cookie: `portal_session=${cookie}` };
-}
+/** The session cookie and CSRF header of a seeded staff member. */
+const login = (employeeNo: string) => signIn(stack.app, employeeNo);
 
 async function fileAndWaitForHandler(categoryCode = 'G-STAFF') {
   const filed = (
@@ -191,6 +183,15 @@ describe('complaint lifecycle over HTTP', () => {
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(['complaint.accept', 'complaint.review', 'complaint.rated']),
     );
+    const stats = await waitFor(async () => {
+      const body = (await stack.app.inject({ method: 'GET', url: '/api/stats/complaints' })).json();
+      const team = body.teams?.find((t: { team: string }) => t.team === complaint.team);
+      return team && team.closed >= 1 ? body : undefined;
+    }, 30_000);
+    expect(stats.overall.closed).toBeGreaterThanOrEqual(1);
+    expect(stats.overall.averageSatisfaction).toBeGreaterThan(0);
+    expect(stats.overall.slaMetRate).toBeGreaterThan(0);
+    expect(stats.overall.averageBusinessDays).toBeGreaterThanOrEqual(0);
     const after = await act(complaint.receiptNo, 'accept', handler);
     expect(after.statusCode).toBe(409);
 

@@ -1,0 +1,147 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../../domain/errors.ts';
+import { AppError } from '../errors.ts';
+import { SESSION_COOKIE } from './auth.ts';
+
+export const CSRF_COOKIE = 'portal_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Signing in does not use a session's authority, so a stale session cookie must not block it. */
+const CSRF_EXEMPT = new Set(['/api/auth/login']);
+/** Public routes not rate-limited: the health probe that launchers and load balancers poll. */
+const RATE_LIMIT_EXEMPT = new Set(['/api/health']);
+
+/**
+ * The CSRF token of a session: an HMAC keyed by the (httpOnly, never readable by scripts) session token.
+ * The portal reads it from the `portal_csrf` cookie and echoes it in `X-CSRF-Token`; another site can
+ * neither read the cookie nor derive the value, and a token planted from elsewhere fits no session.
+ */
+export const csrfTokenFor = (sessionToken: string) =>
+  createHmac('sha256', sessionToken).update('portal-csrf-v1').digest('base64url');
+
+export function setCsrfCookie(
+  reply: FastifyReply,
+  sessionToken: string,
+  options: { secure: boolean; expires?: Date },
+) {
+  void reply.setCookie(CSRF_COOKIE, csrfTokenFor(sessionToken), {
+    path: '/',
+    httpOnly: false,
+    sameSite: 'strict',
+    secure: options.secure,
+    ...(options.expires ? { expires: options.expires } : {}),
+  });
+}
+
+export function clearCsrfCookie(reply: FastifyReply) {
+  void reply.clearCookie(CSRF_COOKIE, { path: '/' });
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+const SECRET_QUERY = /([?&](?:token|code|accessCode)=)[^&]*/gi;
+
+/** Logger options: request secrets (cookies, access codes, survey and CSRF tokens) never reach the log. */
+export function loggerOptions(base: object): object {
+  return {
+    ...base,
+    redact: {
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'req.headers["x-access-code"]',
+        'req.headers["x-survey-token"]',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: request.url.replace(SECRET_QUERY, '$1[redacted]'),
+        remoteAddress: request.ip,
+      }),
+    },
+  };
+}
+
+/**
+ * Security headers (helmet, with a CSP that admits only the portal's own scripts), per-IP rate limits on
+ * public routes and sign-in, and CSRF protection for state-changing calls made with a session cookie.
+ * Register after the auth plugin and before the routes.
+ */
+export const securityPlugin = fp(
+  async (app) => {
+    const secure = app.config.COOKIE_SECURE;
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Mantine sets inline style attributes and injects its CSS variables in a <style> element.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(secure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // HSTS only behind TLS; on plain-HTTP development it would pin browsers to a port without TLS.
+      strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    });
+
+    // Runs before @fastify/rate-limit's own onRoute hook (registered below), which reads config.rateLimit.
+    app.addHook('onRoute', (route) => {
+      if (
+        !route.url.startsWith('/api/') ||
+        route.config?.access !== 'public' ||
+        RATE_LIMIT_EXEMPT.has(route.url)
+      )
+        return;
+      const login = route.url === '/api/auth/login';
+      route.config = {
+        ...route.config,
+        rateLimit: {
+          max: login ? app.config.RATE_LIMIT_LOGIN_PER_MINUTE : app.config.RATE_LIMIT_PUBLIC_PER_MINUTE,
+          timeWindow: 60_000,
+        },
+      };
+    });
+    await app.register(rateLimit, {
+      global: false,
+      // Signed-in staff reading complaints are accountable by session; the limits are for anonymous callers.
+      allowList: (request) => request.staff !== undefined && request.url !== '/api/auth/login',
+      errorResponseBuilder: (_request, context) =>
+        new AppError(ErrorCode.RATE_LIMITED, `Too many requests; try again in ${context.after}`),
+    });
+
+    app.addHook('onRequest', async (request) => {
+      if (!STATE_CHANGING.has(request.method)) return;
+      const sessionToken = request.cookies[SESSION_COOKIE];
+      if (!sessionToken || CSRF_EXEMPT.has(request.routeOptions.url ?? '')) return;
+      const header = request.headers[CSRF_HEADER];
+      if (typeof header !== 'string' || !sameText(header, csrfTokenFor(sessionToken))) {
+        throw new AppError(
+          ErrorCode.FORBIDDEN,
+          'Missing or wrong X-CSRF-Token: send the value of the portal_csrf cookie with every change',
+        );
+      }
+    });
+  },
+  { name: 'security', dependencies: ['auth', 'services'] },
+);

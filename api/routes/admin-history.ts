@@ -1,0 +1,405 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter, optionalTsToDate, tsToMs } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { ErrorCode } from '../../domain/errors.ts';
+import { Action, decide } from '../../domain/policy.ts';
+import { AppError, ErrorBody } from '../errors.ts';
+import { requireStaff } from '../plugins/auth.ts';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
+
+export const TimelineEntry = Type.Object({
+  eventId: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  kind: Type.String({
+    description: 'workflow.started, activity.scheduled, timer.fired, update.accepted, signal, ...',
+  }),
+  name: Type.Union([Type.String(), Type.Null()], {
+    description: 'activity type, update, signal or timer id',
+  }),
+  action: Type.Union([Type.String(), Type.Null()], { description: "a task Update's action type" }),
+  actor: Type.Union([Type.String(), Type.Null()], { description: 'employee number, citizen or system' }),
+  actorRole: Type.Union([Type.String(), Type.Null()]),
+  decision: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()], {
+    description: 'reason or opinion given with the action',
+  }),
+  summary: Type.String(),
+  detail: Type.Unknown(),
+});
+export type TimelineEntry = Static<typeof TimelineEntry>;
+
+const decodeAll = (payloads: Payloads): unknown[] =>
+  (payloads?.payloads ?? []).map((payload) => {
+    try {
+      return defaultPayloadConverter.fromPayload(payload);
+    } catch {
+      return '[undecodable payload]';
+    }
+  });
+const decodeFirst = (payloads: Payloads) => decodeAll(payloads)[0];
+
+const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
+const durationMs = (duration: Parameters<typeof tsToMs>[0]) => (duration ? tsToMs(duration) : null);
+
+/** Who acted and why, from an Update's first argument (complaint, task and year-end Updates all carry an actor). */
+function actionOf(arg: unknown) {
+  const record = (arg ?? {}) as Record<string, unknown>;
+  const actor = (record.actor ?? {}) as Record<string, unknown>;
+  const nested = (record.action ?? {}) as Record<string, unknown>;
+  return {
+    action: text(nested.type),
+    actor: text(actor.employeeNo) ?? text(actor.kind),
+    actorRole: text(actor.role),
+    decision: text(record.decision) ?? text(nested.decision),
+    reason:
+      text(record.reason) ??
+      text(record.opinion) ??
+      text(nested.reason) ??
+      text(nested.opinion) ??
+      text(record.note),
+  };
+}
+
+const eventTypeName = (event: HistoryEvent) =>
+  (temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED').replace(
+    /^EVENT_TYPE_/,
+    '',
+  );
+
+/**
+ * A Temporal history as a human timeline: when, what kind, who and why. Workflow-task bookkeeping is
+ * left out; payloads are decoded with the default payload converter.
+ */
+export function renderHistory(events: readonly HistoryEvent[]): TimelineEntry[] {
+  const activityNames = new Map<string, string>();
+  const timers = new Map<string, number | null>();
+  const updates = new Map<string, { name: string; arg: unknown }>();
+  const timeline: TimelineEntry[] = [];
+
+  for (const event of events) {
+    const base = {
+      eventId: Number(event.eventId ?? 0),
+      at: (optionalTsToDate(event.eventTime) ?? new Date(0)).toISOString(),
+      name: null as string | null,
+      action: null as string | null,
+      actor: null as string | null,
+      actorRole: null as string | null,
+      decision: null as string | null,
+      reason: null as string | null,
+    };
+    const push = (kind: string, summary: string, detail: unknown, extra: Partial<typeof base> = {}) =>
+      timeline.push({ ...base, ...extra, kind, summary, detail });
+
+    if (event.workflowExecutionStartedEventAttributes) {
+      const a = event.workflowExecutionStartedEventAttributes;
+      push(
+        'workflow.started',
+        `Started ${a.workflowType?.name ?? 'workflow'}`,
+        {
+          workflowType: a.workflowType?.name,
+          taskQueue: a.taskQueue?.name,
+          input: decodeAll(a.input),
+          searchAttributes: decodeMap(a.searchAttributes?.indexedFields),
+        },
+        { name: a.workflowType?.name ?? null },
+      );
+    } else if (event.activityTaskScheduledEventAttributes) {
+      const a = event.activityTaskScheduledEventAttributes;
+      const name = a.activityType?.name ?? 'activity';
+      activityNames.set(String(event.eventId), name);
+      push('activity.scheduled', `Activity ${name} scheduled`, { input: decodeAll(a.input) }, { name });
+    } else if (event.activityTaskCompletedEventAttributes) {
+      const a = event.activityTaskCompletedEventAttributes;
+      const name = activityNames.get(String(a.scheduledEventId)) ?? null;
+      push(
+        'activity.completed',
+        `Activity ${name ?? ''} completed`.replace('  ', ' '),
+        { result: decodeFirst(a.result) },
+        { name },
+      );
+    } else if (event.activityTaskFailedEventAttributes) {
+      const a = event.activityTaskFailedEventAttributes;
+      const name = activityNames.get(String(a.scheduledEventId)) ?? null;
+      push(
+        'activity.failed',
+        `Activity ${name ?? ''} failed: ${a.failure?.message ?? ''}`,
+        { failure: a.failure?.message },
+        { name },
+      );
+    } else if (event.activityTaskTimedOutEventAttributes) {
+      const a = event.activityTaskTimedOutEventAttributes;
+      const name = activityNames.get(String(a.scheduledEventId)) ?? null;
+      push(
+        'activity.timed-out',
+        `Activity ${name ?? ''} timed out`,
+        { failure: a.failure?.message },
+        { name },
+      );
+    } else if (event.timerStartedEventAttributes) {
+      const a = event.timerStartedEventAttributes;
+      const fireAfterMs = durationMs(a.startToFireTimeout);
+      timers.set(a.timerId ?? '', fireAfterMs);
+      const firesAt = fireAfterMs === null ? null : new Date(Date.parse(base.at) + fireAfterMs).toISOString();
+      push(
+        'timer.started',
+        `Timer ${a.timerId} set${firesAt ? ` to fire at ${firesAt}` : ''}`,
+        { timerId: a.timerId, fireAfterMs, firesAt },
+        { name: a.timerId ?? null },
+      );
+    } else if (event.timerFiredEventAttributes) {
+      const a = event.timerFiredEventAttributes;
+      push(
+        'timer.fired',
+        `Timer ${a.timerId} fired`,
+        { timerId: a.timerId, fireAfterMs: timers.get(a.timerId ?? '') ?? null },
+        { name: a.timerId ?? null },
+      );
+    } else if (event.timerCanceledEventAttributes) {
+      const a = event.timerCanceledEventAttributes;
+      push(
+        'timer.canceled',
+        `Timer ${a.timerId} cancelled`,
+        { timerId: a.timerId },
+        { name: a.timerId ?? null },
+      );
+    } else if (event.workflowExecutionUpdateAcceptedEventAttributes) {
+      const a = event.workflowExecutionUpdateAcceptedEventAttributes;
+      const name = a.acceptedRequest?.input?.name ?? 'update';
+      const args = decodeAll(a.acceptedRequest?.input?.args);
+      updates.set(a.protocolInstanceId ?? a.acceptedRequest?.meta?.updateId ?? '', { name, arg: args[0] });
+      const who = actionOf(args[0]);
+      push(
+        'update.accepted',
+        `${who.actor ?? 'someone'} asked for ${name}${who.action ? ` (${who.action})` : ''}`,
+        {
+          updateId: a.acceptedRequest?.meta?.updateId,
+          identity: a.acceptedRequest?.meta?.identity,
+          args,
+        },
+        { name, ...who },
+      );
+    } else if (event.workflowExecutionUpdateCompletedEventAttributes) {
+      const a = event.workflowExecutionUpdateCompletedEventAttributes;
+      const accepted = updates.get(a.meta?.updateId ?? '');
+      const name = accepted?.name ?? 'update';
+      const failure = a.outcome?.failure?.message;
+      const who = actionOf(accepted?.arg);
+      push(
+        'update.completed',
+        failure ? `${name} failed: ${failure}` : `${name} completed`,
+        {
+          updateId: a.meta?.updateId,
+          ...(failure ? { failure } : { result: decodeFirst(a.outcome?.success) }),
+        },
+        { name, ...who },
+      );
+    } else if (event.workflowExecutionSignaledEventAttributes) {
+      const a = event.workflowExecutionSignaledEventAttributes;
+      const input = decodeAll(a.input);
+      push(
+        'signal',
+        `Signal ${a.signalName}`,
+        { input, identity: a.identity },
+        { name: a.signalName ?? null, ...actionOf(input[0]) },
+      );
+    } else if (event.upsertWorkflowSearchAttributesEventAttributes) {
+      const fields = decodeMap(
+        event.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields,
+      );
+      push(
+        'search-attributes',
+        `Search attributes: ${Object.entries(fields)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(', ')}`,
+        fields,
+      );
+    } else if (event.workflowExecutionCompletedEventAttributes) {
+      push('workflow.completed', 'Workflow completed', {
+        result: decodeFirst(event.workflowExecutionCompletedEventAttributes.result),
+      });
+    } else if (event.workflowExecutionFailedEventAttributes) {
+      const message = event.workflowExecutionFailedEventAttributes.failure?.message;
+      push('workflow.failed', `Workflow failed: ${message ?? ''}`, { failure: message });
+    } else if (event.workflowExecutionContinuedAsNewEventAttributes) {
+      const a = event.workflowExecutionContinuedAsNewEventAttributes;
+      push('workflow.continued-as-new', 'Continued as new (history kept short)', {
+        newRunId: a.newExecutionRunId,
+        input: decodeAll(a.input),
+      });
+    } else if (event.workflowExecutionTerminatedEventAttributes) {
+      const a = event.workflowExecutionTerminatedEventAttributes;
+      push(
+        'workflow.terminated',
+        `Terminated: ${a.reason ?? ''}`,
+        { identity: a.identity },
+        { reason: text(a.reason) },
+      );
+    } else if (event.workflowExecutionCanceledEventAttributes) {
+      push('workflow.canceled', 'Workflow cancelled', {});
+    } else if (event.workflowExecutionTimedOutEventAttributes) {
+      push('workflow.timed-out', 'Workflow timed out', {});
+    } else if (event.startChildWorkflowExecutionInitiatedEventAttributes) {
+      const a = event.startChildWorkflowExecutionInitiatedEventAttributes;
+      push(
+        'child.started',
+        `Child workflow ${a.workflowType?.name} ${a.workflowId} started`,
+        { workflowId: a.workflowId, input: decodeAll(a.input) },
+        { name: a.workflowType?.name ?? null },
+      );
+    } else if (event.childWorkflowExecutionCompletedEventAttributes) {
+      const a = event.childWorkflowExecutionCompletedEventAttributes;
+      push(
+        'child.completed',
+        `Child workflow ${a.workflowExecution?.workflowId} completed`,
+        { result: decodeFirst(a.result) },
+        { name: a.workflowType?.name ?? null },
+      );
+    } else if (event.signalExternalWorkflowExecutionInitiatedEventAttributes) {
+      const a = event.signalExternalWorkflowExecutionInitiatedEventAttributes;
+      push(
+        'signal.sent',
+        `Signal ${a.signalName} sent to ${a.workflowExecution?.workflowId}`,
+        { input: decodeAll(a.input) },
+        { name: a.signalName ?? null },
+      );
+    } else {
+      const type = eventTypeName(event);
+      // Workflow-task bookkeeping and SDK markers say nothing to an auditor.
+      if (type.startsWith('WORKFLOW_TASK_') || type === 'MARKER_RECORDED' || type.endsWith('_STARTED'))
+        continue;
+      push(type.toLowerCase().replaceAll('_', '-'), type, {});
+    }
+  }
+  return timeline;
+}
+
+function decodeMap(
+  fields: Record<string, temporal.api.common.v1.IPayload> | null | undefined,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, payload] of Object.entries(fields ?? {})) {
+    try {
+      result[key] = defaultPayloadConverter.fromPayload(payload);
+    } catch {
+      result[key] = '[undecodable payload]';
+    }
+  }
+  return result;
+}
+
+const CSV_COLUMNS = [
+  'eventId',
+  'at',
+  'kind',
+  'name',
+  'action',
+  'actor',
+  'actorRole',
+  'decision',
+  'reason',
+  'summary',
+] as const;
+const csvCell = (value: unknown) => {
+  const raw = value === null || value === undefined ? '' : String(value);
+  // Quote always; neutralise spreadsheet formulas in free text.
+  const safe = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return `"${safe.replaceAll('"', '""')}"`;
+};
+export const timelineCsv = (timeline: TimelineEntry[]) =>
+  [
+    CSV_COLUMNS.join(','),
+    ...timeline.map((entry) => CSV_COLUMNS.map((c) => csvCell(entry[c])).join(',')),
+  ].join('\r\n') + '\r\n';
+
+export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** The headquarters a workflow belongs to, for a director's scope (complaints and tasks; null otherwise). */
+  async function headquartersOf(workflowId: string): Promise<string | null> {
+    const complaint = await app.prisma.complaint.findUnique({
+      where: { receiptNo: workflowId },
+      select: { team: { select: { parent: { select: { code: true } } } } },
+    });
+    if (complaint) return complaint.team.parent?.code ?? null;
+    const task = await app.prisma.policyTask.findUnique({
+      where: { id: workflowId },
+      select: { unit: { select: { parent: { select: { code: true } } } } },
+    });
+    return task?.unit.parent?.code ?? null;
+  }
+
+  app.get(
+    '/api/admin/workflows/:workflowId/history',
+    {
+      config: { access: ['ADMIN', 'DIRECTOR'] },
+      schema: {
+        tags: ['admin'],
+        summary:
+          "A workflow's Temporal history as a readable timeline (who, when, opinions and reasons, timers); `?format=csv` exports it. Admins see every workflow, directors their headquarters' complaints and tasks.",
+        params: Type.Object({
+          workflowId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' }),
+        }),
+        produces: ['application/json', 'text/csv'],
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+          runId: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{36}$' })),
+        }),
+        response: {
+          200: Type.Union([
+            Type.Object({
+              workflowId: Type.String(),
+              runId: Type.Union([Type.String(), Type.Null()]),
+              workflowType: Type.Union([Type.String(), Type.Null()]),
+              status: Type.String(),
+              events: Type.Integer({
+                description: 'raw history events, including workflow-task bookkeeping',
+              }),
+              timeline: Type.Array(TimelineEntry),
+            }),
+            Type.String({ description: 'with ?format=csv: the timeline as CSV' }),
+          ]),
+          401: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const staff = requireStaff(request);
+      const { workflowId } = request.params;
+      const notFound = () => new AppError(ErrorCode.NOT_FOUND, `No workflow ${workflowId} in your scope`);
+      if (staff.role !== 'ADMIN') {
+        const decision = decide(staff, Action.WORKFLOW_HISTORY, {
+          headquartersCode: await headquartersOf(workflowId),
+        });
+        if (!decision.allowed) throw notFound();
+      }
+      const handle = app.temporal.workflow.getHandle(workflowId, request.query.runId);
+      let description;
+      let history;
+      try {
+        [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw notFound();
+        throw error;
+      }
+      const timeline = renderHistory(history.events ?? []);
+      if (request.query.format === 'csv') {
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${workflowId}-history.csv"`)
+          .send(timelineCsv(timeline));
+      }
+      return {
+        workflowId,
+        runId: description.runId ?? null,
+        workflowType: description.type ?? null,
+        status: description.status.name,
+        events: history.events?.length ?? 0,
+        timeline,
+      };
+    },
+  );
+};
