@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Prisma } from '@prisma/client';
 import { actionsForStep, complaintLight, openComplaintStages } from '../../domain/complaint.ts';
 import { businessCalendar, WORKING_DAY_MILLIS } from '../../domain/business-calendar.ts';
+import { listPendingTaskSteps, listStuckTasks } from '../../activities/policy-task.ts';
 import { ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 
@@ -94,7 +95,20 @@ export const workRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actions: actionsForStep[step] ?? [],
         };
       });
-      return { items };
+      const tasks = (await listPendingTaskSteps(app.prisma, staff.employeeNo)).map((t) => ({
+        kind: 'task' as const,
+        id: t.id,
+        title: t.title,
+        step: t.step,
+        stage: t.stage,
+        team: t.team,
+        dueAt: t.dueAt,
+        light: (t.overdue ? 'RED' : t.light) as 'GREEN' | 'YELLOW' | 'RED',
+        actions: t.step ? [t.step] : [],
+      }));
+      const dueTime = (item: { dueAt: string | null }) =>
+        item.dueAt ? Date.parse(item.dueAt) : Number.MAX_SAFE_INTEGER;
+      return { items: [...items, ...tasks].sort((a, b) => dueTime(a) - dueTime(b)) };
     },
   );
 
@@ -147,22 +161,25 @@ export const workRoutes: FastifyPluginAsyncTypebox = async (app) => {
         take: 500,
       });
       const overdue = new Set(overdueIds);
+      const tasks = await listStuckTasks(app.prisma, { teamCodes });
       return {
-        items: complaints.map((c) => ({
-          kind: 'complaint' as const,
-          id: c.receiptNo,
-          title: c.title,
-          team: c.team.code,
-          stage: c.stage,
-          dueAt: c.dueAt.toISOString(),
-          assignee: c.handler?.employeeNo ?? null,
-          escalationLevel: c.escalationLevel,
-          reason: overdue.has(c.receiptNo)
-            ? `처리기한 경과 (overdue since ${c.dueAt.toISOString()}), escalation level ${c.escalationLevel}`
-            : `같은 단계에 ${STUCK_AFTER_BUSINESS_DAYS}영업일 이상 정체 (in stage '${c.stage}' since ${c.stageSince.toISOString()})`,
-        })),
+        items: [
+          ...complaints.map((c) => ({
+            kind: 'complaint' as const,
+            id: c.receiptNo,
+            title: c.title,
+            team: c.team.code,
+            stage: c.stage,
+            dueAt: c.dueAt.toISOString(),
+            assignee: c.handler?.employeeNo ?? null,
+            escalationLevel: c.escalationLevel,
+            reason: overdue.has(c.receiptNo)
+              ? `처리기한 경과 (overdue since ${c.dueAt.toISOString()}), escalation level ${c.escalationLevel}`
+              : `같은 단계에 ${STUCK_AFTER_BUSINESS_DAYS}영업일 이상 정체 (in stage '${c.stage}' since ${c.stageSince.toISOString()})`,
+          })),
+          ...tasks.map((t) => ({ ...t, escalationLevel: 0 })),
+        ],
       };
     },
   );
 };
-

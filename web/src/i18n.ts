@@ -112,6 +112,11 @@ const ko = {
     myText: '접수번호와 조회 코드로 진행 상황, 담당자, 처리기한, 답변을 확인합니다.',
     staffCta: '직원 로그인',
     staffText: '업무함, 검토, 성과관리는 로그인 후 이용합니다.',
+    statsTitle: '{{year}}년 민원 처리 현황',
+    statsClosed: '처리 완료',
+    statsDays: '평균 처리기간(근무일)',
+    statsSatisfaction: '평균 만족도(5점)',
+    statsSla: '기한 내 처리율',
   },
   file: {
     title: '민원 신청',
@@ -424,6 +429,11 @@ const en: Dictionary = {
     myText: 'Use your receipt number and access code to see the stage, handler, due date and answer.',
     staffCta: 'Staff sign-in',
     staffText: 'Inbox, reviews and performance management need a staff sign-in.',
+    statsTitle: 'Complaints handled in {{year}}',
+    statsClosed: 'Closed',
+    statsDays: 'Average processing time (business days)',
+    statsSatisfaction: 'Average satisfaction (of 5)',
+    statsSla: 'Answered within the period',
   },
   file: {
     title: 'File a complaint',
