@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { searchAttributeRegistrations } from '../../domain/search-attributes.ts';
@@ -5,6 +7,7 @@ import {
   bundleWorkflowCode,
   DefaultLogger,
   Runtime,
+  Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { findTemporalTestServer, installTemporalBinaries } from '../../embedded/temporal-binaries.ts';
@@ -48,4 +51,33 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
   return bundle;
+}
+
+/**
+ * One time-skipping server and one worker (with the given activities) for the calling test file:
+ * registers the vitest hooks that start and stop them.
+ */
+export function useTimeSkippingWorker(name: string, activities: object) {
+  const context = {
+    env: undefined as unknown as TestWorkflowEnvironment,
+    taskQueue: `${name}-${randomUUID()}`,
+  };
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    context.env = await createTimeSkippingEnv();
+    worker = await Worker.create({
+      connection: context.env.nativeConnection,
+      taskQueue: context.taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await context.env?.teardown();
+  });
+  return context;
 }

@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities/index.ts';
 import type { ComplaintEventInput } from '../../activities/complaint.ts';
 import type { NotificationInput, SurveyMailInput } from '../../activities/mail.ts';
@@ -25,7 +22,7 @@ import {
 } from '../../domain/complaint-messages.ts';
 import type { ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
-import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+import { useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 const handler: Actor = {
   kind: 'staff',
@@ -92,31 +89,11 @@ const stubActivities: Pick<
   },
 };
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `complaint-wf-${randomUUID()}`;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: stubActivities,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const ctx = useTimeSkippingWorker('complaint-wf', stubActivities);
 
 async function start(slaDays = 7): Promise<WorkflowHandle<typeof complaintWorkflow>> {
   const receiptNo = `MW-2026-${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  const receivedAt = new Date(await env.currentTimeMs());
+  const receivedAt = new Date(await ctx.env.currentTimeMs());
   const input: ComplaintInput = {
     receiptNo,
     categoryCode: 'Q-GENERAL',
@@ -126,9 +103,9 @@ async function start(slaDays = 7): Promise<WorkflowHandle<typeof complaintWorkfl
     receivedAt: receivedAt.toISOString(),
     dueAt: businessCalendar.computeDueAt(receivedAt, slaDays).toISOString(),
   };
-  const handle = await env.client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
+  const handle = await ctx.env.client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
     workflowId: receiptNo,
-    taskQueue,
+    taskQueue: ctx.taskQueue,
     args: [input],
   });
   await waitForStage(handle, 'assigned');
@@ -176,7 +153,7 @@ describe('complaint workflow timers (time-skipping)', () => {
     await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
     expect(templates(receiptNo)).not.toContain('complaint-reminder');
 
-    await env.sleep(13 * day);
+    await ctx.env.sleep(13 * day);
     const after = await state(handle);
     expect(after.overdue).toBe(true);
     expect(after.escalationLevel).toBe(2);
@@ -196,7 +173,7 @@ describe('complaint workflow timers (time-skipping)', () => {
     const handle = await start(14);
     await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
     expect(templates(handle.workflowId)).not.toContain('complaint-interim');
-    await env.sleep(12 * day);
+    await ctx.env.sleep(12 * day);
     expect(templates(handle.workflowId).filter((t) => t === 'complaint-interim')).toHaveLength(1);
     expect((await state(handle)).overdue).toBe(false);
   });
@@ -245,7 +222,7 @@ describe('complaint workflow timers (time-skipping)', () => {
     expect(answered.stage).toBe('awaiting_rating');
     expect(of(receiptNo).surveys.map((s) => s.kind)).toEqual(['invitation']);
 
-    await env.sleep(6 * day);
+    await ctx.env.sleep(6 * day);
     expect(of(receiptNo).surveys.map((s) => s.kind)).toEqual(['invitation', 'reminder']);
     const result = await handle.result();
     expect(result.stage).toBe('closed');
@@ -300,7 +277,7 @@ describe('complaint workflow timers (time-skipping)', () => {
     await resumed.executeUpdate(requestInfoUpdate, {
       args: [{ actor: handler, question: '주소지를 알려주세요', deadlineDays: 5 }],
     });
-    await env.sleep(2 * day);
+    await ctx.env.sleep(2 * day);
     const after = await resumed.executeUpdate(addInfoUpdate, {
       args: [{ actor: citizen, text: '서울시 종로구' }],
     });
@@ -320,7 +297,7 @@ describe('complaint workflow timers (time-skipping)', () => {
         }),
       ),
     ).toBe('WRONG_STAGE');
-    await env.sleep(5 * day);
+    await ctx.env.sleep(5 * day);
     const waiting = await state(expired);
     expect(waiting.infoRequest?.expired).toBe(true);
     expect(templates(expired.workflowId)).toEqual(

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities/index.ts';
 import type { KpiReading } from '../../activities/performance.ts';
 import type { NotificationInput } from '../../activities/mail.ts';
@@ -21,7 +19,7 @@ import {
 import { recordOutcomeSignal, type ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
 import { defaultScoringConfig, kpiAchievement, trafficLight } from '../../domain/scoring.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
-import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+import { useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 const hr: PerformanceActor = { employeeNo: 'E0003', role: 'HR' };
 const head: PerformanceActor = { employeeNo: 'E0001', role: 'HEAD' };
@@ -58,12 +56,18 @@ const fake = (year: number): FakeYear => {
 const SAT_TARGET = 4.2;
 /** T11's satisfaction KPI from the stored outcomes, with the real scoring formulas. */
 function satisfactionKpi(year: number): KpiReading {
-  const rated = [...fake(year).outcomes.values()].filter((o) => o.unitCode === 'T11' && o.satisfaction !== undefined);
-  const actual = rated.length === 0 ? null : rated.reduce((sum, o) => sum + (o.satisfaction ?? 0), 0) / rated.length;
+  const rated = [...fake(year).outcomes.values()].filter(
+    (o) => o.unitCode === 'T11' && o.satisfaction !== undefined,
+  );
+  const actual =
+    rated.length === 0 ? null : rated.reduce((sum, o) => sum + (o.satisfaction ?? 0), 0) / rated.length;
   const achievement =
     actual === null
       ? null
-      : kpiAchievement({ direction: 'HIGHER_IS_BETTER', target: SAT_TARGET, actual }, defaultScoringConfig.achievementCap);
+      : kpiAchievement(
+          { direction: 'HIGHER_IS_BETTER', target: SAT_TARGET, actual },
+          defaultScoringConfig.achievementCap,
+        );
   return {
     kpiCode: 'K-T11-SAT',
     kpiName: '민원 만족도',
@@ -138,34 +142,14 @@ const stubActivities: Partial<Activities> = {
   },
 };
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `performance-wf-${randomUUID()}`;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: stubActivities,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const ctx = useTimeSkippingWorker('performance-wf', stubActivities);
 
 let nextYear = 2101;
 async function startYear(options: { year?: number; historyEventLimit?: number } = {}) {
   const year = options.year ?? nextYear++;
-  const handle = await env.client.workflow.start<typeof performanceWorkflow>('performanceWorkflow', {
+  const handle = await ctx.env.client.workflow.start<typeof performanceWorkflow>('performanceWorkflow', {
     workflowId: `performance-${year}-${randomUUID()}`,
-    taskQueue,
+    taskQueue: ctx.taskQueue,
     args: [{ year, historyEventLimit: options.historyEventLimit }],
   });
   return { year, handle };
@@ -200,7 +184,11 @@ async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs =
 
 const status = (handle: WorkflowHandle<typeof performanceWorkflow>) => handle.query(performanceStatusQuery);
 
-async function signalAll(handle: WorkflowHandle<typeof performanceWorkflow>, outcomes: ComplaintClosedOutcome[], concurrency = 64) {
+async function signalAll(
+  handle: WorkflowHandle<typeof performanceWorkflow>,
+  outcomes: ComplaintClosedOutcome[],
+  concurrency = 64,
+) {
   let index = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -229,7 +217,9 @@ describe('performance workflow: recording outcomes', () => {
     const unique = Array.from({ length: 60 }, (_, n) => complaint(year, n + 1, 1 + (n % 5)));
     // Every outcome twice, in a scrambled order.
     const scrambled = [...unique, ...unique].sort(
-      (a, b) => ((a.receiptNo.charCodeAt(12) * 7) % 11) - ((b.receiptNo.charCodeAt(12) * 7) % 11) || (a.receiptNo < b.receiptNo ? 1 : -1),
+      (a, b) =>
+        ((a.receiptNo.charCodeAt(12) * 7) % 11) - ((b.receiptNo.charCodeAt(12) * 7) % 11) ||
+        (a.receiptNo < b.receiptNo ? 1 : -1),
     );
     await signalAll(handle, scrambled, 8);
     const settled = await until(async () => {
@@ -254,42 +244,38 @@ describe('performance workflow: recording outcomes', () => {
     await handle.terminate('test done');
   });
 
-  it(
-    'continues as new under 20,000 outcomes without losing or double-counting any',
-    async () => {
-      const { year, handle } = await startYear({ historyEventLimit: 5_000 });
-      const outcomes = Array.from({ length: 20_000 }, (_, n) => complaint(year, n + 1, 5, `T${11 + (n % 3)}`));
-      // Bursts of 1,000: a run can only continue as new in a gap between signals.
-      for (let wave = 0; wave < 20; wave += 1) {
-        await signalAll(handle, outcomes.slice(wave * 1_000, (wave + 1) * 1_000));
-        await until(async () => {
-          const s = await status(handle);
-          return s.recordedCount === (wave + 1) * 1_000 && s.pendingCount === 0;
-        });
-      }
-      const done = await status(handle);
-      expect(done.recordedCount).toBe(20_000);
-      expect(done.duplicateCount).toBe(0);
-      // 20,000 signal events alone would be four runs' worth at a 5,000-event limit.
-      expect(done.runNumber).toBeGreaterThanOrEqual(4);
-      expect((await handle.describe()).historyLength).toBeLessThan(5_000);
-      expect(fake(year).outcomes.size).toBe(20_000);
-      expect(outcomes.every((o) => fake(year).outcomes.has(o.outcomeKey))).toBe(true);
-
-      // Keys from the first run have left the workflow's window; the database key still stops them.
-      await signalAll(handle, outcomes.slice(0, 50), 8);
-      const again = await until(async () => {
+  it('continues as new under 20,000 outcomes without losing or double-counting any', async () => {
+    const { year, handle } = await startYear({ historyEventLimit: 5_000 });
+    const outcomes = Array.from({ length: 20_000 }, (_, n) => complaint(year, n + 1, 5, `T${11 + (n % 3)}`));
+    // Bursts of 1,000: a run can only continue as new in a gap between signals.
+    for (let wave = 0; wave < 20; wave += 1) {
+      await signalAll(handle, outcomes.slice(wave * 1_000, (wave + 1) * 1_000));
+      await until(async () => {
         const s = await status(handle);
-        return s.duplicateCount >= 50 && s.pendingCount === 0 ? s : undefined;
+        return s.recordedCount === (wave + 1) * 1_000 && s.pendingCount === 0;
       });
-      expect(again.recordedCount).toBe(20_000);
-      expect(fake(year).outcomes.size).toBe(20_000);
-      const description = await handle.describe();
-      expect(description.runId).not.toBe(handle.firstExecutionRunId);
-      await handle.terminate('test done');
-    },
-    300_000,
-  );
+    }
+    const done = await status(handle);
+    expect(done.recordedCount).toBe(20_000);
+    expect(done.duplicateCount).toBe(0);
+    // 20,000 signal events alone would be four runs' worth at a 5,000-event limit.
+    expect(done.runNumber).toBeGreaterThanOrEqual(4);
+    expect((await handle.describe()).historyLength).toBeLessThan(5_000);
+    expect(fake(year).outcomes.size).toBe(20_000);
+    expect(outcomes.every((o) => fake(year).outcomes.has(o.outcomeKey))).toBe(true);
+
+    // Keys from the first run have left the workflow's window; the database key still stops them.
+    await signalAll(handle, outcomes.slice(0, 50), 8);
+    const again = await until(async () => {
+      const s = await status(handle);
+      return s.duplicateCount >= 50 && s.pendingCount === 0 ? s : undefined;
+    });
+    expect(again.recordedCount).toBe(20_000);
+    expect(fake(year).outcomes.size).toBe(20_000);
+    const description = await handle.describe();
+    expect(description.runId).not.toBe(handle.firstExecutionRunId);
+    await handle.terminate('test done');
+  }, 300_000);
 });
 
 describe('performance workflow: early warning', () => {
@@ -323,9 +309,17 @@ describe('performance workflow: early warning', () => {
     expect(warnings()).toHaveLength(2);
 
     // Recovers to green, then turns red again: a second transition, a second warning.
-    await signalAll(handle, Array.from({ length: 30 }, (_, n) => complaint(year, 100 + n, 5)), 1);
+    await signalAll(
+      handle,
+      Array.from({ length: 30 }, (_, n) => complaint(year, 100 + n, 5)),
+      1,
+    );
     expect((await settle(37)).lights['K-T11-SAT']).toBe('GREEN');
-    await signalAll(handle, Array.from({ length: 40 }, (_, n) => complaint(year, 200 + n, 1)), 1);
+    await signalAll(
+      handle,
+      Array.from({ length: 40 }, (_, n) => complaint(year, 200 + n, 1)),
+      1,
+    );
     const red = await settle(77);
     expect(red.lights['K-T11-SAT']).toBe('RED');
     expect(red.redTransitions['K-T11-SAT']).toBe(2);
@@ -340,10 +334,12 @@ describe('performance workflow: year end', () => {
     const { year, handle } = await startYear();
     await handle.signal(recordOutcomeSignal, complaint(year, 1, 4));
 
-    expect((await updateFailure(handle.executeUpdate(triggerYearEndUpdate, { args: [{ actor: staff }] }))).type).toBe(
-      'FORBIDDEN',
-    );
-    const review = await handle.executeUpdate(triggerYearEndUpdate, { args: [{ actor: hr, reason: '연말 성과평가 개시' }] });
+    expect(
+      (await updateFailure(handle.executeUpdate(triggerYearEndUpdate, { args: [{ actor: staff }] }))).type,
+    ).toBe('FORBIDDEN');
+    const review = await handle.executeUpdate(triggerYearEndUpdate, {
+      args: [{ actor: hr, reason: '연말 성과평가 개시' }],
+    });
     expect(review.stage).toBe('HR_REVIEW');
     expect(fake(year).aggregated).toBe(1);
     // The outcome received before the trigger was recorded before aggregating.
@@ -357,19 +353,25 @@ describe('performance workflow: year end', () => {
       args: [{ actor: hr, employeeNo: 'E1101', finalScore: 95, reason: '하반기 특별 성과 반영' }],
     });
     expect(adjusted).toMatchObject({ employeeNo: 'E1101', after: 95 });
-    expect(fake(year).adjustments).toMatchObject([{ employeeNo: 'E1101', finalScore: 95, reason: '하반기 특별 성과 반영' }]);
+    expect(fake(year).adjustments).toMatchObject([
+      { employeeNo: 'E1101', finalScore: 95, reason: '하반기 특별 성과 반영' },
+    ]);
 
     const early = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: head, decision: 'approve' }] });
     expect((await updateFailure(early)).type).toBe('WRONG_STAGE');
 
-    expect((await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr }] })).stage).toBe('HEAD_APPROVAL');
+    expect((await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr }] })).stage).toBe(
+      'HEAD_APPROVAL',
+    );
     const lateAdjust = handle.executeUpdate(adjustResultUpdate, {
       args: [{ actor: hr, employeeNo: 'E1101', finalScore: 90, reason: '승인 요청 이후 조정' }],
     });
     expect((await updateFailure(lateAdjust)).type).toBe('WRONG_STAGE');
     const byHr = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: hr, decision: 'approve' }] });
     expect((await updateFailure(byHr)).type).toBe('FORBIDDEN');
-    const bareReject = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: head, decision: 'reject' }] });
+    const bareReject = handle.executeUpdate(decideYearEndUpdate, {
+      args: [{ actor: head, decision: 'reject' }],
+    });
     expect((await updateFailure(bareReject)).type).toBe('VALIDATION');
 
     const rejected = await handle.executeUpdate(decideYearEndUpdate, {
@@ -396,7 +398,9 @@ describe('performance workflow: year end', () => {
       'approved',
       'finalised',
     ]);
-    expect(final.decisions.find((d) => d.action === 'rejected')?.opinion).toBe('성과관리팀 등급 분포 재검토 바랍니다');
+    expect(final.decisions.find((d) => d.action === 'rejected')?.opinion).toBe(
+      '성과관리팀 등급 분포 재검토 바랍니다',
+    );
     expect(fake(year).decisions.map((d) => d.stage)).toEqual([
       'AGGREGATING',
       'HR_REVIEW',
@@ -410,15 +414,15 @@ describe('performance workflow: year end', () => {
   });
 
   it('starts the year end by itself at 31 December 24:00 Korea time', async () => {
-    const now = await env.currentTimeMs();
+    const now = await ctx.env.currentTimeMs();
     const year = new Date(now + 9 * 3_600_000).getUTCFullYear();
     const { handle } = await startYear({ year });
     await handle.signal(recordOutcomeSignal, complaint(year, 1, 4));
     await until(async () => (await status(handle)).recordedCount === 1);
     expect(fake(year).aggregated).toBe(0);
-    await env.sleep(yearEndAt(year).getTime() - now - 60_000);
+    await ctx.env.sleep(yearEndAt(year).getTime() - now - 60_000);
     expect((await status(handle)).stage).toBe('OPEN');
-    await env.sleep(120_000);
+    await ctx.env.sleep(120_000);
     const review = await until(async () => {
       const s = await status(handle);
       return s.stage === 'HR_REVIEW' ? s : undefined;
@@ -432,11 +436,13 @@ describe('performance workflow: year end', () => {
 describe('capability evaluation (360°) child workflow', () => {
   it('selects raters, invites, reminds before the deadline, closes and aggregates', async () => {
     const { year, handle } = await startYear();
-    const deadline = new Date((await env.currentTimeMs()) + 10 * 24 * 3_600_000).toISOString();
-    const { cycleId } = await handle.executeUpdate(startCapabilityCycleUpdate, { args: [{ actor: hr, deadline }] });
+    const deadline = new Date((await ctx.env.currentTimeMs()) + 10 * 24 * 3_600_000).toISOString();
+    const { cycleId } = await handle.executeUpdate(startCapabilityCycleUpdate, {
+      args: [{ actor: hr, deadline }],
+    });
     const again = handle.executeUpdate(startCapabilityCycleUpdate, { args: [{ actor: hr, deadline }] });
     expect((await updateFailure(again)).type).toBe('CONFLICT');
-    const child = env.client.workflow.getHandle(cycleId);
+    const child = ctx.env.client.workflow.getHandle(cycleId);
     await until(async () => (await child.query(capabilityCycleStatusQuery)).stage === 'OPEN');
     expect(fake(year).cycle).toEqual(['select', 'invitation']);
     const result = await child.result();
