@@ -6,6 +6,7 @@ import { createMailActivities } from './mail.ts';
 import { createOutcomeReportActivities } from './performance-report.ts';
 import { createPerformanceActivities } from './performance.ts';
 import { createPolicyTaskActivities } from './policy-task.ts';
+import { createRetentionActivities } from './retention.ts';
 
 export interface ActivityDeps {
   prisma: Db;
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom, publicUrl: deps.publicUrl }),
     ...createOutcomeReportActivities({ temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...createPolicyTaskActivities({ prisma: deps.prisma }),
+    ...createRetentionActivities({ prisma: deps.prisma }),
     ...createPerformanceActivities({
       prisma: deps.prisma,
       sendNotification: createMailActivities({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom, publicUrl: deps.publicUrl })

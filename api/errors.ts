@@ -1,5 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, httpStatusOf, isErrorCode } from '../domain/errors.ts';
 
@@ -56,14 +61,21 @@ const DATABASE_UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionC
 function fromDatabaseOutage(error: unknown): AppError | undefined {
   if (!(error instanceof Error)) return undefined;
   const prismaCode = (error as { code?: unknown }).code;
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } } }).meta
-    ?.driverAdapterError?.cause;
+  type DriverCause = { kind?: string; code?: string };
+  // Prisma wraps the driver adapter's error; inside interactive transactions it may arrive unwrapped.
+  const cause: DriverCause | undefined =
+    error.name === 'DriverAdapterError'
+      ? ((error as { cause?: DriverCause }).cause ?? undefined)
+      : (error as { meta?: { driverAdapterError?: { cause?: DriverCause } } }).meta?.driverAdapterError?.cause;
   const unreachable =
     error.name === 'PrismaClientInitializationError' ||
     (error.name === 'PrismaClientKnownRequestError' &&
-      ((typeof prismaCode === 'string' && DATABASE_UNREACHABLE_CODES.has(prismaCode)) ||
-        (cause?.kind !== undefined && DATABASE_UNREACHABLE_KINDS.has(cause.kind)) ||
-        (cause?.kind === 'postgres' && /^(08|57P)/.test(cause.code ?? ''))));
+      typeof prismaCode === 'string' &&
+      DATABASE_UNREACHABLE_CODES.has(prismaCode)) ||
+    (cause?.kind !== undefined && DATABASE_UNREACHABLE_KINDS.has(cause.kind)) ||
+    (cause?.kind === 'postgres' && /^(08|57P)/.test(cause.code ?? '')) ||
+    // node-postgres itself, when the server goes away in the middle of a query
+    /^Connection terminated( unexpectedly| due to connection timeout)?$/.test(error.message);
   if (!unreachable) return undefined;
   return new AppError(
     ErrorCode.UNAVAILABLE,
@@ -71,10 +83,25 @@ function fromDatabaseOutage(error: unknown): AppError | undefined {
   );
 }
 
+/** Temporal unreachable, or an action its worker could not confirm in time (a worker restarting). */
+function fromTemporalOutage(error: unknown): AppError | undefined {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new AppError(
+      ErrorCode.UNAVAILABLE,
+      'The action was not confirmed in time and may still take effect. Read the case again before repeating it.',
+    );
+  }
+  const GRPC_UNAVAILABLE = 14;
+  if (error instanceof ServiceError && (error.cause as { code?: unknown } | undefined)?.code === GRPC_UNAVAILABLE) {
+    return new AppError(ErrorCode.UNAVAILABLE, 'The workflow service is unreachable at the moment. Please try again shortly.');
+  }
+  return undefined;
+}
+
 /** The one mapping from failures to HTTP responses; 5xx responses never carry internal messages. */
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
-    const appError = error instanceof AppError ? error : (fromWorkflowFailure(error) ?? fromDatabaseOutage(error));
+    const appError = error instanceof AppError ? error : (fromWorkflowFailure(error) ?? fromDatabaseOutage(error) ?? fromTemporalOutage(error));
     if (appError) {
       if (appError.code === ErrorCode.UNAVAILABLE) void reply.header('retry-after', '5');
       return reply

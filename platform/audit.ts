@@ -14,6 +14,7 @@ export interface AuditEntry {
 const GENESIS = '0'.repeat(64);
 // Serialises appends so that each entry chains to the one before it.
 const AUDIT_CHAIN_LOCK = 7_310_001;
+const CHECKPOINT_ID = 1;
 
 /** JSON with sorted keys, so a hash does not depend on property order or on how PostgreSQL returns jsonb. */
 function canonical(value: unknown): string {
@@ -47,11 +48,16 @@ type Tx = Prisma.TransactionClient;
 /** Appends one entry inside the caller's transaction (so the entry exists iff the change does). */
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const last = await tx.auditLog.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  // The checkpoint is the head of the chain: entries deleted from the end leave a gap the next append
+  // cannot paper over. Before the first append (or on a log older than checkpoints) the last row is.
+  const last =
+    (await tx.auditCheckpoint.findUnique({ where: { id: CHECKPOINT_ID }, select: { seq: true, hash: true } })) ??
+    (await tx.auditLog.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } }));
   const seq = (last?.seq ?? 0n) + 1n;
   const at = new Date();
   const prevHash = last?.hash ?? GENESIS;
   const toJson = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
+  const hash = auditHash(prevHash, { ...entry, before: toJson(entry.before), after: toJson(entry.after), at, seq });
   await tx.auditLog.create({
     data: {
       seq,
@@ -63,8 +69,13 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
       after: toJson(entry.after),
       reason: entry.reason,
       prevHash,
-      hash: auditHash(prevHash, { ...entry, before: toJson(entry.before), after: toJson(entry.after), at, seq }),
+      hash,
     },
+  });
+  await tx.auditCheckpoint.upsert({
+    where: { id: CHECKPOINT_ID },
+    create: { id: CHECKPOINT_ID, seq, hash },
+    update: { seq, hash },
   });
 }
 
@@ -72,8 +83,26 @@ export async function recordAudit(prisma: Db, entry: AuditEntry): Promise<void> 
   await prisma.$transaction((tx) => appendAudit(tx, entry));
 }
 
-/** Walks the chain in order; the first entry whose link or hash does not match is where it broke. */
+/**
+ * Walks the chain in order; the first entry whose link or hash does not match is where it broke. The
+ * chain must then reach the checkpoint: if entries were cut from the end, brokenAt is the first missing.
+ */
 export async function verifyAuditChain(prisma: Db): Promise<{ ok: boolean; entries: number; brokenAt: string | null }> {
+  const checkpoint = await prisma.auditCheckpoint.findUnique({ where: { id: CHECKPOINT_ID } });
+  const chain = await walkAuditChain(prisma);
+  if (!chain.ok || !checkpoint) return { ok: chain.ok, entries: chain.entries, brokenAt: chain.brokenAt };
+  if (chain.lastSeq < checkpoint.seq) {
+    return { ok: false, entries: chain.entries, brokenAt: (chain.lastSeq + 1n).toString() };
+  }
+  if (chain.lastSeq === checkpoint.seq && chain.lastHash !== checkpoint.hash) {
+    return { ok: false, entries: chain.entries, brokenAt: checkpoint.seq.toString() };
+  }
+  return { ok: true, entries: chain.entries, brokenAt: null };
+}
+
+async function walkAuditChain(
+  prisma: Db,
+): Promise<{ ok: boolean; entries: number; brokenAt: string | null; lastSeq: bigint; lastHash: string }> {
   let prevHash = GENESIS;
   let expectedSeq = 1n;
   let entries = 0;
@@ -96,13 +125,14 @@ export async function verifyAuditChain(prisma: Db): Promise<{ ok: boolean; entri
         seq: row.seq,
       });
       if (row.seq !== expectedSeq || row.prevHash !== prevHash || row.hash !== recomputed) {
-        return { ok: false, entries, brokenAt: (row.seq !== expectedSeq ? expectedSeq : row.seq).toString() };
+        const brokenAt = (row.seq !== expectedSeq ? expectedSeq : row.seq).toString();
+        return { ok: false, entries, brokenAt, lastSeq: expectedSeq - 1n, lastHash: prevHash };
       }
       prevHash = row.hash;
       expectedSeq += 1n;
       entries += 1;
     }
-    if (page.length < 1000) return { ok: true, entries, brokenAt: null };
+    if (page.length < 1000) return { ok: true, entries, brokenAt: null, lastSeq: expectedSeq - 1n, lastHash: prevHash };
     cursor = page[page.length - 1]!.seq;
   }
 }

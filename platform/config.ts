@@ -24,6 +24,16 @@ const ConfigSchema = Type.Object({
    * business-day period, and all its timers scale with it.
    */
   COMPLAINT_TEST_SLA_SECONDS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  /** Worker only: port of its Prometheus endpoint (Temporal SDK runtime metrics at /metrics); 0 turns it off. */
+  WORKER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
+  /** Worker only: a workflow bundle built ahead (`bundleWorkflowCode`) for a fast start; else bundled at start. */
+  WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  /** Requests per minute and client IP on each public route (intake, citizen actions, rating, reads). */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
+  /** Sign-in attempts per minute and client IP (on top of the per-account lockout). */
+  RATE_LIMIT_LOGIN_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  /** Citizen name, email and text of complaints closed longer ago than this are anonymised. */
+  RETENTION_DAYS_AFTER_CLOSE: Type.Integer({ minimum: 1, default: 365 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

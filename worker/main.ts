@@ -1,11 +1,22 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../platform/config.ts';
 import { createMailer } from '../platform/mailer.ts';
 import { createPrisma } from '../platform/prisma.ts';
 import { connectTemporal } from '../platform/temporal.ts';
 import { createPortalWorker } from './create-worker.ts';
+import { ensureRetentionSchedule } from './retention-schedule.ts';
 
 const config = loadConfig();
+if (config.WORKER_METRICS_PORT > 0) {
+  const bindAddress = `0.0.0.0:${config.WORKER_METRICS_PORT}`;
+  try {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress } } } });
+    console.log(`worker metrics (Prometheus) at http://${bindAddress}/metrics`);
+  } catch (error) {
+    // Missing metrics must not stop the work: the worker runs on, and says why it has none.
+    console.warn(`worker metrics not exposed on ${bindAddress}: ${String(error)}`);
+  }
+}
 const prisma = createPrisma(config.DATABASE_URL);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
@@ -13,6 +24,9 @@ const worker = await createPortalWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
+  overrides: config.WORKFLOW_BUNDLE_PATH
+    ? { workflowsPath: undefined, workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
+    : undefined,
   deps: {
     prisma,
     mailer: createMailer(config.SMTP_URL),
@@ -21,6 +35,10 @@ const worker = await createPortalWorker({
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   },
+});
+await ensureRetentionSchedule(temporal, {
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  retentionDays: config.RETENTION_DAYS_AFTER_CLOSE,
 });
 console.log(`worker polling task queue "${worker.options.taskQueue}" on ${config.TEMPORAL_ADDRESS}`);
 try {

@@ -208,6 +208,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       excludeEmployeeNos: exclude,
       at: iso(),
     });
+    // The citizen may have withdrawn while the handler was being chosen: a closed case stays closed.
+    if (isTerminalStage(state.stage)) return;
     state.handler = assignment.handler;
     state.stage = ComplaintStage.ASSIGNED;
     changed();

@@ -2,3 +2,4 @@ export { complaintWorkflow } from './complaint.ts';
 export { performanceWorkflow } from './performance.ts';
 export { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
 export { policyTaskWorkflow } from './policy-task.ts';
+export { retentionWorkflow } from './retention.ts';

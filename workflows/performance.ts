@@ -14,6 +14,7 @@ import {
 import type { Activities } from '../activities/index.ts';
 import type { KpiReading } from '../activities/performance.ts';
 import { ErrorCode } from '../domain/errors.ts';
+import { Action, permits } from '../domain/policy.ts';
 import { recordOutcomeSignal, type PerformanceOutcome } from '../domain/performance-outcomes.ts';
 import {
   DEFAULT_HISTORY_EVENT_LIMIT,
@@ -203,8 +204,11 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       }
     },
     {
-      validator: ({ actor, finalScore, reason }) => {
+      validator: ({ actor, employeeNo, finalScore, reason }) => {
         requireRole(actor, HR_ROLES, 'Adjusting a result');
+        if (!permits(actor, Action.YEAR_END_ADJUST, { subjectNo: employeeNo })) {
+          fail(ErrorCode.FORBIDDEN, 'Nobody adjusts their own result');
+        }
         requireStage(YearStage.HR_REVIEW, 'Adjusting a result');
         if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
           fail(ErrorCode.VALIDATION, `An adjustment needs a reason of at least ${MIN_REASON_LENGTH} characters`);

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -213,6 +214,22 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
       ...outcome,
       ...(state.kpiCode ? { kpiCode: state.kpiCode } : {}),
     });
+    // Added after tasks were already running: the owner is told the final result and the scores that
+    // went into performance. Histories recorded before it (no marker) replay without this mail.
+    if (patched('task-done-mail')) {
+      await sendNotification({
+        key: `${state.taskId}:done`,
+        to: { kind: 'staff', employeeNo: state.participants.ownerNo },
+        template: 'task-done',
+        data: {
+          taskId: state.taskId,
+          title: state.title,
+          taskUrl: `/tasks/${state.taskId}`,
+          ...outcome,
+          opinion: state.decisions.at(-1)?.opinion ?? '',
+        },
+      });
+    }
   }
   return { taskId: state.taskId, stage: state.stage, outcome, generation: state.generation };
 }

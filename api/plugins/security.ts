@@ -5,7 +5,20 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../domain/errors.ts';
 import { AppError } from '../errors.ts';
-import { SESSION_COOKIE } from './auth.ts';
+import { SESSION_COOKIE, type RouteAccess } from './auth.ts';
+
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route with its declared access, for the generated authorisation matrix test. */
+    apiRoutes: ApiRoute[];
+  }
+}
 
 export const CSRF_COOKIE = 'portal_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -106,7 +119,13 @@ export const securityPlugin = fp(
     });
 
     // Runs before @fastify/rate-limit's own onRoute hook (registered below), which reads config.rateLimit.
+    app.decorate('apiRoutes', [] as ApiRoute[]);
     app.addHook('onRoute', (route) => {
+      if (route.url.startsWith('/api/') && route.config?.access !== undefined) {
+        for (const method of [route.method].flat()) {
+          if (method !== 'HEAD') app.apiRoutes.push({ method, url: route.url, access: route.config.access });
+        }
+      }
       if (
         !route.url.startsWith('/api/') ||
         route.config?.access !== 'public' ||
@@ -128,6 +147,21 @@ export const securityPlugin = fp(
       allowList: (request) => request.staff !== undefined && request.url !== '/api/auth/login',
       errorResponseBuilder: (_request, context) =>
         new AppError(ErrorCode.RATE_LIMITED, `Too many requests; try again in ${context.after}`),
+    });
+
+    // Ajv's type coercion turns a path or query value like "1e309" into Infinity and then skips the
+    // minimum/maximum checks for it (they only run on finite numbers): refuse non-finite numbers here.
+    app.addHook('preHandler', async (request) => {
+      for (const [part, values] of [
+        ['params', request.params],
+        ['querystring', request.query],
+      ] as const) {
+        for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+          if ([value].flat().some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+            throw new AppError(ErrorCode.VALIDATION, `Invalid ${part}: ${name} must be a finite number`);
+          }
+        }
+      }
     });
 
     app.addHook('onRequest', async (request) => {

@@ -1,15 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, tsToMs } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: under Node's ESM loader only its default export is reliable.
+import proto from '@temporalio/proto';
+import type { temporal as TemporalApi } from '@temporalio/proto';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, decide } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
+const { temporal } = proto;
+type HistoryEvent = TemporalApi.api.history.v1.IHistoryEvent;
+type Payloads = TemporalApi.api.common.v1.IPayloads | null | undefined;
 
 export const TimelineEntry = Type.Object({
   eventId: Type.Integer(),
@@ -278,7 +281,7 @@ export function renderHistory(events: readonly HistoryEvent[]): TimelineEntry[] 
 }
 
 function decodeMap(
-  fields: Record<string, temporal.api.common.v1.IPayload> | null | undefined,
+  fields: Record<string, TemporalApi.api.common.v1.IPayload> | null | undefined,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [key, payload] of Object.entries(fields ?? {})) {
@@ -380,9 +383,12 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let description;
       let history;
       try {
-        [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+        description = await handle.describe();
+        history = await handle.fetchHistory();
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw notFound();
+        // describe() raises WorkflowNotFoundError; fetching the history raw gRPC NOT_FOUND (code 5).
+        if (error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === 5))
+          throw notFound();
         throw error;
       }
       const timeline = renderHistory(history.events ?? []);

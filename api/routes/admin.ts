@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { verifyAuditChain } from '../../platform/audit.ts';
-import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW_TYPE, type RetentionInput, type RetentionResult } from '../../domain/retention.ts';
+import {
+  RETENTION_SCHEDULE_ID,
+  RETENTION_WORKFLOW_TYPE,
+  type RetentionInput,
+  type RetentionResult,
+} from '../../domain/retention.ts';
 import { ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
 
@@ -15,7 +20,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Recomputes the audit hash chain and checks it reaches the stored head; brokenAt is the first entry that does not match (or the first one missing from the end)',
         response: {
-          200: Type.Object({ ok: Type.Boolean(), entries: Type.Integer(), brokenAt: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            ok: Type.Boolean(),
+            entries: Type.Integer(),
+            brokenAt: Type.Union([Type.String(), Type.Null()]),
+          }),
           401: ErrorBody,
           403: ErrorBody,
         },
@@ -50,7 +59,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const input: RetentionInput = { retentionDays, requestedBy: staff.employeeNo };
       const result = await app.temporal.workflow.execute<(input: RetentionInput) => Promise<RetentionResult>>(
         RETENTION_WORKFLOW_TYPE,
-        { workflowId: `retention-${Date.now()}-${staff.employeeNo}`, taskQueue: app.config.TEMPORAL_TASK_QUEUE, args: [input] },
+        {
+          workflowId: `retention-${Date.now()}-${staff.employeeNo}`,
+          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+          args: [input],
+        },
       );
       return { retentionDays, ...result };
     },

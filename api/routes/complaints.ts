@@ -187,6 +187,8 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await app.temporal.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
         workflowId: complaintWorkflowId(input.receiptNo),
         taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+        // A receipt's workflow runs once: a client retrying intake after the complaint closed starts nothing.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [input],
       });
     } catch (error) {

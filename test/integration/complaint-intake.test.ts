@@ -156,7 +156,9 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     expect(login.statusCode).toBe(200);
     const cookie = login.cookies.find((c) => c.name === 'portal_session');
     expect(cookie?.httpOnly).toBe(true);
-    const headers = { cookie: `portal_session=${cookie?.value}` };
+    const csrf = login.cookies.find((c) => c.name === 'portal_csrf');
+    expect(csrf?.httpOnly).toBeFalsy();
+    const headers = { cookie: `portal_session=${cookie?.value}`, 'x-csrf-token': csrf!.value };
     expect((await stack.app.inject({ method: 'GET', url: '/api/auth/me', headers })).json().role).toBe('TEAM_LEADER');
     const read = await stack.app.inject({ method: 'GET', url: `/api/complaints/${filed.receiptNo}`, headers });
     expect(read.statusCode).toBe(200);

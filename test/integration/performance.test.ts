@@ -16,6 +16,7 @@ const YEAR = 2031;
 let stack: Stack;
 let report: (outcome: PerformanceOutcome) => Promise<void>;
 const sessions = new Map<string, string>();
+const csrfTokens = new Map<string, string>();
 
 beforeAll(async () => {
   stack = await startStack();
@@ -35,8 +36,9 @@ async function as(employeeNo: string): Promise<Record<string, string>> {
     });
     expect(login.statusCode).toBe(200);
     sessions.set(employeeNo, login.cookies.find((c) => c.name === 'portal_session')!.value);
+    csrfTokens.set(employeeNo, login.cookies.find((c) => c.name === 'portal_csrf')!.value);
   }
-  return { cookie: `portal_session=${sessions.get(employeeNo)}` };
+  return { cookie: `portal_session=${sessions.get(employeeNo)}`, 'x-csrf-token': csrfTokens.get(employeeNo)! };
 }
 
 async function call(employeeNo: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
+import { login, type SessionHeaders } from '../support/session.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -11,21 +12,12 @@ afterAll(async () => {
 });
 
 const DAY = 24 * 3600_000;
-const sessions = new Map<string, string>();
+const sessions = new Map<string, SessionHeaders>();
 
-/** A session cookie for a seeded staff member (T21 owner E2101, leader E2100, HQ2 director E0200, ...). */
-async function as(employeeNo: string): Promise<{ cookie: string }> {
-  if (!sessions.has(employeeNo)) {
-    const login = await stack.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { employeeNo, password: DEMO_PASSWORD },
-    });
-    expect(login.statusCode).toBe(200);
-    const cookie = login.cookies.find((c) => c.name === 'portal_session')!.value;
-    sessions.set(employeeNo, `portal_session=${cookie}`);
-  }
-  return { cookie: sessions.get(employeeNo)! };
+/** Session cookie and CSRF header of a seeded staff member (T21 owner E2101, leader E2100, HQ2 director E0200, ...). */
+async function as(employeeNo: string): Promise<SessionHeaders> {
+  if (!sessions.has(employeeNo)) sessions.set(employeeNo, await login(stack.app, employeeNo, DEMO_PASSWORD));
+  return sessions.get(employeeNo)!;
 }
 
 const plan = () => [
@@ -144,7 +136,8 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('at,phase,round,step,reviewer_no,reviewer_name,role,decision,score,opinion');
     expect(lines).toHaveLength(6);
-    expect(lines[3]).toContain('"승인합니다. 일정 준수 바랍니다"'.replace(/"/g, '')); // no comma: unquoted
+    expect(lines[3]).toContain(',E0200,');
+    expect(lines[3]).toMatch(/,DIRECTOR,approve,,승인합니다\. 일정 준수 바랍니다$/);
 
     // Every decision is in the audit chain, and the reviewers were mailed through the outbox.
     const audits = await stack.prisma.auditLog.findMany({ where: { subject: `task:${id}` }, orderBy: { seq: 'asc' } });
@@ -160,6 +153,12 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     await waitFor(async () =>
       (await stack.prisma.devMail.count({ where: { to: leader.email, subject: { contains: id } } })) >= 2 ? true : undefined,
     );
+
+    const owner = await stack.prisma.staff.findUniqueOrThrow({ where: { employeeNo: 'E2101' } });
+    const doneMail = await waitFor(() =>
+      stack.prisma.devMail.findFirst({ where: { to: owner.email, subject: { contains: `${id}] 과제 완료` } } }).then((m) => m ?? undefined),
+    );
+    expect(doneMail.text).toContain('품질: 88');
 
     // On done the year's performance workflow records the task outcome exactly once.
     const outcome = await waitFor(() => stack.prisma.performanceOutcome.findUnique({ where: { outcomeKey: `task-done:${id}` } }).then((o) => o ?? undefined), 30_000);

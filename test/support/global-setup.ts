@@ -14,6 +14,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     temporalAddress: string;
+    /**
+     * One task queue for every stack of this run: the year's performance workflow is started once and
+     * must keep being served when later test files report outcomes to it.
+     */
+    taskQueue: string;
   }
 }
 
@@ -61,6 +66,7 @@ export default async function setup(project: TestProject) {
 
     project.provide('databaseUrl', databaseUrl);
     project.provide('temporalAddress', temporalAddress);
+    project.provide('taskQueue', `test-${path.basename(root)}`);
   } catch (error) {
     await teardown();
     throw error;

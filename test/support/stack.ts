@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -40,10 +39,13 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     NODE_ENV: 'test',
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    TEMPORAL_TASK_QUEUE: inject('taskQueue'),
     SMTP_URL: smtp.url,
     EMBEDDED: 'true',
     LOG_LEVEL: 'warn',
+    // Tests drive everything from one IP and poll; test/integration/security-*.test.ts checks the limits.
+    RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
     ...overrides,
   });
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: under Node's ESM loader only its default export is reliable.
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 import { searchAttributeRegistrations } from '../../domain/search-attributes.ts';
 import {
   bundleWorkflowCode,

@@ -29,8 +29,12 @@ interface RequestOptions {
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
+  // Double-submit CSRF protection: echo the portal_csrf cookie the server set at sign-in.
+  const csrf = /(?:^|;\s*)portal_csrf=([^;]+)/.exec(document.cookie)?.[1];
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = decodeURIComponent(csrf);
   const response = await fetch(path, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     credentials: 'same-origin',

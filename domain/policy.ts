@@ -1,0 +1,147 @@
+/**
+ * The authorisation policy in one place: role × action × scope. Pure (no Node built-ins), so the API,
+ * the activities and the workflows' Update validators all decide with the same rules; a caller who
+ * bypasses the API and sends an Update directly is refused by the same table.
+ *
+ * Scopes: a citizen acts on their own complaint (proved by its access code or survey token, which the
+ * API checks before it names the principal a citizen); staff on their own steps; a team leader on their
+ * team; a director on their headquarters; HR on the year's evaluation; the head approves the year end;
+ * an admin administers (audit, history, retention) and may step in as a manager.
+ */
+
+export const StaffRoles = ['STAFF', 'TEAM_LEADER', 'DIRECTOR', 'HR', 'HEAD', 'ADMIN'] as const;
+export type StaffRoleName = (typeof StaffRoles)[number];
+
+/** Who asks. Structurally the same as a complaint's Actor, a task's actor and a session's staff. */
+export interface Principal {
+  kind?: 'staff' | 'citizen' | 'system' | 'anonymous';
+  employeeNo?: string;
+  role?: string;
+  unitCode?: string;
+  headquartersCode?: string | null;
+}
+
+/** What is acted on: its team and headquarters, who owes its step, whose result it is. */
+export interface Scope {
+  teamCode?: string;
+  headquartersCode?: string | null;
+  /** The person whose step it is: a complaint's handler, a task's owner or pending reviewer. */
+  assigneeNo?: string | null;
+  /** Others with a standing part in it (a task's review chain). */
+  participantNos?: readonly string[];
+  /** The person a result or entry is about (year-end adjustments, KPI entries). */
+  subjectNo?: string | null;
+}
+
+export const Action = {
+  COMPLAINT_READ: 'complaint.read',
+  /** The handler's own steps: accept, draft, request extension or information, answer a consultation. */
+  COMPLAINT_HANDLE: 'complaint.handle',
+  COMPLAINT_TRANSFER: 'complaint.transfer',
+  COMPLAINT_REVIEW: 'complaint.review',
+  COMPLAINT_REASSIGN: 'complaint.reassign',
+  COMPLAINT_CITIZEN_ACT: 'complaint.citizen-act',
+  TASK_READ: 'task.read',
+  STUCK_VIEW: 'work.stuck',
+  YEAR_END_RUN: 'year-end.run',
+  YEAR_END_ADJUST: 'year-end.adjust',
+  YEAR_END_APPROVE: 'year-end.approve',
+  AUDIT_VERIFY: 'audit.verify',
+  WORKFLOW_HISTORY: 'workflow.history',
+  RETENTION_RUN: 'retention.run',
+} as const;
+export type Action = (typeof Action)[keyof typeof Action];
+
+export interface Decision {
+  allowed: boolean;
+  /** Who may do it, for the refusal message. */
+  who: string;
+}
+
+const isStaff = (p: Principal) => (p.kind === undefined || p.kind === 'staff') && !!p.employeeNo && !!p.role;
+const hasRole = (p: Principal, ...roles: StaffRoleName[]) =>
+  isStaff(p) && roles.includes(p.role as StaffRoleName);
+
+export const isAssignee = (p: Principal, scope: Scope) =>
+  isStaff(p) && !!scope.assigneeNo && p.employeeNo === scope.assigneeNo;
+export const inTeam = (p: Principal, scope: Scope) =>
+  isStaff(p) && !!scope.teamCode && p.unitCode === scope.teamCode;
+export const leadsTeam = (p: Principal, scope: Scope) => hasRole(p, 'TEAM_LEADER') && inTeam(p, scope);
+export const directsHeadquarters = (p: Principal, scope: Scope) =>
+  hasRole(p, 'DIRECTOR') && !!scope.headquartersCode && p.headquartersCode === scope.headquartersCode;
+const isSubject = (p: Principal, scope: Scope) => !!scope.subjectNo && p.employeeNo === scope.subjectNo;
+/** Leader of the team, director of its headquarters, or an admin. */
+const managesTeam = (p: Principal, scope: Scope) =>
+  leadsTeam(p, scope) || directsHeadquarters(p, scope) || hasRole(p, 'ADMIN');
+
+interface Rule {
+  who: string;
+  allows: (p: Principal, scope: Scope) => boolean;
+}
+
+export const policy: Record<Action, Rule> = {
+  [Action.COMPLAINT_READ]: {
+    who: 'its team, its handler, the director of its headquarters, the head or an admin',
+    allows: (p, s) =>
+      hasRole(p, 'ADMIN', 'HEAD') || isAssignee(p, s) || inTeam(p, s) || directsHeadquarters(p, s),
+  },
+  [Action.COMPLAINT_HANDLE]: { who: 'the assigned handler', allows: isAssignee },
+  [Action.COMPLAINT_TRANSFER]: {
+    who: 'the assigned handler or a manager of the team (leader, director, admin)',
+    allows: (p, s) => isAssignee(p, s) || managesTeam(p, s),
+  },
+  [Action.COMPLAINT_REVIEW]: { who: 'the leader of the team', allows: leadsTeam },
+  [Action.COMPLAINT_REASSIGN]: {
+    who: 'a manager of the team (leader, director, admin)',
+    allows: managesTeam,
+  },
+  [Action.COMPLAINT_CITIZEN_ACT]: {
+    who: 'the citizen who filed the complaint',
+    allows: (p) => p.kind === 'citizen',
+  },
+  [Action.TASK_READ]: {
+    who: 'its team, its reviewers, the director of its headquarters, HR, the head or an admin',
+    allows: (p, s) =>
+      hasRole(p, 'ADMIN', 'HEAD', 'HR') ||
+      inTeam(p, s) ||
+      (isStaff(p) && !!s.participantNos?.includes(p.employeeNo!)) ||
+      directsHeadquarters(p, s),
+  },
+  [Action.STUCK_VIEW]: {
+    who: 'team leaders, directors, the head or an admin',
+    allows: (p) => hasRole(p, 'TEAM_LEADER', 'DIRECTOR', 'HEAD', 'ADMIN'),
+  },
+  [Action.YEAR_END_RUN]: { who: 'HR', allows: (p) => hasRole(p, 'HR', 'ADMIN') },
+  [Action.YEAR_END_ADJUST]: {
+    who: 'HR, on someone else’s result (nobody adjusts their own)',
+    allows: (p, s) => hasRole(p, 'HR', 'ADMIN') && !isSubject(p, s),
+  },
+  [Action.YEAR_END_APPROVE]: { who: 'the head of the ministry', allows: (p) => hasRole(p, 'HEAD') },
+  [Action.AUDIT_VERIFY]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
+  [Action.WORKFLOW_HISTORY]: {
+    who: 'an admin, or the director of the headquarters the work belongs to',
+    allows: (p, s) => hasRole(p, 'ADMIN') || directsHeadquarters(p, s),
+  },
+  [Action.RETENTION_RUN]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
+};
+
+export function decide(principal: Principal | undefined, action: Action, scope: Scope = {}): Decision {
+  const rule = policy[action];
+  return { allowed: !!principal && rule.allows(principal, scope), who: rule.who };
+}
+
+export const permits = (principal: Principal | undefined, action: Action, scope: Scope = {}): boolean =>
+  decide(principal, action, scope).allowed;
+
+/** Route-level access: which roles a route admits before any scope check ('public', 'staff' or a list). */
+export type RouteAccess = 'public' | 'staff' | readonly StaffRoleName[];
+
+export function routeAdmits(
+  access: RouteAccess,
+  role: StaffRoleName | 'anonymous',
+): 'allow' | 'unauthenticated' | 'forbidden' {
+  if (access === 'public') return 'allow';
+  if (role === 'anonymous') return 'unauthenticated';
+  if (access === 'staff') return 'allow';
+  return access.includes(role) ? 'allow' : 'forbidden';
+}
