@@ -226,9 +226,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         return true;
       };
-      const replay = async (
-        record: { requestHash: string; response: unknown } | null,
-      ): Promise<boolean> => {
+      const replay = async (record: { requestHash: string; response: unknown } | null): Promise<boolean> => {
         if (!replayOf(record)) return false;
         const stored = record!.response as { filed: Static<typeof Filed>; input: ComplaintInput };
         await startComplaintWorkflow(stored.input);
@@ -328,21 +326,40 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const viewer = await authoriseReader(request, request.params.receiptNo);
-      return loadComplaintView(request.params.receiptNo, viewer);
+      const complaint = await loadComplaint(request.params.receiptNo);
+      const viewer = await authoriseReader(request, request.params.receiptNo, {}, complaint);
+      if (!complaint) throw notFound();
+      return toView(complaint, viewer);
     },
   );
+
+  /** The complaint with everything its view needs, in one query. */
+  const loadComplaint = (receiptNo: string) =>
+    app.prisma.complaint.findUnique({
+      where: { receiptNo },
+      include: {
+        category: true,
+        team: { include: { parent: true } },
+        handler: { include: { unit: true } },
+        events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+      },
+    });
+  type LoadedComplaint = NonNullable<Awaited<ReturnType<typeof loadComplaint>>>;
 
   /** Citizen (access code or survey token) or staff in scope; anything else looks like a missing complaint. */
   async function authoriseReader(
     request: FastifyRequest,
     receiptNo: string,
     options: { surveyToken?: string; staffAllowed?: boolean } = {},
+    loaded?: Pick<LoadedComplaint, 'accessCodeHash' | 'team' | 'handler'> | null,
   ): Promise<Actor> {
-    const complaint = await app.prisma.complaint.findUnique({
-      where: { receiptNo },
-      include: { team: { include: { parent: true } }, handler: true },
-    });
+    const complaint =
+      loaded !== undefined
+        ? loaded
+        : await app.prisma.complaint.findUnique({
+            where: { receiptNo },
+            include: { team: { include: { parent: true } }, handler: true },
+          });
     const accessCode = request.headers['x-access-code'];
     if (typeof accessCode === 'string' && accessCode.length > 0) {
       if (!complaint || !sameHash(complaint.accessCodeHash, hashAccessCode(accessCode))) throw notFound();
@@ -380,18 +397,14 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Give the access code (X-Access-Code) or sign in as staff');
   }
 
-  /** Citizens never see an unapproved draft: only an approved answer reaches them. */
   async function loadComplaintView(receiptNo: string, viewer: Actor) {
-    const complaint = await app.prisma.complaint.findUnique({
-      where: { receiptNo },
-      include: {
-        category: true,
-        team: true,
-        handler: { include: { unit: true } },
-        events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
-      },
-    });
+    const complaint = await loadComplaint(receiptNo);
     if (!complaint) throw notFound();
+    return toView(complaint, viewer);
+  }
+
+  /** Citizens never see an unapproved draft: only an approved answer reaches them. */
+  function toView(complaint: LoadedComplaint, viewer: Actor) {
     return {
       receiptNo: complaint.receiptNo,
       title: complaint.title,
