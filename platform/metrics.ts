@@ -44,10 +44,20 @@ export function createApiMetrics(options: { prisma: Db }) {
     help: '1 when this scrape could read PostgreSQL, else 0',
     registers: [registry],
     async collect() {
-      this.set(await prisma.$queryRaw`SELECT 1`.then(() => 1, () => 0));
+      this.set(
+        await prisma.$queryRaw`SELECT 1`.then(
+          () => 1,
+          () => 0,
+        ),
+      );
     },
   });
-  const countsBy = (name: string, help: string, label: string, read: () => Promise<Array<[string, number]>>) =>
+  const countsBy = (
+    name: string,
+    help: string,
+    label: string,
+    read: () => Promise<Array<[string, number]>>,
+  ) =>
     new Gauge({
       name,
       help,
@@ -60,17 +70,30 @@ export function createApiMetrics(options: { prisma: Db }) {
       },
     });
   countsBy('portal_complaints', 'Complaints by stage (read model)', 'stage', async () =>
-    (await prisma.complaint.groupBy({ by: ['stage'], _count: { _all: true } })).map((r) => [r.stage, r._count._all]),
+    (await prisma.complaint.groupBy({ by: ['stage'], _count: { _all: true } })).map((r) => [
+      r.stage,
+      r._count._all,
+    ]),
   );
   countsBy(
     'portal_workflow_outcomes',
     'Outcomes reported by finished workflows (complaints closed, tasks done, ...), by kind',
     'kind',
     async () =>
-      (await prisma.performanceOutcome.groupBy({ by: ['kind'], _count: { _all: true } })).map((r) => [r.kind, r._count._all]),
+      (await prisma.performanceOutcome.groupBy({ by: ['kind'], _count: { _all: true } })).map((r) => [
+        r.kind,
+        r._count._all,
+      ]),
   );
-  countsBy('portal_mail_outbox', 'Notification mails in the outbox, by status (PENDING waits for the mail server)', 'status', async () =>
-    (await prisma.emailOutbox.groupBy({ by: ['status'], _count: { _all: true } })).map((r) => [r.status, r._count._all]),
+  countsBy(
+    'portal_mail_outbox',
+    'Notification mails in the outbox, by status (PENDING waits for the mail server)',
+    'status',
+    async () =>
+      (await prisma.emailOutbox.groupBy({ by: ['status'], _count: { _all: true } })).map((r) => [
+        r.status,
+        r._count._all,
+      ]),
   );
 
   return {
@@ -80,7 +103,8 @@ export function createApiMetrics(options: { prisma: Db }) {
       requests.inc(values);
       duration.observe(values, seconds);
       if (labels.status >= 400) errors.inc(values);
-      if (labels.method === 'POST' && labels.route === '/api/complaints' && labels.status === 202) intake.inc();
+      if (labels.method === 'POST' && labels.route === '/api/complaints' && labels.status === 202)
+        intake.inc();
     },
   };
 }

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriver, type FiledComplaint } from '../support/faults/driver.ts';
-import { spawnWorker, startApi, startParts, type ApiInstance, type FaultParts, type WorkerProcess } from '../support/faults/parts.ts';
+import {
+  spawnWorker,
+  startApi,
+  startParts,
+  type ApiInstance,
+  type FaultParts,
+  type WorkerProcess,
+} from '../support/faults/parts.ts';
 import { faultComplaintCount, FIGURES_FILE } from '../support/faults/scale.ts';
 import { describeFigures, settle, type RunFigures } from '../support/faults/verify.ts';
 
@@ -50,14 +57,21 @@ const everyCloses = (index: number) => ({ index, plan: 'close' as const });
 describe('faults of the parts around the worker', () => {
   it(`restarting the Temporal server mid-run: all ${COMPLAINTS} workflows resume and complete`, async () => {
     const startedAt = Date.now();
-    const driver = await createDriver({ baseUrls: [api.baseUrl], prisma: parts.prisma, runId: 'temporal-restart', plans: everyCloses });
+    const driver = await createDriver({
+      baseUrls: [api.baseUrl],
+      prisma: parts.prisma,
+      runId: 'temporal-restart',
+      plans: everyCloses,
+    });
     const running = driver.run(COMPLAINTS, 16);
     await waitUntil(async () => (await parts.prisma.complaint.count()) - earlier >= COMPLAINTS / 3, 300_000);
     const inFlight = await parts.prisma.complaint.count({ where: { stage: { not: 'closed' } } });
     const { downMillis } = await parts.restartTemporal();
     const filed = await running;
     const figures = await settle({ prisma: parts.prisma, temporal: api.temporal, filed, earlier }, 240_000);
-    const stillRunning = await api.temporal.workflow.count(`WorkflowType = 'complaintWorkflow' AND ExecutionStatus = 'Running'`);
+    const stillRunning = await api.temporal.workflow.count(
+      `WorkflowType = 'complaintWorkflow' AND ExecutionStatus = 'Running'`,
+    );
     report('temporal-restart', figures, {
       restarts: 1,
       temporalDownSeconds: downMillis / 1000,
@@ -77,7 +91,12 @@ describe('faults of the parts around the worker', () => {
 
   it(`stopping PostgreSQL for ${DATABASE_OUTAGE_SECONDS} s mid-run: 503 with a clear message meanwhile, recovery by itself, nothing lost`, async () => {
     const startedAt = Date.now();
-    const driver = await createDriver({ baseUrls: [api.baseUrl], prisma: parts.prisma, runId: 'db-outage', plans: everyCloses });
+    const driver = await createDriver({
+      baseUrls: [api.baseUrl],
+      prisma: parts.prisma,
+      runId: 'db-outage',
+      plans: everyCloses,
+    });
     const running = driver.run(COMPLAINTS, 16);
     await waitUntil(async () => (await parts.prisma.complaint.count()) - earlier >= COMPLAINTS / 3, 300_000);
     const sample = await parts.prisma.complaint.findFirstOrThrow({ orderBy: { receiptNo: 'desc' } });
@@ -86,18 +105,28 @@ describe('faults of the parts around the worker', () => {
     const outageStartedAt = Date.now();
     const health = await fetch(`${api.baseUrl}/api/health`);
     const healthBody = await health.json();
-    const read = await fetch(`${api.baseUrl}/api/complaints/${sample.receiptNo}`, { headers: { 'x-access-code': 'ANYCODE234' } });
+    const read = await fetch(`${api.baseUrl}/api/complaints/${sample.receiptNo}`, {
+      headers: { 'x-access-code': 'ANYCODE234' },
+    });
     const readBody = await read.json();
     const intake = await fetch(`${api.baseUrl}/api/complaints`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': 'db-outage-probe-1' },
-      body: JSON.stringify({ categoryCode: 'Q-GENERAL', title: '장애 중 접수', body: '데이터베이스 장애 중 접수 시도', citizen: { name: '김', email: 'probe@example.com' } }),
+      body: JSON.stringify({
+        categoryCode: 'Q-GENERAL',
+        title: '장애 중 접수',
+        body: '데이터베이스 장애 중 접수 시도',
+        citizen: { name: '김', email: 'probe@example.com' },
+      }),
     });
     const intakeBody = await intake.json();
     await sleep(Math.max(0, DATABASE_OUTAGE_SECONDS * 1000 - (Date.now() - outageStartedAt)));
     await parts.startPostgres();
     const outageMillis = Date.now() - outageStartedAt;
-    const recoveredAfter = await waitUntil(async () => (await fetch(`${api.baseUrl}/api/health`)).status === 200, 60_000);
+    const recoveredAfter = await waitUntil(
+      async () => (await fetch(`${api.baseUrl}/api/health`)).status === 200,
+      60_000,
+    );
 
     const filed = await running;
     const figures = await settle({ prisma: parts.prisma, temporal: api.temporal, filed, earlier }, 240_000);
@@ -131,7 +160,12 @@ describe('faults of the parts around the worker', () => {
   it('with the mail server unreachable, intake goes on, mails wait in the outbox and each arrives once when it returns', async () => {
     const startedAt = Date.now();
     await parts.stopSmtp();
-    const driver = await createDriver({ baseUrls: [api.baseUrl], prisma: parts.prisma, runId: 'smtp-outage', plans: everyCloses });
+    const driver = await createDriver({
+      baseUrls: [api.baseUrl],
+      prisma: parts.prisma,
+      runId: 'smtp-outage',
+      plans: everyCloses,
+    });
     const count = Math.min(COMPLAINTS, 30);
     const filed: FiledComplaint[] = [];
     for (let index = 0; index < count; index += 1) filed.push(await driver.fileComplaint(index));
@@ -139,13 +173,19 @@ describe('faults of the parts around the worker', () => {
     // Every complaint's first mail was tried, failed, and waits.
     const waiting = await waitUntil(async () => {
       const rows = await parts.prisma.emailOutbox.findMany({
-        where: { key: { in: receiptNos.map((r) => `${r}:1:received`) }, status: 'PENDING', attempts: { gte: 1 } },
+        where: {
+          key: { in: receiptNos.map((r) => `${r}:1:received`) },
+          status: 'PENDING',
+          attempts: { gte: 1 },
+        },
       });
       return rows.length === count ? rows : undefined;
     }, 120_000);
     const health = await fetch(`${api.baseUrl}/api/health`);
     const healthBody = await health.json();
-    const caughtWhileDown = await parts.prisma.devMail.count({ where: { to: { contains: 'faults.example.com' }, subject: { contains: receiptNos[0]! } } });
+    const caughtWhileDown = await parts.prisma.devMail.count({
+      where: { to: { contains: 'faults.example.com' }, subject: { contains: receiptNos[0]! } },
+    });
     await sleep(10_000);
     await parts.startSmtp();
     const outageSeconds = (Date.now() - startedAt) / 1000;
@@ -153,7 +193,9 @@ describe('faults of the parts around the worker', () => {
     await Promise.all(filed.map((complaint) => driver.drive(complaint)));
     const figures = await settle({ prisma: parts.prisma, temporal: api.temporal, filed, earlier }, 240_000);
     const receivedMails = await parts.prisma.devMail.findMany({
-      where: { OR: receiptNos.map((r) => ({ subject: { contains: r }, to: { contains: 'faults.example.com' } })) },
+      where: {
+        OR: receiptNos.map((r) => ({ subject: { contains: r }, to: { contains: 'faults.example.com' } })),
+      },
       select: { subject: true, messageId: true },
     });
     report('smtp-outage', figures, {
@@ -178,7 +220,10 @@ describe('faults of the parts around the worker', () => {
 });
 
 /** Polls `check` until it returns a truthy value; returns it, or the milliseconds waited for `true`. */
-async function waitUntil<T>(check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T extends true ? number : T> {
+async function waitUntil<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+): Promise<T extends true ? number : T> {
   const startedAt = Date.now();
   for (;;) {
     const value = await check().catch(() => undefined);

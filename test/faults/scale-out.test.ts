@@ -3,7 +3,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../embedded/postgres.ts';
 import { createDriver, RetryingHttp } from '../support/faults/driver.ts';
-import { spawnWorker, startApi, startParts, type ApiInstance, type FaultParts, type WorkerProcess } from '../support/faults/parts.ts';
+import {
+  spawnWorker,
+  startApi,
+  startParts,
+  type ApiInstance,
+  type FaultParts,
+  type WorkerProcess,
+} from '../support/faults/parts.ts';
 import { faultComplaintCount, FIGURES_FILE } from '../support/faults/scale.ts';
 import { describeFigures, settle } from '../support/faults/verify.ts';
 
@@ -51,7 +58,10 @@ describe('two workers and two API instances on one Temporal server and one datab
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify(intakeBody),
-      }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, string> }));
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, string>,
+      }));
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post(apis[i % 2]!)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
     const receiptNos = new Set(answers.map((a) => a.body.receiptNo));
@@ -65,8 +75,18 @@ describe('two workers and two API instances on one Temporal server and one datab
     expect(await runsOf()).toBe(1);
 
     // A client that retries long after the complaint was closed still gets the receipt and starts nothing.
-    const driver = await createDriver({ baseUrls: apis.map((a) => a.baseUrl), prisma: parts.prisma, runId: 'storm' });
-    await driver.drive({ index: 0, idempotencyKey: key, receiptNo, accessCode: [...accessCodes][0]!, plan: 'close' });
+    const driver = await createDriver({
+      baseUrls: apis.map((a) => a.baseUrl),
+      prisma: parts.prisma,
+      runId: 'storm',
+    });
+    await driver.drive({
+      index: 0,
+      idempotencyKey: key,
+      receiptNo,
+      accessCode: [...accessCodes][0]!,
+      plan: 'close',
+    });
     await apis[0]!.temporal.workflow.getHandle(receiptNo).result();
     const late = await post(apis[1]!);
     expect(late.status).toBe(202);
@@ -80,9 +100,16 @@ describe('two workers and two API instances on one Temporal server and one datab
 
   it(`processes ${COMPLAINTS} complaints correctly with the work spread over both APIs and both workers`, async () => {
     const startedAt = Date.now();
-    const driver = await createDriver({ baseUrls: apis.map((a) => a.baseUrl), prisma: parts.prisma, runId: 'scale' });
+    const driver = await createDriver({
+      baseUrls: apis.map((a) => a.baseUrl),
+      prisma: parts.prisma,
+      runId: 'scale',
+    });
     const filed = await driver.run(COMPLAINTS, 16);
-    const figures = await settle({ prisma: parts.prisma, temporal: apis[0]!.temporal, filed, earlier }, 240_000);
+    const figures = await settle(
+      { prisma: parts.prisma, temporal: apis[0]!.temporal, filed, earlier },
+      240_000,
+    );
     const perWorker = await Promise.all(workers.map((w) => workerCounters(w.metricsUrl)));
     const record = {
       test: 'scale-out',
@@ -112,7 +139,8 @@ describe('two workers and two API instances on one Temporal server and one datab
     expect(figures.closed).toBe(toClose);
     expect(figures.outcomesReported).toBe(toClose);
     const total = driver.http.stats.requests;
-    for (const count of Object.values(driver.http.stats.byBaseUrl)) expect(count).toBeGreaterThan(total * 0.3);
+    for (const count of Object.values(driver.http.stats.byBaseUrl))
+      expect(count).toBeGreaterThan(total * 0.3);
     for (const worker of perWorker) {
       expect(worker.workflowTasks).toBeGreaterThan(0);
       expect(worker.activities).toBeGreaterThan(0);
@@ -121,7 +149,9 @@ describe('two workers and two API instances on one Temporal server and one datab
 
   it('exposes Prometheus metrics: the API at /metrics, each worker the Temporal SDK runtime metrics', async () => {
     const http = new RetryingHttp([apis[0]!.baseUrl]);
-    await http.request('GET', '/api/complaints/MW-1999-0000001', { headers: { 'x-access-code': 'NOSUCHCODE' } });
+    await http.request('GET', '/api/complaints/MW-1999-0000001', {
+      headers: { 'x-access-code': 'NOSUCHCODE' },
+    });
     const response = await fetch(`${apis[0]!.baseUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');

@@ -13,7 +13,14 @@ export interface WorkerKiller {
  */
 export function killWorkerRepeatedly(
   parts: FaultParts,
-  options: { minUpMs?: number; maxUpMs?: number; maxKills?: number; env?: Record<string, string> } = {},
+  options: {
+    minUpMs?: number;
+    maxUpMs?: number;
+    maxKills?: number;
+    /** Kill only once this says so (e.g. enough new work arrived), so the kills spread over a run. */
+    mayKill?: (kills: number) => boolean;
+    env?: Record<string, string>;
+  } = {},
 ): WorkerKiller {
   const minUp = options.minUpMs ?? 2000;
   const maxUp = options.maxUpMs ?? 4000;
@@ -25,6 +32,7 @@ export function killWorkerRepeatedly(
   const loop = (async () => {
     while (!stopped && kills < maxKills) {
       await worker.ready.catch(() => undefined);
+      while (!stopped && options.mayKill && !options.mayKill(kills)) await sleep(100);
       const upFor = minUp + Math.random() * (maxUp - minUp);
       const until = Date.now() + upFor;
       while (!stopped && Date.now() < until) await sleep(100);

@@ -39,7 +39,11 @@ export class RetryingHttp {
     return baseUrl;
   }
 
-  async request(method: 'GET' | 'POST', path: string, init: { headers?: Record<string, string>; body?: unknown } = {}): Promise<HttpAnswer> {
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    init: { headers?: Record<string, string>; body?: unknown } = {},
+  ): Promise<HttpAnswer> {
     const deadline = Date.now() + (this.options.giveUpAfterMs ?? 300_000);
     let delay = 200;
     for (let attempt = 0; ; attempt += 1) {
@@ -51,7 +55,10 @@ export class RetryingHttp {
       try {
         const response = await fetch(baseUrl + path, {
           method,
-          headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+          headers: {
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...init.headers,
+          },
           body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
         });
@@ -94,6 +101,8 @@ export interface Driver {
   run(count: number, lanes: number): Promise<FiledComplaint[]>;
   /** Unexpected answers (4xx other than the 409 of an already-applied retry). */
   problems: string[];
+  /** Complaints filed so far by `run`. */
+  filedCount(): number;
 }
 
 export async function createDriver(options: {
@@ -110,13 +119,13 @@ export async function createDriver(options: {
   const problems: string[] = [];
   const categories =
     options.categories ??
-    (await options.prisma.complaintCategory.findMany({ where: { active: true }, orderBy: { code: 'asc' } })).map(
-      (c) => c.code,
-    );
-  const leaders = new Map(
     (
-      await options.prisma.staff.findMany({ where: { role: 'TEAM_LEADER' }, include: { unit: true } })
-    ).map((s) => [s.unit.code, s.employeeNo]),
+      await options.prisma.complaintCategory.findMany({ where: { active: true }, orderBy: { code: 'asc' } })
+    ).map((c) => c.code);
+  const leaders = new Map(
+    (await options.prisma.staff.findMany({ where: { role: 'TEAM_LEADER' }, include: { unit: true } })).map(
+      (s) => [s.unit.code, s.employeeNo],
+    ),
   );
   /** Signed-in staff: the session cookie, and the CSRF token that state-changing calls echo. */
   const sessions = new Map<string, Promise<Record<string, string>>>();
@@ -129,7 +138,8 @@ export async function createDriver(options: {
           if (answer.status !== 200) throw new Error(`login ${employeeNo}: ${answer.status}`);
           const cookies = answer.headers.getSetCookie().map((c) => c.split(';')[0]!);
           const csrf = cookies.find((c) => c.startsWith('portal_csrf='))?.slice('portal_csrf='.length);
-          if (!cookies.some((c) => c.startsWith('portal_session='))) throw new Error(`login ${employeeNo}: no session`);
+          if (!cookies.some((c) => c.startsWith('portal_session=')))
+            throw new Error(`login ${employeeNo}: no session`);
           return { cookie: cookies.join('; '), ...(csrf ? { 'x-csrf-token': csrf } : {}) };
         });
       sessions.set(employeeNo, headers);
@@ -148,9 +158,16 @@ export async function createDriver(options: {
         citizen: { name: `시민${index}`, email: `citizen${index}@${options.runId}.faults.example.com` },
       },
     });
-    if (answer.status !== 202) throw new Error(`intake ${index}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 202)
+      throw new Error(`intake ${index}: ${answer.status} ${JSON.stringify(answer.body)}`);
     const body = answer.body as { receiptNo: string; accessCode: string };
-    return { index, idempotencyKey, receiptNo: body.receiptNo, accessCode: body.accessCode, plan: plan(index) };
+    return {
+      index,
+      idempotencyKey,
+      receiptNo: body.receiptNo,
+      accessCode: body.accessCode,
+      plan: plan(index),
+    };
   }
 
   async function act(complaint: FiledComplaint, employeeNo: string, action: string, body: object) {
@@ -211,6 +228,7 @@ export async function createDriver(options: {
     throw new Error(`${complaint.receiptNo} was not driven to its goal in time`);
   }
 
+  let filedSoFar = 0;
   async function run(count: number, lanes: number) {
     const filed: FiledComplaint[] = [];
     let nextIndex = 0;
@@ -221,6 +239,7 @@ export async function createDriver(options: {
           nextIndex += 1;
           const complaint = await fileComplaint(index);
           filed.push(complaint);
+          filedSoFar += 1;
           await drive(complaint);
         }
       }),
@@ -228,5 +247,5 @@ export async function createDriver(options: {
     return filed.sort((a, b) => a.index - b.index);
   }
 
-  return { http, fileComplaint, drive, run, problems };
+  return { http, fileComplaint, drive, run, problems, filedCount: () => filedSoFar };
 }

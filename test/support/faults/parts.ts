@@ -148,7 +148,10 @@ process.once('exit', () => {
 });
 
 /** `node --import tsx worker/main.ts` as a child process, configured through its environment only. */
-export function spawnWorker(parts: FaultParts, options: { logName: string; env?: Record<string, string> }): WorkerProcess {
+export function spawnWorker(
+  parts: FaultParts,
+  options: { logName: string; env?: Record<string, string> },
+): WorkerProcess {
   const log = fs.createWriteStream(path.join(parts.root, `${options.logName}.log`), { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
     cwd: projectRoot,
@@ -179,7 +182,9 @@ export function spawnWorker(parts: FaultParts, options: { logName: string; env?:
       if (seen.includes('worker polling task queue')) resolve();
     });
     child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
-    void exited.then(() => reject(new Error(`worker ${options.logName} exited before polling (see ${log.path})`)));
+    void exited.then(() =>
+      reject(new Error(`worker ${options.logName} exited before polling (see ${log.path})`)),
+    );
   });
   ready.catch(() => undefined);
   void exited.then(() => log.end());
