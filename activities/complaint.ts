@@ -2,7 +2,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma } from '@prisma/client';
 import type { Db } from '../platform/prisma.ts';
 import { ErrorCode } from '../domain/errors.ts';
-import { openComplaintStages, type Assignment, type ComplaintStage, type StaffRef } from '../domain/complaint.ts';
+import {
+  openComplaintStages,
+  type Assignment,
+  type ComplaintStage,
+  type StaffRef,
+} from '../domain/complaint.ts';
 
 export interface AssignHandlerInput {
   receiptNo: string;
@@ -96,7 +101,8 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
             ? null
             : (await tx.staff.findUniqueOrThrow({ where: { employeeNo: patch.handlerEmployeeNo } })).id;
       }
-      if (patch.teamCode) data.teamId = (await tx.orgUnit.findUniqueOrThrow({ where: { code: patch.teamCode } })).id;
+      if (patch.teamCode)
+        data.teamId = (await tx.orgUnit.findUniqueOrThrow({ where: { code: patch.teamCode } })).id;
       if (patch.dueAt) data.dueAt = new Date(patch.dueAt);
       if (patch.answer !== undefined) data.answer = patch.answer;
       if (patch.answeredAt) data.answeredAt = new Date(patch.answeredAt);
@@ -107,9 +113,13 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
       if (patch.overdue !== undefined) data.overdue = patch.overdue;
       if (patch.extensionCount !== undefined) data.extensionCount = patch.extensionCount;
       if (patch.pendingStep !== undefined) data.pendingStep = patch.pendingStep;
-      if (patch.infoDeadlineAt !== undefined) data.infoDeadlineAt = patch.infoDeadlineAt ? new Date(patch.infoDeadlineAt) : null;
+      if (patch.infoDeadlineAt !== undefined)
+        data.infoDeadlineAt = patch.infoDeadlineAt ? new Date(patch.infoDeadlineAt) : null;
       if (patch.draftAnswer !== undefined) data.draftAnswer = patch.draftAnswer;
-      const current = await tx.complaint.findUniqueOrThrow({ where: { receiptNo: event.receiptNo }, select: { stage: true } });
+      const current = await tx.complaint.findUniqueOrThrow({
+        where: { receiptNo: event.receiptNo },
+        select: { stage: true },
+      });
       if (current.stage !== event.stage) data.stageSince = new Date(event.at);
       await tx.complaint.update({ where: { receiptNo: event.receiptNo }, data });
     });
@@ -125,10 +135,19 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
   }
 
   /** A manager may hand a complaint to another available member of the same team. */
-  async function checkReassignTarget({ employeeNo, teamCode }: { employeeNo: string; teamCode: string }): Promise<StaffRef> {
+  async function checkReassignTarget({
+    employeeNo,
+    teamCode,
+  }: {
+    employeeNo: string;
+    teamCode: string;
+  }): Promise<StaffRef> {
     const staff = await prisma.staff.findUnique({ where: { employeeNo }, include: { unit: true } });
     if (!staff || staff.unit.code !== teamCode || staff.role !== 'STAFF') {
-      throw ApplicationFailure.nonRetryable(`${employeeNo} is not a staff member of team ${teamCode}`, ErrorCode.VALIDATION);
+      throw ApplicationFailure.nonRetryable(
+        `${employeeNo} is not a staff member of team ${teamCode}`,
+        ErrorCode.VALIDATION,
+      );
     }
     if (!staff.available || (staff.absentUntil && staff.absentUntil > new Date())) {
       throw ApplicationFailure.nonRetryable(`${employeeNo} is not available`, ErrorCode.VALIDATION);

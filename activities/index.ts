@@ -21,14 +21,23 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createComplaintActivities({ prisma: deps.prisma }),
-    ...createMailActivities({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom, publicUrl: deps.publicUrl }),
+    ...createMailActivities({
+      prisma: deps.prisma,
+      mailer: deps.mailer,
+      from: deps.mailFrom,
+      publicUrl: deps.publicUrl,
+    }),
     ...createOutcomeReportActivities({ temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...createPolicyTaskActivities({ prisma: deps.prisma }),
     ...createRetentionActivities({ prisma: deps.prisma }),
     ...createPerformanceActivities({
       prisma: deps.prisma,
-      sendNotification: createMailActivities({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom, publicUrl: deps.publicUrl })
-        .sendNotification,
+      sendNotification: createMailActivities({
+        prisma: deps.prisma,
+        mailer: deps.mailer,
+        from: deps.mailFrom,
+        publicUrl: deps.publicUrl,
+      }).sendNotification,
     }),
   };
 }

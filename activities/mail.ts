@@ -3,7 +3,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
 import { ErrorCode } from '../domain/errors.ts';
-import { renderMail, type MailTemplateName, type MailTemplates, type RenderedMail } from '../domain/mail-templates.ts';
+import {
+  renderMail,
+  type MailTemplateName,
+  type MailTemplates,
+  type RenderedMail,
+} from '../domain/mail-templates.ts';
 
 export type Recipient =
   | { kind: 'citizen'; receiptNo: string }
@@ -32,7 +37,8 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
   const { prisma, mailer, from, publicUrl } = deps;
 
   async function resolveAddress(to: Recipient): Promise<string> {
-    const missing = (what: string) => ApplicationFailure.nonRetryable(`No recipient: ${what}`, ErrorCode.NOT_FOUND);
+    const missing = (what: string) =>
+      ApplicationFailure.nonRetryable(`No recipient: ${what}`, ErrorCode.NOT_FOUND);
     switch (to.kind) {
       case 'staff': {
         const staff = await prisma.staff.findUnique({ where: { employeeNo: to.employeeNo } });
@@ -40,12 +46,16 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
         return staff.email;
       }
       case 'team-leader': {
-        const leader = await prisma.staff.findFirst({ where: { role: 'TEAM_LEADER', unit: { code: to.teamCode } } });
+        const leader = await prisma.staff.findFirst({
+          where: { role: 'TEAM_LEADER', unit: { code: to.teamCode } },
+        });
         if (!leader) throw missing(`leader of ${to.teamCode}`);
         return leader.email;
       }
       case 'director': {
-        const director = await prisma.staff.findFirst({ where: { role: 'DIRECTOR', unit: { code: to.headquartersCode } } });
+        const director = await prisma.staff.findFirst({
+          where: { role: 'DIRECTOR', unit: { code: to.headquartersCode } },
+        });
         if (!director) throw missing(`director of ${to.headquartersCode}`);
         return director.email;
       }
@@ -59,7 +69,10 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
 
   async function withComplaintTitle<T extends object>(data: T): Promise<T> {
     if (!('receiptNo' in data) || typeof data.receiptNo !== 'string') return data;
-    const complaint = await prisma.complaint.findUnique({ where: { receiptNo: data.receiptNo }, select: { title: true } });
+    const complaint = await prisma.complaint.findUnique({
+      where: { receiptNo: data.receiptNo },
+      select: { title: true },
+    });
     return { ...data, title: complaint?.title };
   }
 
@@ -110,7 +123,11 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
     return deliver(input.key, async () => {
       const token = randomBytes(24).toString('base64url');
       await prisma.surveyToken.create({
-        data: { tokenHash: hashSurveyToken(token), receiptNo: input.receiptNo, expiresAt: new Date(input.expiresAt) },
+        data: {
+          tokenHash: hashSurveyToken(token),
+          receiptNo: input.receiptNo,
+          expiresAt: new Date(input.expiresAt),
+        },
       });
       const complaint = await prisma.complaint.findUniqueOrThrow({ where: { receiptNo: input.receiptNo } });
       const data = {
@@ -122,7 +139,10 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
       };
       return {
         to: complaint.citizenEmail,
-        mail: input.kind === 'invitation' ? renderMail('complaint-answered', data) : renderMail('complaint-survey-reminder', data),
+        mail:
+          input.kind === 'invitation'
+            ? renderMail('complaint-answered', data)
+            : renderMail('complaint-survey-reminder', data),
       };
     });
   }

@@ -184,7 +184,11 @@ export async function gradeYearEndResults(tx: Tx, year: number, config: YearConf
  * (KPI → objective → perspective → unit, with the unit's own and its sub-units' facts), individual,
  * performance and final results, and grades. All INSERT … SELECT in one transaction.
  */
-export async function aggregateYearEndSql(tx: Tx, year: number, config: YearConfig): Promise<{ units: number; people: number }> {
+export async function aggregateYearEndSql(
+  tx: Tx,
+  year: number,
+  config: YearConfig,
+): Promise<{ units: number; people: number }> {
   const { scoring } = config;
   const num = (value: number) => `(${Number(value)})::float8`;
   await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ye_facts`);
@@ -329,7 +333,10 @@ export async function aggregateYearEndSql(tx: Tx, year: number, config: YearConf
 }
 
 /** `sendNotification` is the mail activity itself, so every mail goes through the one outbox. */
-export function createPerformanceActivities(deps: { prisma: Db; sendNotification: MailActivities['sendNotification'] }) {
+export function createPerformanceActivities(deps: {
+  prisma: Db;
+  sendNotification: MailActivities['sendNotification'];
+}) {
   const { prisma, sendNotification } = deps;
 
   /** Creates the year's row on first use; returns the stage and the KPI lights already known. */
@@ -375,7 +382,10 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
    * outcomes (one statement), stores a measurement where a value changed, then sets achievement and light
    * with the scoring module. Returns every KPI of those units with its light.
    */
-  async function recomputeKpis(input: { year: number; unitCodes: string[] }): Promise<{ kpis: KpiReading[] }> {
+  async function recomputeKpis(input: {
+    year: number;
+    unitCodes: string[];
+  }): Promise<{ kpis: KpiReading[] }> {
     if (input.unitCodes.length === 0) return { kpis: [] };
     const config = await loadYearConfig(prisma, input.year);
     const targets = await prisma.$queryRawUnsafe<{ unit_id: number }[]>(
@@ -412,7 +422,13 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
       input.year,
       input.unitCodes,
     );
-    return { kpis: await refreshLights(input.year, targets.map((t) => t.unit_id), config) };
+    return {
+      kpis: await refreshLights(
+        input.year,
+        targets.map((t) => t.unit_id),
+        config,
+      ),
+    };
   }
 
   /** Achievement and light of every KPI of the units, by the scoring module; writes only what changed. */
@@ -422,7 +438,9 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
       include: { objective: { include: { unit: true } } },
       orderBy: { code: 'asc' },
     });
-    const parentIds = [...new Set(kpis.map((kpi) => kpi.objective.unit.parentId).filter((id) => id !== null))];
+    const parentIds = [
+      ...new Set(kpis.map((kpi) => kpi.objective.unit.parentId).filter((id) => id !== null)),
+    ];
     const managers = await prisma.staff.findMany({
       where: { unitId: { in: parentIds }, role: { in: ['TEAM_LEADER', 'DIRECTOR', 'HEAD'] } },
       orderBy: { employeeNo: 'asc' },
@@ -433,13 +451,17 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
       const achievement =
         kpi.actual === null
           ? null
-          : kpiAchievement({ direction: kpi.direction, target: kpi.target, actual: kpi.actual }, config.scoring.achievementCap);
+          : kpiAchievement(
+              { direction: kpi.direction, target: kpi.target, actual: kpi.actual },
+              config.scoring.achievementCap,
+            );
       const thresholds = resolveLightThresholds(config.scoring.lightThresholds, {
         green: kpi.greenAt ?? undefined,
         yellow: kpi.yellowAt ?? undefined,
       });
       const light = achievement === null ? null : trafficLight(achievement, thresholds);
-      if (achievement !== kpi.achievement || light !== kpi.light) changes.push({ id: kpi.id, achievement, light });
+      if (achievement !== kpi.achievement || light !== kpi.light)
+        changes.push({ id: kpi.id, achievement, light });
       const parentId = kpi.objective.unit.parentId;
       readings.push({
         kpiCode: kpi.code,
@@ -464,7 +486,10 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
   }
 
   /** Lights of one unit's KPIs after a manual value or a target changed. */
-  async function refreshUnitLights(input: { year: number; unitCode: string }): Promise<{ kpis: KpiReading[] }> {
+  async function refreshUnitLights(input: {
+    year: number;
+    unitCode: string;
+  }): Promise<{ kpis: KpiReading[] }> {
     const unit = await prisma.orgUnit.findUnique({ where: { code: input.unitCode } });
     if (!unit) return { kpis: [] };
     return { kpis: await refreshLights(input.year, [unit.id], await loadYearConfig(prisma, input.year)) };
@@ -490,7 +515,10 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
       });
       if (before.lastDecisionKey === input.decisionKey) return;
       const now = new Date();
-      const data: Prisma.PerformanceYearUpdateInput = { stage: input.stage, lastDecisionKey: input.decisionKey };
+      const data: Prisma.PerformanceYearUpdateInput = {
+        stage: input.stage,
+        lastDecisionKey: input.decisionKey,
+      };
       if (input.action === 'triggered') Object.assign(data, { triggeredAt: now, triggeredBy: input.actor });
       if (input.stage === YearStage.HR_REVIEW && input.action === 'aggregated') data.aggregatedAt = now;
       if (input.action === 'submitted') data.submittedAt = now;
@@ -537,7 +565,13 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
         const existing = await tx.yearEndAdjustment.findUnique({ where: { key: input.key } });
         if (existing) {
           const row = await resultOf();
-          return { employeeNo: row.employeeNo, before: existing.before, after: existing.after, grade: row.grade as BonusGrade | null, rank: row.rank };
+          return {
+            employeeNo: row.employeeNo,
+            before: existing.before,
+            after: existing.after,
+            grade: row.grade as BonusGrade | null,
+            rank: row.rank,
+          };
         }
         const before = await resultOf();
         await tx.yearEndPersonResult.update({
@@ -580,7 +614,10 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
 
   /** Mails every staff member their result; the outbox key makes each mail go out once. */
   async function notifyYearEndResults(input: { year: number }): Promise<{ notified: number }> {
-    const staff = await prisma.staff.findMany({ select: { employeeNo: true }, orderBy: { employeeNo: 'asc' } });
+    const staff = await prisma.staff.findMany({
+      select: { employeeNo: true },
+      orderBy: { employeeNo: 'asc' },
+    });
     const results = await prisma.yearEndPersonResult.findMany({ where: { year: input.year } });
     const byEmployee = new Map(results.map((row) => [row.employeeNo, row]));
     let notified = 0;
@@ -618,7 +655,9 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
    * unit head), peers (same unit, same kind of role) and subordinates (for unit heads: the members of their
    * unit and the heads of the units below).
    */
-  async function selectCapabilityRaters(input: { cycleId: string }): Promise<{ invited: number; raters: number }> {
+  async function selectCapabilityRaters(input: {
+    cycleId: string;
+  }): Promise<{ invited: number; raters: number }> {
     const invited = await prisma.$executeRawUnsafe(
       `WITH people AS (
          SELECT s."employeeNo" AS no, s."unitId" AS unit_id, u."parentId" AS parent_id,
@@ -643,7 +682,10 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
        ON CONFLICT DO NOTHING`,
       input.cycleId,
     );
-    const raters = await prisma.capabilityRating.groupBy({ by: ['raterNo'], where: { cycleId: input.cycleId } });
+    const raters = await prisma.capabilityRating.groupBy({
+      by: ['raterNo'],
+      where: { cycleId: input.cycleId },
+    });
     return { invited, raters: raters.length };
   }
 
@@ -682,7 +724,9 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
     return { mailed: pending.length };
   }
 
-  async function countCapabilityRatings(input: { cycleId: string }): Promise<{ invited: number; submitted: number }> {
+  async function countCapabilityRatings(input: {
+    cycleId: string;
+  }): Promise<{ invited: number; submitted: number }> {
     const [invited, submitted] = await Promise.all([
       prisma.capabilityRating.count({ where: { cycleId: input.cycleId } }),
       prisma.capabilityRating.count({ where: { cycleId: input.cycleId, submittedAt: { not: null } } }),
@@ -695,9 +739,14 @@ export function createPerformanceActivities(deps: { prisma: Db; sendNotification
    * (groups under the minimum are pooled or folded into the overall mean); only anonymity-safe parts
    * are stored.
    */
-  async function aggregateCapability(input: { year: number; cycleId: string }): Promise<{ subjects: number }> {
+  async function aggregateCapability(input: {
+    year: number;
+    cycleId: string;
+  }): Promise<{ subjects: number }> {
     const { scoring } = await loadYearConfig(prisma, input.year);
-    const rows = await prisma.$queryRawUnsafe<{ subject: string; ratings: { group: RaterGroup; score: number }[] }[]>(
+    const rows = await prisma.$queryRawUnsafe<
+      { subject: string; ratings: { group: RaterGroup; score: number }[] }[]
+    >(
       `SELECT "subjectNo" AS subject,
          jsonb_agg(jsonb_build_object('group', "raterGroup", 'score', score) ORDER BY "raterGroup", score) AS ratings
        FROM "CapabilityRating" WHERE "cycleId" = $1 AND score IS NOT NULL GROUP BY 1`,

@@ -74,7 +74,9 @@ export function createPolicyTaskActivities({ prisma }: { prisma: Db }) {
           lastActivityAt: new Date(record.readModel.lastActivityAt),
           startedAt: record.readModel.startedAt ? new Date(record.readModel.startedAt) : null,
           doneAt: record.readModel.doneAt ? new Date(record.readModel.doneAt) : null,
-          focusReportDueAt: record.readModel.focusReportDueAt ? new Date(record.readModel.focusReportDueAt) : null,
+          focusReportDueAt: record.readModel.focusReportDueAt
+            ? new Date(record.readModel.focusReportDueAt)
+            : null,
           qualityScore: record.readModel.qualityScore,
           actualValue: record.readModel.actualValue,
           ...(record.completionSummary !== undefined ? { completionSummary: record.completionSummary } : {}),
@@ -132,20 +134,30 @@ export async function resolveTaskParticipants(
   { ownerNo, taskType }: { ownerNo: string; taskType: string },
 ): Promise<TaskParticipants & { ownerId: number; unitId: number }> {
   const definition = taskTypes[taskType];
-  if (!definition) throw ApplicationFailure.nonRetryable(`Unknown task type: ${taskType}`, ErrorCode.VALIDATION);
+  if (!definition)
+    throw ApplicationFailure.nonRetryable(`Unknown task type: ${taskType}`, ErrorCode.VALIDATION);
   const owner = await prisma.staff.findUnique({
     where: { employeeNo: ownerNo },
     include: { unit: { include: { parent: true } } },
   });
   if (!owner) throw ApplicationFailure.nonRetryable(`Unknown owner: ${ownerNo}`, ErrorCode.VALIDATION);
   if (owner.unit.kind !== 'TEAM' || !owner.unit.parent) {
-    throw ApplicationFailure.nonRetryable(`The owner ${ownerNo} is not a member of a team`, ErrorCode.VALIDATION);
+    throw ApplicationFailure.nonRetryable(
+      `The owner ${ownerNo} is not a member of a team`,
+      ErrorCode.VALIDATION,
+    );
   }
   const teamCode = owner.unit.code;
   const headquartersCode = owner.unit.parent.code;
   const [leader, director, head] = await Promise.all([
-    prisma.staff.findFirst({ where: { role: 'TEAM_LEADER', unit: { code: teamCode } }, orderBy: { employeeNo: 'asc' } }),
-    prisma.staff.findFirst({ where: { role: 'DIRECTOR', unit: { code: headquartersCode } }, orderBy: { employeeNo: 'asc' } }),
+    prisma.staff.findFirst({
+      where: { role: 'TEAM_LEADER', unit: { code: teamCode } },
+      orderBy: { employeeNo: 'asc' },
+    }),
+    prisma.staff.findFirst({
+      where: { role: 'DIRECTOR', unit: { code: headquartersCode } },
+      orderBy: { employeeNo: 'asc' },
+    }),
     prisma.staff.findFirst({ where: { role: 'HEAD' }, orderBy: { employeeNo: 'asc' } }),
   ]);
   if (!leader || !director || !head) {
@@ -154,7 +166,11 @@ export async function resolveTaskParticipants(
       ErrorCode.VALIDATION,
     );
   }
-  const holder = { TEAM_LEADER: leader.employeeNo, DIRECTOR: director.employeeNo, HEAD: head.employeeNo } as const;
+  const holder = {
+    TEAM_LEADER: leader.employeeNo,
+    DIRECTOR: director.employeeNo,
+    HEAD: head.employeeNo,
+  } as const;
   const resolve = (def: ReviewStepDefinition): Reviewer => ({ ...def, employeeNo: holder[def.role] });
   return {
     ownerId: owner.id,
@@ -249,10 +265,14 @@ export async function listStuckTasks(
     const late = t.milestones[0];
     const reviewing = ['plan_review', 'change_review', 'quality_review', 'final_approval'].includes(t.stage);
     if (late && (t.stage === 'execution' || t.stage === 'change_review')) {
-      reasons.push(`중간목표 ${late.seq} 기한 경과 (milestone ${late.seq} overdue since ${late.dueAt.toISOString()})`);
+      reasons.push(
+        `중간목표 ${late.seq} 기한 경과 (milestone ${late.seq} overdue since ${late.dueAt.toISOString()})`,
+      );
     }
     if (reviewing && t.pendingDueAt && t.pendingDueAt <= now) {
-      reasons.push(`검토 지연: ${t.pendingAssigneeNo} (waiting on reviewer ${t.pendingAssigneeNo} since due ${t.pendingDueAt.toISOString()})`);
+      reasons.push(
+        `검토 지연: ${t.pendingAssigneeNo} (waiting on reviewer ${t.pendingAssigneeNo} since due ${t.pendingDueAt.toISOString()})`,
+      );
     }
     if (t.lastActivityAt <= idleSince) {
       reasons.push(`${idleDays}일 이상 활동 없음 (no activity since ${t.lastActivityAt.toISOString()})`);

@@ -52,7 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: {
         title: '행정혁신포털 API (Administrative-innovation portal)',
         version: '1',
-        description: 'Complaints, policy tasks, innovation and BSC performance. Errors: { error: { code, message } }.',
+        description:
+          'Complaints, policy tasks, innovation and BSC performance. Errors: { error: { code, message } }.',
       },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'portal_session' } } },
     },

@@ -42,17 +42,24 @@ function fromWorkflowFailure(error: unknown): AppError | undefined {
   if (error instanceof WorkflowNotFoundError) {
     return new AppError(ErrorCode.WRONG_STAGE, 'This case is finished; no further action is possible');
   }
-  if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof ApplicationFailure)) return undefined;
+  if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof ApplicationFailure))
+    return undefined;
   let cause: unknown = error;
   for (let depth = 0; cause && depth < 5; depth += 1) {
-    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return new AppError(cause.type, cause.message);
+    if (cause instanceof ApplicationFailure && isErrorCode(cause.type))
+      return new AppError(cause.type, cause.message);
     cause = (cause as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
 const DATABASE_UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
-const DATABASE_UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const DATABASE_UNREACHABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
 
 /**
  * PostgreSQL down or restarting (refused, dropped or timed-out connections, "the database system is
@@ -66,7 +73,8 @@ function fromDatabaseOutage(error: unknown): AppError | undefined {
   const cause: DriverCause | undefined =
     error.name === 'DriverAdapterError'
       ? ((error as { cause?: DriverCause }).cause ?? undefined)
-      : (error as { meta?: { driverAdapterError?: { cause?: DriverCause } } }).meta?.driverAdapterError?.cause;
+      : (error as { meta?: { driverAdapterError?: { cause?: DriverCause } } }).meta?.driverAdapterError
+          ?.cause;
   const unreachable =
     error.name === 'PrismaClientInitializationError' ||
     (error.name === 'PrismaClientKnownRequestError' &&
@@ -92,8 +100,14 @@ function fromTemporalOutage(error: unknown): AppError | undefined {
     );
   }
   const GRPC_UNAVAILABLE = 14;
-  if (error instanceof ServiceError && (error.cause as { code?: unknown } | undefined)?.code === GRPC_UNAVAILABLE) {
-    return new AppError(ErrorCode.UNAVAILABLE, 'The workflow service is unreachable at the moment. Please try again shortly.');
+  if (
+    error instanceof ServiceError &&
+    (error.cause as { code?: unknown } | undefined)?.code === GRPC_UNAVAILABLE
+  ) {
+    return new AppError(
+      ErrorCode.UNAVAILABLE,
+      'The workflow service is unreachable at the moment. Please try again shortly.',
+    );
   }
   return undefined;
 }
@@ -101,7 +115,10 @@ function fromTemporalOutage(error: unknown): AppError | undefined {
 /** The one mapping from failures to HTTP responses; 5xx responses never carry internal messages. */
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
-    const appError = error instanceof AppError ? error : (fromWorkflowFailure(error) ?? fromDatabaseOutage(error) ?? fromTemporalOutage(error));
+    const appError =
+      error instanceof AppError
+        ? error
+        : (fromWorkflowFailure(error) ?? fromDatabaseOutage(error) ?? fromTemporalOutage(error));
     if (appError) {
       if (appError.code === ErrorCode.UNAVAILABLE) void reply.header('retry-after', '5');
       return reply
@@ -120,12 +137,16 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: error.message } });
+      return reply
+        .status(status)
+        .send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: error.message } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: ErrorCode.INTERNAL, message: 'Internal error' } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: ErrorCode.NOT_FOUND, message: `No route ${request.method} ${request.url}` } }),
+    reply
+      .status(404)
+      .send({ error: { code: ErrorCode.NOT_FOUND, message: `No route ${request.method} ${request.url}` } }),
   );
 }

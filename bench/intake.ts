@@ -11,7 +11,13 @@
 import os from 'node:os';
 import type { complaintWorkflow } from '../workflows/complaint.ts';
 import { closedLoop, describeLatencies, median, printResult, round, type Sample } from './support/measure.ts';
-import { activeCategories, fileComplaint, prepareBareComplaints, waitAssigned, waitMailsSent } from './support/portal.ts';
+import {
+  activeCategories,
+  fileComplaint,
+  prepareBareComplaints,
+  waitAssigned,
+  waitMailsSent,
+} from './support/portal.ts';
 import { benchLog, startBenchStack, type ProcessMode } from './support/stack.ts';
 
 const COUNT = Number(process.env.INTAKE_COUNT ?? 300);
@@ -78,7 +84,7 @@ export async function main() {
       http.push(h);
       log(
         `round ${r + 1}: HTTP ${h.perSecond.toFixed(1)}/s (errors ${h.errors}), bare start ${b.perSecond.toFixed(1)}/s (errors ${b.errors})` +
-          (h.firstError ?? b.firstError ? ` — ${h.firstError ?? b.firstError}` : ''),
+          ((h.firstError ?? b.firstError) ? ` — ${h.firstError ?? b.firstError}` : ''),
       );
     }
     const errors = [...http, ...bare].reduce((n, s) => n + s.errors, 0);

@@ -18,7 +18,14 @@
  */
 import os from 'node:os';
 import { describeLatencies, printResult, round, slope } from './support/measure.ts';
-import { activeCategories, call, fileComplaint, loginActors, type Filed, type Session } from './support/portal.ts';
+import {
+  activeCategories,
+  call,
+  fileComplaint,
+  loginActors,
+  type Filed,
+  type Session,
+} from './support/portal.ts';
 import { benchLog, rssMiB, startBenchStack } from './support/stack.ts';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 600);
@@ -100,7 +107,9 @@ export async function main() {
       const index = i % 4 === 0 ? (i * 7919) % filed.length : Math.max(0, filed.length - 1 - (i % 50));
       const f = filed[index]!;
       issue('status', () =>
-        call(stack.apiUrl, 'GET', `/api/complaints/${f.receiptNo}`, { headers: { 'x-access-code': f.accessCode } }),
+        call(stack.apiUrl, 'GET', `/api/complaints/${f.receiptNo}`, {
+          headers: { 'x-access-code': f.accessCode },
+        }),
       );
     };
     const step = (s: Step) => {
@@ -158,7 +167,11 @@ export async function main() {
           .map((r): Step => {
             if (r.stage === 'awaiting_rating') return { receiptNo: r.receiptNo, type: 'rating' };
             if (r.pendingStep === 'review')
-              return { receiptNo: r.receiptNo, type: 'review', session: sessions.get(leaders.get(r.team.code)!) };
+              return {
+                receiptNo: r.receiptNo,
+                type: 'review',
+                session: sessions.get(leaders.get(r.team.code)!),
+              };
             return {
               receiptNo: r.receiptNo,
               type: r.pendingStep === 'accept' ? 'accept' : 'draft-answer',
@@ -219,7 +232,10 @@ export async function main() {
         }),
         stack.prisma.complaint.count({
           where: {
-            OR: [{ pendingStep: { in: ['accept', 'answer', 'review'] } }, { stage: 'awaiting_rating', satisfaction: null }],
+            OR: [
+              { pendingStep: { in: ['accept', 'answer', 'review'] } },
+              { stage: 'awaiting_rating', satisfaction: null },
+            ],
           },
         }),
       ]);
@@ -232,8 +248,16 @@ export async function main() {
     };
     const summarize = (w: Window, seconds: number) => {
       const calls = CALL_TYPES.reduce((n, t) => n + w.latencies[t].length, 0);
-      const p99 = Math.max(...CALL_TYPES.map((t) => (w.latencies[t].length ? describeLatencies(w.latencies[t]).p99 : 0)));
-      return { seconds, calls, callsPerSecond: calls / seconds, intakesPerSecond: w.latencies.intake.length / seconds, p99 };
+      const p99 = Math.max(
+        ...CALL_TYPES.map((t) => (w.latencies[t].length ? describeLatencies(w.latencies[t]).p99 : 0)),
+      );
+      return {
+        seconds,
+        calls,
+        callsPerSecond: calls / seconds,
+        intakesPerSecond: w.latencies.intake.length / seconds,
+        p99,
+      };
     };
 
     // ---------- 1. ramp ----------
@@ -268,14 +292,18 @@ export async function main() {
         rate = Math.round(rate * 1.5 * 10) / 10;
       }
       // A machine that holds not even the first step still gets its sustained run, at that step's rate.
-      sustainedRate = rampBest.rate ? Math.max(firstRate, Math.round(rampBest.rate * FRACTION * 10) / 10) : firstRate;
+      sustainedRate = rampBest.rate
+        ? Math.max(firstRate, Math.round(rampBest.rate * FRACTION * 10) / 10)
+        : firstRate;
       // Let the worker work off what the failing step left behind before measuring.
       window = newWindow();
       await drive(sustainedRate, 20);
     }
 
     // ---------- 2. sustained ----------
-    log(`sustained: ${sustainedRate} intakes/s (≈${(sustainedRate * (5 + STATUS_PER_INTAKE)).toFixed(0)} calls/s) for ${SECONDS} s`);
+    log(
+      `sustained: ${sustainedRate} intakes/s (≈${(sustainedRate * (5 + STATUS_PER_INTAKE)).toFixed(0)} calls/s) for ${SECONDS} s`,
+    );
     window = newWindow();
     const memory: Array<{ t: number; worker: number; api: number }> = [];
     const sampleMemory = (elapsedMs: number) => {
@@ -316,7 +344,9 @@ export async function main() {
       if (lost === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    const stored = await stack.prisma.complaint.count({ where: { receiptNo: { in: filed.map((f) => f.receiptNo) } } });
+    const stored = await stack.prisma.complaint.count({
+      where: { receiptNo: { in: filed.map((f) => f.receiptNo) } },
+    });
     const closedLoop = await stack.prisma.complaint.count({ where: { satisfaction: { not: null } } });
 
     const mem = (key: 'worker' | 'api') => {

@@ -18,5 +18,7 @@ if (!name || !/^[a-z][a-z0-9-]*$/.test(name) || !available.includes(name)) {
   process.exit(2);
 }
 // A benchmark either exports main(args) or does its work when imported.
-const module = (await import(pathToFileURL(`${folder}${name}.ts`).href)) as { main?: (args: string[]) => Promise<void> };
+const module = (await import(pathToFileURL(`${folder}${name}.ts`).href)) as {
+  main?: (args: string[]) => Promise<void>;
+};
 if (typeof module.main === 'function') await module.main(process.argv.slice(3));

@@ -14,7 +14,14 @@
 import os from 'node:os';
 import { createPrisma } from '../platform/prisma.ts';
 import { closedLoop, describeLatencies, median, printResult, round, type Sample } from './support/measure.ts';
-import { activeCategories, call, fileComplaint, waitAssigned, waitMailsSent, type Filed } from './support/portal.ts';
+import {
+  activeCategories,
+  call,
+  fileComplaint,
+  waitAssigned,
+  waitMailsSent,
+  type Filed,
+} from './support/portal.ts';
 import { benchLog, startBenchStack, type ProcessMode } from './support/stack.ts';
 
 const COMPLAINTS = Number(process.env.STATUS_COMPLAINTS ?? 200);

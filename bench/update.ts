@@ -74,11 +74,17 @@ export async function main() {
       const t0 = performance.now();
       try {
         if (viaHttp) {
-          const { text } = await call(stack.apiUrl, 'POST', `/api/complaints/${row.receiptNo}/actions/accept`, {
-            headers: sessions.get(handlerNo)!.headers,
-            body: {},
-          });
-          if ((JSON.parse(text) as { stage: string }).stage !== 'in_progress') throw new Error(`not accepted: ${text}`);
+          const { text } = await call(
+            stack.apiUrl,
+            'POST',
+            `/api/complaints/${row.receiptNo}/actions/accept`,
+            {
+              headers: sessions.get(handlerNo)!.headers,
+              body: {},
+            },
+          );
+          if ((JSON.parse(text) as { stage: string }).stage !== 'in_progress')
+            throw new Error(`not accepted: ${text}`);
         } else {
           const state = await stack.temporal.workflow
             .getHandle(row.receiptNo)

@@ -179,7 +179,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-yearend-'));
   const started = Date.now();
-  const db = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres'), port: 0, databaseName: 'bench' });
+  const db = await startEmbeddedPostgres({
+    dataDir: path.join(root, 'postgres'),
+    port: 0,
+    databaseName: 'bench',
+  });
   const prisma = createPrisma(db.url, 2);
   const client = new pg.Client({ connectionString: db.url });
   try {
@@ -193,7 +197,9 @@ export async function main() {
     const config = await loadYearConfig(prisma, YEAR);
     const aggregate = async () => {
       const t0 = performance.now();
-      const counts = await prisma.$transaction((tx) => aggregateYearEndSql(tx, YEAR, config), { timeout: 600_000 });
+      const counts = await prisma.$transaction((tx) => aggregateYearEndSql(tx, YEAR, config), {
+        timeout: 600_000,
+      });
       return { seconds: (performance.now() - t0) / 1000, counts };
     };
     const baseline = async () => {

@@ -62,15 +62,25 @@ export const acceptUpdate = defineUpdate<ComplaintState, [AcceptArgs]>('accept')
 export const transferUpdate = defineUpdate<ComplaintState, [TransferArgs]>('transfer');
 export const draftAnswerUpdate = defineUpdate<ComplaintState, [DraftAnswerArgs]>('draftAnswer');
 export const reviewUpdate = defineUpdate<ComplaintState, [ReviewArgs]>('review');
-export const requestExtensionUpdate = defineUpdate<ComplaintState, [RequestExtensionArgs]>('requestExtension');
+export const requestExtensionUpdate = defineUpdate<ComplaintState, [RequestExtensionArgs]>(
+  'requestExtension',
+);
 export const reassignUpdate = defineUpdate<ComplaintState, [ReassignArgs]>('reassign');
 export const requestInfoUpdate = defineUpdate<ComplaintState, [RequestInfoArgs]>('requestInfo');
-export const resolveInfoTimeoutUpdate = defineUpdate<ComplaintState, [ResolveInfoTimeoutArgs]>('resolveInfoTimeout');
-export const answerConsultationUpdate = defineUpdate<ComplaintState, [AnswerConsultationArgs]>('answerConsultation');
+export const resolveInfoTimeoutUpdate = defineUpdate<ComplaintState, [ResolveInfoTimeoutArgs]>(
+  'resolveInfoTimeout',
+);
+export const answerConsultationUpdate = defineUpdate<ComplaintState, [AnswerConsultationArgs]>(
+  'answerConsultation',
+);
 export const addInfoUpdate = defineUpdate<ComplaintState, [AddInfoArgs]>('addInfo');
-export const requestConsultationUpdate = defineUpdate<ComplaintState, [RequestConsultationArgs]>('requestConsultation');
+export const requestConsultationUpdate = defineUpdate<ComplaintState, [RequestConsultationArgs]>(
+  'requestConsultation',
+);
 export const withdrawUpdate = defineUpdate<ComplaintState, [WithdrawArgs]>('withdraw');
-export const consentExtensionUpdate = defineUpdate<ComplaintState, [ConsentExtensionArgs]>('consentExtension');
+export const consentExtensionUpdate = defineUpdate<ComplaintState, [ConsentExtensionArgs]>(
+  'consentExtension',
+);
 export const rateUpdate = defineUpdate<ComplaintState, [RateArgs]>('rate');
 export const reopenUpdate = defineUpdate<ComplaintState, [ReopenArgs]>('reopen');
 

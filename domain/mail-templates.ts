@@ -71,7 +71,6 @@ function mail(
   };
 }
 
-
 /** Performance-management mails (issue 5), merged into MailTemplates. */
 export interface MailTemplates {
   'kpi-red-warning': {
@@ -96,7 +95,8 @@ export interface MailTemplates {
   'capability-invitation': { year: number; pending: number; deadline: string; evaluationUrl: string };
   'capability-reminder': { year: number; pending: number; deadline: string; evaluationUrl: string };
 }
-type PerformanceMailName = 'kpi-red-warning' | 'performance-result' | 'capability-invitation' | 'capability-reminder';
+type PerformanceMailName =
+  'kpi-red-warning' | 'performance-result' | 'capability-invitation' | 'capability-reminder';
 
 const fixed = (value: number | null, decimals = 1) => (value === null ? '-' : value.toFixed(decimals));
 
@@ -144,7 +144,6 @@ const performanceRenderers: { [K in PerformanceMailName]: (data: MailTemplates[K
   }),
 };
 
-
 /** Policy-task mails (issue 4), merged into MailTemplates. Task titles are business data, not personal. */
 interface TaskMail {
   taskId: string;
@@ -191,10 +190,19 @@ const taskRenderers: { [K in TaskMailName]: (data: MailTemplates[K]) => Rendered
     ),
   }),
   'task-decision': (d) => ({
-    subject: taskSubject(d, `검토 결과: ${decisionKo[d.decision] ?? d.decision}`, `Review decision: ${d.decision}`),
+    subject: taskSubject(
+      d,
+      `검토 결과: ${decisionKo[d.decision] ?? d.decision}`,
+      `Review decision: ${d.decision}`,
+    ),
     text: taskText(
       d,
-      [`단계: ${d.phase}`, `검토자: ${d.reviewerNo}`, `결정: ${decisionKo[d.decision] ?? d.decision}`, `의견: ${d.opinion}`],
+      [
+        `단계: ${d.phase}`,
+        `검토자: ${d.reviewerNo}`,
+        `결정: ${decisionKo[d.decision] ?? d.decision}`,
+        `의견: ${d.opinion}`,
+      ],
       [`${d.reviewerNo} decided '${d.decision}' (${d.phase}). Opinion: ${d.opinion}`],
     ),
   }),
@@ -231,7 +239,11 @@ const taskRenderers: { [K in TaskMailName]: (data: MailTemplates[K]) => Rendered
     ),
   }),
   'task-focus': (d) => ({
-    subject: taskSubject(d, d.designated ? '중점관리 과제 지정' : '중점관리 해제', d.designated ? 'Under focus management' : 'Focus management released'),
+    subject: taskSubject(
+      d,
+      d.designated ? '중점관리 과제 지정' : '중점관리 해제',
+      d.designated ? 'Under focus management' : 'Focus management released',
+    ),
     text: taskText(
       d,
       [`사유: ${d.reason}`, ...(d.reportDueAt ? [`주간 진행보고 기한: ${ko(d.reportDueAt)}`] : [])],
@@ -243,7 +255,11 @@ const taskRenderers: { [K in TaskMailName]: (data: MailTemplates[K]) => Rendered
   }),
   'task-focus-report-due': (d) => ({
     subject: taskSubject(d, '중점관리 주간보고 기한 임박', 'Weekly focus report due'),
-    text: taskText(d, [`진행보고 기한: ${ko(d.dueAt)}`], [`Your weekly progress report is due ${en(d.dueAt)}.`]),
+    text: taskText(
+      d,
+      [`진행보고 기한: ${ko(d.dueAt)}`],
+      [`Your weekly progress report is due ${en(d.dueAt)}.`],
+    ),
   }),
   'task-focus-report-missed': (d) => ({
     subject: taskSubject(d, '중점관리 주간보고 누락', 'Weekly focus report missed'),
@@ -257,7 +273,12 @@ const taskRenderers: { [K in TaskMailName]: (data: MailTemplates[K]) => Rendered
     subject: taskSubject(d, '과제 완료 승인', 'Task approved as done'),
     text: taskText(
       d,
-      [`목표 달성도: ${d.goalAchievement}`, `적시성: ${d.timeliness}`, `품질: ${d.quality}`, `최종 의견: ${d.opinion}`],
+      [
+        `목표 달성도: ${d.goalAchievement}`,
+        `적시성: ${d.timeliness}`,
+        `품질: ${d.quality}`,
+        `최종 의견: ${d.opinion}`,
+      ],
       [`Done. Goal achievement ${d.goalAchievement}, timeliness ${d.timeliness}, quality ${d.quality}.`],
     ),
   }),

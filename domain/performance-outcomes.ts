@@ -45,10 +45,7 @@ export interface EvaluationSubmittedOutcome extends OutcomeBase {
 }
 
 export type PerformanceOutcome =
-  | ComplaintClosedOutcome
-  | TaskDoneOutcome
-  | InnovationScoredOutcome
-  | EvaluationSubmittedOutcome;
+  ComplaintClosedOutcome | TaskDoneOutcome | InnovationScoredOutcome | EvaluationSubmittedOutcome;
 
 export const recordOutcomeSignal = defineSignal<[PerformanceOutcome]>('recordOutcome');
 

@@ -171,7 +171,8 @@ export interface CapabilityCycleStatus {
   deadline: string;
 }
 export const capabilityCycleStatusQuery = defineQuery<CapabilityCycleStatus>('capabilityCycleStatus');
-export const ratingSubmittedSignal = defineSignal<[{ raterNo: string; subjectNo: string }]>('ratingSubmitted');
+export const ratingSubmittedSignal =
+  defineSignal<[{ raterNo: string; subjectNo: string }]>('ratingSubmitted');
 export const capabilityCycleWorkflowId = (year: number) => `capability-${year}`;
 
 // ---------------------------------------------------------------------------------------------------------

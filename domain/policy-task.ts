@@ -20,7 +20,8 @@ export const TaskStage = {
 export type TaskStage = (typeof TaskStage)[keyof typeof TaskStage];
 
 export const terminalTaskStages: readonly TaskStage[] = [TaskStage.DONE, TaskStage.REJECTED];
-export const isTerminalTaskStage = (stage: string) => (terminalTaskStages as readonly string[]).includes(stage);
+export const isTerminalTaskStage = (stage: string) =>
+  (terminalTaskStages as readonly string[]).includes(stage);
 /** Stages in which the plan runs: milestone timers and focus-management reports are live. */
 const runningStages: readonly TaskStage[] = [TaskStage.EXECUTION, TaskStage.CHANGE_REVIEW];
 
@@ -89,7 +90,11 @@ export interface TaskParticipants {
   finalApprover: Reviewer;
 }
 
-export const reviewersOf = (p: TaskParticipants): Reviewer[] => [...p.planChain, p.qualityReviewer, p.finalApprover];
+export const reviewersOf = (p: TaskParticipants): Reviewer[] => [
+  ...p.planChain,
+  p.qualityReviewer,
+  p.finalApprover,
+];
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -147,14 +152,7 @@ export interface MilestoneState extends MilestonePlan {
 }
 
 export type DecisionPhase = 'plan' | 'change' | 'quality' | 'final' | 'focus';
-export type Decision =
-  | 'submit'
-  | 'approve'
-  | 'return'
-  | 'reject'
-  | 'accept'
-  | 'designate'
-  | 'release';
+export type Decision = 'submit' | 'approve' | 'return' | 'reject' | 'accept' | 'designate' | 'release';
 
 /** One entry of the decision trail, kept forever. */
 export interface TaskDecision {
@@ -329,7 +327,11 @@ export const POLICY_TASK_WORKFLOW_TYPE = 'policyTaskWorkflow';
 // Rules for actions
 
 export interface TaskRejection {
-  code: typeof ErrorCode.WRONG_STAGE | typeof ErrorCode.FORBIDDEN | typeof ErrorCode.VALIDATION | typeof ErrorCode.CONFLICT;
+  code:
+    | typeof ErrorCode.WRONG_STAGE
+    | typeof ErrorCode.FORBIDDEN
+    | typeof ErrorCode.VALIDATION
+    | typeof ErrorCode.CONFLICT;
   message: string;
 }
 
@@ -368,7 +370,8 @@ export function checkMilestonePlan(
   const seqs = new Set<number>();
   let total = 0;
   for (const m of milestones) {
-    if (!Number.isInteger(m.seq) || m.seq < 1) return `Milestone sequence numbers are positive integers (got ${m.seq})`;
+    if (!Number.isInteger(m.seq) || m.seq < 1)
+      return `Milestone sequence numbers are positive integers (got ${m.seq})`;
     if (seqs.has(m.seq)) return `Milestone ${m.seq} appears twice`;
     seqs.add(m.seq);
     if (blank(m.title)) return `Milestone ${m.seq} needs a title`;
@@ -424,8 +427,11 @@ export function checkTaskAction(
       );
     }
   }
-  if ((action.type === 'designate-focus' || action.type === 'release-focus') && !mayManageFocus(state, actor)) {
-    return forbidden('Only the director of the task\'s headquarters (or the head) manages focus tasks');
+  if (
+    (action.type === 'designate-focus' || action.type === 'release-focus') &&
+    !mayManageFocus(state, actor)
+  ) {
+    return forbidden("Only the director of the task's headquarters (or the head) manages focus tasks");
   }
 
   switch (action.type) {
@@ -441,16 +447,20 @@ export function checkTaskAction(
       }
       return undefined;
     case 'final-approve':
-      return action.opinion !== undefined && action.opinion.length > MAX_TEXT ? invalid('The opinion is too long') : undefined;
+      return action.opinion !== undefined && action.opinion.length > MAX_TEXT
+        ? invalid('The opinion is too long')
+        : undefined;
     case 'report-progress':
       if (blank(action.text)) return invalid('A report needs text');
       if (action.text.length > MAX_TEXT) return invalid('The report is too long');
-      if (!(action.progress >= 0 && action.progress <= 100)) return invalid('Progress is a percentage from 0 to 100');
+      if (!(action.progress >= 0 && action.progress <= 100))
+        return invalid('Progress is a percentage from 0 to 100');
       return undefined;
     case 'complete-milestone': {
       const milestone = state.milestones.find((m) => m.seq === action.seq);
       if (!milestone) return invalid(`The plan has no milestone ${action.seq}`);
-      if (milestone.completedAt) return { code: ErrorCode.CONFLICT, message: `Milestone ${action.seq} is already complete` };
+      if (milestone.completedAt)
+        return { code: ErrorCode.CONFLICT, message: `Milestone ${action.seq} is already complete` };
       if (blank(action.evidence)) return invalid('Completing a milestone needs evidence');
       if (action.evidence.length > MAX_TEXT) return invalid('The evidence is too long');
       return undefined;
@@ -461,10 +471,12 @@ export function checkTaskAction(
       return mapInvalid(checkMilestonePlan(action.milestones, nowMs, completed));
     }
     case 'designate-focus':
-      if (state.focus.active) return { code: ErrorCode.CONFLICT, message: 'The task is already under focus management' };
+      if (state.focus.active)
+        return { code: ErrorCode.CONFLICT, message: 'The task is already under focus management' };
       return blank(action.reason) ? invalid('Designating a focus task needs a reason') : undefined;
     case 'release-focus':
-      if (!state.focus.active) return { code: ErrorCode.CONFLICT, message: 'The task is not under focus management' };
+      if (!state.focus.active)
+        return { code: ErrorCode.CONFLICT, message: 'The task is not under focus management' };
       return blank(action.reason) ? invalid('Releasing a focus task needs a reason') : undefined;
     case 'submit-completion': {
       const open = state.milestones.filter((m) => !m.completedAt).map((m) => m.seq);
@@ -473,7 +485,8 @@ export function checkTaskAction(
       }
       if (blank(action.summary)) return invalid('A completion report needs a summary');
       if (action.summary.length > MAX_TEXT) return invalid('The summary is too long');
-      if (action.actualValue !== undefined && !Number.isFinite(action.actualValue)) return invalid('The actual value must be a number');
+      if (action.actualValue !== undefined && !Number.isFinite(action.actualValue))
+        return invalid('The actual value must be a number');
       return undefined;
     }
     case 'quality-review':
@@ -553,7 +566,8 @@ function nextEventKey(state: PolicyTaskState): { eventKey: string; eventSeq: num
 }
 
 /** Mail keys name the event that sends them (the next event key), so each is sent once. */
-const mailKey = (state: PolicyTaskState, suffix: string) => `${state.taskId}:e${state.eventSeq + 1}:${suffix}`;
+const mailKey = (state: PolicyTaskState, suffix: string) =>
+  `${state.taskId}:e${state.eventSeq + 1}:${suffix}`;
 
 function openReview(
   state: PolicyTaskState,
@@ -587,12 +601,26 @@ function openReview(
 const pendingDueAt = (pending: PendingReview, settings: PolicyTaskSettings) =>
   new Date(Date.parse(pending.since) + settings.reviewDueAfterMs).toISOString();
 
-function ownerMail(state: PolicyTaskState, phase: DecisionPhase, decision: Decision, reviewerNo: string, opinion: string): TaskMail {
+function ownerMail(
+  state: PolicyTaskState,
+  phase: DecisionPhase,
+  decision: Decision,
+  reviewerNo: string,
+  opinion: string,
+): TaskMail {
   return {
     key: mailKey(state, 'decision'),
     toEmployeeNo: state.participants.ownerNo,
     template: 'task-decision',
-    data: { taskId: state.taskId, title: state.title, phase, decision, reviewerNo, opinion, taskUrl: taskUrl(state.taskId) },
+    data: {
+      taskId: state.taskId,
+      title: state.title,
+      phase,
+      decision,
+      reviewerNo,
+      opinion,
+      taskUrl: taskUrl(state.taskId),
+    },
   };
 }
 
@@ -610,12 +638,21 @@ function applyPlan(state: PolicyTaskState, plan: readonly MilestonePlan[]) {
       const before = previous.get(m.seq);
       if (before?.completedAt) return { ...before, title: m.title, weight: m.weight };
       const sameDue = before && before.dueAt === m.dueAt;
-      return { ...m, reminded: sameDue ? before.reminded : false, escalation: sameDue ? before.escalation : 0 };
+      return {
+        ...m,
+        reminded: sameDue ? before.reminded : false,
+        escalation: sameDue ? before.escalation : 0,
+      };
     });
 }
 
 /** Changes the state for one allowed action (see checkTaskAction) and says what to record and mail. */
-export function applyTaskAction(state: PolicyTaskState, request: TaskActionRequest, at: string, settings: PolicyTaskSettings): TaskEffect {
+export function applyTaskAction(
+  state: PolicyTaskState,
+  request: TaskActionRequest,
+  at: string,
+  settings: PolicyTaskSettings,
+): TaskEffect {
   const { actor, action } = request;
   const before = { stage: state.stage, focus: state.focus.active, planVersion: state.planVersion };
   state.lastActivityAt = at;
@@ -659,14 +696,23 @@ export function applyTaskAction(state: PolicyTaskState, request: TaskActionReque
       state.stage = TaskStage.PLAN_REVIEW;
       const decision = decide('plan', 'submit', 'OWNER', 'submit', action.note ?? '');
       const mails = openReview(state, 'plan', 0, at, settings);
-      return audited({ type: 'submitted', actorNo: actor.employeeNo, detail: { round: state.round }, decision, mails }, action.note);
+      return audited(
+        { type: 'submitted', actorNo: actor.employeeNo, detail: { round: state.round }, decision, mails },
+        action.note,
+      );
     }
     case 'review':
     case 'final-approve': {
       const pending = state.pending!;
       const decisionKind = action.type === 'final-approve' ? 'approve' : action.decision;
       const opinion = action.opinion ?? '';
-      const decision = decide(pending.phase, pending.reviewer.step, pending.reviewer.role, decisionKind, opinion);
+      const decision = decide(
+        pending.phase,
+        pending.reviewer.step,
+        pending.reviewer.role,
+        decisionKind,
+        opinion,
+      );
       const mails: TaskMail[] = [];
       if (pending.phase === 'final') {
         if (decisionKind === 'approve') {
@@ -703,27 +749,50 @@ export function applyTaskAction(state: PolicyTaskState, request: TaskActionReque
         mails.push(ownerMail(state, 'change', decisionKind, actor.employeeNo, opinion));
       }
       return audited(
-        { type: `review-${decisionKind}`, actorNo: actor.employeeNo, detail: { phase: pending.phase, step: pending.reviewer.step }, decision, mails },
+        {
+          type: `review-${decisionKind}`,
+          actorNo: actor.employeeNo,
+          detail: { phase: pending.phase, step: pending.reviewer.step },
+          decision,
+          mails,
+        },
         opinion,
       );
     }
     case 'report-progress': {
       const seq = state.reports.length + 1;
-      const report: ReportRecord = { seq, kind: action.kind ?? 'progress', authorNo: actor.employeeNo, progress: action.progress, at };
+      const report: ReportRecord = {
+        seq,
+        kind: action.kind ?? 'progress',
+        authorNo: actor.employeeNo,
+        progress: action.progress,
+        at,
+      };
       state.reports.push(report);
       state.progress = action.progress;
       if (state.focus.active) {
         state.focus.reportDueAt = new Date(Date.parse(at) + settings.focusReportIntervalMs).toISOString();
         state.focus.reminded = false;
       }
-      return { type: 'progress-reported', actorNo: actor.employeeNo, detail: { progress: action.progress }, report: { ...report, text: action.text }, mails: [] };
+      return {
+        type: 'progress-reported',
+        actorNo: actor.employeeNo,
+        detail: { progress: action.progress },
+        report: { ...report, text: action.text },
+        mails: [],
+      };
     }
     case 'complete-milestone': {
       const milestone = state.milestones.find((m) => m.seq === action.seq)!;
       milestone.completedAt = at;
       milestone.evidence = action.evidence;
       state.progress = Math.max(state.progress, milestoneCompletion(state.milestones));
-      return { type: 'milestone-completed', actorNo: actor.employeeNo, detail: { seq: action.seq, onTime: Date.parse(at) <= Date.parse(milestone.dueAt) }, mails: [] };
+      return {
+        type: 'milestone-completed',
+        actorNo: actor.employeeNo,
+        detail: { seq: action.seq, onTime: Date.parse(at) <= Date.parse(milestone.dueAt) },
+        mails: [],
+      };
     }
     case 'change-plan': {
       state.round += 1;
@@ -732,7 +801,13 @@ export function applyTaskAction(state: PolicyTaskState, request: TaskActionReque
       const decision = decide('change', 'change-plan', 'OWNER', 'submit', action.reason);
       const mails = openReview(state, 'change', 0, at, settings);
       return audited(
-        { type: 'change-proposed', actorNo: actor.employeeNo, detail: { round: state.round, milestones: action.milestones }, decision, mails },
+        {
+          type: 'change-proposed',
+          actorNo: actor.employeeNo,
+          detail: { round: state.round, milestones: action.milestones },
+          decision,
+          mails,
+        },
         action.reason,
       );
     }
@@ -749,16 +824,38 @@ export function applyTaskAction(state: PolicyTaskState, request: TaskActionReque
             missed: 0,
           }
         : { ...state.focus, active: false, reportDueAt: undefined, reminded: false };
-      const decision = decide('focus', action.type, actor.role, designate ? 'designate' : 'release', action.reason);
+      const decision = decide(
+        'focus',
+        action.type,
+        actor.role,
+        designate ? 'designate' : 'release',
+        action.reason,
+      );
       const mails: TaskMail[] = [
         {
           key: mailKey(state, 'focus'),
           toEmployeeNo: state.participants.ownerNo,
           template: 'task-focus',
-          data: { taskId: state.taskId, title: state.title, designated: designate, reason: action.reason, reportDueAt: state.focus.reportDueAt ?? null, taskUrl: taskUrl(state.taskId) },
+          data: {
+            taskId: state.taskId,
+            title: state.title,
+            designated: designate,
+            reason: action.reason,
+            reportDueAt: state.focus.reportDueAt ?? null,
+            taskUrl: taskUrl(state.taskId),
+          },
         },
       ];
-      return audited({ type: designate ? 'focus-designated' : 'focus-released', actorNo: actor.employeeNo, detail: {}, decision, mails }, action.reason);
+      return audited(
+        {
+          type: designate ? 'focus-designated' : 'focus-released',
+          actorNo: actor.employeeNo,
+          detail: {},
+          decision,
+          mails,
+        },
+        action.reason,
+      );
     }
     case 'submit-completion': {
       const seq = state.reports.length + 1;
@@ -780,7 +877,14 @@ export function applyTaskAction(state: PolicyTaskState, request: TaskActionReque
     case 'quality-review': {
       const pending = state.pending!;
       const accepted = (action.decision ?? 'accept') === 'accept';
-      const decision = decide('quality', pending.reviewer.step, pending.reviewer.role, accepted ? 'accept' : 'return', action.opinion, action.score);
+      const decision = decide(
+        'quality',
+        pending.reviewer.step,
+        pending.reviewer.role,
+        accepted ? 'accept' : 'return',
+        action.opinion,
+        action.score,
+      );
       const mails: TaskMail[] = [];
       if (accepted) {
         state.quality = { score: action.score, reviewerNo: actor.employeeNo };
@@ -791,7 +895,16 @@ export function applyTaskAction(state: PolicyTaskState, request: TaskActionReque
         state.completion = undefined;
         mails.push(ownerMail(state, 'quality', 'return', actor.employeeNo, action.opinion));
       }
-      return audited({ type: accepted ? 'quality-reviewed' : 'quality-returned', actorNo: actor.employeeNo, detail: { score: action.score }, decision, mails }, action.opinion);
+      return audited(
+        {
+          type: accepted ? 'quality-reviewed' : 'quality-returned',
+          actorNo: actor.employeeNo,
+          detail: { score: action.score },
+          decision,
+          mails,
+        },
+        action.opinion,
+      );
     }
   }
 }
@@ -817,20 +930,33 @@ export function scheduledAlarms(state: PolicyTaskState, settings: PolicyTaskSett
     for (const m of state.milestones) {
       if (m.completedAt) continue;
       const due = Date.parse(m.dueAt);
-      if (!m.reminded) alarms.push({ kind: 'milestone-reminder', seq: m.seq, at: iso(due - settings.milestoneReminderBeforeMs) });
+      if (!m.reminded)
+        alarms.push({
+          kind: 'milestone-reminder',
+          seq: m.seq,
+          at: iso(due - settings.milestoneReminderBeforeMs),
+        });
       if (m.escalation < 1) alarms.push({ kind: 'milestone-overdue', seq: m.seq, at: m.dueAt });
-      if (m.escalation < 2) alarms.push({ kind: 'milestone-director', seq: m.seq, at: iso(due + settings.directorEscalationAfterMs) });
+      if (m.escalation < 2)
+        alarms.push({
+          kind: 'milestone-director',
+          seq: m.seq,
+          at: iso(due + settings.directorEscalationAfterMs),
+        });
     }
     if (state.focus.active && state.focus.reportDueAt) {
       const due = Date.parse(state.focus.reportDueAt);
-      if (!state.focus.reminded) alarms.push({ kind: 'focus-reminder', at: iso(due - settings.focusReminderBeforeMs) });
+      if (!state.focus.reminded)
+        alarms.push({ kind: 'focus-reminder', at: iso(due - settings.focusReminderBeforeMs) });
       alarms.push({ kind: 'focus-missed', at: iso(due + settings.focusGraceMs) });
     }
   }
   if (state.pending) {
     const since = Date.parse(state.pending.since);
-    if (!state.pending.reminded) alarms.push({ kind: 'review-reminder', at: iso(since + settings.reviewReminderAfterMs) });
-    if (!state.pending.escalated) alarms.push({ kind: 'review-overdue', at: iso(since + settings.reviewDueAfterMs) });
+    if (!state.pending.reminded)
+      alarms.push({ kind: 'review-reminder', at: iso(since + settings.reviewReminderAfterMs) });
+    if (!state.pending.escalated)
+      alarms.push({ kind: 'review-overdue', at: iso(since + settings.reviewDueAfterMs) });
   }
   return alarms.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
@@ -843,7 +969,11 @@ function superiorOf(state: PolicyTaskState, reviewer: Reviewer): string | undefi
 }
 
 /** Fires one alarm that is due: updates the flags and says what to record and mail. */
-export function applyAlarm(state: PolicyTaskState, alarm: TaskAlarm, settings: PolicyTaskSettings): TaskEffect {
+export function applyAlarm(
+  state: PolicyTaskState,
+  alarm: TaskAlarm,
+  settings: PolicyTaskSettings,
+): TaskEffect {
   const p = state.participants;
   const base = { taskId: state.taskId, title: state.title, taskUrl: taskUrl(state.taskId) };
   const key = (suffix: string) => mailKey(state, suffix);
@@ -859,7 +989,9 @@ export function applyAlarm(state: PolicyTaskState, alarm: TaskAlarm, settings: P
           type: 'milestone-reminder',
           actorNo: 'system',
           detail: { seq: m.seq },
-          mails: [{ key: key('reminder'), toEmployeeNo: p.ownerNo, template: 'task-milestone-reminder', data }],
+          mails: [
+            { key: key('reminder'), toEmployeeNo: p.ownerNo, template: 'task-milestone-reminder', data },
+          ],
         };
       }
       m.reminded = true;
@@ -870,8 +1002,18 @@ export function applyAlarm(state: PolicyTaskState, alarm: TaskAlarm, settings: P
           actorNo: 'system',
           detail: { seq: m.seq, escalatedTo: p.leaderNo },
           mails: [
-            { key: key('overdue-owner'), toEmployeeNo: p.ownerNo, template: 'task-milestone-overdue', data: { ...data, level: 'owner' } },
-            { key: key('overdue-leader'), toEmployeeNo: p.leaderNo, template: 'task-milestone-overdue', data: { ...data, level: 'team-leader' } },
+            {
+              key: key('overdue-owner'),
+              toEmployeeNo: p.ownerNo,
+              template: 'task-milestone-overdue',
+              data: { ...data, level: 'owner' },
+            },
+            {
+              key: key('overdue-leader'),
+              toEmployeeNo: p.leaderNo,
+              template: 'task-milestone-overdue',
+              data: { ...data, level: 'team-leader' },
+            },
           ],
         };
       }
@@ -880,35 +1022,69 @@ export function applyAlarm(state: PolicyTaskState, alarm: TaskAlarm, settings: P
         type: 'milestone-escalated-director',
         actorNo: 'system',
         detail: { seq: m.seq, escalatedTo: p.directorNo },
-        mails: [{ key: key('overdue-director'), toEmployeeNo: p.directorNo, template: 'task-milestone-overdue', data: { ...data, level: 'director' } }],
+        mails: [
+          {
+            key: key('overdue-director'),
+            toEmployeeNo: p.directorNo,
+            template: 'task-milestone-overdue',
+            data: { ...data, level: 'director' },
+          },
+        ],
       };
     }
     case 'review-reminder':
     case 'review-overdue': {
       const pending = state.pending!;
-      const data = { ...base, step: pending.reviewer.step, reviewerNo: pending.reviewer.employeeNo, since: pending.since, dueAt: pendingDueAt(pending, settings) };
+      const data = {
+        ...base,
+        step: pending.reviewer.step,
+        reviewerNo: pending.reviewer.employeeNo,
+        since: pending.since,
+        dueAt: pendingDueAt(pending, settings),
+      };
       if (alarm.kind === 'review-reminder') {
         pending.reminded = true;
         return {
           type: 'review-reminder',
           actorNo: 'system',
           detail: { step: pending.reviewer.step, reviewerNo: pending.reviewer.employeeNo },
-          mails: [{ key: key('review-reminder'), toEmployeeNo: pending.reviewer.employeeNo, template: 'task-review-reminder', data }],
+          mails: [
+            {
+              key: key('review-reminder'),
+              toEmployeeNo: pending.reviewer.employeeNo,
+              template: 'task-review-reminder',
+              data,
+            },
+          ],
         };
       }
       pending.reminded = true;
       pending.escalated = true;
       const superior = superiorOf(state, pending.reviewer);
       const mails: TaskMail[] = [
-        { key: key('review-overdue-reviewer'), toEmployeeNo: pending.reviewer.employeeNo, template: 'task-review-overdue', data },
+        {
+          key: key('review-overdue-reviewer'),
+          toEmployeeNo: pending.reviewer.employeeNo,
+          template: 'task-review-overdue',
+          data,
+        },
       ];
       if (superior && superior !== pending.reviewer.employeeNo) {
-        mails.push({ key: key('review-overdue-superior'), toEmployeeNo: superior, template: 'task-review-overdue', data });
+        mails.push({
+          key: key('review-overdue-superior'),
+          toEmployeeNo: superior,
+          template: 'task-review-overdue',
+          data,
+        });
       }
       return {
         type: 'review-overdue',
         actorNo: 'system',
-        detail: { step: pending.reviewer.step, reviewerNo: pending.reviewer.employeeNo, escalatedTo: superior ?? null },
+        detail: {
+          step: pending.reviewer.step,
+          reviewerNo: pending.reviewer.employeeNo,
+          escalatedTo: superior ?? null,
+        },
         mails,
       };
     }
@@ -921,7 +1097,14 @@ export function applyAlarm(state: PolicyTaskState, alarm: TaskAlarm, settings: P
           type: 'focus-report-reminder',
           actorNo: 'system',
           detail: { dueAt },
-          mails: [{ key: key('focus-reminder'), toEmployeeNo: p.ownerNo, template: 'task-focus-report-due', data: { ...base, dueAt } }],
+          mails: [
+            {
+              key: key('focus-reminder'),
+              toEmployeeNo: p.ownerNo,
+              template: 'task-focus-report-due',
+              data: { ...base, dueAt },
+            },
+          ],
         };
       }
       state.focus.missed += 1;
@@ -933,8 +1116,18 @@ export function applyAlarm(state: PolicyTaskState, alarm: TaskAlarm, settings: P
         actorNo: 'system',
         detail: { dueAt, missed: state.focus.missed, nextDueAt: state.focus.reportDueAt },
         mails: [
-          { key: key('focus-missed-leader'), toEmployeeNo: p.leaderNo, template: 'task-focus-report-missed', data },
-          { key: key('focus-missed-director'), toEmployeeNo: p.directorNo, template: 'task-focus-report-missed', data },
+          {
+            key: key('focus-missed-leader'),
+            toEmployeeNo: p.leaderNo,
+            template: 'task-focus-report-missed',
+            data,
+          },
+          {
+            key: key('focus-missed-director'),
+            toEmployeeNo: p.directorNo,
+            template: 'task-focus-report-missed',
+            data,
+          },
         ],
       };
     }
@@ -945,7 +1138,9 @@ export function applyAlarm(state: PolicyTaskState, alarm: TaskAlarm, settings: P
 // Progress, traffic light, pending step, outcome
 
 /** Weighted share (0..100) of milestones completed. */
-export function milestoneCompletion(milestones: readonly Pick<MilestoneState, 'weight' | 'completedAt'>[]): number {
+export function milestoneCompletion(
+  milestones: readonly Pick<MilestoneState, 'weight' | 'completedAt'>[],
+): number {
   const total = milestones.reduce((sum, m) => sum + m.weight, 0);
   if (total <= 0) return 0;
   const done = milestones.reduce((sum, m) => sum + (m.completedAt ? m.weight : 0), 0);
@@ -966,14 +1161,18 @@ export interface LightInput {
  * progress and the weighted share of completed milestones) trails the elapsed share of the planned
  * period by more than the tolerance; green otherwise. A finished task keeps green.
  */
-export function taskLight(input: LightInput, tolerancePoints = defaultTaskSettings.lightTolerancePoints): TrafficLight {
+export function taskLight(
+  input: LightInput,
+  tolerancePoints = defaultTaskSettings.lightTolerancePoints,
+): TrafficLight {
   if (input.stage === TaskStage.DONE) return 'GREEN';
   const open = input.milestones.filter((m) => !m.completedAt);
   if (open.some((m) => Date.parse(m.dueAt) <= input.nowMs)) return 'RED';
   if (input.milestones.length === 0) return 'GREEN';
   const start = Date.parse(input.startedAt ?? input.createdAt);
   const end = Math.max(...input.milestones.map((m) => Date.parse(m.dueAt)));
-  const expected = end <= start ? 100 : Math.min(100, Math.max(0, ((input.nowMs - start) / (end - start)) * 100));
+  const expected =
+    end <= start ? 100 : Math.min(100, Math.max(0, ((input.nowMs - start) / (end - start)) * 100));
   const actual = Math.max(input.progress, milestoneCompletion(input.milestones));
   return actual + tolerancePoints < expected ? 'YELLOW' : 'GREEN';
 }
@@ -986,7 +1185,11 @@ export function lightOf(state: PolicyTaskState, nowMs: number, settings: PolicyT
 export function pendingStepOf(state: PolicyTaskState, settings: PolicyTaskSettings): PendingStep | null {
   if (isTerminalTaskStage(state.stage)) return null;
   if (state.pending) {
-    return { step: state.pending.reviewer.step, assigneeNo: state.pending.reviewer.employeeNo, dueAt: pendingDueAt(state.pending, settings) };
+    return {
+      step: state.pending.reviewer.step,
+      assigneeNo: state.pending.reviewer.employeeNo,
+      dueAt: pendingDueAt(state.pending, settings),
+    };
   }
   const owner = state.participants.ownerNo;
   if (state.stage === TaskStage.DRAFT) {
@@ -1007,10 +1210,17 @@ export function pendingStepOf(state: PolicyTaskState, settings: PolicyTaskSettin
 export function isOverdue(state: PolicyTaskState, nowMs: number, settings: PolicyTaskSettings): boolean {
   if (isTerminalTaskStage(state.stage)) return false;
   if (state.pending && Date.parse(pendingDueAt(state.pending, settings)) <= nowMs) return true;
-  return runningStages.includes(state.stage) && state.milestones.some((m) => !m.completedAt && Date.parse(m.dueAt) <= nowMs);
+  return (
+    runningStages.includes(state.stage) &&
+    state.milestones.some((m) => !m.completedAt && Date.parse(m.dueAt) <= nowMs)
+  );
 }
 
-export function readModelOf(state: PolicyTaskState, nowMs: number, settings: PolicyTaskSettings): TaskReadModel {
+export function readModelOf(
+  state: PolicyTaskState,
+  nowMs: number,
+  settings: PolicyTaskSettings,
+): TaskReadModel {
   const pendingStep = pendingStepOf(state, settings);
   return {
     stage: state.stage,
@@ -1031,7 +1241,11 @@ export function readModelOf(state: PolicyTaskState, nowMs: number, settings: Pol
   };
 }
 
-export function snapshotOf(state: PolicyTaskState, nowMs: number, settings: PolicyTaskSettings): TaskSnapshot {
+export function snapshotOf(
+  state: PolicyTaskState,
+  nowMs: number,
+  settings: PolicyTaskSettings,
+): TaskSnapshot {
   return {
     taskId: state.taskId,
     stage: state.stage,
@@ -1043,7 +1257,12 @@ export function snapshotOf(state: PolicyTaskState, nowMs: number, settings: Poli
 }
 
 /** The wrapper every effect gets before it is written: an event key and the read-model snapshot. */
-export function toEventRecord(state: PolicyTaskState, effect: TaskEffect, at: string, settings: PolicyTaskSettings): TaskEventRecord {
+export function toEventRecord(
+  state: PolicyTaskState,
+  effect: TaskEffect,
+  at: string,
+  settings: PolicyTaskSettings,
+): TaskEventRecord {
   const { eventKey, eventSeq } = nextEventKey(state);
   return {
     taskId: state.taskId,

@@ -8,7 +8,12 @@ export async function applyMigrations(databaseUrl: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCli, 'migrate', 'deploy'], {
       cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        CHECKPOINT_DISABLE: '1',
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -24,7 +29,9 @@ export async function applyMigrations(databaseUrl: string): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
     child.once('exit', (code) =>
-      code === 0 || done.test(output) ? resolve() : reject(new Error(`prisma migrate deploy failed (exit ${code}):\n${output}`)),
+      code === 0 || done.test(output)
+        ? resolve()
+        : reject(new Error(`prisma migrate deploy failed (exit ${code}):\n${output}`)),
     );
   });
 }

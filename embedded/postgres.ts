@@ -18,7 +18,9 @@ function prepareDataFolder(dataDir: string) {
   try {
     execFileSync('id', ['postgres'], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], {
+      stdio: 'ignore',
+    });
   }
   fs.mkdirSync(dataDir, { recursive: true });
   execFileSync('chown', ['-R', 'postgres:postgres', path.dirname(dataDir)]);

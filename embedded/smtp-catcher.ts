@@ -32,7 +32,10 @@ export async function startSmtpCatcher(options: { prisma: Db; port: number }): P
             },
           }),
         )
-        .then(() => callback(), (error: Error) => callback(error));
+        .then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
     },
   });
   await new Promise<void>((resolve, reject) => {

@@ -78,7 +78,11 @@ try {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
 
   if (!env.DATABASE_URL) {
-    const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: 54329, databaseName: 'portal' });
+    const db = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: 54329,
+      databaseName: 'portal',
+    });
     stops.push(() => db.stop());
     env.DATABASE_URL = db.url;
     log(`PostgreSQL (embedded) at ${db.url.replace(/:[^:@/]+@/, ':***@')}`);
@@ -87,7 +91,8 @@ try {
 
   if (!env.TEMPORAL_ADDRESS) {
     const cliPath = ensureTemporalCli();
-    if (!cliPath) throw new Error('No Temporal CLI found or installable; set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH');
+    if (!cliPath)
+      throw new Error('No Temporal CLI found or installable; set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH');
     const temporal = await startTemporalDevServer({
       cliPath,
       dataDir: path.join(dataDir, 'temporal'),

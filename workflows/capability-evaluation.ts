@@ -26,7 +26,9 @@ const THREE_DAYS_MS = 3 * 24 * 3_600_000;
  * at the deadline (or when every rating is in) and aggregates with the anonymity rule of
  * domain/scoring.ts capabilityScore (a rater group under the minimum is folded into the overall score).
  */
-export async function capabilityEvaluationWorkflow(input: CapabilityCycleInput): Promise<CapabilityCycleStatus> {
+export async function capabilityEvaluationWorkflow(
+  input: CapabilityCycleInput,
+): Promise<CapabilityCycleStatus> {
   const status: CapabilityCycleStatus = {
     cycleId: input.cycleId,
     stage: 'SELECTING',
@@ -43,7 +45,12 @@ export async function capabilityEvaluationWorkflow(input: CapabilityCycleInput):
   const selected = await selectCapabilityRaters({ cycleId: input.cycleId });
   status.invited = selected.invited;
   status.stage = 'OPEN';
-  await mailCapabilityRaters({ year: input.year, cycleId: input.cycleId, deadline: input.deadline, kind: 'invitation' });
+  await mailCapabilityRaters({
+    year: input.year,
+    cycleId: input.cycleId,
+    deadline: input.deadline,
+    kind: 'invitation',
+  });
 
   let allIn = status.invited === 0;
   /** Sleeps until `at`, waking on submitted ratings to close early once every rating is in. */
@@ -61,7 +68,12 @@ export async function capabilityEvaluationWorkflow(input: CapabilityCycleInput):
   const deadline = Date.parse(input.deadline);
   await waitUntil(deadline - (input.reminderBeforeMs ?? THREE_DAYS_MS));
   if (!allIn) {
-    await mailCapabilityRaters({ year: input.year, cycleId: input.cycleId, deadline: input.deadline, kind: 'reminder' });
+    await mailCapabilityRaters({
+      year: input.year,
+      cycleId: input.cycleId,
+      deadline: input.deadline,
+      kind: 'reminder',
+    });
   }
   await waitUntil(deadline);
   status.stage = 'CLOSED';

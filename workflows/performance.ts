@@ -42,11 +42,17 @@ import {
 } from '../domain/performance.ts';
 import { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
 
-const { openPerformanceYear, recordOutcomes, recomputeKpis, refreshUnitLights, recordYearDecision, applyAdjustment } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-  });
+const {
+  openPerformanceYear,
+  recordOutcomes,
+  recomputeKpis,
+  refreshUnitLights,
+  recordYearDecision,
+  applyAdjustment,
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 // Aggregation scans the whole year's outcomes; it may take minutes on a large ministry.
 const { aggregateYearEnd } = proxyActivities<Activities>({
@@ -70,13 +76,18 @@ function fail(type: ErrorCode, message: string): never {
 }
 
 function requireRole(actor: PerformanceActor, roles: readonly StaffRole[], action: string) {
-  if (!roles.includes(actor.role)) fail(ErrorCode.FORBIDDEN, `${action} needs one of the roles ${roles.join(', ')}`);
+  if (!roles.includes(actor.role))
+    fail(ErrorCode.FORBIDDEN, `${action} needs one of the roles ${roles.join(', ')}`);
 }
 
 /** Activity failures carrying one of our codes surface to the caller of an Update as that code. */
 function rethrowTyped(error: unknown): never {
   if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type) {
-    throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: error.cause.type,
+      message: error.cause.message,
+      nonRetryable: true,
+    });
   }
   throw error;
 }
@@ -140,7 +151,8 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     capabilityCycleId: state.capabilityCycleId,
   });
   const requireStage = (stage: YearStage, action: string) => {
-    if (opened && state.stage !== stage) fail(ErrorCode.WRONG_STAGE, `${action} is not possible while the year is ${state.stage}`);
+    if (opened && state.stage !== stage)
+      fail(ErrorCode.WRONG_STAGE, `${action} is not possible while the year is ${state.stage}`);
   };
 
   /** Before the year is loaded, validators let Updates through; their handlers check the stage here. */
@@ -211,7 +223,10 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
         }
         requireStage(YearStage.HR_REVIEW, 'Adjusting a result');
         if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
-          fail(ErrorCode.VALIDATION, `An adjustment needs a reason of at least ${MIN_REASON_LENGTH} characters`);
+          fail(
+            ErrorCode.VALIDATION,
+            `An adjustment needs a reason of at least ${MIN_REASON_LENGTH} characters`,
+          );
         }
         if (!Number.isFinite(finalScore) || finalScore < 0 || finalScore > 120) {
           fail(ErrorCode.VALIDATION, 'finalScore must be a number within 0..120');
@@ -227,7 +242,14 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       state.stage = YearStage.HEAD_APPROVAL;
       const key = decisionKey();
       state.decisions.push({ at: nowIso(), actor: actor.employeeNo, action: 'submitted', opinion: note });
-      await recordYearDecision({ year, decisionKey: key, stage: state.stage, actor: actor.employeeNo, action: 'submitted', opinion: note });
+      await recordYearDecision({
+        year,
+        decisionKey: key,
+        stage: state.stage,
+        actor: actor.employeeNo,
+        action: 'submitted',
+        opinion: note,
+      });
       return status();
     },
     {
@@ -247,13 +269,27 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       if (decision === 'approve') {
         state.stage = YearStage.FINALISING;
         state.decisions.push({ at: nowIso(), actor: actor.employeeNo, action: 'approved', opinion });
-        await recordYearDecision({ year, decisionKey: key, stage: state.stage, actor: actor.employeeNo, action: 'approved', opinion });
+        await recordYearDecision({
+          year,
+          decisionKey: key,
+          stage: state.stage,
+          actor: actor.employeeNo,
+          action: 'approved',
+          opinion,
+        });
         finaliseReady = true;
         await condition(() => state.stage === YearStage.FINALISED);
       } else {
         state.stage = YearStage.HR_REVIEW;
         state.decisions.push({ at: nowIso(), actor: actor.employeeNo, action: 'rejected', opinion });
-        await recordYearDecision({ year, decisionKey: key, stage: state.stage, actor: actor.employeeNo, action: 'rejected', opinion });
+        await recordYearDecision({
+          year,
+          decisionKey: key,
+          stage: state.stage,
+          actor: actor.employeeNo,
+          action: 'rejected',
+          opinion,
+        });
       }
       return status();
     },
@@ -261,9 +297,13 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       validator: ({ actor, decision, opinion }) => {
         requireRole(actor, HEAD_ROLES, 'Deciding on the year-end results');
         requireStage(YearStage.HEAD_APPROVAL, 'Deciding on the year-end results');
-        if (decision !== 'approve' && decision !== 'reject') fail(ErrorCode.VALIDATION, 'decision must be approve or reject');
+        if (decision !== 'approve' && decision !== 'reject')
+          fail(ErrorCode.VALIDATION, 'decision must be approve or reject');
         if (decision === 'reject' && (opinion ?? '').trim().length < MIN_REASON_LENGTH) {
-          fail(ErrorCode.VALIDATION, `A rejection needs an opinion of at least ${MIN_REASON_LENGTH} characters`);
+          fail(
+            ErrorCode.VALIDATION,
+            `A rejection needs an opinion of at least ${MIN_REASON_LENGTH} characters`,
+          );
         }
       },
     },
@@ -287,9 +327,11 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       validator: ({ actor, deadline }) => {
         requireRole(actor, HR_ROLES, 'Starting the 360° evaluation');
         requireStage(YearStage.OPEN, 'Starting the 360° evaluation');
-        if (state.capabilityCycleId) fail(ErrorCode.CONFLICT, 'The 360° evaluation of this year has already started');
+        if (state.capabilityCycleId)
+          fail(ErrorCode.CONFLICT, 'The 360° evaluation of this year has already started');
         const at = Date.parse(deadline);
-        if (!Number.isFinite(at) || at <= Date.now()) fail(ErrorCode.VALIDATION, 'deadline must be a future time');
+        if (!Number.isFinite(at) || at <= Date.now())
+          fail(ErrorCode.VALIDATION, 'deadline must be a future time');
       },
     },
   );
@@ -355,7 +397,8 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     opened = true;
   }
 
-  const continueDue = () => workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested;
+  const continueDue = () =>
+    workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested;
 
   if (state.stage === YearStage.FINALISED) return status();
 
@@ -368,7 +411,8 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       continueDue();
     if (state.stage === YearStage.OPEN) {
       const woke = await condition(ready, Math.max(1, endAt - Date.now()));
-      if (!woke && Date.now() >= endAt) yearEndRequest ??= { actor: 'system', reason: 'year-end timer (31 Dec 24:00 KST)' };
+      if (!woke && Date.now() >= endAt)
+        yearEndRequest ??= { actor: 'system', reason: 'year-end timer (31 Dec 24:00 KST)' };
     } else {
       await condition(ready);
     }
@@ -379,7 +423,12 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       // Everything received before the year end counts.
       while (pending.length > 0) await processBatch();
       state.stage = YearStage.AGGREGATING;
-      state.decisions.push({ at: nowIso(), actor: yearEndRequest.actor, action: 'triggered', opinion: yearEndRequest.reason });
+      state.decisions.push({
+        at: nowIso(),
+        actor: yearEndRequest.actor,
+        action: 'triggered',
+        opinion: yearEndRequest.reason,
+      });
       await recordYearDecision({
         year,
         decisionKey: `${year}:triggered`,
@@ -390,11 +439,23 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       });
       await aggregateYearEnd({ year });
       state.stage = YearStage.HR_REVIEW;
-      await recordYearDecision({ year, decisionKey: `${year}:aggregated`, stage: state.stage, actor: 'system', action: 'aggregated' });
+      await recordYearDecision({
+        year,
+        decisionKey: `${year}:aggregated`,
+        stage: state.stage,
+        actor: 'system',
+        action: 'aggregated',
+      });
     }
 
     if (state.stage === YearStage.FINALISING && finaliseReady) {
-      await recordYearDecision({ year, decisionKey: `${year}:finalised`, stage: YearStage.FINALISED, actor: 'system', action: 'finalised' });
+      await recordYearDecision({
+        year,
+        decisionKey: `${year}:finalised`,
+        stage: YearStage.FINALISED,
+        actor: 'system',
+        action: 'finalised',
+      });
       state.stage = YearStage.FINALISED;
       state.decisions.push({ at: nowIso(), actor: 'system', action: 'finalised' });
       await notifyYearEndResults({ year });

@@ -88,7 +88,12 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
   }
 
   const rejectIf = (rejection: TaskRejection | undefined) => {
-    if (rejection) throw ApplicationFailure.create({ type: rejection.code, message: rejection.message, nonRetryable: true });
+    if (rejection)
+      throw ApplicationFailure.create({
+        type: rejection.code,
+        message: rejection.message,
+        nonRetryable: true,
+      });
   };
 
   function publishVisibility() {

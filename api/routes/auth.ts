@@ -52,13 +52,21 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ok = staff !== null && (await verify(staff.passwordHash, password));
       await app.prisma.loginAttempt.create({ data: { employeeNo, ok } });
       if (!staff || !ok) {
-        await recordAudit(app.prisma, { actor: employeeNo, action: 'auth.login-failed', subject: `staff:${employeeNo}` });
+        await recordAudit(app.prisma, {
+          actor: employeeNo,
+          action: 'auth.login-failed',
+          subject: `staff:${employeeNo}`,
+        });
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Employee number or password is wrong');
       }
       const token = newSessionToken();
       const expiresAt = sessionExpiry();
       await app.prisma.session.create({ data: { id: hashToken(token), staffId: staff.id, expiresAt } });
-      await recordAudit(app.prisma, { actor: employeeNo, action: 'auth.login', subject: `staff:${employeeNo}` });
+      await recordAudit(app.prisma, {
+        actor: employeeNo,
+        action: 'auth.login',
+        subject: `staff:${employeeNo}`,
+      });
       void reply.setCookie(SESSION_COOKIE, token, {
         path: '/',
         httpOnly: true,
@@ -73,7 +81,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         nameEn: staff.nameEn,
         role: staff.role,
         unitCode: staff.unit.code,
-        headquartersCode: staff.unit.kind === 'HEADQUARTERS' ? staff.unit.code : (staff.unit.parent?.code ?? null),
+        headquartersCode:
+          staff.unit.kind === 'HEADQUARTERS' ? staff.unit.code : (staff.unit.parent?.code ?? null),
       };
     },
   );
@@ -82,7 +91,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/me',
     {
       config: { access: 'staff' },
-      schema: { tags: ['auth'], summary: 'The signed-in staff member', response: { 200: Me, 401: ErrorBody } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in staff member',
+        response: { 200: Me, 401: ErrorBody },
+      },
     },
     async (request, reply) => {
       const staff = requireStaff(request);
@@ -103,12 +116,20 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/logout',
     {
       config: { access: 'staff' },
-      schema: { tags: ['auth'], summary: 'Ends the session server-side', response: { 204: Type.Null(), 401: ErrorBody } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Ends the session server-side',
+        response: { 204: Type.Null(), 401: ErrorBody },
+      },
     },
     async (request, reply) => {
       const staff = requireStaff(request);
       await app.prisma.session.update({ where: { id: staff.sessionId }, data: { revokedAt: new Date() } });
-      await recordAudit(app.prisma, { actor: staff.employeeNo, action: 'auth.logout', subject: `staff:${staff.employeeNo}` });
+      await recordAudit(app.prisma, {
+        actor: staff.employeeNo,
+        action: 'auth.logout',
+        subject: `staff:${staff.employeeNo}`,
+      });
       clearCsrfCookie(reply);
       return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send(null);
     },

@@ -26,12 +26,19 @@ async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<'
   }
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checkMail: () => Promise<unknown> }> = async (app, opts) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ checkMail: () => Promise<unknown> }> = async (
+  app,
+  opts,
+) => {
   app.get(
     '/api/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['system'], summary: 'Reachability of every part', response: { 200: Health, 503: Health } },
+      schema: {
+        tags: ['system'],
+        summary: 'Reachability of every part',
+        response: { 200: Health, 503: Health },
+      },
     },
     async (_request, reply) => {
       const [temporal, database, mail] = await Promise.all([
@@ -40,7 +47,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checkMail: () => Promise<
         probe(opts.checkMail),
       ]);
       const allUp = temporal === 'up' && database === 'up' && mail === 'up';
-      return reply.status(allUp ? 200 : 503).send({ status: allUp ? 'ok' : 'degraded', temporal, database, mail });
+      return reply
+        .status(allUp ? 200 : 503)
+        .send({ status: allUp ? 'ok' : 'degraded', temporal, database, mail });
     },
   );
 };

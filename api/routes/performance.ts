@@ -195,15 +195,24 @@ const InnovationView = Type.Object({
   createdAt: Type.String(),
 });
 
-const actorOf = (staff: SessionStaff): PerformanceActor => ({ employeeNo: staff.employeeNo, role: staff.role });
+const actorOf = (staff: SessionStaff): PerformanceActor => ({
+  employeeNo: staff.employeeNo,
+  role: staff.role,
+});
 const isPrivileged = (staff: SessionStaff) => ['HR', 'HEAD', 'ADMIN'].includes(staff.role);
 
 export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const reporter = createOutcomeReportActivities({ temporal: app.temporal, taskQueue: app.config.TEMPORAL_TASK_QUEUE });
+  const reporter = createOutcomeReportActivities({
+    temporal: app.temporal,
+    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+  });
   const yearHandle = (year: number) => app.temporal.workflow.getHandle(performanceWorkflowId(year));
 
   async function unitOr404(code: string) {
-    const unit = await app.prisma.orgUnit.findUnique({ where: { code }, include: { parent: true, children: true } });
+    const unit = await app.prisma.orgUnit.findUnique({
+      where: { code },
+      include: { parent: true, children: true },
+    });
     if (!unit) throw new AppError(ErrorCode.NOT_FOUND, `No unit ${code}`);
     return unit;
   }
@@ -214,7 +223,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function assertYearOpen(year: number) {
     const row = await yearRow(year);
-    if (row?.stage === YearStage.FINALISED) throw new AppError(ErrorCode.WRONG_STAGE, `The year ${year} is finalised and locked`);
+    if (row?.stage === YearStage.FINALISED)
+      throw new AppError(ErrorCode.WRONG_STAGE, `The year ${year} is finalised and locked`);
   }
 
   /** Starts the year's workflow if it is not running (the first outcome usually starts it). */
@@ -265,7 +275,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         include: { kpis: { orderBy: { code: 'asc' } } },
         orderBy: { code: 'asc' },
       });
-      if (objectives.length === 0) throw new AppError(ErrorCode.NOT_FOUND, `No scorecard for ${unitCode} in ${year}`);
+      if (objectives.length === 0)
+        throw new AppError(ErrorCode.NOT_FOUND, `No scorecard for ${unitCode} in ${year}`);
       const { scoring } = await loadYearConfig(app.prisma, year);
       const input: ScorecardInput = {};
       for (const objective of objectives) {
@@ -357,7 +368,9 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { year, unitCode } = request.params;
       const unit = await unitOr404(unitCode);
-      const map = await app.prisma.strategyMap.findUnique({ where: { year_unitId: { year, unitId: unit.id } } });
+      const map = await app.prisma.strategyMap.findUnique({
+        where: { year_unitId: { year, unitId: unit.id } },
+      });
       if (!map) throw new AppError(ErrorCode.NOT_FOUND, `No strategy map for ${unitCode} in ${year}`);
       const objectives = await app.prisma.strategicObjective.findMany({
         where: { year, unitId: unit.id },
@@ -396,8 +409,14 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({ year: Year, unitCode: Type.String({ maxLength: 20 }) }),
         body: Type.Object(
           {
-            mission: Type.Object({ ko: Type.String({ minLength: 2, maxLength: 500 }), en: Type.String({ minLength: 2, maxLength: 500 }) }),
-            vision: Type.Object({ ko: Type.String({ minLength: 2, maxLength: 500 }), en: Type.String({ minLength: 2, maxLength: 500 }) }),
+            mission: Type.Object({
+              ko: Type.String({ minLength: 2, maxLength: 500 }),
+              en: Type.String({ minLength: 2, maxLength: 500 }),
+            }),
+            vision: Type.Object({
+              ko: Type.String({ minLength: 2, maxLength: 500 }),
+              en: Type.String({ minLength: 2, maxLength: 500 }),
+            }),
             strategies: Type.Array(StrategyItem, { maxItems: 20 }),
             reason: Type.String({ minLength: MIN_REASON_LENGTH, maxLength: 1000 }),
           },
@@ -411,13 +430,22 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { year, unitCode } = request.params;
       const unit = await unitOr404(unitCode);
       if (!HR_ROLES.includes(staff.role) && staff.unitCode !== unitCode) {
-        throw new AppError(ErrorCode.FORBIDDEN, "Only HR, an admin or the unit's head may edit its strategy map");
+        throw new AppError(
+          ErrorCode.FORBIDDEN,
+          "Only HR, an admin or the unit's head may edit its strategy map",
+        );
       }
       await assertYearOpen(year);
       const { mission, vision, strategies, reason } = request.body;
       await app.prisma.$transaction(async (tx) => {
         const before = await tx.strategyMap.findUnique({ where: { year_unitId: { year, unitId: unit.id } } });
-        const data = { missionKo: mission.ko, missionEn: mission.en, visionKo: vision.ko, visionEn: vision.en, strategies };
+        const data = {
+          missionKo: mission.ko,
+          missionEn: mission.en,
+          visionKo: vision.ko,
+          visionEn: vision.en,
+          strategies,
+        };
         await tx.strategyMap.upsert({
           where: { year_unitId: { year, unitId: unit.id } },
           create: { year, unitId: unit.id, ...data },
@@ -427,7 +455,9 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: staff.employeeNo,
           action: 'performance.strategy-map.edited',
           subject: `strategy-map:${year}:${unitCode}`,
-          before: before ? { missionKo: before.missionKo, visionKo: before.visionKo, strategies: before.strategies } : null,
+          before: before
+            ? { missionKo: before.missionKo, visionKo: before.visionKo, strategies: before.strategies }
+            : null,
           after: { missionKo: mission.ko, visionKo: vision.ko, strategies },
           reason,
         });
@@ -447,7 +477,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['performance'],
         summary: "Enter a manual KPI's value (its owner); it counts once approved",
         params: Type.Object({ year: Year, kpiCode: Type.String({ maxLength: 40 }) }),
-        body: Type.Object({ value: Type.Number(), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+        body: Type.Object(
+          { value: Type.Number(), note: Type.Optional(Type.String({ maxLength: 1000 })) },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Object({ id: Type.Integer(), status: Type.String() }), ...Errors },
       },
     },
@@ -456,13 +489,20 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { year, kpiCode } = request.params;
       const kpi = await app.prisma.kpi.findUnique({ where: { year_code: { year, code: kpiCode } } });
       if (!kpi) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
-      if (kpi.source !== 'MANUAL') throw new AppError(ErrorCode.VALIDATION, `${kpiCode} is measured automatically (${kpi.source})`);
+      if (kpi.source !== 'MANUAL')
+        throw new AppError(ErrorCode.VALIDATION, `${kpiCode} is measured automatically (${kpi.source})`);
       if (kpi.ownerNo !== staff.employeeNo && !HR_ROLES.includes(staff.role)) {
         throw new AppError(ErrorCode.FORBIDDEN, `Only the KPI owner (${kpi.ownerNo}) may enter its value`);
       }
       await assertYearOpen(year);
       const entry = await app.prisma.kpiManualEntry.create({
-        data: { kpiCode, year, value: request.body.value, note: request.body.note, submittedBy: staff.employeeNo },
+        data: {
+          kpiCode,
+          year,
+          value: request.body.value,
+          note: request.body.note,
+          submittedBy: staff.employeeNo,
+        },
       });
       return reply.status(201).send({ id: entry.id, status: entry.status });
     },
@@ -477,7 +517,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Approve or reject a manual KPI value (the manager above the owner, or HR); audited',
         params: Type.Object({ year: Year, id: Type.Integer() }),
         body: Type.Object(
-          { decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), opinion: Type.Optional(Type.String({ maxLength: 1000 })) },
+          {
+            decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+            opinion: Type.Optional(Type.String({ maxLength: 1000 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ id: Type.Integer(), status: Type.String() }), ...Errors },
@@ -491,8 +534,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await app.prisma.$transaction(async (tx) => {
         const entry = await tx.kpiManualEntry.findFirst({ where: { id, year } });
         if (!entry) throw new AppError(ErrorCode.NOT_FOUND, `No KPI entry ${id}`);
-        if (entry.status !== 'PENDING') throw new AppError(ErrorCode.WRONG_STAGE, `The entry is already ${entry.status}`);
-        if (entry.submittedBy === staff.employeeNo) throw new AppError(ErrorCode.FORBIDDEN, 'Nobody approves their own entry');
+        if (entry.status !== 'PENDING')
+          throw new AppError(ErrorCode.WRONG_STAGE, `The entry is already ${entry.status}`);
+        if (entry.submittedBy === staff.employeeNo)
+          throw new AppError(ErrorCode.FORBIDDEN, 'Nobody approves their own entry');
         const kpi = await tx.kpi.findUniqueOrThrow({
           where: { year_code: { year, code: entry.kpiCode } },
           include: { objective: { include: { unit: { include: { parent: true } } } } },
@@ -500,7 +545,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const unit = kpi.objective.unit;
         const managerUnit = unit.parent?.code ?? unit.code;
         if (!HR_ROLES.includes(staff.role) && staff.unitCode !== managerUnit) {
-          throw new AppError(ErrorCode.FORBIDDEN, `Only HR or the head of ${managerUnit} may decide on this entry`);
+          throw new AppError(
+            ErrorCode.FORBIDDEN,
+            `Only HR or the head of ${managerUnit} may decide on this entry`,
+          );
         }
         const status = decision === 'approve' ? 'APPROVED' : 'REJECTED';
         await tx.kpiManualEntry.update({
@@ -509,14 +557,20 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         if (status === 'APPROVED') {
           await tx.kpi.update({ where: { id: kpi.id }, data: { actual: entry.value } });
-          await tx.kpiMeasurement.create({ data: { kpiId: kpi.id, at: new Date(), value: entry.value, note: `manual:${entry.id}` } });
+          await tx.kpiMeasurement.create({
+            data: { kpiId: kpi.id, at: new Date(), value: entry.value, note: `manual:${entry.id}` },
+          });
         }
         await appendAudit(tx, {
           actor: staff.employeeNo,
           action: `performance.kpi-entry.${decision === 'approve' ? 'approved' : 'rejected'}`,
           subject: `kpi:${year}:${entry.kpiCode}`,
           before: { actual: kpi.actual },
-          after: { actual: status === 'APPROVED' ? entry.value : kpi.actual, entryId: entry.id, submittedBy: entry.submittedBy },
+          after: {
+            actual: status === 'APPROVED' ? entry.value : kpi.actual,
+            entryId: entry.id,
+            submittedBy: entry.submittedBy,
+          },
           reason: opinion,
         });
         return { status, unitCode: unit.code, kpiCode: entry.kpiCode };
@@ -538,7 +592,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The unit head's evaluation of a member's task achievement (0..100)",
         params: Type.Object({ year: Year, employeeNo: Type.String({ pattern: '^E[0-9]{4,6}$' }) }),
         body: Type.Object(
-          { score: Type.Number({ minimum: 0, maximum: 100 }), comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+          {
+            score: Type.Number({ minimum: 0, maximum: 100 }),
+            comment: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ employeeNo: Type.String(), score: Type.Number() }), ...Errors },
@@ -583,7 +640,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['performance'],
         summary: 'Start the 360° capability evaluation cycle (child workflow): raters, invitations, deadline',
         params: YearParams,
-        body: Type.Object({ deadline: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { deadline: Type.String({ format: 'date-time' }) },
+          { additionalProperties: false },
+        ),
         response: { 202: Type.Object({ cycleId: Type.String() }), ...Errors },
       },
     },
@@ -595,7 +655,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const started = await handle.executeUpdate(startCapabilityCycleUpdate, {
         args: [{ actor: actorOf(staff), deadline: request.body.deadline }],
       });
-      return reply.status(202).header('location', `/api/performance/${year}/evaluations/capability`).send(started);
+      return reply
+        .status(202)
+        .header('location', `/api/performance/${year}/evaluations/capability`)
+        .send(started);
     },
   );
 
@@ -605,13 +668,24 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: {
         tags: ['performance'],
-        summary: 'The 360° cycle: its status and the ratings the signed-in person still owes (raters stay anonymous)',
+        summary:
+          'The 360° cycle: its status and the ratings the signed-in person still owes (raters stay anonymous)',
         params: YearParams,
         response: {
           200: Type.Object({
             cycle: Type.Union([Type.Unknown(), Type.Null()]),
-            toRate: Type.Array(Type.Object({ subjectNo: Type.String(), name: Type.String(), submitted: Type.Boolean() })),
-            myResult: Type.Union([Type.Object({ score: Num, rule: Type.String(), parts: Type.Unknown(), raterCount: Type.Integer() }), Type.Null()]),
+            toRate: Type.Array(
+              Type.Object({ subjectNo: Type.String(), name: Type.String(), submitted: Type.Boolean() }),
+            ),
+            myResult: Type.Union([
+              Type.Object({
+                score: Num,
+                rule: Type.String(),
+                parts: Type.Unknown(),
+                raterCount: Type.Integer(),
+              }),
+              Type.Null(),
+            ]),
           }),
           ...Errors,
         },
@@ -625,7 +699,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         cycle = await app.temporal.workflow.getHandle(cycleId).query(capabilityCycleStatusQuery);
       } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) request.log.warn({ err: error }, 'capability cycle query failed');
+        if (!(error instanceof WorkflowNotFoundError))
+          request.log.warn({ err: error }, 'capability cycle query failed');
       }
       const invitations = await app.prisma.capabilityRating.findMany({
         where: { cycleId, raterNo: staff.employeeNo },
@@ -635,7 +710,9 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         where: { employeeNo: { in: invitations.map((i) => i.subjectNo) } },
         select: { employeeNo: true, nameKo: true },
       });
-      const result = await app.prisma.capabilityResult.findUnique({ where: { year_subjectNo: { year, subjectNo: staff.employeeNo } } });
+      const result = await app.prisma.capabilityResult.findUnique({
+        where: { year_subjectNo: { year, subjectNo: staff.employeeNo } },
+      });
       return {
         cycle,
         toRate: invitations.map((i) => ({
@@ -643,7 +720,9 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           name: names.find((n) => n.employeeNo === i.subjectNo)?.nameKo ?? i.subjectNo,
           submitted: i.submittedAt !== null,
         })),
-        myResult: result ? { score: result.score, rule: result.rule, parts: result.parts, raterCount: result.raterCount } : null,
+        myResult: result
+          ? { score: result.score, rule: result.rule, parts: result.parts, raterCount: result.raterCount }
+          : null,
       };
     },
   );
@@ -654,9 +733,13 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: {
         tags: ['performance'],
-        summary: 'Submit (or change before the deadline) a 360° rating of a colleague one was invited to rate',
+        summary:
+          'Submit (or change before the deadline) a 360° rating of a colleague one was invited to rate',
         params: Type.Object({ year: Year, subjectNo: Type.String({ pattern: '^E[0-9]{4,6}$' }) }),
-        body: Type.Object({ score: Type.Number({ minimum: 0, maximum: 100 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { score: Type.Number({ minimum: 0, maximum: 100 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ ok: Type.Boolean() }), ...Errors },
       },
     },
@@ -666,12 +749,14 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const cycleId = `capability-${year}`;
       const handle = app.temporal.workflow.getHandle(cycleId);
       const cycle = await handle.query(capabilityCycleStatusQuery).catch(() => null);
-      if (!cycle || cycle.stage !== 'OPEN') throw new AppError(ErrorCode.WRONG_STAGE, 'The 360° evaluation is not open');
+      if (!cycle || cycle.stage !== 'OPEN')
+        throw new AppError(ErrorCode.WRONG_STAGE, 'The 360° evaluation is not open');
       const updated = await app.prisma.capabilityRating.updateMany({
         where: { cycleId, subjectNo, raterNo: staff.employeeNo },
         data: { score: request.body.score, submittedAt: new Date() },
       });
-      if (updated.count === 0) throw new AppError(ErrorCode.FORBIDDEN, `You were not invited to rate ${subjectNo}`);
+      if (updated.count === 0)
+        throw new AppError(ErrorCode.FORBIDDEN, `You were not invited to rate ${subjectNo}`);
       await handle.signal(ratingSubmittedSignal, { raterNo: staff.employeeNo, subjectNo });
       return { ok: true };
     },
@@ -686,7 +771,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: {
         tags: ['performance'],
-        summary: "The year's stage (open, aggregating, HR review, head approval, finalised) and its decisions",
+        summary:
+          "The year's stage (open, aggregating, HR review, head approval, finalised) and its decisions",
         params: YearParams,
         response: { 200: YearStatusView, ...Errors },
       },
@@ -733,9 +819,13 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: [...HR_ROLES] },
       schema: {
         tags: ['performance'],
-        summary: 'HR starts the year end now (otherwise a timer does at 31 Dec 24:00 KST); answers once aggregated',
+        summary:
+          'HR starts the year end now (otherwise a timer does at 31 Dec 24:00 KST); answers once aggregated',
         params: YearParams,
-        body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+        body: Type.Object(
+          { reason: Type.Optional(Type.String({ maxLength: 1000 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: YearStatusView, ...Errors },
       },
     },
@@ -767,7 +857,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: [...HR_ROLES] },
       schema: {
         tags: ['performance'],
-        summary: "HR adjusts a person's final score during review; a reason is required and audited; grades are redone",
+        summary:
+          "HR adjusts a person's final score during review; a reason is required and audited; grades are redone",
         params: YearParams,
         body: Type.Object(
           {
@@ -808,7 +899,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['performance'],
         summary: "HR submits the reviewed results for the head's approval",
         params: YearParams,
-        body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+        body: Type.Object(
+          { note: Type.Optional(Type.String({ maxLength: 2000 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ stage: Type.String() }), ...Errors },
       },
     },
@@ -827,7 +921,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: [...HEAD_ROLES] },
       schema: {
         tags: ['performance'],
-        summary: 'The head approves (finalise, notify everyone, lock the year) or rejects with an opinion (back to HR)',
+        summary:
+          'The head approves (finalise, notify everyone, lock the year) or rejects with an opinion (back to HR)',
         params: YearParams,
         body: Type.Object(
           {
@@ -870,7 +965,13 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       stage: row?.stage ?? YearStage.OPEN,
       finalisedAt: row?.finalisedAt?.toISOString() ?? null,
       config: { scoring: config.scoring, baseAmounts: config.baseAmounts },
-      units: units.map((u) => ({ unitCode: u.unitCode, unitKind: u.unitKind, score: u.score, light: u.light, perspectiveScores: u.perspectiveScores })),
+      units: units.map((u) => ({
+        unitCode: u.unitCode,
+        unitKind: u.unitKind,
+        score: u.score,
+        light: u.light,
+        perspectiveScores: u.perspectiveScores,
+      })),
       people: people.map((p) => ({ ...p, name: nameOf.get(p.employeeNo) ?? p.employeeNo })),
       adjustments: adjustments.map((a) => ({
         employeeNo: a.employeeNo,
@@ -897,7 +998,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { year } = request.params;
       const row = await yearRow(year);
-      if (!row || row.aggregatedAt === null) throw new AppError(ErrorCode.WRONG_STAGE, `The year end of ${year} has not been aggregated yet`);
+      if (!row || row.aggregatedAt === null)
+        throw new AppError(ErrorCode.WRONG_STAGE, `The year end of ${year} has not been aggregated yet`);
       return resultsOf(year, requireStaff(request));
     },
   );
@@ -916,9 +1018,13 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { year } = request.params;
       const row = await yearRow(year);
-      if (!row || row.triggeredAt === null) throw new AppError(ErrorCode.NOT_FOUND, `No year-end results for ${year}`);
+      if (!row || row.triggeredAt === null)
+        throw new AppError(ErrorCode.NOT_FOUND, `No year-end results for ${year}`);
       if (row.stage !== YearStage.FINALISED) {
-        throw new AppError(ErrorCode.WRONG_STAGE, `The results of ${year} are not final yet (stage ${row.stage})`);
+        throw new AppError(
+          ErrorCode.WRONG_STAGE,
+          `The results of ${year} are not final yet (stage ${row.stage})`,
+        );
       }
       return resultsOf(year, requireStaff(request));
     },
@@ -954,7 +1060,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const rows = await app.prisma.innovationActivity.findMany({
-        where: { year: request.params.year, ...(request.query.unitCode ? { unitCode: request.query.unitCode } : {}) },
+        where: {
+          year: request.params.year,
+          ...(request.query.unitCode ? { unitCode: request.query.unitCode } : {}),
+        },
         orderBy: { createdAt: 'asc' },
       });
       return rows.map(innovationView);
@@ -970,7 +1079,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Propose an improvement activity or idea for one’s unit',
         params: YearParams,
         body: Type.Object(
-          { title: Type.String({ minLength: 2, maxLength: 200 }), description: Type.String({ minLength: 5, maxLength: 10_000 }) },
+          {
+            title: Type.String({ minLength: 2, maxLength: 200 }),
+            description: Type.String({ minLength: 5, maxLength: 10_000 }),
+          },
           { additionalProperties: false },
         ),
         response: { 201: InnovationView, ...Errors },
@@ -1003,14 +1115,18 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: {
         tags: ['performance'],
-        summary: 'review / adopt / reject (unit head, director or HR), implement (proposer or unit head), score (HR or unit head)',
+        summary:
+          'review / adopt / reject (unit head, director or HR), implement (proposer or unit head), score (HR or unit head)',
         params: Type.Object({
           year: Year,
           id: Type.String({ maxLength: 40 }),
           action: Type.Union(Object.keys(innovationTransitions).map((name) => Type.Literal(name))),
         }),
         body: Type.Object(
-          { opinion: Type.Optional(Type.String({ maxLength: 2000 })), score: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) },
+          {
+            opinion: Type.Optional(Type.String({ maxLength: 2000 })),
+            score: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: InnovationView, ...Errors },
@@ -1029,8 +1145,12 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (activity.stage !== transition.from) {
           throw new AppError(ErrorCode.WRONG_STAGE, `Cannot ${action} an activity that is ${activity.stage}`);
         }
-        const unit = await tx.orgUnit.findUniqueOrThrow({ where: { code: activity.unitCode }, include: { parent: true } });
-        const isUnitHead = staff.unitCode === unit.code && ['TEAM_LEADER', 'DIRECTOR', 'HEAD'].includes(staff.role);
+        const unit = await tx.orgUnit.findUniqueOrThrow({
+          where: { code: activity.unitCode },
+          include: { parent: true },
+        });
+        const isUnitHead =
+          staff.unitCode === unit.code && ['TEAM_LEADER', 'DIRECTOR', 'HEAD'].includes(staff.role);
         const isDirector = staff.role === 'DIRECTOR' && staff.unitCode === unit.parent?.code;
         const isHr = HR_ROLES.includes(staff.role);
         const allowed =
@@ -1040,9 +1160,16 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
               ? isHr || isUnitHead
               : isHr || isUnitHead || isDirector;
         if (!allowed) throw new AppError(ErrorCode.FORBIDDEN, `You may not ${action} this activity`);
-        if (action === 'score' && score === undefined) throw new AppError(ErrorCode.VALIDATION, 'score is required');
-        if ((action === 'reject' || action === 'review') && (opinion ?? '').trim().length < MIN_REASON_LENGTH) {
-          throw new AppError(ErrorCode.VALIDATION, `${action} needs an opinion of at least ${MIN_REASON_LENGTH} characters`);
+        if (action === 'score' && score === undefined)
+          throw new AppError(ErrorCode.VALIDATION, 'score is required');
+        if (
+          (action === 'reject' || action === 'review') &&
+          (opinion ?? '').trim().length < MIN_REASON_LENGTH
+        ) {
+          throw new AppError(
+            ErrorCode.VALIDATION,
+            `${action} needs an opinion of at least ${MIN_REASON_LENGTH} characters`,
+          );
         }
         const opinions = [
           ...(activity.opinions as Prisma.JsonArray),

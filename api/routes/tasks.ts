@@ -103,7 +103,9 @@ const TaskView = Type.Object({
   doneAt: NullableTime,
   lastActivityAt: IsoTime,
   pendingStep: PendingStep,
-  reviewChain: Type.Array(Type.Object({ step: Type.String(), role: Type.String(), employeeNo: Type.String() })),
+  reviewChain: Type.Array(
+    Type.Object({ step: Type.String(), role: Type.String(), employeeNo: Type.String() }),
+  ),
   milestones: Type.Array(
     Type.Object({
       seq: Type.Integer(),
@@ -125,7 +127,9 @@ const TaskView = Type.Object({
       progress: Type.Union([Type.Number(), Type.Null()]),
     }),
   ),
-  timeline: Type.Array(Type.Object({ at: IsoTime, type: Type.String(), actor: Type.String(), detail: Type.Unknown() })),
+  timeline: Type.Array(
+    Type.Object({ at: IsoTime, type: Type.String(), actor: Type.String(), detail: Type.Unknown() }),
+  ),
 });
 type TaskView = Static<typeof TaskView>;
 
@@ -145,7 +149,10 @@ const TaskListItem = Type.Object({
 });
 
 /** Who may read a task: its team, its headquarters' director, its reviewers, and HR, head and admin. */
-function mayRead(staff: SessionStaff, task: { teamCode: string; hqCode: string | null; reviewChain: Reviewer[] }) {
+function mayRead(
+  staff: SessionStaff,
+  task: { teamCode: string; hqCode: string | null; reviewChain: Reviewer[] },
+) {
   return permits(staff, Action.TASK_READ, {
     teamCode: task.teamCode,
     headquartersCode: task.hqCode,
@@ -156,7 +163,8 @@ function mayRead(staff: SessionStaff, task: { teamCode: string; hqCode: string |
 /** Which tasks a list shows: everything for head, admin and HR; a director's headquarters; else one's team. */
 function listScope(staff: SessionStaff): Prisma.PolicyTaskWhereInput {
   if (staff.role === 'ADMIN' || staff.role === 'HEAD' || staff.role === 'HR') return {};
-  if (staff.role === 'DIRECTOR' && staff.headquartersCode) return { unit: { parent: { code: staff.headquartersCode } } };
+  if (staff.role === 'DIRECTOR' && staff.headquartersCode)
+    return { unit: { parent: { code: staff.headquartersCode } } };
   return { unit: { code: staff.unitCode } };
 }
 
@@ -168,7 +176,12 @@ const actorOf = (staff: SessionStaff): TaskActor => ({
 });
 
 const withSeq = (milestones: Static<typeof Milestones>): MilestonePlan[] =>
-  milestones.map((m, index) => ({ seq: m.seq ?? index + 1, title: m.title, dueAt: new Date(m.dueAt).toISOString(), weight: m.weight }));
+  milestones.map((m, index) => ({
+    seq: m.seq ?? index + 1,
+    title: m.title,
+    dueAt: new Date(m.dueAt).toISOString(),
+    weight: m.weight,
+  }));
 
 const liveLight = (task: {
   stage: string;
@@ -192,7 +205,8 @@ const liveLight = (task: {
 
 /** Failures of the shared helpers carry an ErrorCode as their type; give them to the error mapping. */
 function asAppError(error: unknown): unknown {
-  if (error instanceof ApplicationFailure && isErrorCode(error.type)) return new AppError(error.type, error.message);
+  if (error instanceof ApplicationFailure && isErrorCode(error.type))
+    return new AppError(error.type, error.message);
   return error;
 }
 
@@ -216,7 +230,10 @@ const actionRoutes: ActionRoute[] = [
   {
     action: 'submit',
     summary: 'Owner submits (or resubmits, optionally with a revised plan) the plan into its review chain',
-    body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 4000 })), milestones: Type.Optional(Milestones) }, { additionalProperties: false }),
+    body: Type.Object(
+      { note: Type.Optional(Type.String({ maxLength: 4000 })), milestones: Type.Optional(Milestones) },
+      { additionalProperties: false },
+    ),
     toAction: (b: { note?: string; milestones?: Static<typeof Milestones> }) => ({
       type: 'submit',
       note: b.note,
@@ -228,16 +245,26 @@ const actionRoutes: ActionRoute[] = [
     action: 'review',
     summary: 'The pending reviewer approves, returns or rejects, with an opinion kept in the decision trail',
     body: Type.Object(
-      { decision: Type.Union([Type.Literal('approve'), Type.Literal('return'), Type.Literal('reject')]), opinion: Text() },
+      {
+        decision: Type.Union([Type.Literal('approve'), Type.Literal('return'), Type.Literal('reject')]),
+        opinion: Text(),
+      },
       { additionalProperties: false },
     ),
-    toAction: (b: { decision: 'approve' | 'return' | 'reject'; opinion: string }) => ({ type: 'review', decision: b.decision, opinion: b.opinion }),
+    toAction: (b: { decision: 'approve' | 'return' | 'reject'; opinion: string }) => ({
+      type: 'review',
+      decision: b.decision,
+      opinion: b.opinion,
+    }),
     who: 'reviewer',
   },
   {
     action: 'final-approve',
     summary: 'Final approval of a completed task: it becomes done and reports its outcome',
-    body: Type.Object({ opinion: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false }),
+    body: Type.Object(
+      { opinion: Type.Optional(Type.String({ maxLength: 4000 })) },
+      { additionalProperties: false },
+    ),
     toAction: (b: { opinion?: string }) => ({ type: 'final-approve', opinion: b.opinion }),
     who: 'reviewer',
   },
@@ -252,13 +279,19 @@ const actionRoutes: ActionRoute[] = [
       },
       { additionalProperties: false },
     ),
-    toAction: (b: { text: string; progress: number; kind?: 'progress' | 'activity' }) => ({ type: 'report-progress', ...b }),
+    toAction: (b: { text: string; progress: number; kind?: 'progress' | 'activity' }) => ({
+      type: 'report-progress',
+      ...b,
+    }),
     who: 'owner',
   },
   {
     action: 'complete-milestone',
     summary: 'Owner completes a milestone with evidence',
-    body: Type.Object({ seq: Type.Integer({ minimum: 1 }), evidence: Text() }, { additionalProperties: false }),
+    body: Type.Object(
+      { seq: Type.Integer({ minimum: 1 }), evidence: Text() },
+      { additionalProperties: false },
+    ),
     toAction: (b: { seq: number; evidence: string }) => ({ type: 'complete-milestone', ...b }),
     who: 'owner',
   },
@@ -290,7 +323,10 @@ const actionRoutes: ActionRoute[] = [
   {
     action: 'submit-completion',
     summary: 'Owner submits the completion report once every milestone is complete',
-    body: Type.Object({ summary: Text(), actualValue: Type.Optional(Type.Number()) }, { additionalProperties: false }),
+    body: Type.Object(
+      { summary: Text(), actualValue: Type.Optional(Type.Number()) },
+      { additionalProperties: false },
+    ),
     toAction: (b: { summary: string; actualValue?: number }) => ({ type: 'submit-completion', ...b }),
     who: 'owner',
   },
@@ -305,7 +341,10 @@ const actionRoutes: ActionRoute[] = [
       },
       { additionalProperties: false },
     ),
-    toAction: (b: { score: number; opinion: string; decision?: 'accept' | 'return' }) => ({ type: 'quality-review', ...b }),
+    toAction: (b: { score: number; opinion: string; decision?: 'accept' | 'return' }) => ({
+      type: 'quality-review',
+      ...b,
+    }),
     who: 'reviewer',
   },
 ];
@@ -346,7 +385,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function view(task: LoadedTask): Promise<TaskView> {
     const reviewerNos = [...new Set(task.reviews.map((r) => r.reviewerNo))];
     const people = new Map(
-      (await app.prisma.staff.findMany({ where: { employeeNo: { in: reviewerNos } } })).map((s) => [s.employeeNo, s]),
+      (await app.prisma.staff.findMany({ where: { employeeNo: { in: reviewerNos } } })).map((s) => [
+        s.employeeNo,
+        s,
+      ]),
     );
     const person = (employeeNo: string) => ({
       employeeNo,
@@ -379,7 +421,11 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       lastActivityAt: task.lastActivityAt.toISOString(),
       pendingStep:
         task.pendingStep && task.pendingAssigneeNo
-          ? { step: task.pendingStep, assigneeNo: task.pendingAssigneeNo, dueAt: task.pendingDueAt?.toISOString() ?? null }
+          ? {
+              step: task.pendingStep,
+              assigneeNo: task.pendingAssigneeNo,
+              dueAt: task.pendingDueAt?.toISOString() ?? null,
+            }
           : null,
       reviewChain: task.reviewChain as unknown as Reviewer[],
       milestones: task.milestones.map((m) => ({
@@ -409,7 +455,12 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         text: r.text,
         progress: r.progress,
       })),
-      timeline: task.events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actorNo, detail: e.detail })),
+      timeline: task.events.map((e) => ({
+        at: e.at.toISOString(),
+        type: e.type,
+        actor: e.actorNo,
+        detail: e.detail,
+      })),
     };
   }
 
@@ -419,7 +470,8 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: {
         tags: ['tasks'],
-        summary: 'Create a policy task (정책과제) in draft; starts its workflow. The task id is the workflow id.',
+        summary:
+          'Create a policy task (정책과제) in draft; starts its workflow. The task id is the workflow id.',
         body: CreateTaskBody,
         response: { 202: Created, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
       },
@@ -429,15 +481,21 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body;
       const taskType = body.taskType ?? 'standard';
       const ownerNo = body.ownerNo ?? staff.employeeNo;
-      const participants = await resolveTaskParticipants(app.prisma, { ownerNo, taskType }).catch((error: unknown) => {
-        throw asAppError(error);
-      });
+      const participants = await resolveTaskParticipants(app.prisma, { ownerNo, taskType }).catch(
+        (error: unknown) => {
+          throw asAppError(error);
+        },
+      );
       if (ownerNo !== staff.employeeNo) {
         const manages =
           staff.role === 'HEAD' ||
           (staff.role === 'TEAM_LEADER' && staff.unitCode === participants.teamCode) ||
           (staff.role === 'DIRECTOR' && staff.headquartersCode === participants.headquartersCode);
-        if (!manages) throw new AppError(ErrorCode.FORBIDDEN, `Only ${ownerNo}'s leader or director may create a task for them`);
+        if (!manages)
+          throw new AppError(
+            ErrorCode.FORBIDDEN,
+            `Only ${ownerNo}'s leader or director may create a task for them`,
+          );
       }
       const milestones = withSeq(body.milestones);
       const planProblem = checkMilestonePlan(milestones, Date.now());
@@ -472,7 +530,12 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
               workflowParticipants.finalApprover,
             ] as unknown as Prisma.InputJsonArray,
             milestones: {
-              create: milestones.map((m) => ({ seq: m.seq, title: m.title, dueAt: new Date(m.dueAt), weight: m.weight })),
+              create: milestones.map((m) => ({
+                seq: m.seq,
+                title: m.title,
+                dueAt: new Date(m.dueAt),
+                weight: m.weight,
+              })),
             },
           },
         });
@@ -497,7 +560,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
-      return reply.header('location', `/api/tasks/${id}`).status(202).send({ id, stage: TaskStage.DRAFT, light: 'GREEN' as const });
+      return reply
+        .header('location', `/api/tasks/${id}`)
+        .status(202)
+        .send({ id, stage: TaskStage.DRAFT, light: 'GREEN' as const });
     },
   );
 
@@ -508,7 +574,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary:
-          'Policy tasks in the caller\'s scope with light and pending step; `pendingFor=me` lists the tasks where the caller owes the next step',
+          "Policy tasks in the caller's scope with light and pending step; `pendingFor=me` lists the tasks where the caller owes the next step",
         querystring: Type.Object({
           pendingFor: Type.Optional(Type.Literal('me')),
           stage: Type.Optional(Type.String({ maxLength: 40 })),
@@ -532,12 +598,16 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(query.team ? { unit: { code: query.team } } : {}),
           ...(query.focus !== undefined ? { focus: query.focus } : {}),
         };
-        if (query.team && Object.keys(listScope(staff)).length > 0) where = { AND: [listScope(staff), where] };
+        if (query.team && Object.keys(listScope(staff)).length > 0)
+          where = { AND: [listScope(staff), where] };
       }
       const tasks = await app.prisma.policyTask.findMany({
         where,
         include: { unit: true, owner: true, milestones: true },
-        orderBy: query.pendingFor === 'me' ? [{ pendingDueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] : { id: 'desc' },
+        orderBy:
+          query.pendingFor === 'me'
+            ? [{ pendingDueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }]
+            : { id: 'desc' },
         take: 500,
       });
       return {
@@ -551,7 +621,11 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           assigneeNo: t.pendingAssigneeNo,
           dueAt: t.pendingDueAt?.toISOString() ?? null,
           light: liveLight(t),
-          overdue: t.overdue || (t.pendingDueAt !== null && !isTerminalTaskStage(t.stage) && t.pendingDueAt.getTime() <= Date.now()),
+          overdue:
+            t.overdue ||
+            (t.pendingDueAt !== null &&
+              !isTerminalTaskStage(t.stage) &&
+              t.pendingDueAt.getTime() <= Date.now()),
           focus: t.focus,
           progress: t.progress,
         })),
@@ -587,9 +661,31 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const task = await view(await loadReadable(requireStaff(request), request.params.id));
-      const header = ['at', 'phase', 'round', 'step', 'reviewer_no', 'reviewer_name', 'role', 'decision', 'score', 'opinion'];
+      const header = [
+        'at',
+        'phase',
+        'round',
+        'step',
+        'reviewer_no',
+        'reviewer_name',
+        'role',
+        'decision',
+        'score',
+        'opinion',
+      ];
       const rows = task.trail.map((t) =>
-        [t.at, t.phase, t.round, t.step, t.reviewer.employeeNo, t.reviewer.name, t.role, t.decision, t.score, t.opinion]
+        [
+          t.at,
+          t.phase,
+          t.round,
+          t.step,
+          t.reviewer.employeeNo,
+          t.reviewer.name,
+          t.role,
+          t.decision,
+          t.score,
+          t.opinion,
+        ]
           .map(csvCell)
           .join(','),
       );
@@ -609,9 +705,18 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags: ['tasks'],
           summary: route.summary,
           params: Type.Object({ id: TaskId }),
-          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
+          headers: Type.Object({
+            'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
+          }),
           body: route.body,
-          response: { 200: TaskView, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+          response: {
+            200: TaskView,
+            401: ErrorBody,
+            403: ErrorBody,
+            404: ErrorBody,
+            409: ErrorBody,
+            422: ErrorBody,
+          },
         },
       },
       async (request) => {
@@ -623,20 +728,32 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         if (!task) throw notFound(id);
         if (isTerminalTaskStage(task.stage)) {
-          throw new AppError(ErrorCode.WRONG_STAGE, `The task is ${task.stage}; no further action is possible`);
+          throw new AppError(
+            ErrorCode.WRONG_STAGE,
+            `The task is ${task.stage}; no further action is possible`,
+          );
         }
         const chain = task.reviewChain as unknown as Reviewer[];
         if (route.who === 'owner' && staff.employeeNo !== task.owner.employeeNo) {
-          throw new AppError(ErrorCode.FORBIDDEN, `Only the task owner (${task.owner.employeeNo}) may '${route.action}'`);
+          throw new AppError(
+            ErrorCode.FORBIDDEN,
+            `Only the task owner (${task.owner.employeeNo}) may '${route.action}'`,
+          );
         }
         if (route.who === 'reviewer' && !chain.some((r) => r.employeeNo === staff.employeeNo)) {
           throw new AppError(ErrorCode.FORBIDDEN, `${staff.employeeNo} is not in this task's review chain`);
         }
         if (
           route.who === 'focus-manager' &&
-          !(staff.role === 'HEAD' || (staff.role === 'DIRECTOR' && staff.headquartersCode === (task.unit.parent?.code ?? null)))
+          !(
+            staff.role === 'HEAD' ||
+            (staff.role === 'DIRECTOR' && staff.headquartersCode === (task.unit.parent?.code ?? null))
+          )
         ) {
-          throw new AppError(ErrorCode.FORBIDDEN, "Only the director of the task's headquarters (or the head) manages focus tasks");
+          throw new AppError(
+            ErrorCode.FORBIDDEN,
+            "Only the director of the task's headquarters (or the head) manages focus tasks",
+          );
         }
         const handle = app.temporal.workflow.getHandle<typeof policyTaskWorkflow>(policyTaskWorkflowId(id));
         const idempotencyKey = request.headers['idempotency-key'];

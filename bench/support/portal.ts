@@ -36,7 +36,8 @@ export async function call(
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
   });
   const text = await response.text();
-  if (response.status !== (options.expect ?? 200)) throw new HttpError(response.status, text, `${method} ${url}`);
+  if (response.status !== (options.expect ?? 200))
+    throw new HttpError(response.status, text, `${method} ${url}`);
   return { status: response.status, text, headers: response.headers };
 }
 
@@ -99,7 +100,8 @@ export async function staffActor(prisma: Db, employeeNo: string): Promise<Actor>
     employeeNo: staff.employeeNo,
     role: staff.role,
     unitCode: staff.unit.code,
-    headquartersCode: staff.unit.kind === 'HEADQUARTERS' ? staff.unit.code : (staff.unit.parent?.code ?? null),
+    headquartersCode:
+      staff.unit.kind === 'HEADQUARTERS' ? staff.unit.code : (staff.unit.parent?.code ?? null),
   };
 }
 
@@ -169,7 +171,8 @@ export async function waitAssigned(prisma: Db, receiptNos: string[], timeoutMs =
       where: { receiptNo: { in: receiptNos }, OR: [{ handlerId: null }, { stage: 'received' }] },
     });
     if (waiting === 0) return;
-    if (Date.now() > deadline) throw new Error(`${waiting} of ${receiptNos.length} complaints were never assigned`);
+    if (Date.now() > deadline)
+      throw new Error(`${waiting} of ${receiptNos.length} complaints were never assigned`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -183,7 +186,8 @@ export async function waitMailsSent(prisma: Db, atLeast: number, timeoutMs = 300
       prisma.emailOutbox.count({ where: { status: { not: 'SENT' } } }),
     ]);
     if (sent >= atLeast && pending === 0) return;
-    if (Date.now() > deadline) throw new Error(`mail outbox: ${sent} sent of ${atLeast} expected, ${pending} pending`);
+    if (Date.now() > deadline)
+      throw new Error(`mail outbox: ${sent} sent of ${atLeast} expected, ${pending} pending`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -55,7 +55,8 @@ function rateLimitOverrides(): Record<string, string> {
   const source = fs.readFileSync(path.join(projectRoot, 'platform/config.ts'), 'utf8');
   const names = new Set(source.match(/\bRATE_LIMIT_[A-Z0-9_]*/g) ?? []);
   const env: Record<string, string> = {};
-  for (const name of names) if (/MAX|LIMIT$|PER_/.test(name.slice('RATE_LIMIT_'.length))) env[name] = '100000000';
+  for (const name of names)
+    if (/MAX|LIMIT$|PER_/.test(name.slice('RATE_LIMIT_'.length))) env[name] = '100000000';
   if (names.has('RATE_LIMIT_ENABLED')) env.RATE_LIMIT_ENABLED = 'false';
   return env;
 }
@@ -66,7 +67,12 @@ interface Child {
   stop(): Promise<void>;
 }
 
-function startChild(name: string, script: string, env: Record<string, string>, log: (m: string) => void): Child {
+function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  log: (m: string) => void,
+): Child {
   // e.g. BENCH_NODE_ARGS_API="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API child.
   const extra = process.env[`BENCH_NODE_ARGS_${name.toUpperCase()}`]?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
@@ -111,7 +117,8 @@ async function waitUntil(
 ) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`${what} exited while starting`);
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(`${what} exited while starting`);
     try {
       if (await check()) return;
     } catch {
@@ -141,7 +148,11 @@ export async function startBenchStack(options: {
   };
   try {
     const started = Date.now();
-    const db = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres'), port: 0, databaseName: 'bench' });
+    const db = await startEmbeddedPostgres({
+      dataDir: path.join(root, 'postgres'),
+      port: 0,
+      databaseName: 'bench',
+    });
     stops.push(() => db.stop());
     await applyMigrations(db.url);
     const prisma = createPrisma(db.url, 10);

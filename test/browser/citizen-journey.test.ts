@@ -19,8 +19,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function newPage(options: { viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: options.viewport ?? { width: 1280, height: 900 }, timezoneId: 'Europe/Berlin' });
+async function newPage(
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    timezoneId: 'Europe/Berlin',
+  });
   const page = await context.newPage();
   return { context, page };
 }
@@ -78,7 +84,9 @@ describe('the portal in real Chromium against the real stack', () => {
     const titleInput = page.getByLabel('제목');
     await expect.poll(() => titleInput.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await titleInput.getAttribute('aria-describedby')) ?? '';
-    const errorText = await page.locator(`[id="${describedBy.split(' ').find((id) => id.includes('error'))}"]`).textContent();
+    const errorText = await page
+      .locator(`[id="${describedBy.split(' ').find((id) => id.includes('error'))}"]`)
+      .textContent();
     expect(errorText).toMatch(/2/);
     expect(await page.getByTestId('filed').count()).toBe(0);
     await screenshot(page, 'file-complaint-validation');
@@ -91,7 +99,10 @@ describe('the portal in real Chromium against the real stack', () => {
     await details.waitFor();
     // Assignment happens in the workflow after filing; the page refreshes itself until the handler shows.
     const stored = await waitFor(async () => {
-      const row = await stack.prisma.complaint.findUnique({ where: { receiptNo: filed.receiptNo }, include: { handler: true } });
+      const row = await stack.prisma.complaint.findUnique({
+        where: { receiptNo: filed.receiptNo },
+        include: { handler: true },
+      });
       return row?.handler ? row : undefined;
     }, 30_000);
     await expect.poll(() => details.textContent(), { timeout: 30_000 }).toContain(stored.handler!.nameKo);
@@ -102,14 +113,22 @@ describe('the portal in real Chromium against the real stack', () => {
     expect(text).toContain('처리기한');
     // Dates show in Korea time although this browser runs in Europe/Berlin.
     const dueInKorea = await page.evaluate(
-      (iso) => new Intl.DateTimeFormat('ko-KR', { timeZone: 'Asia/Seoul', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+      (iso) =>
+        new Intl.DateTimeFormat('ko-KR', {
+          timeZone: 'Asia/Seoul',
+          dateStyle: 'medium',
+          timeStyle: 'short',
+        }).format(new Date(iso)),
       stored.dueAt.toISOString(),
     );
     expect(text).toContain(dueInKorea);
     await screenshot(page, 'my-space');
 
     await page.getByRole('link', { name: '메일함(데모)' }).click();
-    const receiptMail = page.getByTestId('mail').filter({ hasText: filed.receiptNo }).filter({ hasText: citizen.email });
+    const receiptMail = page
+      .getByTestId('mail')
+      .filter({ hasText: filed.receiptNo })
+      .filter({ hasText: citizen.email });
     await expect.poll(() => receiptMail.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await screenshot(page, 'mailbox');
     await context.close();
@@ -118,12 +137,17 @@ describe('the portal in real Chromium against the real stack', () => {
   it('works on a phone: the menu folds into a button and nothing scrolls sideways', async () => {
     const { context, page } = await newPage({ viewport: { width: 390, height: 844 } });
     await page.goto('/');
-    await page.evaluate(([no, code]) => sessionStorage.setItem('portal.access', JSON.stringify({ [no!]: code })), [filed.receiptNo, filed.accessCode]);
+    await page.evaluate(
+      ([no, code]) => sessionStorage.setItem('portal.access', JSON.stringify({ [no!]: code })),
+      [filed.receiptNo, filed.accessCode],
+    );
     await page.goto(`/my-space?receiptNo=${filed.receiptNo}`);
     await page.getByTestId('complaint-details').waitFor();
     const menu = page.getByRole('button', { name: '메뉴 열기/닫기' });
     expect(await menu.isVisible()).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(
+      true,
+    );
     await screenshot(page, 'my-space-phone');
     await menu.click();
     await page.getByRole('link', { name: '민원 신청' }).click();
@@ -151,7 +175,9 @@ describe('the portal in real Chromium against the real stack', () => {
       });
       return row?.handler ? row : undefined;
     }, 30_000);
-    const leader = await stack.prisma.staff.findFirstOrThrow({ where: { role: 'TEAM_LEADER', unit: { code: assigned.team.code } } });
+    const leader = await stack.prisma.staff.findFirstOrThrow({
+      where: { role: 'TEAM_LEADER', unit: { code: assigned.team.code } },
+    });
 
     // The handler works the complaint from the inbox.
     const handlerSide = await newPage();
@@ -160,14 +186,21 @@ describe('the portal in real Chromium against the real stack', () => {
     await inboxRow.waitFor({ timeout: 30_000 });
     await screenshot(handlerSide.page, 'inbox');
     await inboxRow.getByRole('link', { name: complaint.receiptNo }).click();
-    await handlerSide.page.getByTestId('action-accept').getByRole('button', { name: '접수 확인(처리 시작)' }).click();
+    await handlerSide.page
+      .getByTestId('action-accept')
+      .getByRole('button', { name: '접수 확인(처리 시작)' })
+      .click();
     const draftForm = handlerSide.page.getByTestId('action-draft-answer');
     await draftForm.waitFor({ timeout: 30_000 });
-    await draftForm.getByLabel('답변').fill('정부24에서 여권 재발급을 온라인으로 신청할 수 있습니다. 수령은 방문이 필요합니다.');
+    await draftForm
+      .getByLabel('답변')
+      .fill('정부24에서 여권 재발급을 온라인으로 신청할 수 있습니다. 수령은 방문이 필요합니다.');
     await screenshot(handlerSide.page, 'complaint-work');
     await draftForm.getByRole('button', { name: '답변안 작성' }).click();
     await expect
-      .poll(() => handlerSide.page.getByTestId('complaint-details').getAttribute('data-stage'), { timeout: 30_000 })
+      .poll(() => handlerSide.page.getByTestId('complaint-details').getAttribute('data-stage'), {
+        timeout: 30_000,
+      })
       .toBe('in_review');
 
     // The team leader approves from the review queue with an opinion.
@@ -185,10 +218,17 @@ describe('the portal in real Chromium against the real stack', () => {
     // The citizen opens the survey link from the mail and rates the answer.
     const page = citizenSide.page;
     await page.goto('/mailbox');
-    const surveyMail = page.getByTestId('mail').filter({ hasText: complaint.receiptNo }).filter({ hasText: '만족도' }).first();
+    const surveyMail = page
+      .getByTestId('mail')
+      .filter({ hasText: complaint.receiptNo })
+      .filter({ hasText: '만족도' })
+      .first();
     await surveyMail.waitFor({ timeout: 30_000 });
     await surveyMail.getByRole('button').first().click();
-    await surveyMail.getByRole('link', { name: /\/survey\// }).first().click();
+    await surveyMail
+      .getByRole('link', { name: /\/survey\// })
+      .first()
+      .click();
     await page.waitForURL(/\/survey\//);
     const fiveStars = page.getByRole('radio', { name: '5 / 5' });
     await page.locator(`label[for="${await fiveStars.getAttribute('id')}"]`).click();
@@ -213,22 +253,56 @@ describe('the portal in real Chromium against the real stack', () => {
     { path: `/my-space?receiptNo=${filed.receiptNo}`, ko: '나만의 공간', en: 'My Space', name: 'my-space' },
     { path: '/mailbox', ko: '메일함 (내장 모드)', en: 'Mailbox (embedded mode)', name: 'mailbox' },
     { path: '/signin', ko: '직원 로그인', en: 'Staff sign-in', name: 'sign-in' },
-    { path: `/survey/${filed.receiptNo}?token=demo`, ko: '답변 만족도 평가', en: 'Satisfaction survey', name: 'survey' },
+    {
+      path: `/survey/${filed.receiptNo}?token=demo`,
+      ko: '답변 만족도 평가',
+      en: 'Satisfaction survey',
+      name: 'survey',
+    },
   ];
   const staffPages = () => [
     { path: '/inbox', ko: '업무함', en: 'Inbox', name: 'inbox', as: 'E1100' },
     { path: '/reviews', ko: '검토 대기', en: 'Review queue', name: 'reviews', as: 'E1100' },
-    { path: `/complaints/${filed.receiptNo}`, ko: '민원 처리', en: 'Work on a complaint', name: 'complaint-work', as: 'E1100' },
-    { path: '/manager/stuck', ko: '지연·정체 업무', en: 'Stuck and overdue work', name: 'stuck', as: 'E0100' },
+    {
+      path: `/complaints/${filed.receiptNo}`,
+      ko: '민원 처리',
+      en: 'Work on a complaint',
+      name: 'complaint-work',
+      as: 'E1100',
+    },
+    {
+      path: '/manager/stuck',
+      ko: '지연·정체 업무',
+      en: 'Stuck and overdue work',
+      name: 'stuck',
+      as: 'E0100',
+    },
     { path: '/performance', ko: '성과관리 (BSC)', en: 'Performance (BSC)', name: 'performance', as: 'E0100' },
-    { path: '/performance/results', ko: '연말 성과 결과', en: 'Year-end results', name: 'results', as: 'E0100' },
-    { path: '/admin', ko: '감사·워크플로 이력', en: 'Audit and workflow history', name: 'admin', as: 'E0002' },
+    {
+      path: '/performance/results',
+      ko: '연말 성과 결과',
+      en: 'Year-end results',
+      name: 'results',
+      as: 'E0100',
+    },
+    {
+      path: '/admin',
+      ko: '감사·워크플로 이력',
+      en: 'Audit and workflow history',
+      name: 'admin',
+      as: 'E0002',
+    },
   ];
 
-  async function visitAll(check: (page: Page, spec: { path: string; ko: string; en: string; name: string }) => Promise<void>) {
+  async function visitAll(
+    check: (page: Page, spec: { path: string; ko: string; en: string; name: string }) => Promise<void>,
+  ) {
     const { context, page } = await newPage();
     await page.goto('/');
-    await page.evaluate(([no, code]) => sessionStorage.setItem('portal.access', JSON.stringify({ [no!]: code })), [filed.receiptNo, filed.accessCode]);
+    await page.evaluate(
+      ([no, code]) => sessionStorage.setItem('portal.access', JSON.stringify({ [no!]: code })),
+      [filed.receiptNo, filed.accessCode],
+    );
     for (const spec of citizenPages()) await check(page, spec);
     let signedInAs = '';
     for (const spec of staffPages()) {
@@ -251,7 +325,9 @@ describe('the portal in real Chromium against the real stack', () => {
       await expect.poll(() => page.locator('h1').textContent(), { message: spec.path }).toBe(spec.en);
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       await page.reload();
-      await expect.poll(() => page.locator('h1').textContent(), { message: `${spec.path} after reload` }).toBe(spec.en);
+      await expect
+        .poll(() => page.locator('h1').textContent(), { message: `${spec.path} after reload` })
+        .toBe(spec.en);
       await page.getByTestId('language-switch').getByText('한국어').click();
       await expect.poll(() => page.locator('h1').textContent(), { message: spec.path }).toBe(spec.ko);
     });

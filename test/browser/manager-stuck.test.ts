@@ -40,10 +40,15 @@ describe('the manager view in real Chromium', () => {
     expect(filed.statusCode).toBe(202);
     const { receiptNo } = filed.json();
     const complaint = await waitFor(async () => {
-      const row = await stack.prisma.complaint.findUnique({ where: { receiptNo }, include: { team: { include: { parent: true } } } });
+      const row = await stack.prisma.complaint.findUnique({
+        where: { receiptNo },
+        include: { team: { include: { parent: true } } },
+      });
       return row?.handlerId ? row : undefined;
     }, 30_000);
-    const director = await stack.prisma.staff.findFirstOrThrow({ where: { role: 'DIRECTOR', unit: { code: complaint.team.parent!.code } } });
+    const director = await stack.prisma.staff.findFirstOrThrow({
+      where: { role: 'DIRECTOR', unit: { code: complaint.team.parent!.code } },
+    });
 
     const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();

@@ -70,7 +70,9 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     expect(view.timeline[1].detail.reason).toContain('least open load');
     expect(new Date(view.dueAt).getTime()).toBeGreaterThan(Date.now());
 
-    const handler = await stack.prisma.staff.findUniqueOrThrow({ where: { employeeNo: view.handler.employeeNo } });
+    const handler = await stack.prisma.staff.findUniqueOrThrow({
+      where: { employeeNo: view.handler.employeeNo },
+    });
     const mails = await waitFor(async () => {
       const rows = await stack.prisma.devMail.findMany({ where: { subject: { contains: filed.receiptNo } } });
       return rows.length >= 2 ? rows : undefined;
@@ -78,7 +80,9 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     expect(mails.map((m) => m.to).sort()).toEqual([citizen.email, handler.email].sort());
     expect(mails.find((m) => m.to === citizen.email)?.subject).toContain('접수');
 
-    const mailbox = (await stack.app.inject({ method: 'GET', url: `/api/dev/mailbox?to=${citizen.email}` })).json();
+    const mailbox = (
+      await stack.app.inject({ method: 'GET', url: `/api/dev/mailbox?to=${citizen.email}` })
+    ).json();
     expect(mailbox.mails.some((m: { subject: string }) => m.subject.includes(filed.receiptNo))).toBe(true);
   });
 
@@ -159,8 +163,14 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     const csrf = login.cookies.find((c) => c.name === 'portal_csrf');
     expect(csrf?.httpOnly).toBeFalsy();
     const headers = { cookie: `portal_session=${cookie?.value}`, 'x-csrf-token': csrf!.value };
-    expect((await stack.app.inject({ method: 'GET', url: '/api/auth/me', headers })).json().role).toBe('TEAM_LEADER');
-    const read = await stack.app.inject({ method: 'GET', url: `/api/complaints/${filed.receiptNo}`, headers });
+    expect((await stack.app.inject({ method: 'GET', url: '/api/auth/me', headers })).json().role).toBe(
+      'TEAM_LEADER',
+    );
+    const read = await stack.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${filed.receiptNo}`,
+      headers,
+    });
     expect(read.statusCode).toBe(200);
 
     const outsider = await stack.prisma.staff.findFirstOrThrow({
@@ -179,13 +189,19 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     });
     expect(denied.statusCode).toBe(404);
 
-    expect((await stack.app.inject({ method: 'POST', url: '/api/auth/logout', headers })).statusCode).toBe(204);
+    expect((await stack.app.inject({ method: 'POST', url: '/api/auth/logout', headers })).statusCode).toBe(
+      204,
+    );
     expect((await stack.app.inject({ method: 'GET', url: '/api/auth/me', headers })).statusCode).toBe(401);
   });
 
   it('refuses a wrong password and locks the account out after repeated failures', async () => {
     const attempt = () =>
-      stack.app.inject({ method: 'POST', url: '/api/auth/login', payload: { employeeNo: 'E2201', password: 'wrong' } });
+      stack.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { employeeNo: 'E2201', password: 'wrong' },
+      });
     for (let i = 0; i < 5; i += 1) expect((await attempt()).statusCode).toBe(401);
     const locked = await attempt();
     expect(locked.statusCode).toBe(429);

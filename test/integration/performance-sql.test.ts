@@ -15,7 +15,8 @@ afterAll(async () => {
 });
 
 /** Two-decimal values: business figures, without subnormal doubles that PostgreSQL rejects as underflow. */
-const finite = (min: number, max: number) => fc.integer({ min: min * 100, max: max * 100 }).map((n) => n / 100);
+const finite = (min: number, max: number) =>
+  fc.integer({ min: min * 100, max: max * 100 }).map((n) => n / 100);
 
 describe('year-end SQL formulas agree with the scoring module', () => {
   it('KPI achievement: both directions, the cap, zero and negative targets', async () => {
@@ -40,7 +41,10 @@ describe('year-end SQL formulas agree with the scoring module', () => {
   });
 
   it('weighted means leave out missing parts and non-positive weights, null when nothing counts', async () => {
-    const part = fc.record({ score: fc.option(finite(0, 120), { nil: null }), weight: fc.oneof(fc.constant(0), finite(-5, 100)) });
+    const part = fc.record({
+      score: fc.option(finite(0, 120), { nil: null }),
+      weight: fc.oneof(fc.constant(0), finite(-5, 100)),
+    });
     const cases = fc.sample(fc.tuple(part, part, part), 300);
     const sql = weightedMeanSql([
       ['s1', 'w1'],
@@ -50,7 +54,17 @@ describe('year-end SQL formulas agree with the scoring module', () => {
     const rows = await prisma.$queryRawUnsafe<{ i: number; mean: number | null }[]>(
       `SELECT i, ${sql} AS mean FROM jsonb_to_recordset($1::jsonb)
          AS c(i int, s1 float8, w1 float8, s2 float8, w2 float8, s3 float8, w3 float8) ORDER BY i`,
-      JSON.stringify(cases.map(([a, b, c], i) => ({ i, s1: a.score, w1: a.weight, s2: b.score, w2: b.weight, s3: c.score, w3: c.weight }))),
+      JSON.stringify(
+        cases.map(([a, b, c], i) => ({
+          i,
+          s1: a.score,
+          w1: a.weight,
+          s2: b.score,
+          w2: b.weight,
+          s3: c.score,
+          w3: c.weight,
+        })),
+      ),
     );
     for (const [i, parts] of cases.entries()) {
       const expected = weightedAverage(parts);

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { loadYearConfig } from '../../activities/performance.ts';
 import type { ComplaintClosedOutcome, PerformanceOutcome } from '../../domain/performance-outcomes.ts';
-import { assignBonusGrades, evaluateScorecard, type Perspective, type ScorecardInput } from '../../domain/scoring.ts';
+import {
+  assignBonusGrades,
+  evaluateScorecard,
+  type Perspective,
+  type ScorecardInput,
+} from '../../domain/scoring.ts';
 import { seedDatabase } from '../../prisma/seed.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
@@ -21,7 +26,10 @@ const csrfTokens = new Map<string, string>();
 beforeAll(async () => {
   stack = await startStack();
   await seedDatabase(stack.prisma, { year: YEAR, demoPassword: DEMO_PASSWORD });
-  report = createOutcomeReportActivities({ temporal: stack.temporal, taskQueue: stack.config.TEMPORAL_TASK_QUEUE }).reportOutcome;
+  report = createOutcomeReportActivities({
+    temporal: stack.temporal,
+    taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+  }).reportOutcome;
 }, 180_000);
 afterAll(async () => {
   await stack?.stop();
@@ -38,14 +46,21 @@ async function as(employeeNo: string): Promise<Record<string, string>> {
     sessions.set(employeeNo, login.cookies.find((c) => c.name === 'portal_session')!.value);
     csrfTokens.set(employeeNo, login.cookies.find((c) => c.name === 'portal_csrf')!.value);
   }
-  return { cookie: `portal_session=${sessions.get(employeeNo)}`, 'x-csrf-token': csrfTokens.get(employeeNo)! };
+  return {
+    cookie: `portal_session=${sessions.get(employeeNo)}`,
+    'x-csrf-token': csrfTokens.get(employeeNo)!,
+  };
 }
 
 async function call(employeeNo: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
   return stack.app.inject({ method, url, headers: await as(employeeNo), ...(payload ? { payload } : {}) });
 }
 
-function closed(n: number, satisfaction: number, options: Partial<ComplaintClosedOutcome> = {}): ComplaintClosedOutcome {
+function closed(
+  n: number,
+  satisfaction: number,
+  options: Partial<ComplaintClosedOutcome> = {},
+): ComplaintClosedOutcome {
   const receiptNo = `MW-${YEAR}-${String(n).padStart(7, '0')}`;
   return {
     kind: 'complaint-closed',
@@ -83,14 +98,22 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     expect(response.statusCode).toBe(200);
     const card = response.json();
     expect(card.unit.code).toBe('T11');
-    expect(card.perspectives.map((p: { perspective: string; weight: number }) => [p.perspective, p.weight])).toEqual([
+    expect(
+      card.perspectives.map((p: { perspective: string; weight: number }) => [p.perspective, p.weight]),
+    ).toEqual([
       ['customer', 35],
       ['workPerformance', 35],
       ['processInnovation', 15],
       ['learningGrowth', 15],
     ]);
     const sat = card.perspectives[0].objectives[0].kpis.find((k: KpiJson) => k.code === 'K-T11-SAT');
-    expect(sat).toMatchObject({ value: null, achievement: null, light: null, target: 4.2, direction: 'HIGHER_IS_BETTER' });
+    expect(sat).toMatchObject({
+      value: null,
+      achievement: null,
+      light: null,
+      target: 4.2,
+      direction: 'HIGHER_IS_BETTER',
+    });
     expect((await call('E1101', 'GET', `/api/performance/${YEAR}/scorecards/NOPE`)).statusCode).toBe(404);
     const map = (await call('E1101', 'GET', `/api/performance/${YEAR}/strategy-maps/HQ1`)).json();
     expect(map.childCodes).toEqual(['T11', 'T12', 'T13']);
@@ -121,7 +144,10 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
       const mails = await stack.prisma.devMail.findMany({ where: { subject: { contains: 'K-T11-SAT' } } });
       return mails.length >= 2 ? mails : undefined;
     });
-    expect(warnings.map((m) => m.to).sort()).toEqual(['e0100@portal.example.go.kr', 'e1100@portal.example.go.kr']);
+    expect(warnings.map((m) => m.to).sort()).toEqual([
+      'e0100@portal.example.go.kr',
+      'e1100@portal.example.go.kr',
+    ]);
 
     // Still red after another bad rating: no second warning.
     await report(closed(7, 1));
@@ -131,11 +157,25 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
   });
 
   it('takes a manual KPI value from its owner and counts it once the director approves', async () => {
-    const entry = await call('E1100', 'POST', `/api/performance/${YEAR}/kpis/K-T11-EDU/entries`, { value: 84, note: '상반기 교육' });
+    const entry = await call('E1100', 'POST', `/api/performance/${YEAR}/kpis/K-T11-EDU/entries`, {
+      value: 84,
+      note: '상반기 교육',
+    });
     expect(entry.statusCode).toBe(201);
-    expect((await call('E1101', 'POST', `/api/performance/${YEAR}/kpis/K-T11-EDU/entries`, { value: 99 })).statusCode).toBe(403);
-    expect((await call('E1100', 'POST', `/api/performance/${YEAR}/kpis/K-T11-SAT/entries`, { value: 5 })).statusCode).toBe(422);
-    const decided = await call('E0100', 'POST', `/api/performance/${YEAR}/kpi-entries/${entry.json().id}/decision`, { decision: 'approve' });
+    expect(
+      (await call('E1101', 'POST', `/api/performance/${YEAR}/kpis/K-T11-EDU/entries`, { value: 99 }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await call('E1100', 'POST', `/api/performance/${YEAR}/kpis/K-T11-SAT/entries`, { value: 5 }))
+        .statusCode,
+    ).toBe(422);
+    const decided = await call(
+      'E0100',
+      'POST',
+      `/api/performance/${YEAR}/kpi-entries/${entry.json().id}/decision`,
+      { decision: 'approve' },
+    );
     expect(decided.json()).toEqual({ id: entry.json().id, status: 'APPROVED' });
     const edu = await waitFor(async () => {
       const kpi = await scorecardKpi('T11', 'K-T11-EDU');
@@ -174,7 +214,13 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     expect((await put('E1100', 'E1102', 85)).statusCode).toBe(200);
     expect((await put('E1200', 'E1101', 10)).statusCode).toBe(403);
     expect((await put('E1100', 'E1101', 101)).statusCode).toBe(422);
-    expect((await stack.prisma.leaderEvaluation.findUnique({ where: { year_subjectNo: { year: YEAR, subjectNo: 'E1101' } } }))?.score).toBe(92);
+    expect(
+      (
+        await stack.prisma.leaderEvaluation.findUnique({
+          where: { year_subjectNo: { year: YEAR, subjectNo: 'E1101' } },
+        })
+      )?.score,
+    ).toBe(92);
   });
 
   it('answers 404 for results of a year that has not ended', async () => {
@@ -183,7 +229,9 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
 
   it('runs the year end: set-based aggregation matching the scoring module, HR adjustment, rejection, approval, lock', async () => {
     expect((await call('E1100', 'POST', `/api/performance/${YEAR}/year-end`, {})).statusCode).toBe(403);
-    const triggered = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end`, { reason: '연말 평가 개시' });
+    const triggered = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end`, {
+      reason: '연말 평가 개시',
+    });
     expect(triggered.statusCode).toBe(200);
     expect(triggered.json().stage).toBe('HR_REVIEW');
     expect((await call('E0003', 'GET', `/api/performance/${YEAR}/results`)).statusCode).toBe(409);
@@ -195,17 +243,34 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
         where: { year: YEAR, unit: { code: unitCode } },
         include: { kpis: true },
       });
-      const perspectiveOf = { CUSTOMER: 'customer', WORK_PERFORMANCE: 'workPerformance', PROCESS_INNOVATION: 'processInnovation', LEARNING_GROWTH: 'learningGrowth' } as const;
+      const perspectiveOf = {
+        CUSTOMER: 'customer',
+        WORK_PERFORMANCE: 'workPerformance',
+        PROCESS_INNOVATION: 'processInnovation',
+        LEARNING_GROWTH: 'learningGrowth',
+      } as const;
       const input: ScorecardInput = {};
       for (const o of objectives) {
         const p: Perspective = perspectiveOf[o.perspective];
         input[p] = [
           ...(input[p] ?? []),
-          { code: o.code, weight: o.weight, kpis: o.kpis.map((k) => ({ code: k.code, weight: k.weight, direction: k.direction, target: k.target, actual: k.actual })) },
+          {
+            code: o.code,
+            weight: o.weight,
+            kpis: o.kpis.map((k) => ({
+              code: k.code,
+              weight: k.weight,
+              direction: k.direction,
+              target: k.target,
+              actual: k.actual,
+            })),
+          },
         ];
       }
       const expected = evaluateScorecard(input, scoring).score;
-      const stored = await stack.prisma.yearEndUnitResult.findUnique({ where: { year_unitCode: { year: YEAR, unitCode } } });
+      const stored = await stack.prisma.yearEndUnitResult.findUnique({
+        where: { year_unitCode: { year: YEAR, unitCode } },
+      });
       expect(stored?.score).not.toBeNull();
       expect(stored!.score!).toBeCloseTo(expected!, 9);
     }
@@ -215,9 +280,22 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     // Member: 70% team + 30% individual; individual = 50% leader evaluation + 50% system score.
     expect(e1101.individualScore).toBeCloseTo(0.5 * 92 + 0.5 * e1101.systemScore, 9);
     expect(e1101.performanceResult).toBeCloseTo(0.7 * e1101.teamScore + 0.3 * e1101.individualScore, 9);
-    expect(e1101.why.ranking).toMatchObject({ payGradeGroup: '5급', rank: e1101.rank, quotas: { S: 20, A: 40, B: 30, C: 10 } });
+    expect(e1101.why.ranking).toMatchObject({
+      payGradeGroup: '5급',
+      rank: e1101.rank,
+      quotas: { S: 20, A: 40, B: 30, C: 10 },
+    });
     // Grades and payouts from SQL equal assignBonusGrades over the same final scores.
-    type Row = { employeeNo: string; payGrade: string; finalScore: number | null; performanceResult: number | null; capabilityResult: number | null; baseAmount: number; grade: string; payout: number };
+    type Row = {
+      employeeNo: string;
+      payGrade: string;
+      finalScore: number | null;
+      performanceResult: number | null;
+      capabilityResult: number | null;
+      baseAmount: number;
+      grade: string;
+      payout: number;
+    };
     const graded: Row[] = review.people.filter((p: Row) => p.finalScore !== null);
     const expectedGrades = assignBonusGrades(
       graded.map((p) => ({
@@ -234,10 +312,18 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     expect(graded.length).toBeGreaterThan(50);
     for (const assignment of expectedGrades) {
       const row = graded.find((p) => p.employeeNo === assignment.employeeNo)!;
-      expect([row.employeeNo, row.grade, row.payout]).toEqual([assignment.employeeNo, assignment.grade, assignment.payout]);
+      expect([row.employeeNo, row.grade, row.payout]).toEqual([
+        assignment.employeeNo,
+        assignment.grade,
+        assignment.payout,
+      ]);
     }
 
-    const bad = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/adjustments`, { employeeNo: 'E1102', finalScore: 99, reason: '' });
+    const bad = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/adjustments`, {
+      employeeNo: 'E1102',
+      finalScore: 99,
+      reason: '',
+    });
     expect(bad.statusCode).toBe(422);
     const adjusted = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/adjustments`, {
       employeeNo: 'E1102',
@@ -246,21 +332,40 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     });
     expect(adjusted.statusCode).toBe(200);
     expect(adjusted.json()).toMatchObject({ employeeNo: 'E1102', after: 119, grade: 'S', rank: 1 });
-    const audit = await stack.prisma.auditLog.findFirst({ where: { action: 'performance.year-end.adjusted', subject: `performance:${YEAR}:E1102` } });
+    const audit = await stack.prisma.auditLog.findFirst({
+      where: { action: 'performance.year-end.adjusted', subject: `performance:${YEAR}:E1102` },
+    });
     expect(audit?.reason).toBe('감사원 표창 실적 반영');
     expect(audit?.actor).toBe('E0003');
 
-    expect((await call('E0001', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'approve' })).statusCode).toBe(409);
-    expect((await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/submit`, {})).json().stage).toBe('HEAD_APPROVAL');
-    expect((await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'approve' })).statusCode).toBe(403);
-    expect((await call('E0001', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'reject' })).statusCode).toBe(422);
+    expect(
+      (await call('E0001', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'approve' }))
+        .statusCode,
+    ).toBe(409);
+    expect((await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/submit`, {})).json().stage).toBe(
+      'HEAD_APPROVAL',
+    );
+    expect(
+      (await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'approve' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await call('E0001', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'reject' }))
+        .statusCode,
+    ).toBe(422);
     const rejected = await call('E0001', 'POST', `/api/performance/${YEAR}/year-end/decision`, {
       decision: 'reject',
       opinion: '조정 사유의 근거 자료를 보완하세요',
     });
     expect(rejected.json().stage).toBe('HR_REVIEW');
-    expect((await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/submit`, { note: '근거 보완' })).json().stage).toBe('HEAD_APPROVAL');
-    const approved = await call('E0001', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'approve', opinion: '승인' });
+    expect(
+      (await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/submit`, { note: '근거 보완' })).json()
+        .stage,
+    ).toBe('HEAD_APPROVAL');
+    const approved = await call('E0001', 'POST', `/api/performance/${YEAR}/year-end/decision`, {
+      decision: 'approve',
+      opinion: '승인',
+    });
     expect(approved.json().stage).toBe('FINALISED');
 
     const results = await call('E0003', 'GET', `/api/performance/${YEAR}/results`);
@@ -268,13 +373,24 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     const body = results.json();
     const staffCount = await stack.prisma.staff.count();
     expect(body.people).toHaveLength(staffCount);
-    expect(body.adjustments).toMatchObject([{ employeeNo: 'E1102', after: 119, reason: '감사원 표창 실적 반영', actor: 'E0003' }]);
+    expect(body.adjustments).toMatchObject([
+      { employeeNo: 'E1102', after: 119, reason: '감사원 표창 실적 반영', actor: 'E0003' },
+    ]);
     const own = (await call('E1101', 'GET', `/api/performance/${YEAR}/results`)).json();
     expect(own.people.map((p: { employeeNo: string }) => p.employeeNo)).toEqual(['E1101']);
 
     // Everyone is told their result, once.
-    await waitFor(async () => (await stack.prisma.emailOutbox.count({ where: { key: { startsWith: `performance-${YEAR}:result:` }, status: 'SENT' } })) === staffCount, 60_000);
-    const decisions = await stack.prisma.auditLog.findMany({ where: { subject: `performance:${YEAR}` }, orderBy: { seq: 'asc' } });
+    await waitFor(
+      async () =>
+        (await stack.prisma.emailOutbox.count({
+          where: { key: { startsWith: `performance-${YEAR}:result:` }, status: 'SENT' },
+        })) === staffCount,
+      60_000,
+    );
+    const decisions = await stack.prisma.auditLog.findMany({
+      where: { subject: `performance:${YEAR}` },
+      orderBy: { seq: 'asc' },
+    });
     expect(decisions.map((d) => d.action)).toEqual([
       'performance.year-end.triggered',
       'performance.year-end.aggregated',
@@ -287,7 +403,10 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     expect(decisions[3]?.reason).toBe('조정 사유의 근거 자료를 보완하세요');
 
     // The year is locked.
-    expect((await call('E1100', 'POST', `/api/performance/${YEAR}/kpis/K-T11-EDU/entries`, { value: 1 })).statusCode).toBe(409);
+    expect(
+      (await call('E1100', 'POST', `/api/performance/${YEAR}/kpis/K-T11-EDU/entries`, { value: 1 }))
+        .statusCode,
+    ).toBe(409);
     expect((await call('E0003', 'POST', `/api/performance/${YEAR}/year-end`, {})).statusCode).toBe(409);
     expect((await call('E0002', 'GET', '/api/admin/audit/verify')).json().ok).toBe(true);
   });

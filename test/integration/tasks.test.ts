@@ -66,7 +66,11 @@ async function createdTask(overrides: Record<string, unknown> = {}): Promise<str
 }
 
 async function pendingFor(employeeNo: string) {
-  const response = await stack.app.inject({ method: 'GET', url: '/api/tasks?pendingFor=me', headers: await as(employeeNo) });
+  const response = await stack.app.inject({
+    method: 'GET',
+    url: '/api/tasks?pendingFor=me',
+    headers: await as(employeeNo),
+  });
   expect(response.statusCode).toBe(200);
   return response.json().items as Array<{ id: string; step: string; dueAt: string | null; light: string }>;
 }
@@ -82,28 +86,62 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
       const body = (await getTask(id)).json();
       return body.timeline.length > 0 ? body : undefined;
     });
-    expect(draft).toMatchObject({ stage: 'draft', light: 'GREEN', pendingStep: { step: 'submit-plan', assigneeNo: 'E2101' } });
-    expect(draft.reviewChain.map((r: { employeeNo: string }) => r.employeeNo)).toEqual(['E2100', 'E0200', 'E2100', 'E0200']);
+    expect(draft).toMatchObject({
+      stage: 'draft',
+      light: 'GREEN',
+      pendingStep: { step: 'submit-plan', assigneeNo: 'E2101' },
+    });
+    expect(draft.reviewChain.map((r: { employeeNo: string }) => r.employeeNo)).toEqual([
+      'E2100',
+      'E0200',
+      'E2100',
+      'E0200',
+    ]);
 
     const submitted = await action(id, 'E2101', 'submit', { note: '검토 부탁드립니다' });
     expect(submitted.statusCode).toBe(200);
-    expect(submitted.json()).toMatchObject({ stage: 'plan_review', pendingStep: { step: 'leader-review', assigneeNo: 'E2100' } });
+    expect(submitted.json()).toMatchObject({
+      stage: 'plan_review',
+      pendingStep: { step: 'leader-review', assigneeNo: 'E2100' },
+    });
     const inbox = await pendingFor('E2100');
     const mine = inbox.find((item) => item.id === id);
     expect(mine).toMatchObject({ step: 'leader-review' });
     expect(Date.parse(mine!.dueAt!)).toBeGreaterThan(Date.now());
     expect((await pendingFor('E0200')).some((item) => item.id === id)).toBe(false);
 
-    expect((await action(id, 'E2100', 'review', { decision: 'approve', opinion: '팀 계획과 부합합니다' })).json().stage).toBe('plan_review');
-    expect((await pendingFor('E0200')).find((item) => item.id === id)).toMatchObject({ step: 'director-review' });
-    const approved = await action(id, 'E0200', 'review', { decision: 'approve', opinion: '승인합니다. 일정 준수 바랍니다' });
-    expect(approved.json()).toMatchObject({ stage: 'execution', pendingStep: { step: 'milestone-1', assigneeNo: 'E2101' } });
+    expect(
+      (await action(id, 'E2100', 'review', { decision: 'approve', opinion: '팀 계획과 부합합니다' })).json()
+        .stage,
+    ).toBe('plan_review');
+    expect((await pendingFor('E0200')).find((item) => item.id === id)).toMatchObject({
+      step: 'director-review',
+    });
+    const approved = await action(id, 'E0200', 'review', {
+      decision: 'approve',
+      opinion: '승인합니다. 일정 준수 바랍니다',
+    });
+    expect(approved.json()).toMatchObject({
+      stage: 'execution',
+      pendingStep: { step: 'milestone-1', assigneeNo: 'E2101' },
+    });
 
-    expect((await action(id, 'E2101', 'report-progress', { text: '현황 조사 착수', progress: 20 })).statusCode).toBe(200);
-    await action(id, 'E2101', 'complete-milestone', { seq: 1, evidence: '현황 조사 보고서 (문서번호 2026-113)' });
+    expect(
+      (await action(id, 'E2101', 'report-progress', { text: '현황 조사 착수', progress: 20 })).statusCode,
+    ).toBe(200);
+    await action(id, 'E2101', 'complete-milestone', {
+      seq: 1,
+      evidence: '현황 조사 보고서 (문서번호 2026-113)',
+    });
     await action(id, 'E2101', 'complete-milestone', { seq: 2, evidence: '개선안 시행 공문' });
-    const completion = await action(id, 'E2101', 'submit-completion', { summary: '적기 완료율 95% 달성', actualValue: 95 });
-    expect(completion.json()).toMatchObject({ stage: 'quality_review', pendingStep: { step: 'quality-review', assigneeNo: 'E2100' } });
+    const completion = await action(id, 'E2101', 'submit-completion', {
+      summary: '적기 완료율 95% 달성',
+      actualValue: 95,
+    });
+    expect(completion.json()).toMatchObject({
+      stage: 'quality_review',
+      pendingStep: { step: 'quality-review', assigneeNo: 'E2100' },
+    });
     const quality = await action(id, 'E2100', 'quality-review', { score: 88, opinion: '근거 자료가 충실함' });
     expect(quality.json().stage).toBe('final_approval');
     const done = await action(id, 'E0200', 'final-approve', { opinion: '수고하셨습니다' });
@@ -111,36 +149,56 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     expect(done.json()).toMatchObject({ stage: 'done', progress: 100, qualityScore: 88, pendingStep: null });
 
     const task = (await getTask(id, 'E0200')).json();
-    expect(task.milestones.map((m: { completedAt: string | null }) => m.completedAt !== null)).toEqual([true, true]);
-    expect(task.trail.map((e: { reviewer: { employeeNo: string }; role: string; decision: string; phase: string }) => [
-      e.phase,
-      e.reviewer.employeeNo,
-      e.role,
-      e.decision,
-    ])).toEqual([
+    expect(task.milestones.map((m: { completedAt: string | null }) => m.completedAt !== null)).toEqual([
+      true,
+      true,
+    ]);
+    expect(
+      task.trail.map(
+        (e: { reviewer: { employeeNo: string }; role: string; decision: string; phase: string }) => [
+          e.phase,
+          e.reviewer.employeeNo,
+          e.role,
+          e.decision,
+        ],
+      ),
+    ).toEqual([
       ['plan', 'E2101', 'OWNER', 'submit'],
       ['plan', 'E2100', 'TEAM_LEADER', 'approve'],
       ['plan', 'E0200', 'DIRECTOR', 'approve'],
       ['quality', 'E2100', 'TEAM_LEADER', 'accept'],
       ['final', 'E0200', 'DIRECTOR', 'approve'],
     ]);
-    expect(task.trail[1]).toMatchObject({ opinion: '팀 계획과 부합합니다', reviewer: { name: expect.any(String) } });
+    expect(task.trail[1]).toMatchObject({
+      opinion: '팀 계획과 부합합니다',
+      reviewer: { name: expect.any(String) },
+    });
     expect(task.trail[3].score).toBe(88);
     const times = task.trail.map((e: { at: string }) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(task.reports.map((r: { kind: string }) => r.kind)).toEqual(['progress', 'completion']);
 
-    const csv = await stack.app.inject({ method: 'GET', url: `/api/tasks/${id}/trail.csv`, headers: await as('E2101') });
+    const csv = await stack.app.inject({
+      method: 'GET',
+      url: `/api/tasks/${id}/trail.csv`,
+      headers: await as('E2101'),
+    });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('at,phase,round,step,reviewer_no,reviewer_name,role,decision,score,opinion');
     expect(lines).toHaveLength(6);
     expect(lines[3]).toContain(',E0200,');
     expect(lines[3]).toMatch(/,DIRECTOR,approve,,승인합니다\. 일정 준수 바랍니다$/);
 
     // Every decision is in the audit chain, and the reviewers were mailed through the outbox.
-    const audits = await stack.prisma.auditLog.findMany({ where: { subject: `task:${id}` }, orderBy: { seq: 'asc' } });
+    const audits = await stack.prisma.auditLog.findMany({
+      where: { subject: `task:${id}` },
+      orderBy: { seq: 'asc' },
+    });
     expect(audits.map((a) => a.action)).toEqual([
       'task.submit',
       'task.review',
@@ -151,52 +209,82 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     ]);
     const leader = await stack.prisma.staff.findUniqueOrThrow({ where: { employeeNo: 'E2100' } });
     await waitFor(async () =>
-      (await stack.prisma.devMail.count({ where: { to: leader.email, subject: { contains: id } } })) >= 2 ? true : undefined,
+      (await stack.prisma.devMail.count({ where: { to: leader.email, subject: { contains: id } } })) >= 2
+        ? true
+        : undefined,
     );
 
     const owner = await stack.prisma.staff.findUniqueOrThrow({ where: { employeeNo: 'E2101' } });
     const doneMail = await waitFor(() =>
-      stack.prisma.devMail.findFirst({ where: { to: owner.email, subject: { contains: `${id}] 과제 완료` } } }).then((m) => m ?? undefined),
+      stack.prisma.devMail
+        .findFirst({ where: { to: owner.email, subject: { contains: `${id}] 과제 완료` } } })
+        .then((m) => m ?? undefined),
     );
     expect(doneMail.text).toContain('품질: 88');
 
     // On done the year's performance workflow records the task outcome exactly once.
-    const outcome = await waitFor(() => stack.prisma.performanceOutcome.findUnique({ where: { outcomeKey: `task-done:${id}` } }).then((o) => o ?? undefined), 30_000);
+    const outcome = await waitFor(
+      () =>
+        stack.prisma.performanceOutcome
+          .findUnique({ where: { outcomeKey: `task-done:${id}` } })
+          .then((o) => o ?? undefined),
+      30_000,
+    );
     expect(outcome).toMatchObject({ kind: 'task-done', unitCode: 'T21', employeeNo: 'E2101' });
-    expect(outcome.payload).toMatchObject({ goalAchievement: expect.closeTo(105.6, 1), timeliness: 100, quality: 88 });
+    expect(outcome.payload).toMatchObject({
+      goalAchievement: expect.closeTo(105.6, 1),
+      timeliness: 100,
+      quality: 88,
+    });
   });
 
   it('returns a plan with an opinion the owner sees, and a resubmission goes through the chain again', async () => {
     const id = await createdTask();
     await action(id, 'E2101', 'submit', {});
-    const returned = await action(id, 'E2100', 'review', { decision: 'return', opinion: '성과지표 산식을 명시하세요' });
+    const returned = await action(id, 'E2100', 'review', {
+      decision: 'return',
+      opinion: '성과지표 산식을 명시하세요',
+    });
     expect(returned.statusCode).toBe(200);
-    expect(returned.json()).toMatchObject({ stage: 'draft', pendingStep: { step: 'revise-plan', assigneeNo: 'E2101' } });
+    expect(returned.json()).toMatchObject({
+      stage: 'draft',
+      pendingStep: { step: 'revise-plan', assigneeNo: 'E2101' },
+    });
     const seenByOwner = (await getTask(id)).json();
-    expect(seenByOwner.trail.at(-1)).toMatchObject({ decision: 'return', opinion: '성과지표 산식을 명시하세요', reviewer: { employeeNo: 'E2100' } });
+    expect(seenByOwner.trail.at(-1)).toMatchObject({
+      decision: 'return',
+      opinion: '성과지표 산식을 명시하세요',
+      reviewer: { employeeNo: 'E2100' },
+    });
     expect((await pendingFor('E2101')).find((item) => item.id === id)).toMatchObject({ step: 'revise-plan' });
 
-    const revised = plan().map((m, i) => ({ ...m, title: `${m.title} (산식 명시)`, weight: i === 0 ? 30 : 70 }));
+    const revised = plan().map((m, i) => ({
+      ...m,
+      title: `${m.title} (산식 명시)`,
+      weight: i === 0 ? 30 : 70,
+    }));
     const resubmitted = await action(id, 'E2101', 'submit', { note: '산식 추가', milestones: revised });
-    expect(resubmitted.json()).toMatchObject({ stage: 'plan_review', pendingStep: { step: 'leader-review' } });
+    expect(resubmitted.json()).toMatchObject({
+      stage: 'plan_review',
+      pendingStep: { step: 'leader-review' },
+    });
     expect(resubmitted.json().milestones.map((m: { weight: number }) => m.weight)).toEqual([30, 70]);
     await action(id, 'E2100', 'review', { decision: 'approve', opinion: '보완 확인' });
     const approved = await action(id, 'E0200', 'review', { decision: 'approve', opinion: '승인' });
     expect(approved.json().stage).toBe('execution');
-    expect(approved.json().trail.map((e: { round: number; decision: string }) => `${e.round}:${e.decision}`)).toEqual([
-      '1:submit',
-      '1:return',
-      '2:submit',
-      '2:approve',
-      '2:approve',
-    ]);
+    expect(
+      approved.json().trail.map((e: { round: number; decision: string }) => `${e.round}:${e.decision}`),
+    ).toEqual(['1:submit', '1:return', '2:submit', '2:approve', '2:approve']);
   });
 
   it('answers 409 for an action the stage does not allow, checked by the workflow', async () => {
     const id = await createdTask();
     const review = await action(id, 'E2100', 'review', { decision: 'approve', opinion: '아직 제출 전' });
     expect(review.statusCode).toBe(409);
-    expect(review.json().error).toMatchObject({ code: 'WRONG_STAGE', message: expect.stringContaining("stage 'draft'") });
+    expect(review.json().error).toMatchObject({
+      code: 'WRONG_STAGE',
+      message: expect.stringContaining("stage 'draft'"),
+    });
     const completion = await action(id, 'E2101', 'submit-completion', { summary: '완료' });
     expect(completion.statusCode).toBe(409);
     await action(id, 'E2101', 'submit', {});
@@ -220,11 +308,13 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     expect((await getTask(id)).json().trail).toHaveLength(1);
   });
 
-  it('answers 422 for bad input and 404 for a task outside the reader\'s scope', async () => {
+  it("answers 422 for bad input and 404 for a task outside the reader's scope", async () => {
     const badWeights = await createTask({ milestones: plan().map((m) => ({ ...m, weight: 10 })) });
     expect(badWeights.statusCode).toBe(422);
     expect(badWeights.json().error.message).toContain('add up to 100');
-    const past = await createTask({ milestones: [{ title: '지난 일정', dueAt: new Date(Date.now() - DAY).toISOString(), weight: 100 }] });
+    const past = await createTask({
+      milestones: [{ title: '지난 일정', dueAt: new Date(Date.now() - DAY).toISOString(), weight: 100 }],
+    });
     expect(past.statusCode).toBe(422);
     const id = await createdTask();
     await action(id, 'E2101', 'submit', {});
@@ -236,18 +326,31 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     expect((await getTask(id, 'E0200')).statusCode).toBe(200);
   });
 
-  it('lets the director designate a focus task, which then owes a weekly report and shows in the owner\'s inbox', async () => {
+  it("lets the director designate a focus task, which then owes a weekly report and shows in the owner's inbox", async () => {
     const id = await createdTask();
     await action(id, 'E2101', 'submit', {});
     await action(id, 'E2100', 'review', { decision: 'approve', opinion: 'ok' });
     await action(id, 'E0200', 'review', { decision: 'approve', opinion: 'ok' });
     const focused = await action(id, 'E0200', 'designate-focus', { reason: '예산 집행 부진' });
     expect(focused.statusCode).toBe(200);
-    expect(focused.json()).toMatchObject({ focus: true, pendingStep: { step: 'focus-report', assigneeNo: 'E2101' } });
+    expect(focused.json()).toMatchObject({
+      focus: true,
+      pendingStep: { step: 'focus-report', assigneeNo: 'E2101' },
+    });
     expect(Date.parse(focused.json().focusReportDueAt) - Date.now()).toBeGreaterThan(6.9 * DAY);
-    expect((await pendingFor('E2101')).find((item) => item.id === id)).toMatchObject({ step: 'focus-report' });
-    const list = await stack.app.inject({ method: 'GET', url: '/api/tasks?focus=true', headers: await as('E0200') });
-    expect(list.json().items.some((item: { id: string; light: string }) => item.id === id && item.light === 'GREEN')).toBe(true);
+    expect((await pendingFor('E2101')).find((item) => item.id === id)).toMatchObject({
+      step: 'focus-report',
+    });
+    const list = await stack.app.inject({
+      method: 'GET',
+      url: '/api/tasks?focus=true',
+      headers: await as('E0200'),
+    });
+    expect(
+      list
+        .json()
+        .items.some((item: { id: string; light: string }) => item.id === id && item.light === 'GREEN'),
+    ).toBe(true);
     expect((await action(id, 'E0200', 'designate-focus', { reason: '중복' })).statusCode).toBe(409);
   });
 });

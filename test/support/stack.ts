@@ -55,10 +55,23 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { prisma, mailer, mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    deps: {
+      prisma,
+      mailer,
+      mailFrom: config.MAIL_FROM,
+      publicUrl: config.PUBLIC_URL,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    },
   });
   const running = worker.run();
-  const app = await buildApp({ config, prisma, temporal, checkMail: () => mailer.verify(), logger: { level: 'error' } });
+  const app = await buildApp({
+    config,
+    prisma,
+    temporal,
+    checkMail: () => mailer.verify(),
+    logger: { level: 'error' },
+  });
   await app.ready();
   return {
     app,
@@ -81,7 +94,10 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
 }
 
 /** Polls until `check` returns a value that is not null, undefined or false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

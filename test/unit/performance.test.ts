@@ -39,7 +39,7 @@ describe('performance mails', () => {
     expect(mail.text).toContain('/performance/2026/scorecards/T11');
   });
 
-  it("a result mail states grade, score, rank and payout, and copes with a person without a grade", () => {
+  it('a result mail states grade, score, rank and payout, and copes with a person without a grade', () => {
     const graded = renderMail('performance-result', {
       year: 2026,
       grade: 'S',

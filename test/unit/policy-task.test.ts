@@ -40,10 +40,25 @@ const participants: TaskParticipants = {
   finalApprover: { step: 'final-approval', role: 'DIRECTOR', employeeNo: 'E0200' },
 };
 const owner: TaskActor = { employeeNo: 'E2101', role: 'STAFF', unitCode: 'T21', headquartersCode: 'HQ2' };
-const leader: TaskActor = { employeeNo: 'E2100', role: 'TEAM_LEADER', unitCode: 'T21', headquartersCode: 'HQ2' };
-const director: TaskActor = { employeeNo: 'E0200', role: 'DIRECTOR', unitCode: 'HQ2', headquartersCode: 'HQ2' };
+const leader: TaskActor = {
+  employeeNo: 'E2100',
+  role: 'TEAM_LEADER',
+  unitCode: 'T21',
+  headquartersCode: 'HQ2',
+};
+const director: TaskActor = {
+  employeeNo: 'E0200',
+  role: 'DIRECTOR',
+  unitCode: 'HQ2',
+  headquartersCode: 'HQ2',
+};
 const head: TaskActor = { employeeNo: 'E0001', role: 'HEAD', unitCode: 'MIN', headquartersCode: null };
-const outsider: TaskActor = { employeeNo: 'E1200', role: 'TEAM_LEADER', unitCode: 'T12', headquartersCode: 'HQ1' };
+const outsider: TaskActor = {
+  employeeNo: 'E1200',
+  role: 'TEAM_LEADER',
+  unitCode: 'T12',
+  headquartersCode: 'HQ1',
+};
 
 const plan: MilestonePlan[] = [
   { seq: 1, title: '실태조사', dueAt: at(30), weight: 40 },
@@ -91,33 +106,60 @@ describe('milestone plans', () => {
 describe('action rules', () => {
   it('checks the stage first (409), then who acts (403), then the input (422)', () => {
     const state = newTask();
-    expect(checkTaskAction(state, { actor: outsider, action: { type: 'review', decision: 'approve', opinion: '' } }, t0)?.code).toBe(
-      'WRONG_STAGE',
-    );
+    expect(
+      checkTaskAction(
+        state,
+        { actor: outsider, action: { type: 'review', decision: 'approve', opinion: '' } },
+        t0,
+      )?.code,
+    ).toBe('WRONG_STAGE');
     run(state, owner, { type: 'submit' }, 1);
-    expect(checkTaskAction(state, { actor: outsider, action: { type: 'review', decision: 'approve', opinion: '' } }, t0)).toMatchObject({
+    expect(
+      checkTaskAction(
+        state,
+        { actor: outsider, action: { type: 'review', decision: 'approve', opinion: '' } },
+        t0,
+      ),
+    ).toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringContaining('not in this task'),
     });
-    expect(checkTaskAction(state, { actor: director, action: { type: 'review', decision: 'approve', opinion: 'x' } }, t0)?.code).toBe(
-      'FORBIDDEN',
-    );
-    expect(checkTaskAction(state, { actor: leader, action: { type: 'review', decision: 'approve', opinion: ' ' } }, t0)?.code).toBe(
-      'VALIDATION',
-    );
-    expect(checkTaskAction(state, { actor: leader, action: { type: 'review', decision: 'approve', opinion: 'x' } }, t0)).toBeUndefined();
+    expect(
+      checkTaskAction(
+        state,
+        { actor: director, action: { type: 'review', decision: 'approve', opinion: 'x' } },
+        t0,
+      )?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      checkTaskAction(
+        state,
+        { actor: leader, action: { type: 'review', decision: 'approve', opinion: ' ' } },
+        t0,
+      )?.code,
+    ).toBe('VALIDATION');
+    expect(
+      checkTaskAction(
+        state,
+        { actor: leader, action: { type: 'review', decision: 'approve', opinion: 'x' } },
+        t0,
+      ),
+    ).toBeUndefined();
   });
 
-  it('lets only the director of the task\'s headquarters or the head manage focus', () => {
+  it("lets only the director of the task's headquarters or the head manage focus", () => {
     const state = inExecution();
     const designate: TaskAction = { type: 'designate-focus', reason: '지연' };
-    expect(checkTaskAction(state, { actor: { ...director, headquartersCode: 'HQ1' }, action: designate }, t0)?.code).toBe('FORBIDDEN');
+    expect(
+      checkTaskAction(state, { actor: { ...director, headquartersCode: 'HQ1' }, action: designate }, t0)
+        ?.code,
+    ).toBe('FORBIDDEN');
     expect(checkTaskAction(state, { actor: leader, action: designate }, t0)?.code).toBe('FORBIDDEN');
     expect(checkTaskAction(state, { actor: director, action: designate }, t0)).toBeUndefined();
     expect(checkTaskAction(state, { actor: head, action: designate }, t0)).toBeUndefined();
   });
 
-  it('keeps a returned plan\'s opinions and restarts the chain at its first step on resubmission', () => {
+  it("keeps a returned plan's opinions and restarts the chain at its first step on resubmission", () => {
     const state = newTask();
     run(state, owner, { type: 'submit' }, 1);
     run(state, leader, { type: 'review', decision: 'approve', opinion: '좋음' }, 2);
@@ -157,7 +199,12 @@ describe('action rules', () => {
 
   it('keeps the approved plan when a change is returned', () => {
     const state = inExecution();
-    run(state, owner, { type: 'change-plan', reason: '연기', milestones: [{ ...plan[0]!, dueAt: at(45) }, plan[1]!] }, 10);
+    run(
+      state,
+      owner,
+      { type: 'change-plan', reason: '연기', milestones: [{ ...plan[0]!, dueAt: at(45) }, plan[1]!] },
+      10,
+    );
     run(state, leader, { type: 'review', decision: 'return', opinion: '연기 불가' }, 11);
     expect(state.stage).toBe('execution');
     expect(state.planVersion).toBe(1);
@@ -166,7 +213,9 @@ describe('action rules', () => {
 
   it('needs every milestone complete before the completion report', () => {
     const state = inExecution();
-    expect(checkTaskAction(state, { actor: owner, action: { type: 'submit-completion', summary: 'x' } }, t0)).toMatchObject({
+    expect(
+      checkTaskAction(state, { actor: owner, action: { type: 'submit-completion', summary: 'x' } }, t0),
+    ).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('1, 2'),
     });
@@ -188,7 +237,11 @@ describe('timers', () => {
       ['E2101', 'task-milestone-overdue'],
       ['E2100', 'task-milestone-overdue'],
     ]);
-    expect(scheduledAlarms(state, settings).filter((a) => 'seq' in a && a.seq === 1).map((a) => a.kind)).toEqual(['milestone-director']);
+    expect(
+      scheduledAlarms(state, settings)
+        .filter((a) => 'seq' in a && a.seq === 1)
+        .map((a) => a.kind),
+    ).toEqual(['milestone-director']);
   });
 
   it('escalates an overdue reviewer to their superior', () => {
@@ -212,7 +265,11 @@ describe('timers', () => {
     expect(state.focus).toMatchObject({ missed: 1, reportDueAt: at(24) });
     run(state, owner, { type: 'report-progress', text: '보고', progress: 20 }, 20);
     expect(state.focus.reportDueAt).toBe(at(27));
-    expect(pendingStepOf(state, settings)).toEqual({ step: 'focus-report', assigneeNo: 'E2101', dueAt: at(27) });
+    expect(pendingStepOf(state, settings)).toEqual({
+      step: 'focus-report',
+      assigneeNo: 'E2101',
+      dueAt: at(27),
+    });
   });
 });
 
@@ -226,23 +283,37 @@ describe('traffic light', () => {
     const firstDone = [{ ...plan[0]!, completedAt: at(25) }, plan[1]!];
     expect(taskLight({ ...base, nowMs: t0 + 40 * DAY, progress: 0, milestones: firstDone })).toBe('YELLOW');
     expect(taskLight({ ...base, nowMs: t0 + 40 * DAY, progress: 60, milestones: firstDone })).toBe('GREEN');
-    expect(taskLight({ ...base, stage: 'done', nowMs: t0 + 99 * DAY, progress: 0, milestones: plan })).toBe('GREEN');
+    expect(taskLight({ ...base, stage: 'done', nowMs: t0 + 99 * DAY, progress: 0, milestones: plan })).toBe(
+      'GREEN',
+    );
   });
 
   it('never gets worse with more progress, and is red exactly when an open milestone is overdue', () => {
     const rank = { GREEN: 0, YELLOW: 1, RED: 2 } as const;
     fc.assert(
       fc.property(
-        fc.array(fc.record({ due: fc.integer({ min: 1, max: 200 }), weight: fc.integer({ min: 1, max: 50 }), done: fc.boolean() }), {
-          minLength: 1,
-          maxLength: 6,
-        }),
+        fc.array(
+          fc.record({
+            due: fc.integer({ min: 1, max: 200 }),
+            weight: fc.integer({ min: 1, max: 50 }),
+            done: fc.boolean(),
+          }),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
         fc.integer({ min: 0, max: 250 }),
         fc.integer({ min: 0, max: 100 }),
         fc.integer({ min: 0, max: 100 }),
         (rows, nowDay, p1, p2) => {
-          const milestones = rows.map((r) => ({ dueAt: at(r.due), weight: r.weight, completedAt: r.done ? at(0) : undefined }));
-          const light = (progress: number) => taskLight({ ...base, nowMs: t0 + nowDay * DAY, progress, milestones });
+          const milestones = rows.map((r) => ({
+            dueAt: at(r.due),
+            weight: r.weight,
+            completedAt: r.done ? at(0) : undefined,
+          }));
+          const light = (progress: number) =>
+            taskLight({ ...base, nowMs: t0 + nowDay * DAY, progress, milestones });
           const [low, high] = p1 <= p2 ? [p1, p2] : [p2, p1];
           expect(rank[light(high)]).toBeLessThanOrEqual(rank[light(low)]);
           const overdue = rows.some((r) => !r.done && r.due <= nowDay);

@@ -27,16 +27,26 @@ const fixturesDir = fileURLToPath(new URL('../fixtures/histories/', import.meta.
 const recordAs = process.env.RECORD_TASK_HISTORIES;
 
 const fixtures = fs.existsSync(fixturesDir)
-  ? fs.readdirSync(fixturesDir).filter((name) => name.startsWith('policy-task-') && name.endsWith('.json')).sort()
+  ? fs
+      .readdirSync(fixturesDir)
+      .filter((name) => name.startsWith('policy-task-') && name.endsWith('.json'))
+      .sort()
   : [];
-const load = (name: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixturesDir, name), 'utf8')));
+const load = (name: string) =>
+  historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixturesDir, name), 'utf8')));
 /** The SDK records a `core_patch` marker where `patched()` first returned true (this workflow has one patch). */
 const hasPatchMarker = (name: string) =>
   (load(name).events ?? []).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
 
 describe.skipIf(recordAs !== undefined)('policy-task replay of committed histories', () => {
   it('has histories recorded before and after the patched change', () => {
-    expect(fixtures).toEqual(expect.arrayContaining(['policy-task-v1-done.json', 'policy-task-v1-timers.json', 'policy-task-v2-done.json']));
+    expect(fixtures).toEqual(
+      expect.arrayContaining([
+        'policy-task-v1-done.json',
+        'policy-task-v1-timers.json',
+        'policy-task-v2-done.json',
+      ]),
+    );
     expect(hasPatchMarker('policy-task-v1-done.json')).toBe(false);
     expect(hasPatchMarker('policy-task-v2-done.json')).toBe(true);
   });
@@ -60,11 +70,18 @@ describe.skipIf(recordAs === undefined)('policy-task history recording', () => {
 
   const save = async (scenario: string, taskId: string, runId: string) => {
     const history = await t.env.client.workflow.getHandle(taskId, runId).fetchHistory();
-    fs.writeFileSync(path.join(fixturesDir, `policy-task-${recordAs}-${scenario}.json`), `${historyToJSON(history)}\n`);
+    fs.writeFileSync(
+      path.join(fixturesDir, `policy-task-${recordAs}-${scenario}.json`),
+      `${historyToJSON(history)}\n`,
+    );
   };
 
   it('records a task from draft to done', async () => {
-    const handle = await startTask(t, { taskId: `PT-2026-9${recordAs === 'v1' ? 1 : 2}01`, milestoneDays: [10, 20], outcomeTarget: 50 });
+    const handle = await startTask(t, {
+      taskId: `PT-2026-9${recordAs === 'v1' ? 1 : 2}01`,
+      milestoneDays: [10, 20],
+      outcomeTarget: 50,
+    });
     await approvePlan(handle);
     await act(handle, owner, { type: 'report-progress', text: '착수', progress: 30 });
     await act(handle, owner, { type: 'complete-milestone', seq: 1, evidence: '보고서' });

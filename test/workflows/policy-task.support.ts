@@ -21,11 +21,36 @@ import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.
 
 export const DAY = 24 * 3600_000;
 
-export const owner: TaskActor = { employeeNo: 'E2101', role: 'STAFF', unitCode: 'T21', headquartersCode: 'HQ2' };
-export const leader: TaskActor = { employeeNo: 'E2100', role: 'TEAM_LEADER', unitCode: 'T21', headquartersCode: 'HQ2' };
-export const director: TaskActor = { employeeNo: 'E0200', role: 'DIRECTOR', unitCode: 'HQ2', headquartersCode: 'HQ2' };
-export const outsiderLeader: TaskActor = { employeeNo: 'E1200', role: 'TEAM_LEADER', unitCode: 'T12', headquartersCode: 'HQ1' };
-export const otherDirector: TaskActor = { employeeNo: 'E0100', role: 'DIRECTOR', unitCode: 'HQ1', headquartersCode: 'HQ1' };
+export const owner: TaskActor = {
+  employeeNo: 'E2101',
+  role: 'STAFF',
+  unitCode: 'T21',
+  headquartersCode: 'HQ2',
+};
+export const leader: TaskActor = {
+  employeeNo: 'E2100',
+  role: 'TEAM_LEADER',
+  unitCode: 'T21',
+  headquartersCode: 'HQ2',
+};
+export const director: TaskActor = {
+  employeeNo: 'E0200',
+  role: 'DIRECTOR',
+  unitCode: 'HQ2',
+  headquartersCode: 'HQ2',
+};
+export const outsiderLeader: TaskActor = {
+  employeeNo: 'E1200',
+  role: 'TEAM_LEADER',
+  unitCode: 'T12',
+  headquartersCode: 'HQ1',
+};
+export const otherDirector: TaskActor = {
+  employeeNo: 'E0100',
+  role: 'DIRECTOR',
+  unitCode: 'HQ1',
+  headquartersCode: 'HQ1',
+};
 
 export const participants: TaskParticipants = {
   ownerNo: 'E2101',
@@ -76,7 +101,10 @@ export async function registerSearchAttributes(env: TestWorkflowEnvironment): Pr
     Object.entries(searchAttributeRegistrations).map(([name, type]) => [name, indexedValueType[type]!]),
   );
   try {
-    await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes,
+    });
   } catch (error) {
     if (!/already/i.test(String(error))) throw error;
   }
@@ -113,10 +141,17 @@ export async function startTaskTestEnv(): Promise<TaskTestEnv> {
 let counter = 0;
 export async function startTask(
   t: TaskTestEnv,
-  options: { settings?: Partial<PolicyTaskSettings>; milestoneDays?: number[]; outcomeTarget?: number; taskId?: string } = {},
+  options: {
+    settings?: Partial<PolicyTaskSettings>;
+    milestoneDays?: number[];
+    outcomeTarget?: number;
+    taskId?: string;
+  } = {},
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof policyTaskWorkflow>> {
   counter += 1;
-  const taskId = options.taskId ?? `PT-2026-${String(1000 + counter)}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+  const taskId =
+    options.taskId ??
+    `PT-2026-${String(1000 + counter)}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
   const now = await t.env.currentTimeMs();
   const days = options.milestoneDays ?? [20, 40];
   const input: PolicyTaskInput = {
@@ -128,7 +163,10 @@ export async function startTask(
       seq: index + 1,
       title: `중간목표 ${index + 1}`,
       dueAt: new Date(now + d * DAY).toISOString(),
-      weight: index === days.length - 1 ? 100 - Math.floor(100 / days.length) * (days.length - 1) : Math.floor(100 / days.length),
+      weight:
+        index === days.length - 1
+          ? 100 - Math.floor(100 / days.length) * (days.length - 1)
+          : Math.floor(100 / days.length),
     })),
     createdAt: new Date(now).toISOString(),
     ...(options.outcomeTarget !== undefined ? { outcomeTarget: options.outcomeTarget } : {}),
@@ -154,7 +192,9 @@ export const act = (handle: WorkflowHandle, actor: TaskActor, action: TaskAction
 export async function stateOf(handle: WorkflowHandle) {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await handle.client.connection.withDeadline(Date.now() + 3_000, () => handle.query(taskStateQuery));
+      return await handle.client.connection.withDeadline(Date.now() + 3_000, () =>
+        handle.query(taskStateQuery),
+      );
     } catch (error) {
       if (attempt >= 5) throw error;
     }
@@ -179,5 +219,8 @@ export async function approvePlan(handle: WorkflowHandle) {
 
 export const mailsTo = (taskId: string, employeeNo: string, template?: string) =>
   recordedFor(taskId).mails.filter(
-    (m) => m.to.kind === 'staff' && m.to.employeeNo === employeeNo && (template === undefined || m.template === template),
+    (m) =>
+      m.to.kind === 'staff' &&
+      m.to.employeeNo === employeeNo &&
+      (template === undefined || m.template === template),
   );

@@ -34,7 +34,10 @@ async function failureOf(promise: Promise<unknown>): Promise<{ type: string | un
     expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (error as WorkflowUpdateFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
-    return { type: (cause as ApplicationFailure).type ?? undefined, message: (cause as ApplicationFailure).message };
+    return {
+      type: (cause as ApplicationFailure).type ?? undefined,
+      message: (cause as ApplicationFailure).message,
+    };
   }
   throw new Error('the update was accepted');
 }
@@ -50,10 +53,13 @@ describe('policy-task workflow (time-skipping)', () => {
     await act(handle, owner, { type: 'report-progress', text: '설문 설계 완료', progress: 30 });
     await act(handle, owner, { type: 'complete-milestone', seq: 1, evidence: '설문 결과 보고서' });
     await act(handle, owner, { type: 'complete-milestone', seq: 2, evidence: '개선안 확정 공문' });
-    expect((await act(handle, owner, { type: 'submit-completion', summary: '처리기간 40% 단축', actualValue: 40 })).stage).toBe(
-      'quality_review',
-    );
-    expect((await act(handle, leader, { type: 'quality-review', score: 90, opinion: '품질 우수' })).stage).toBe('final_approval');
+    expect(
+      (await act(handle, owner, { type: 'submit-completion', summary: '처리기간 40% 단축', actualValue: 40 }))
+        .stage,
+    ).toBe('quality_review');
+    expect(
+      (await act(handle, leader, { type: 'quality-review', score: 90, opinion: '품질 우수' })).stage,
+    ).toBe('final_approval');
     expect((await act(handle, director, { type: 'final-approve', opinion: '최종 승인' })).stage).toBe('done');
 
     const result = await handle.result();
@@ -62,7 +68,14 @@ describe('policy-task workflow (time-skipping)', () => {
     expect(result.outcome).toEqual({ goalAchievement: 80, timeliness: 100, quality: 90 });
     const { outcomes, events } = recordedFor(taskId);
     expect(outcomes).toHaveLength(1);
-    expect(outcomes[0]).toMatchObject({ kind: 'task-done', taskId, unitCode: 'T21', employeeNo: 'E2101', year: 2026, goalAchievement: 80 });
+    expect(outcomes[0]).toMatchObject({
+      kind: 'task-done',
+      taskId,
+      unitCode: 'T21',
+      employeeNo: 'E2101',
+      year: 2026,
+      goalAchievement: 80,
+    });
     // The patched improvement: the owner hears the final result with the scores.
     expect(mailsTo(taskId, 'E2101', 'task-done').map((m) => m.data)).toEqual([
       expect.objectContaining({ goalAchievement: 80, timeliness: 100, quality: 90, opinion: '최종 승인' }),
@@ -85,11 +98,18 @@ describe('policy-task workflow (time-skipping)', () => {
     const handle = await startTask(t);
     await act(handle, owner, { type: 'submit' });
     await act(handle, leader, { type: 'review', decision: 'approve', opinion: '좋습니다' });
-    const returned = await act(handle, director, { type: 'review', decision: 'return', opinion: '성과지표를 구체화하세요' });
+    const returned = await act(handle, director, {
+      type: 'review',
+      decision: 'return',
+      opinion: '성과지표를 구체화하세요',
+    });
     expect(returned.stage).toBe('draft');
     expect(returned.pendingStep).toMatchObject({ step: 'revise-plan', assigneeNo: 'E2101' });
     await waitFor(() => mailsTo(handle.workflowId, 'E2101', 'task-decision').length === 1);
-    expect(mailsTo(handle.workflowId, 'E2101', 'task-decision')[0]!.data).toMatchObject({ decision: 'return', opinion: '성과지표를 구체화하세요' });
+    expect(mailsTo(handle.workflowId, 'E2101', 'task-decision')[0]!.data).toMatchObject({
+      decision: 'return',
+      opinion: '성과지표를 구체화하세요',
+    });
 
     const resubmitted = await act(handle, owner, { type: 'submit', note: '지표 구체화함' });
     expect(resubmitted.pendingStep).toMatchObject({ step: 'leader-review', assigneeNo: 'E2100' });
@@ -108,21 +128,37 @@ describe('policy-task workflow (time-skipping)', () => {
 
   it('rejects in the Update validator: a wrong stage (WRONG_STAGE), a person outside the chain or not holding the step (FORBIDDEN), bad input (VALIDATION)', async () => {
     const handle = await startTask(t);
-    expect(await failureOf(act(handle, leader, { type: 'review', decision: 'approve', opinion: 'ok' }))).toMatchObject({ type: 'WRONG_STAGE' });
-    expect(await failureOf(act(handle, owner, { type: 'submit-completion', summary: 'x' }))).toMatchObject({ type: 'WRONG_STAGE' });
+    expect(
+      await failureOf(act(handle, leader, { type: 'review', decision: 'approve', opinion: 'ok' })),
+    ).toMatchObject({ type: 'WRONG_STAGE' });
+    expect(await failureOf(act(handle, owner, { type: 'submit-completion', summary: 'x' }))).toMatchObject({
+      type: 'WRONG_STAGE',
+    });
     expect(await failureOf(act(handle, leader, { type: 'submit' }))).toMatchObject({ type: 'FORBIDDEN' });
     await act(handle, owner, { type: 'submit' });
-    const outsider = await failureOf(act(handle, outsiderLeader, { type: 'review', decision: 'approve', opinion: 'ok' }));
+    const outsider = await failureOf(
+      act(handle, outsiderLeader, { type: 'review', decision: 'approve', opinion: 'ok' }),
+    );
     expect(outsider).toMatchObject({ type: 'FORBIDDEN' });
     expect(outsider.message).toContain('not in this task');
     // The director is in the chain but the pending step is the team leader's.
-    expect(await failureOf(act(handle, director, { type: 'review', decision: 'approve', opinion: 'ok' }))).toMatchObject({ type: 'FORBIDDEN' });
-    expect(await failureOf(act(handle, leader, { type: 'review', decision: 'approve', opinion: '  ' }))).toMatchObject({ type: 'VALIDATION' });
+    expect(
+      await failureOf(act(handle, director, { type: 'review', decision: 'approve', opinion: 'ok' })),
+    ).toMatchObject({ type: 'FORBIDDEN' });
+    expect(
+      await failureOf(act(handle, leader, { type: 'review', decision: 'approve', opinion: '  ' })),
+    ).toMatchObject({ type: 'VALIDATION' });
     await act(handle, leader, { type: 'review', decision: 'approve', opinion: 'ok' });
     await act(handle, director, { type: 'review', decision: 'approve', opinion: 'ok' });
-    expect(await failureOf(act(handle, otherDirector, { type: 'designate-focus', reason: '지연' }))).toMatchObject({ type: 'FORBIDDEN' });
-    expect(await failureOf(act(handle, owner, { type: 'complete-milestone', seq: 9, evidence: 'x' }))).toMatchObject({ type: 'VALIDATION' });
-    expect(await failureOf(act(handle, owner, { type: 'submit-completion', summary: 'done' }))).toMatchObject({ type: 'CONFLICT' });
+    expect(
+      await failureOf(act(handle, otherDirector, { type: 'designate-focus', reason: '지연' })),
+    ).toMatchObject({ type: 'FORBIDDEN' });
+    expect(
+      await failureOf(act(handle, owner, { type: 'complete-milestone', seq: 9, evidence: 'x' })),
+    ).toMatchObject({ type: 'VALIDATION' });
+    expect(await failureOf(act(handle, owner, { type: 'submit-completion', summary: 'done' }))).toMatchObject(
+      { type: 'CONFLICT' },
+    );
     const state = await stateOf(handle);
     expect(state.stage).toBe('execution');
     expect(state.decisions).toHaveLength(3);
@@ -157,7 +193,9 @@ describe('policy-task workflow (time-skipping)', () => {
     const before = recordedFor(taskId).mails.length;
     await t.env.sleep(5 * DAY);
     expect(recordedFor(taskId).mails.filter((m) => (m.data as { seq?: number }).seq === 1).length).toBe(
-      recordedFor(taskId).mails.slice(0, before).filter((m) => (m.data as { seq?: number }).seq === 1).length,
+      recordedFor(taskId)
+        .mails.slice(0, before)
+        .filter((m) => (m.data as { seq?: number }).seq === 1).length,
     );
   });
 
@@ -179,7 +217,11 @@ describe('policy-task workflow (time-skipping)', () => {
     expect((await stateOf(handle)).focus).toMatchObject({ missed: 1 });
 
     // Reporting on day 9 moves the next due time to day 16: no reminder before day 15.
-    await act(handle, owner, { type: 'report-progress', text: '주간 보고: 관계부처 협의 완료', progress: 35 });
+    await act(handle, owner, {
+      type: 'report-progress',
+      text: '주간 보고: 관계부처 협의 완료',
+      progress: 35,
+    });
     const reportDueAt = Date.parse((await stateOf(handle)).focus.reportDueAt!);
     expect(Math.abs(reportDueAt - ((await t.env.currentTimeMs()) + 7 * DAY))).toBeLessThan(60_000);
     await t.env.sleep(5.5 * DAY); // day 14.5
@@ -190,7 +232,9 @@ describe('policy-task workflow (time-skipping)', () => {
     await act(handle, director, { type: 'release-focus', reason: '정상 궤도 회복' });
     const mailsAtRelease = recordedFor(taskId).mails.length;
     await t.env.sleep(14 * DAY);
-    const focusMails = recordedFor(taskId).mails.slice(mailsAtRelease).filter((m) => m.template.startsWith('task-focus-report'));
+    const focusMails = recordedFor(taskId)
+      .mails.slice(mailsAtRelease)
+      .filter((m) => m.template.startsWith('task-focus-report'));
     expect(focusMails).toHaveLength(0);
     const trail = (await stateOf(handle)).decisions.filter((d) => d.phase === 'focus');
     expect(trail.map((d) => [d.actorNo, d.decision, d.opinion])).toEqual([
@@ -243,7 +287,12 @@ describe('policy-task workflow (time-skipping)', () => {
       reason: '2단계 일정 조정',
       milestones: [
         { seq: 1, title: '중간목표 1', dueAt: firstDueAt, weight: 50 },
-        { seq: 2, title: '중간목표 2 (조정)', dueAt: new Date((await t.env.currentTimeMs()) + 20 * DAY).toISOString(), weight: 50 },
+        {
+          seq: 2,
+          title: '중간목표 2 (조정)',
+          dueAt: new Date((await t.env.currentTimeMs()) + 20 * DAY).toISOString(),
+          weight: 50,
+        },
       ],
     });
     // Keep reporting until the workflow continues as new with the change review still pending.
@@ -261,7 +310,13 @@ describe('policy-task workflow (time-skipping)', () => {
     expect(state.stage).toBe('change_review');
     expect(state.pending).toMatchObject({ phase: 'change', reviewer: { employeeNo: 'E2100' } });
     expect(state.reports).toHaveLength(6 + extraReports);
-    expect(state.decisions.map((d) => d.decision)).toEqual(['submit', 'approve', 'approve', 'designate', 'submit']);
+    expect(state.decisions.map((d) => d.decision)).toEqual([
+      'submit',
+      'approve',
+      'approve',
+      'designate',
+      'submit',
+    ]);
     expect(state.focus.active).toBe(true);
     expect(state.milestones[0]!.completedAt).toBeDefined();
 
@@ -270,7 +325,9 @@ describe('policy-task workflow (time-skipping)', () => {
     await act(handle, director, { type: 'review', decision: 'approve', opinion: '승인' });
     await act(handle, director, { type: 'release-focus', reason: '해제' });
     await t.env.sleep(21 * DAY);
-    await waitFor(() => mailsTo(taskId, 'E2100', 'task-milestone-overdue').some((m) => (m.data as { seq: number }).seq === 2));
+    await waitFor(() =>
+      mailsTo(taskId, 'E2100', 'task-milestone-overdue').some((m) => (m.data as { seq: number }).seq === 2),
+    );
     await settled();
 
     const final = await stateOf(handle);

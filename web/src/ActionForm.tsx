@@ -1,5 +1,16 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, NumberInput, Radio, Rating, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  NumberInput,
+  Radio,
+  Rating,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, fieldErrors } from './api.ts';
@@ -48,12 +59,21 @@ export function ActionForm({
         : Object.fromEntries(
             fields
               .filter((f) => values[f.name] !== '' || f.required)
-              .map((f) => [f.name, f.kind === 'number' || f.kind === 'rating' ? Number(values[f.name]) : (values[f.name] ?? '').trim()]),
+              .map((f) => [
+                f.name,
+                f.kind === 'number' || f.kind === 'rating'
+                  ? Number(values[f.name])
+                  : (values[f.name] ?? '').trim(),
+              ]),
           );
       return submit(body);
     },
     onSuccess: (result) => {
-      setValues(Object.fromEntries(fields.map((f) => [f.name, f.kind === 'choice' ? (f.options?.[0]?.value ?? '') : ''])));
+      setValues(
+        Object.fromEntries(
+          fields.map((f) => [f.name, f.kind === 'choice' ? (f.options?.[0]?.value ?? '') : '']),
+        ),
+      );
       onDone?.(result);
     },
   });
@@ -64,13 +84,15 @@ export function ActionForm({
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const empty: Record<string, string> = {};
-    for (const field of fields) if (field.required && !String(values[field.name] ?? '').trim()) empty[field.name] = t('file.required');
+    for (const field of fields)
+      if (field.required && !String(values[field.name] ?? '').trim()) empty[field.name] = t('file.required');
     setMissing(empty);
     if (Object.keys(empty).length === 0) mutation.mutate();
   };
 
   const error = mutation.error;
-  const unmatchedServerError = error && Object.keys(serverErrors).filter((k) => fields.some((f) => f.name === k)).length === 0;
+  const unmatchedServerError =
+    error && Object.keys(serverErrors).filter((k) => fields.some((f) => f.name === k)).length === 0;
   return (
     <form onSubmit={onSubmit} noValidate data-testid={`action-${id}`}>
       <Stack gap="sm">
@@ -78,7 +100,16 @@ export function ActionForm({
           const common = { label: field.label, required: field.required, error: errorOf(field.name) };
           switch (field.kind) {
             case 'textarea':
-              return <Textarea key={field.name} {...common} autosize minRows={3} value={values[field.name]} onChange={(e) => set(field.name, e.currentTarget.value)} />;
+              return (
+                <Textarea
+                  key={field.name}
+                  {...common}
+                  autosize
+                  minRows={3}
+                  value={values[field.name]}
+                  onChange={(e) => set(field.name, e.currentTarget.value)}
+                />
+              );
             case 'number':
               return (
                 <NumberInput
@@ -92,9 +123,16 @@ export function ActionForm({
               );
             case 'choice':
               return (
-                <Radio.Group key={field.name} {...common} value={values[field.name]} onChange={(value) => set(field.name, value)}>
+                <Radio.Group
+                  key={field.name}
+                  {...common}
+                  value={values[field.name]}
+                  onChange={(value) => set(field.name, value)}
+                >
                   <Group mt={4}>
-                    {field.options?.map((o) => <Radio key={o.value} value={o.value} label={o.label} />)}
+                    {field.options?.map((o) => (
+                      <Radio key={o.value} value={o.value} label={o.label} />
+                    ))}
                   </Group>
                 </Radio.Group>
               );
@@ -120,7 +158,14 @@ export function ActionForm({
                 </Stack>
               );
             default:
-              return <TextInput key={field.name} {...common} value={values[field.name]} onChange={(e) => set(field.name, e.currentTarget.value)} />;
+              return (
+                <TextInput
+                  key={field.name}
+                  {...common}
+                  value={values[field.name]}
+                  onChange={(e) => set(field.name, e.currentTarget.value)}
+                />
+              );
           }
         })}
         {error && unmatchedServerError ? (

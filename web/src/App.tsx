@@ -1,6 +1,16 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, NavLink as RouterNavLink, Route, Routes, useLocation } from 'react-router';
-import { AppShell, Anchor, Burger, Button, Group, NavLink, SegmentedControl, Text, Title } from '@mantine/core';
+import {
+  AppShell,
+  Anchor,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  SegmentedControl,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Loading } from './components.tsx';
@@ -113,7 +123,10 @@ export function App() {
             {me ? (
               <Group gap="xs" wrap="nowrap" visibleFrom="xs">
                 <Text size="sm" data-testid="signed-in-as">
-                  {t('signIn.signedInAs', { name: i18n.language === 'en' ? me.nameEn : me.name, role: t(`role.${me.role}`) })}
+                  {t('signIn.signedInAs', {
+                    name: i18n.language === 'en' ? me.nameEn : me.name,
+                    role: t(`role.${me.role}`),
+                  })}
                 </Text>
                 <Button size="xs" variant="default" onClick={() => void signOut()}>
                   {t('nav.signOut')}

@@ -8,12 +8,17 @@ import { progressStages, type ComplaintView, type TimelineEntry } from './types.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /** Event details as "label: value" pairs: dates in Korea time, people by name, known keys translated. */
-function describeDetail(detail: unknown, lang: string, t: (key: string, options?: Record<string, unknown>) => string): string {
+function describeDetail(
+  detail: unknown,
+  lang: string,
+  t: (key: string, options?: Record<string, unknown>) => string,
+): string {
   if (detail === null || detail === undefined) return '';
   if (typeof detail !== 'object') return String(detail);
   const show = (value: unknown): string => {
     if (typeof value === 'string') return ISO_DATE.test(value) ? formatDateTime(value, lang) : value;
-    if (value && typeof value === 'object' && 'name' in value) return localName(value as { name: string; nameEn?: string }, lang);
+    if (value && typeof value === 'object' && 'name' in value)
+      return localName(value as { name: string; nameEn?: string }, lang);
     return typeof value === 'object' ? JSON.stringify(value) : String(value);
   };
   return Object.entries(detail as Record<string, unknown>)
@@ -28,8 +33,8 @@ function TimelineItem({ entry, lang }: { entry: TimelineEntry; lang: string }) {
   return (
     <>
       <Text size="sm" fw={600}>
-        {t(`timeline.${entry.type}`, { defaultValue: entry.type.replaceAll('-', ' ').replaceAll('_', ' ') })} ·{' '}
-        {t(`stage.${entry.stage}`, { defaultValue: entry.stage })}
+        {t(`timeline.${entry.type}`, { defaultValue: entry.type.replaceAll('-', ' ').replaceAll('_', ' ') })}{' '}
+        · {t(`stage.${entry.stage}`, { defaultValue: entry.stage })}
       </Text>
       <Text size="xs" c="dimmed">
         {formatDateTime(entry.at, lang)} · {entry.actor}
@@ -48,7 +53,14 @@ export function ComplaintDetails({ complaint }: { complaint: ComplaintView }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const step = progressStages.indexOf(complaint.stage as (typeof progressStages)[number]);
-  const active = complaint.stage === 'closed' ? progressStages.length : step >= 0 ? step : complaint.stage === 'waiting_citizen' ? 2 : 0;
+  const active =
+    complaint.stage === 'closed'
+      ? progressStages.length
+      : step >= 0
+        ? step
+        : complaint.stage === 'waiting_citizen'
+          ? 2
+          : 0;
   const facts: [string, ReactNode][] = [
     [t('my.stage'), <StageBadge key="stage" stage={complaint.stage} />],
     [t('my.handler'), complaint.handler ? localName(complaint.handler, lang) : t('my.noHandler')],
@@ -58,10 +70,18 @@ export function ComplaintDetails({ complaint }: { complaint: ComplaintView }) {
     [t('my.answeredAt'), formatDateTime(complaint.answeredAt, lang)],
   ];
   if (complaint.closedAt) facts.push([t('my.closedAt'), formatDateTime(complaint.closedAt, lang)]);
-  if (complaint.infoDeadlineAt) facts.push([t('my.infoDeadlineAt'), formatDateTime(complaint.infoDeadlineAt, lang)]);
+  if (complaint.infoDeadlineAt)
+    facts.push([t('my.infoDeadlineAt'), formatDateTime(complaint.infoDeadlineAt, lang)]);
   if (complaint.extensionCount) facts.push([t('my.extensions'), String(complaint.extensionCount)]);
-  if (complaint.overdue) facts.push([t('stuck.overdue'), <Badge key="overdue" color="red.9">{t('stuck.overdue')}</Badge>]);
-  if (complaint.escalationLevel) facts.push([t('my.escalation'), t(`my.escalationLevel${complaint.escalationLevel}`)]);
+  if (complaint.overdue)
+    facts.push([
+      t('stuck.overdue'),
+      <Badge key="overdue" color="red.9">
+        {t('stuck.overdue')}
+      </Badge>,
+    ]);
+  if (complaint.escalationLevel)
+    facts.push([t('my.escalation'), t(`my.escalationLevel${complaint.escalationLevel}`)]);
   return (
     <Stack data-testid="complaint-details" data-stage={complaint.stage}>
       <Card withBorder>
@@ -86,7 +106,13 @@ export function ComplaintDetails({ complaint }: { complaint: ComplaintView }) {
           <Title order={2} size="h5" mb="sm">
             {t('my.progress')}
           </Title>
-          <Stepper active={active} size="xs" allowNextStepsSelect={false} orientation="horizontal" styles={{ steps: { flexWrap: 'wrap', rowGap: 8 } }}>
+          <Stepper
+            active={active}
+            size="xs"
+            allowNextStepsSelect={false}
+            orientation="horizontal"
+            styles={{ steps: { flexWrap: 'wrap', rowGap: 8 } }}
+          >
             {progressStages.map((stage) => (
               <Stepper.Step key={stage} label={t(`stage.${stage}`)} />
             ))}

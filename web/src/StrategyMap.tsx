@@ -31,7 +31,9 @@ export function StrategyMap({ scorecard }: { scorecard: Scorecard }) {
       nodes.push({
         id: `band-${key}`,
         position: { x: 0, y: band * BAND_HEIGHT },
-        data: { label: `${t(`perf.perspective.${key}`, { defaultValue: localName(perspective, lang) || key })}${perspective.weight !== undefined ? ` · ${perspective.weight}%` : ''}` },
+        data: {
+          label: `${t(`perf.perspective.${key}`, { defaultValue: localName(perspective, lang) || key })}${perspective.weight !== undefined ? ` · ${perspective.weight}%` : ''}`,
+        },
         style: {
           width: MAP_WIDTH,
           height: BAND_HEIGHT - 8,
@@ -74,7 +76,8 @@ export function StrategyMap({ scorecard }: { scorecard: Scorecard }) {
           className: `objective-node light-${objective.light ?? 'NONE'}`,
         });
         for (const target of objective.links ?? []) {
-          if (codes.has(target)) edges.push({ id: `${objective.code}->${target}`, source: objective.code, target });
+          if (codes.has(target))
+            edges.push({ id: `${objective.code}->${target}`, source: objective.code, target });
         }
       });
     });
@@ -90,12 +93,19 @@ export function StrategyMap({ scorecard }: { scorecard: Scorecard }) {
     // Effects sit above causes, so arrows run from a node's top to the next band's bottom.
     return {
       nodes,
-      edges: edges.map((e) => ({ ...e, markerEnd: { type: MarkerType.ArrowClosed }, style: { stroke: '#495057' } })),
+      edges: edges.map((e) => ({
+        ...e,
+        markerEnd: { type: MarkerType.ArrowClosed },
+        style: { stroke: '#495057' },
+      })),
     };
   }, [scorecard, lang, t]);
 
   return (
-    <div style={{ height: scorecard.perspectives.length * BAND_HEIGHT + 20, width: '100%' }} data-testid="strategy-map">
+    <div
+      style={{ height: scorecard.perspectives.length * BAND_HEIGHT + 20, width: '100%' }}
+      data-testid="strategy-map"
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -53,9 +53,15 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     throw new ApiError(404, 'NOT_FOUND', `No route ${options.method ?? 'GET'} ${path}`);
   }
   if (!response.ok) {
-    const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | undefined)
+      ?.error;
     const details = Array.isArray(error?.details) ? (error.details as FieldIssue[]) : [];
-    throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, details);
+    throw new ApiError(
+      response.status,
+      error?.code ?? `HTTP_${response.status}`,
+      error?.message ?? response.statusText,
+      details,
+    );
   }
   return payload as T;
 }

@@ -13,7 +13,12 @@ export function LightBadge({ light }: { light: string | null | undefined }) {
   if (!light) return <Text span>—</Text>;
   const symbol = light === 'GREEN' ? '●' : light === 'YELLOW' ? '▲' : '■';
   return (
-    <Badge color={lightColor[light] ?? 'gray.7'} variant="filled" data-light={light} aria-label={t(`light.${light}`)}>
+    <Badge
+      color={lightColor[light] ?? 'gray.7'}
+      variant="filled"
+      data-light={light}
+      aria-label={t(`light.${light}`)}
+    >
       {symbol} {t(`light.${light}`, { defaultValue: light })}
     </Badge>
   );
@@ -33,7 +38,12 @@ const stageColor: Record<string, string> = {
 export function StageBadge({ stage }: { stage: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={stageColor[stage] ?? 'gray.7'} variant="filled" data-stage={stage} style={{ minWidth: 'max-content' }}>
+    <Badge
+      color={stageColor[stage] ?? 'gray.7'}
+      variant="filled"
+      data-stage={stage}
+      style={{ minWidth: 'max-content' }}
+    >
       {t(`stage.${stage}`, { defaultValue: stage })}
     </Badge>
   );
@@ -71,10 +81,18 @@ export function ErrorState({ error }: { error: unknown }) {
     );
   }
   if (error instanceof ApiError && error.status === 401) {
-    return <Alert color="yellow" title={t('common.error')}>{t('common.signInFirst')}</Alert>;
+    return (
+      <Alert color="yellow" title={t('common.error')}>
+        {t('common.signInFirst')}
+      </Alert>
+    );
   }
   if (error instanceof ApiError && error.status === 403) {
-    return <Alert color="red" title={t('common.error')}>{t('common.forbidden')}</Alert>;
+    return (
+      <Alert color="red" title={t('common.error')}>
+        {t('common.forbidden')}
+      </Alert>
+    );
   }
   return (
     <Alert color="red" title={t('common.error')} role="alert">
@@ -92,7 +110,11 @@ export function StaffOnly({ children }: { children: ReactNode }) {
   if (!me) {
     return (
       <Alert color="yellow" title={t('common.signInFirst')}>
-        <Button component={Link} to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} mt="xs">
+        <Button
+          component={Link}
+          to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`}
+          mt="xs"
+        >
           {t('nav.signIn')}
         </Button>
       </Alert>

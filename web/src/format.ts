@@ -5,7 +5,10 @@ function formatter(lang: string, options: Intl.DateTimeFormatOptions): Intl.Date
   const key = `${lang}:${JSON.stringify(options)}`;
   let value = formatters.get(key);
   if (!value) {
-    value = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', { timeZone: 'Asia/Seoul', ...options });
+    value = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', {
+      timeZone: 'Asia/Seoul',
+      ...options,
+    });
     formatters.set(key, value);
   }
   return value;
@@ -24,7 +27,9 @@ export function formatDate(iso: string | null | undefined, lang: string): string
 
 export function formatNumber(value: number | null | undefined, lang: string, digits = 1): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'ko-KR', { maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'ko-KR', { maximumFractionDigits: digits }).format(
+    value,
+  );
 }
 
 /** The year in Korea right now (performance years follow the Korean calendar year). */
@@ -33,7 +38,10 @@ export function currentKstYear(): number {
 }
 
 /** Picks the Korean or English name of a thing that has both. */
-export function localName(thing: { name?: string; nameKo?: string; nameEn?: string } | null | undefined, lang: string) {
+export function localName(
+  thing: { name?: string; nameKo?: string; nameEn?: string } | null | undefined,
+  lang: string,
+) {
   if (!thing) return '';
   if (lang === 'en' && thing.nameEn) return thing.nameEn;
   return thing.name ?? thing.nameKo ?? thing.nameEn ?? '';

@@ -6,7 +6,12 @@ export const languages = ['ko', 'en'] as const;
 export type Language = (typeof languages)[number];
 
 const ko = {
-  app: { title: '행정혁신포털', subtitle: '민원 · 업무 · 성과를 한 곳에서', skip: '본문으로 건너뛰기', menu: '메뉴 열기/닫기' },
+  app: {
+    title: '행정혁신포털',
+    subtitle: '민원 · 업무 · 성과를 한 곳에서',
+    skip: '본문으로 건너뛰기',
+    menu: '메뉴 열기/닫기',
+  },
   lang: { label: '언어', ko: '한국어', en: 'English' },
   nav: {
     citizen: '국민',
@@ -52,18 +57,18 @@ const ko = {
     withdrawn: '취하',
   },
   timeline: {
-    'received': '접수',
-    'assigned': '담당자 배정',
-    'accepted': '처리 시작',
-    'transferred': '이송',
+    received: '접수',
+    assigned: '담당자 배정',
+    accepted: '처리 시작',
+    transferred: '이송',
     'answer-drafted': '답변안 작성',
     'answer-returned': '답변안 반려',
     'answer-approved': '답변 승인·발송',
-    'closed': '종결',
+    closed: '종결',
     'consultation-requested': '상담 요청',
     'consultation-answered': '상담 답변',
-    'escalated': '상급자 보고(기한 경과)',
-    'extended': '처리기한 연장',
+    escalated: '상급자 보고(기한 경과)',
+    extended: '처리기한 연장',
     'extension-consent-requested': '연장 동의 요청',
     'extension-refused': '연장 미동의',
     'info-added': '추가 정보 제출',
@@ -74,10 +79,10 @@ const ko = {
     'interim-notice': '중간 안내',
     'reminder-sent': '기한 알림',
     'survey-reminder-sent': '만족도 평가 재안내',
-    'withdrawn': '취하',
-    'rated': '만족도 평가',
-    'reassigned': '담당자 재지정',
-    'reopened': '재처리',
+    withdrawn: '취하',
+    rated: '만족도 평가',
+    reassigned: '담당자 재지정',
+    reopened: '재처리',
   },
   detail: {
     reason: '사유',
@@ -254,7 +259,14 @@ const ko = {
     run: '실행',
     wrongStage: '지금 단계에서는 할 수 없는 작업입니다.',
   },
-  task: { title: '정책과제', trail: '결정 기록', reviewer: '검토자', decision: '결정', opinion: '의견', at: '일시' },
+  task: {
+    title: '정책과제',
+    trail: '결정 기록',
+    reviewer: '검토자',
+    decision: '결정',
+    opinion: '의견',
+    at: '일시',
+  },
   stuck: {
     title: '지연·정체 업무',
     lead: '담당 범위에서 기한이 지났거나 멈춰 있는 민원과 과제입니다.',
@@ -320,10 +332,19 @@ const ko = {
   },
 };
 
-type Dictionary = { [K in keyof typeof ko]: { [P in keyof (typeof ko)[K]]: (typeof ko)[K][P] extends string ? string : Record<string, string> } };
+type Dictionary = {
+  [K in keyof typeof ko]: {
+    [P in keyof (typeof ko)[K]]: (typeof ko)[K][P] extends string ? string : Record<string, string>;
+  };
+};
 
 const en: Dictionary = {
-  app: { title: 'Administrative-innovation portal', subtitle: 'Complaints · work · performance in one place', skip: 'Skip to content', menu: 'Toggle menu' },
+  app: {
+    title: 'Administrative-innovation portal',
+    subtitle: 'Complaints · work · performance in one place',
+    skip: 'Skip to content',
+    menu: 'Toggle menu',
+  },
   lang: { label: 'Language', ko: '한국어', en: 'English' },
   nav: {
     citizen: 'Citizens',
@@ -369,18 +390,18 @@ const en: Dictionary = {
     withdrawn: 'Withdrawn',
   },
   timeline: {
-    'received': 'Received',
-    'assigned': 'Handler assigned',
-    'accepted': 'Work started',
-    'transferred': 'Transferred',
+    received: 'Received',
+    assigned: 'Handler assigned',
+    accepted: 'Work started',
+    transferred: 'Transferred',
     'answer-drafted': 'Answer drafted',
     'answer-returned': 'Draft returned',
     'answer-approved': 'Answer approved and sent',
-    'closed': 'Closed',
+    closed: 'Closed',
     'consultation-requested': 'Consultation requested',
     'consultation-answered': 'Consultation answered',
-    'escalated': 'Escalated (past due)',
-    'extended': 'Due date extended',
+    escalated: 'Escalated (past due)',
+    extended: 'Due date extended',
     'extension-consent-requested': 'Consent to extension requested',
     'extension-refused': 'Extension refused',
     'info-added': 'Information added',
@@ -391,10 +412,10 @@ const en: Dictionary = {
     'interim-notice': 'Interim notice',
     'reminder-sent': 'Due-date reminder',
     'survey-reminder-sent': 'Survey reminder',
-    'withdrawn': 'Withdrawn',
-    'rated': 'Rated',
-    'reassigned': 'Reassigned',
-    'reopened': 'Reopened',
+    withdrawn: 'Withdrawn',
+    rated: 'Rated',
+    reassigned: 'Reassigned',
+    reopened: 'Reopened',
   },
   detail: {
     reason: 'Reason',
@@ -521,7 +542,14 @@ const en: Dictionary = {
     failed: 'Employee number or password is wrong.',
     signedInAs: '{{name}} ({{role}})',
   },
-  role: { STAFF: 'Staff', TEAM_LEADER: 'Team leader', DIRECTOR: 'Director', HR: 'HR', HEAD: 'Head of ministry', ADMIN: 'Admin' },
+  role: {
+    STAFF: 'Staff',
+    TEAM_LEADER: 'Team leader',
+    DIRECTOR: 'Director',
+    HR: 'HR',
+    HEAD: 'Head of ministry',
+    ADMIN: 'Admin',
+  },
   inbox: {
     title: 'Inbox',
     lead: 'Pending steps across complaints and policy tasks, soonest due first.',
@@ -571,7 +599,14 @@ const en: Dictionary = {
     run: 'Run',
     wrongStage: 'This action is not allowed in the current stage.',
   },
-  task: { title: 'Policy task', trail: 'Decision trail', reviewer: 'Reviewer', decision: 'Decision', opinion: 'Opinion', at: 'At' },
+  task: {
+    title: 'Policy task',
+    trail: 'Decision trail',
+    reviewer: 'Reviewer',
+    decision: 'Decision',
+    opinion: 'Opinion',
+    at: 'At',
+  },
   stuck: {
     title: 'Stuck and overdue work',
     lead: 'Complaints and tasks in your scope that are past due or not moving.',

@@ -17,7 +17,10 @@ const theme = createTheme({
   primaryShade: { light: 8, dark: 5 },
   autoContrast: true,
   fontFamily: "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif",
-  headings: { fontFamily: "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif" },
+  headings: {
+    fontFamily:
+      "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Noto Sans KR', 'Malgun Gothic', sans-serif",
+  },
 });
 
 const cssVariables: CSSVariablesResolver = () => ({

@@ -58,7 +58,11 @@ export interface Scorecard {
   mission?: string | { ko?: string; en?: string } | null;
   vision?: string | { ko?: string; en?: string } | null;
   perspectives: PerspectiveView[];
-  config?: { perspectiveWeights?: Record<string, number>; lightThresholds?: { green: number; yellow: number }; achievementCap?: number };
+  config?: {
+    perspectiveWeights?: Record<string, number>;
+    lightThresholds?: { green: number; yellow: number };
+    achievementCap?: number;
+  };
 }
 
 export interface StrategyMapView {

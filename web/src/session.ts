@@ -37,5 +37,6 @@ export function useSignOut() {
 }
 
 export const isLeader = (me: Me | null) => !!me && ['TEAM_LEADER', 'DIRECTOR', 'HEAD'].includes(me.role);
-export const isManager = (me: Me | null) => !!me && ['DIRECTOR', 'HEAD', 'ADMIN', 'TEAM_LEADER'].includes(me.role);
+export const isManager = (me: Me | null) =>
+  !!me && ['DIRECTOR', 'HEAD', 'ADMIN', 'TEAM_LEADER'].includes(me.role);
 export const isAdmin = (me: Me | null) => !!me && me.role === 'ADMIN';

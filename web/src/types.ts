@@ -36,5 +36,12 @@ export interface ComplaintView {
   draftAnswer?: string | null;
 }
 
-export const progressStages = ['received', 'assigned', 'in_progress', 'in_review', 'awaiting_rating', 'closed'] as const;
+export const progressStages = [
+  'received',
+  'assigned',
+  'in_progress',
+  'in_review',
+  'awaiting_rating',
+  'closed',
+] as const;
 export const openStages = ['received', 'assigned', 'in_progress', 'waiting_citizen', 'in_review'];

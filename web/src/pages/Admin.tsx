@@ -29,7 +29,10 @@ interface History {
 
 function AuditCheck() {
   const { t } = useTranslation();
-  const verify = useMutation({ mutationFn: () => api<{ ok: boolean; entries: number; brokenAt: string | null }>('/api/admin/audit/verify') });
+  const verify = useMutation({
+    mutationFn: () =>
+      api<{ ok: boolean; entries: number; brokenAt: string | null }>('/api/admin/audit/verify'),
+  });
   return (
     <Card withBorder>
       <Title order={2} size="h4" mb="sm">
@@ -76,7 +79,12 @@ function WorkflowHistory() {
       </Title>
       <form onSubmit={submit}>
         <Group align="flex-end" mb="md">
-          <TextInput label={t('admin.workflowId')} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} w={280} />
+          <TextInput
+            label={t('admin.workflowId')}
+            value={draft}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            w={280}
+          />
           <Button type="submit">{t('admin.show')}</Button>
         </Group>
       </form>
@@ -88,13 +96,21 @@ function WorkflowHistory() {
         ) : (
           <Timeline active={events.length - 1} bulletSize={12} data-testid="workflow-history">
             {events.map((event, index) => (
-              <Timeline.Item key={String(event.eventId ?? event.id ?? index)} title={event.title ?? event.summary ?? event.type}>
+              <Timeline.Item
+                key={String(event.eventId ?? event.id ?? index)}
+                title={event.title ?? event.summary ?? event.type}
+              >
                 <Text size="xs" c="dimmed">
                   {formatDateTime(event.at ?? event.time, i18n.language)}
                   {event.actor ? ` · ${event.actor}` : ''}
                   {event.type && (event.title ?? event.summary) ? ` · ${event.type}` : ''}
                 </Text>
-                {event.text ?? (event.detail ? <Text size="sm">{typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}</Text> : null)}
+                {event.text ??
+                  (event.detail ? (
+                    <Text size="sm">
+                      {typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}
+                    </Text>
+                  ) : null)}
               </Timeline.Item>
             ))}
           </Timeline>

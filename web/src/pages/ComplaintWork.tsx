@@ -44,7 +44,15 @@ function actionFields(action: ActionName, t: (key: string) => string): FieldSpec
       return [{ name: 'answer', label: t('work.answer'), kind: 'textarea', required: true }];
     case 'review':
       return [
-        { name: 'decision', label: t('work.decision'), kind: 'choice', options: [{ value: 'approve', label: t('work.approve') }, { value: 'return', label: t('work.return') }] },
+        {
+          name: 'decision',
+          label: t('work.decision'),
+          kind: 'choice',
+          options: [
+            { value: 'approve', label: t('work.approve') },
+            { value: 'return', label: t('work.return') },
+          ],
+        },
         { name: 'opinion', label: t('work.opinion'), kind: 'textarea', required: true },
       ];
     case 'request-extension':
@@ -60,13 +68,28 @@ function actionFields(action: ActionName, t: (key: string) => string): FieldSpec
     case 'request-info':
       return [
         { name: 'question', label: t('work.question'), kind: 'textarea', required: true },
-        { name: 'deadlineDays', label: t('work.deadlineDays'), kind: 'number', required: true, min: 1, max: 30 },
+        {
+          name: 'deadlineDays',
+          label: t('work.deadlineDays'),
+          kind: 'number',
+          required: true,
+          min: 1,
+          max: 30,
+        },
       ];
     case 'answer-consultation':
       return [{ name: 'reply', label: t('work.reply'), kind: 'textarea', required: true }];
     case 'resolve-info-timeout':
       return [
-        { name: 'decision', label: t('work.decision'), kind: 'choice', options: [{ value: 'continue', label: t('work.continue') }, { value: 'close', label: t('work.close') }] },
+        {
+          name: 'decision',
+          label: t('work.decision'),
+          kind: 'choice',
+          options: [
+            { value: 'continue', label: t('work.continue') },
+            { value: 'close', label: t('work.close') },
+          ],
+        },
         { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
       ];
   }
@@ -80,7 +103,8 @@ function likelyActions(complaint: ComplaintView, me: Me): ActionName[] {
   const actions = new Set<ActionName>();
   if (step && step !== 'review' && mine) for (const a of actionsForStep[step] ?? []) actions.add(a);
   if (step === 'review' && me.role !== 'STAFF') actions.add('review');
-  if (manages && openStages.includes(complaint.stage)) for (const a of actionsForStep.escalated ?? []) actions.add(a);
+  if (manages && openStages.includes(complaint.stage))
+    for (const a of actionsForStep.escalated ?? []) actions.add(a);
   return [...actions];
 }
 
@@ -120,7 +144,9 @@ function Work({ receiptNo }: { receiptNo: string }) {
               id={action}
               fields={actionFields(action, t)}
               submitLabel={t(`work.${action}`)}
-              submit={(body) => api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, { body })}
+              submit={(body) =>
+                api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, { body })
+              }
               onDone={() => {
                 void client.invalidateQueries({ queryKey: ['complaint', receiptNo] });
                 void client.invalidateQueries({ queryKey: ['inbox'] });

@@ -27,7 +27,11 @@ interface Filed {
 
 export default function FileComplaint() {
   const { t, i18n } = useTranslation();
-  const categories = useQuery({ queryKey: ['categories'], queryFn: () => api<Category[]>('/api/categories'), staleTime: 300_000 });
+  const categories = useQuery({
+    queryKey: ['categories'],
+    queryFn: () => api<Category[]>('/api/categories'),
+    staleTime: 300_000,
+  });
   const [form, setForm] = useState({ categoryCode: '', title: '', body: '', name: '', email: '' });
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -69,10 +73,16 @@ export default function FileComplaint() {
         <Paper withBorder p="lg" maw={560} data-testid="filed">
           <Stack gap="sm">
             <Text>
-              {t('file.receiptNo')}: <Code fz="lg" data-testid="receipt-no">{filed.receiptNo}</Code>
+              {t('file.receiptNo')}:{' '}
+              <Code fz="lg" data-testid="receipt-no">
+                {filed.receiptNo}
+              </Code>
             </Text>
             <Text>
-              {t('file.accessCode')}: <Code fz="lg" data-testid="access-code">{filed.accessCode}</Code>
+              {t('file.accessCode')}:{' '}
+              <Code fz="lg" data-testid="access-code">
+                {filed.accessCode}
+              </Code>
             </Text>
             <Text>
               {t('file.dueAt')}: {formatDateTime(filed.dueAt, i18n.language)}
@@ -99,8 +109,15 @@ export default function FileComplaint() {
           {categories.error ? <ErrorState error={categories.error} /> : null}
           <Select
             label={t('file.category')}
-            description={chosen ? t('file.categoryInfo', { team: chosen.teamName, days: chosen.slaDays }) : t('file.categoryHint')}
-            data={(categories.data ?? []).map((c) => ({ value: c.code, label: i18n.language === 'en' ? c.nameEn : c.name }))}
+            description={
+              chosen
+                ? t('file.categoryInfo', { team: chosen.teamName, days: chosen.slaDays })
+                : t('file.categoryHint')
+            }
+            data={(categories.data ?? []).map((c) => ({
+              value: c.code,
+              label: i18n.language === 'en' ? c.nameEn : c.name,
+            }))}
             value={form.categoryCode || null}
             onChange={(value) => set('categoryCode')(value ?? '')}
             error={errorOf('categoryCode')}
@@ -108,10 +125,32 @@ export default function FileComplaint() {
             searchable
             data-testid="category"
           />
-          <TextInput label={t('file.subject')} value={form.title} onChange={(e) => set('title')(e.currentTarget.value)} error={errorOf('title')} required maxLength={200} />
-          <Textarea label={t('file.body')} value={form.body} onChange={(e) => set('body')(e.currentTarget.value)} error={errorOf('body')} required autosize minRows={5} />
+          <TextInput
+            label={t('file.subject')}
+            value={form.title}
+            onChange={(e) => set('title')(e.currentTarget.value)}
+            error={errorOf('title')}
+            required
+            maxLength={200}
+          />
+          <Textarea
+            label={t('file.body')}
+            value={form.body}
+            onChange={(e) => set('body')(e.currentTarget.value)}
+            error={errorOf('body')}
+            required
+            autosize
+            minRows={5}
+          />
           <Group grow align="flex-start">
-            <TextInput label={t('file.name')} value={form.name} onChange={(e) => set('name')(e.currentTarget.value)} error={errorOf('citizen.name')} required autoComplete="name" />
+            <TextInput
+              label={t('file.name')}
+              value={form.name}
+              onChange={(e) => set('name')(e.currentTarget.value)}
+              error={errorOf('citizen.name')}
+              required
+              autoComplete="name"
+            />
             <TextInput
               label={t('file.email')}
               type="email"

@@ -27,10 +27,14 @@ function ComplaintStats() {
   const figures = [
     { label: t('home.statsClosed'), value: formatNumber(overall.closed, i18n.language, 0) },
     { label: t('home.statsDays'), value: formatNumber(overall.averageBusinessDays, i18n.language, 1) },
-    { label: t('home.statsSatisfaction'), value: formatNumber(overall.averageSatisfaction, i18n.language, 1) },
+    {
+      label: t('home.statsSatisfaction'),
+      value: formatNumber(overall.averageSatisfaction, i18n.language, 1),
+    },
     {
       label: t('home.statsSla'),
-      value: overall.slaMetRate === null ? '-' : `${formatNumber(overall.slaMetRate * 100, i18n.language, 0)}%`,
+      value:
+        overall.slaMetRate === null ? '-' : `${formatNumber(overall.slaMetRate * 100, i18n.language, 0)}%`,
     },
   ];
   return (

@@ -27,7 +27,9 @@ export function useInbox() {
 }
 
 export const itemLink = (item: Pick<InboxItem, 'kind' | 'id'>) =>
-  item.kind === 'task' ? `/tasks/${encodeURIComponent(item.id)}` : `/complaints/${encodeURIComponent(item.id)}`;
+  item.kind === 'task'
+    ? `/tasks/${encodeURIComponent(item.id)}`
+    : `/complaints/${encodeURIComponent(item.id)}`;
 
 export function InboxTable({ items }: { items: InboxItem[] }) {
   const { t, i18n } = useTranslation();
@@ -59,7 +61,10 @@ export function InboxTable({ items }: { items: InboxItem[] }) {
               </Table.Td>
               <Table.Td>{item.title}</Table.Td>
               <Table.Td>
-                <StageBadge stage={item.stage} /> <Text span size="sm">{item.step}</Text>
+                <StageBadge stage={item.stage} />{' '}
+                <Text span size="sm">
+                  {item.step}
+                </Text>
               </Table.Td>
               <Table.Td>{formatDateTime(item.dueAt, i18n.language)}</Table.Td>
               <Table.Td>

@@ -48,14 +48,23 @@ export default function Mailbox() {
   const [debouncedTo] = useDebouncedValue(to.trim(), 300);
   const mails = useQuery({
     queryKey: ['mailbox', debouncedTo],
-    queryFn: () => api<{ mails: Mail[] }>(`/api/dev/mailbox?limit=100${debouncedTo ? `&to=${encodeURIComponent(debouncedTo)}` : ''}`),
+    queryFn: () =>
+      api<{ mails: Mail[] }>(
+        `/api/dev/mailbox?limit=100${debouncedTo ? `&to=${encodeURIComponent(debouncedTo)}` : ''}`,
+      ),
     refetchInterval: 4_000,
   });
   return (
     <>
       <PageTitle lead={t('mailbox.lead')}>{t('mailbox.title')}</PageTitle>
       <Stack>
-        <TextInput label={t('mailbox.filter')} value={to} onChange={(e) => setTo(e.currentTarget.value)} maw={360} type="search" />
+        <TextInput
+          label={t('mailbox.filter')}
+          value={to}
+          onChange={(e) => setTo(e.currentTarget.value)}
+          maw={360}
+          type="search"
+        />
         {mails.error ? <ErrorState error={mails.error} /> : null}
         {mails.isLoading ? <Loading /> : null}
         {mails.data?.mails.length === 0 ? <Text>{t('mailbox.empty')}</Text> : null}

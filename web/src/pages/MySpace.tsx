@@ -23,13 +23,21 @@ export function rememberAccess(receiptNo: string, accessCode: string) {
 }
 function recalledAccess(receiptNo: string): string {
   try {
-    return (JSON.parse(sessionStorage.getItem(ACCESS_KEY) ?? '{}') as Record<string, string>)[receiptNo] ?? '';
+    return (
+      (JSON.parse(sessionStorage.getItem(ACCESS_KEY) ?? '{}') as Record<string, string>)[receiptNo] ?? ''
+    );
   } catch {
     return '';
   }
 }
 
-function Lookup({ initialReceiptNo, onFound }: { initialReceiptNo: string; onFound: (receiptNo: string, code: string) => void }) {
+function Lookup({
+  initialReceiptNo,
+  onFound,
+}: {
+  initialReceiptNo: string;
+  onFound: (receiptNo: string, code: string) => void;
+}) {
   const { t } = useTranslation();
   const [receiptNo, setReceiptNo] = useState(initialReceiptNo);
   const [code, setCode] = useState('');
@@ -44,8 +52,20 @@ function Lookup({ initialReceiptNo, onFound }: { initialReceiptNo: string; onFou
           <Title order={2} size="h4">
             {t('my.lookup')}
           </Title>
-          <TextInput label={t('my.receiptNo')} placeholder="MW-2026-0000001" value={receiptNo} onChange={(e) => setReceiptNo(e.currentTarget.value)} required />
-          <TextInput label={t('my.accessCode')} value={code} onChange={(e) => setCode(e.currentTarget.value)} required autoComplete="off" />
+          <TextInput
+            label={t('my.receiptNo')}
+            placeholder="MW-2026-0000001"
+            value={receiptNo}
+            onChange={(e) => setReceiptNo(e.currentTarget.value)}
+            required
+          />
+          <TextInput
+            label={t('my.accessCode')}
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            required
+            autoComplete="off"
+          />
           <Group>
             <Button type="submit">{t('my.show')}</Button>
           </Group>
@@ -59,13 +79,26 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
   const { t } = useTranslation();
   const client = useQueryClient();
   const post = (action: string) => (body: Record<string, unknown>) =>
-    api(`/api/complaints/${complaint.receiptNo}/citizen/${action}`, { body, headers: { 'x-access-code': accessCode } });
+    api(`/api/complaints/${complaint.receiptNo}/citizen/${action}`, {
+      body,
+      headers: { 'x-access-code': accessCode },
+    });
   const refresh = () => void client.invalidateQueries({ queryKey: ['complaint', complaint.receiptNo] });
   const open = openStages.includes(complaint.stage);
   const lastConsentAsk = complaint.timeline.findLastIndex((e) => e.type === 'extension-consent-requested');
   const extensionPending =
-    open && lastConsentAsk >= 0 && !complaint.timeline.slice(lastConsentAsk + 1).some((e) => ['extended', 'extension-refused'].includes(e.type));
-  const forms: { id: string; title: string; fields: FieldSpec[]; submit: (b: Record<string, unknown>) => Promise<unknown>; toBody?: (v: Record<string, string>) => Record<string, string | number | boolean> }[] = [];
+    open &&
+    lastConsentAsk >= 0 &&
+    !complaint.timeline
+      .slice(lastConsentAsk + 1)
+      .some((e) => ['extended', 'extension-refused'].includes(e.type));
+  const forms: {
+    id: string;
+    title: string;
+    fields: FieldSpec[];
+    submit: (b: Record<string, unknown>) => Promise<unknown>;
+    toBody?: (v: Record<string, string>) => Record<string, string | number | boolean>;
+  }[] = [];
   if (complaint.stage === 'awaiting_rating') {
     forms.push({
       id: 'rate',
@@ -74,27 +107,61 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
         { name: 'score', label: t('survey.score'), kind: 'rating', required: true },
         { name: 'comment', label: t('survey.comment'), kind: 'textarea' },
       ],
-      submit: (body) => api(`/api/complaints/${complaint.receiptNo}/rating`, { body, headers: { 'x-access-code': accessCode } }),
+      submit: (body) =>
+        api(`/api/complaints/${complaint.receiptNo}/rating`, {
+          body,
+          headers: { 'x-access-code': accessCode },
+        }),
     });
   }
   if (open) {
     forms.push(
-      { id: 'add-info', title: t('my.addInfo'), fields: [{ name: 'text', label: t('my.addInfoText'), kind: 'textarea', required: true }], submit: post('add-info') },
-      { id: 'request-consultation', title: t('my.consult'), fields: [{ name: 'message', label: t('my.consultText'), kind: 'textarea', required: true }], submit: post('request-consultation') },
+      {
+        id: 'add-info',
+        title: t('my.addInfo'),
+        fields: [{ name: 'text', label: t('my.addInfoText'), kind: 'textarea', required: true }],
+        submit: post('add-info'),
+      },
+      {
+        id: 'request-consultation',
+        title: t('my.consult'),
+        fields: [{ name: 'message', label: t('my.consultText'), kind: 'textarea', required: true }],
+        submit: post('request-consultation'),
+      },
     );
     if (extensionPending) {
       forms.push({
         id: 'consent-extension',
         title: t('my.consent'),
-        fields: [{ name: 'consent', label: t('my.consent'), kind: 'choice', options: [{ value: 'yes', label: t('my.consentYes') }, { value: 'no', label: t('my.consentNo') }] }],
+        fields: [
+          {
+            name: 'consent',
+            label: t('my.consent'),
+            kind: 'choice',
+            options: [
+              { value: 'yes', label: t('my.consentYes') },
+              { value: 'no', label: t('my.consentNo') },
+            ],
+          },
+        ],
         submit: post('consent-extension'),
         toBody: (v) => ({ consent: v.consent === 'yes' }),
       });
     }
-    forms.push({ id: 'withdraw', title: t('my.withdraw'), fields: [{ name: 'reason', label: t('my.withdrawReason'), kind: 'textarea', required: true }], submit: post('withdraw') });
+    forms.push({
+      id: 'withdraw',
+      title: t('my.withdraw'),
+      fields: [{ name: 'reason', label: t('my.withdrawReason'), kind: 'textarea', required: true }],
+      submit: post('withdraw'),
+    });
   }
   if (complaint.stage === 'awaiting_rating' || complaint.stage === 'closed') {
-    forms.push({ id: 'reopen', title: t('my.reopen'), fields: [{ name: 'reason', label: t('my.reopenReason'), kind: 'textarea', required: true }], submit: post('reopen') });
+    forms.push({
+      id: 'reopen',
+      title: t('my.reopen'),
+      fields: [{ name: 'reason', label: t('my.reopenReason'), kind: 'textarea', required: true }],
+      submit: post('reopen'),
+    });
   }
   if (forms.length === 0) return null;
   return (
@@ -107,7 +174,14 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
           <Accordion.Item key={form.id} value={form.id}>
             <Accordion.Control>{form.title}</Accordion.Control>
             <Accordion.Panel>
-              <ActionForm id={form.id} fields={form.fields} submitLabel={t('common.submit')} submit={form.submit} toBody={form.toBody} onDone={refresh} />
+              <ActionForm
+                id={form.id}
+                fields={form.fields}
+                submitLabel={t('common.submit')}
+                submit={form.submit}
+                toBody={form.toBody}
+                onDone={refresh}
+              />
             </Accordion.Panel>
           </Accordion.Item>
         ))}
@@ -126,7 +200,10 @@ export default function MySpace() {
 
   const complaint = useQuery({
     queryKey: ['complaint', receiptNo, effectiveCode],
-    queryFn: () => api<ComplaintView>(`/api/complaints/${encodeURIComponent(receiptNo)}`, { headers: { 'x-access-code': effectiveCode } }),
+    queryFn: () =>
+      api<ComplaintView>(`/api/complaints/${encodeURIComponent(receiptNo)}`, {
+        headers: { 'x-access-code': effectiveCode },
+      }),
     enabled: !!receiptNo && !!effectiveCode,
     refetchInterval: (query) => (query.state.error ? false : 4_000),
   });
@@ -141,9 +218,13 @@ export default function MySpace() {
   const showLookup = !receiptNo || !effectiveCode || complaint.error;
   return (
     <>
-      <PageTitle lead={receiptNo && effectiveCode ? t('common.liveHint') : undefined}>{t('my.title')}</PageTitle>
+      <PageTitle lead={receiptNo && effectiveCode ? t('common.liveHint') : undefined}>
+        {t('my.title')}
+      </PageTitle>
       <Stack>
-        {complaint.error instanceof ApiError && complaint.error.status === 404 && !complaint.error.routeMissing ? (
+        {complaint.error instanceof ApiError &&
+        complaint.error.status === 404 &&
+        !complaint.error.routeMissing ? (
           <Alert color="red" role="alert">
             {t('my.notFound')}
           </Alert>

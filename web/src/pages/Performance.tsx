@@ -7,7 +7,15 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly } from '../components.tsx';
 import { currentKstYear, formatDate, formatNumber, localName } from '../format.ts';
-import { kpiTrend, kpiValue, perspectiveKey, perspectiveOrder, type KpiView, type Scorecard, type StrategyMapView } from '../performance-types.ts';
+import {
+  kpiTrend,
+  kpiValue,
+  perspectiveKey,
+  perspectiveOrder,
+  type KpiView,
+  type Scorecard,
+  type StrategyMapView,
+} from '../performance-types.ts';
 import { useMe } from '../session.ts';
 import { StrategyMap } from '../StrategyMap.tsx';
 
@@ -36,7 +44,9 @@ function KpiTable({ kpis }: { kpis: KpiView[] }) {
                 {formatNumber(kpi.target, lang)} {kpi.unitLabel ?? kpi.unit ?? ''}
               </Table.Td>
               <Table.Td>{formatNumber(kpiValue(kpi), lang)}</Table.Td>
-              <Table.Td>{kpi.achievement === null ? '—' : `${formatNumber(kpi.achievement, lang)}%`}</Table.Td>
+              <Table.Td>
+                {kpi.achievement === null ? '—' : `${formatNumber(kpi.achievement, lang)}%`}
+              </Table.Td>
               <Table.Td>
                 <LightBadge light={kpi.light} />
               </Table.Td>
@@ -54,7 +64,9 @@ function Charts({ scorecard }: { scorecard: Scorecard }) {
   const kpis = scorecard.perspectives.flatMap((p) => p.objectives.flatMap((o) => o.kpis));
   const [chosen, setChosen] = useState<string | null>(null);
   const kpi = kpis.find((k) => k.code === chosen) ?? kpis.find((k) => kpiTrend(k).length > 0) ?? kpis[0];
-  const trend = kpi ? kpiTrend(kpi).map((m) => ({ when: m.period ?? m.month ?? formatDate(m.at, lang), value: m.value })) : [];
+  const trend = kpi
+    ? kpiTrend(kpi).map((m) => ({ when: m.period ?? m.month ?? formatDate(m.at, lang), value: m.value }))
+    : [];
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
       <Card withBorder>
@@ -76,7 +88,10 @@ function Charts({ scorecard }: { scorecard: Scorecard }) {
           aria-label={t('perf.chart')}
         />
         <Text size="xs" mt="xs">
-          {t('perf.thresholds', { green: scorecard.config?.lightThresholds?.green ?? 100, yellow: scorecard.config?.lightThresholds?.yellow ?? 90 })}
+          {t('perf.thresholds', {
+            green: scorecard.config?.lightThresholds?.green ?? 100,
+            yellow: scorecard.config?.lightThresholds?.yellow ?? 90,
+          })}
         </Text>
       </Card>
       <Card withBorder>
@@ -92,7 +107,13 @@ function Charts({ scorecard }: { scorecard: Scorecard }) {
           mb="sm"
         />
         {trend.length > 0 ? (
-          <LineChart h={220} data={trend} dataKey="when" series={[{ name: 'value', label: kpi ? localName(kpi, lang) : '', color: 'teal.8' }]} curveType="linear" />
+          <LineChart
+            h={220}
+            data={trend}
+            dataKey="when"
+            series={[{ name: 'value', label: kpi ? localName(kpi, lang) : '', color: 'teal.8' }]}
+            curveType="linear"
+          />
         ) : (
           <Text size="sm">{t('perf.noTrend')}</Text>
         )}
@@ -146,7 +167,8 @@ function ScorecardView({ year, unit }: { year: number; unit: string }) {
               <b>{t('perf.vision')}</b> {lang === 'en' ? map.data.vision.en : map.data.vision.ko}
             </Text>
             <Text size="sm">
-              <b>{t('perf.strategies')}</b> {map.data.strategies.map((s) => (lang === 'en' ? s.nameEn : s.nameKo)).join(' · ')}
+              <b>{t('perf.strategies')}</b>{' '}
+              {map.data.strategies.map((s) => (lang === 'en' ? s.nameEn : s.nameKo)).join(' · ')}
             </Text>
           </Stack>
         ) : null}
@@ -166,7 +188,9 @@ function ScorecardView({ year, unit }: { year: number; unit: string }) {
                 {perspective.weight !== undefined ? ` · ${t('perf.weight')} ${perspective.weight}%` : ''}
               </Title>
               <Group gap="xs">
-                {perspective.score !== undefined ? <Text size="sm">{formatNumber(perspective.score, lang)}</Text> : null}
+                {perspective.score !== undefined ? (
+                  <Text size="sm">{formatNumber(perspective.score, lang)}</Text>
+                ) : null}
                 <LightBadge light={perspective.light} />
               </Group>
             </Group>
@@ -192,15 +216,31 @@ function PerformanceContent() {
   const { t } = useTranslation();
   const { me } = useMe();
   const [year, setYear] = useState(String(currentKstYear()));
-  const defaultUnit = me?.unitCode && UNITS.includes(me.unitCode) ? me.unitCode : (me?.headquartersCode ?? 'MIN');
+  const defaultUnit =
+    me?.unitCode && UNITS.includes(me.unitCode) ? me.unitCode : (me?.headquartersCode ?? 'MIN');
   const [unit, setUnit] = useState<string>(defaultUnit);
   const units = me?.unitCode && !UNITS.includes(me.unitCode) ? [...UNITS, me.unitCode] : UNITS;
   const thisYear = currentKstYear();
   return (
     <Stack>
       <Group>
-        <Select label={t('perf.year')} data={[thisYear - 1, thisYear, thisYear + 1].map(String)} value={year} onChange={(v) => setYear(v ?? year)} allowDeselect={false} w={120} />
-        <Select label={t('perf.unit')} data={units} value={unit} onChange={(v) => setUnit(v ?? unit)} allowDeselect={false} searchable w={160} />
+        <Select
+          label={t('perf.year')}
+          data={[thisYear - 1, thisYear, thisYear + 1].map(String)}
+          value={year}
+          onChange={(v) => setYear(v ?? year)}
+          allowDeselect={false}
+          w={120}
+        />
+        <Select
+          label={t('perf.unit')}
+          data={units}
+          value={unit}
+          onChange={(v) => setUnit(v ?? unit)}
+          allowDeselect={false}
+          searchable
+          w={160}
+        />
       </Group>
       <ScorecardView year={Number(year)} unit={unit} />
     </Stack>

@@ -31,7 +31,14 @@ interface Results {
   status?: string;
   stage?: string;
   finalisedAt?: string | null;
-  adjustments?: { employeeNo: string; before: number | null; after: number; reason: string; actor: string; at: string }[];
+  adjustments?: {
+    employeeNo: string;
+    before: number | null;
+    after: number;
+    reason: string;
+    actor: string;
+    at: string;
+  }[];
   units?: ResultRow[];
   individuals?: ResultRow[];
   people?: ResultRow[];
@@ -43,7 +50,9 @@ function explain(row: ResultRow): string[] {
   if (!why) return [];
   if (typeof why === 'string') return [why];
   if (Array.isArray(why)) return why.map((w) => (typeof w === 'string' ? w : JSON.stringify(w)));
-  return Object.entries(why as Record<string, unknown>).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return Object.entries(why as Record<string, unknown>).map(
+    ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+  );
 }
 
 function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit' }) {
@@ -73,13 +82,22 @@ function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit
                 <Table.Tr>
                   <Table.Td>{localName(row, lang) || id}</Table.Td>
                   {kind === 'person' ? <Table.Td>{row.unit ?? row.unitCode}</Table.Td> : null}
-                  <Table.Td>{formatNumber(row.performanceScore ?? row.performanceResult ?? row.score, lang)}</Table.Td>
-                  {kind === 'person' ? <Table.Td>{formatNumber(row.capabilityScore ?? row.capabilityResult, lang)}</Table.Td> : null}
+                  <Table.Td>
+                    {formatNumber(row.performanceScore ?? row.performanceResult ?? row.score, lang)}
+                  </Table.Td>
+                  {kind === 'person' ? (
+                    <Table.Td>{formatNumber(row.capabilityScore ?? row.capabilityResult, lang)}</Table.Td>
+                  ) : null}
                   <Table.Td>{formatNumber(row.finalScore ?? row.score, lang)}</Table.Td>
                   <Table.Td>{row.grade ? <Badge color="indigo.8">{row.grade}</Badge> : '—'}</Table.Td>
                   <Table.Td>
                     {reasons.length ? (
-                      <Button size="compact-xs" variant="default" aria-expanded={open === id} onClick={() => setOpen(open === id ? null : id)}>
+                      <Button
+                        size="compact-xs"
+                        variant="default"
+                        aria-expanded={open === id}
+                        onClick={() => setOpen(open === id ? null : id)}
+                      >
                         {t('results.why')}
                       </Button>
                     ) : null}
@@ -111,20 +129,37 @@ function ResultsContent() {
   const { t, i18n } = useTranslation();
   const thisYear = currentKstYear();
   const [year, setYear] = useState(String(thisYear));
-  const results = useQuery({ queryKey: ['results', year], queryFn: () => api<Results>(`/api/performance/${year}/results`) });
-  const notFinal = results.error instanceof ApiError && !results.error.routeMissing && [404, 409].includes(results.error.status);
+  const results = useQuery({
+    queryKey: ['results', year],
+    queryFn: () => api<Results>(`/api/performance/${year}/results`),
+  });
+  const notFinal =
+    results.error instanceof ApiError &&
+    !results.error.routeMissing &&
+    [404, 409].includes(results.error.status);
   const people = results.data?.individuals ?? results.data?.people ?? results.data?.items ?? [];
   return (
     <Stack>
       <Group>
-        <Select label={t('perf.year')} data={[thisYear - 1, thisYear].map(String)} value={year} onChange={(v) => setYear(v ?? year)} allowDeselect={false} w={120} />
+        <Select
+          label={t('perf.year')}
+          data={[thisYear - 1, thisYear].map(String)}
+          value={year}
+          onChange={(v) => setYear(v ?? year)}
+          allowDeselect={false}
+          w={120}
+        />
         {(results.data?.status ?? results.data?.stage) ? (
           <Badge variant="outline" color="gray.8" mt="lg">
             {results.data?.status ?? results.data?.stage}
           </Badge>
         ) : null}
       </Group>
-      {notFinal ? <Alert color="gray">{t('results.notFinal')}</Alert> : results.error ? <ErrorState error={results.error} /> : null}
+      {notFinal ? (
+        <Alert color="gray">{t('results.notFinal')}</Alert>
+      ) : results.error ? (
+        <ErrorState error={results.error} />
+      ) : null}
       {results.isLoading ? <Loading /> : null}
       {results.data?.units?.length ? <ResultTable rows={results.data.units} kind="unit" /> : null}
       {people.length ? <ResultTable rows={people} kind="person" /> : null}

@@ -13,7 +13,10 @@ const isReview = (item: InboxItem) => item.actions.some((a) => /review|approve/.
 
 function DraftPreview({ receiptNo }: { receiptNo: string }) {
   const { t } = useTranslation();
-  const complaint = useQuery({ queryKey: ['complaint', receiptNo, 'staff'], queryFn: () => api<ComplaintView>(`/api/complaints/${receiptNo}`) });
+  const complaint = useQuery({
+    queryKey: ['complaint', receiptNo, 'staff'],
+    queryFn: () => api<ComplaintView>(`/api/complaints/${receiptNo}`),
+  });
   const draft = complaint.data?.draftAnswer ?? complaint.data?.answer;
   if (!draft) return null;
   return (
@@ -32,7 +35,10 @@ function ReviewCard({ item }: { item: InboxItem }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const action = item.actions.find((a) => /review|approve/.test(a)) ?? 'review';
-  const url = item.kind === 'task' ? `/api/tasks/${encodeURIComponent(item.id)}/actions/${action}` : `/api/complaints/${encodeURIComponent(item.id)}/actions/review`;
+  const url =
+    item.kind === 'task'
+      ? `/api/tasks/${encodeURIComponent(item.id)}/actions/${action}`
+      : `/api/complaints/${encodeURIComponent(item.id)}/actions/review`;
   return (
     <Card withBorder data-testid="review-item" data-id={item.id}>
       <Stack gap="sm">
@@ -53,7 +59,15 @@ function ReviewCard({ item }: { item: InboxItem }) {
         <ActionForm
           id={`review-${item.id}`}
           fields={[
-            { name: 'decision', label: t('work.decision'), kind: 'choice', options: [{ value: 'approve', label: t('work.approve') }, { value: 'return', label: t('work.return') }] },
+            {
+              name: 'decision',
+              label: t('work.decision'),
+              kind: 'choice',
+              options: [
+                { value: 'approve', label: t('work.approve') },
+                { value: 'return', label: t('work.return') },
+              ],
+            },
             { name: 'opinion', label: t('work.opinion'), kind: 'textarea', required: true },
           ]}
           submitLabel={t('work.run')}

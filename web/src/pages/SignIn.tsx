@@ -32,8 +32,23 @@ export default function SignIn() {
       <Card withBorder maw={420}>
         <form onSubmit={submit}>
           <Stack>
-            <TextInput label={t('signIn.employeeNo')} value={employeeNo} onChange={(e) => setEmployeeNo(e.currentTarget.value)} error={errors.employeeNo} required autoComplete="username" placeholder="E1101" />
-            <PasswordInput label={t('signIn.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} required autoComplete="current-password" />
+            <TextInput
+              label={t('signIn.employeeNo')}
+              value={employeeNo}
+              onChange={(e) => setEmployeeNo(e.currentTarget.value)}
+              error={errors.employeeNo}
+              required
+              autoComplete="username"
+              placeholder="E1101"
+            />
+            <PasswordInput
+              label={t('signIn.password')}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              error={errors.password}
+              required
+              autoComplete="current-password"
+            />
             {login.error instanceof ApiError && login.error.status === 401 ? (
               <Alert color="red" role="alert">
                 {t('signIn.failed')}

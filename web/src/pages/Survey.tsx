@@ -26,7 +26,11 @@ export default function Survey() {
             <Text role="status" data-testid="survey-thanks">
               {t('survey.thanks')}
             </Text>
-            <Button component={Link} to={`/my-space?receiptNo=${encodeURIComponent(receiptNo)}`} variant="default">
+            <Button
+              component={Link}
+              to={`/my-space?receiptNo=${encodeURIComponent(receiptNo)}`}
+              variant="default"
+            >
               {t('nav.mySpace')}
             </Button>
           </Stack>
@@ -39,7 +43,10 @@ export default function Survey() {
             ]}
             submitLabel={t('survey.submit')}
             submit={(body) =>
-              api(`/api/complaints/${encodeURIComponent(receiptNo)}/rating?token=${encodeURIComponent(token)}`, { body })
+              api(
+                `/api/complaints/${encodeURIComponent(receiptNo)}/rating?token=${encodeURIComponent(token)}`,
+                { body },
+              )
             }
             onDone={() => setDone(true)}
           />

@@ -52,24 +52,44 @@ function Task({ id }: { id: string }) {
           {task.data.id} · {task.data.title}
         </Title>
         <Text mt="xs">
-          <StageBadge stage={task.data.stage} /> <LightBadge light={task.data.light} /> {formatDateTime(task.data.dueAt, i18n.language)}
+          <StageBadge stage={task.data.stage} /> <LightBadge light={task.data.light} />{' '}
+          {formatDateTime(task.data.dueAt, i18n.language)}
         </Text>
       </Card>
       {current ? (
         <Card withBorder>
           <Stack>
-            <Select label={t('work.chooseAction')} data={actions} value={current} onChange={setAction} allowDeselect={false} maw={360} />
+            <Select
+              label={t('work.chooseAction')}
+              data={actions}
+              value={current}
+              onChange={setAction}
+              allowDeselect={false}
+              maw={360}
+            />
             <ActionForm
               key={current}
               id={`task-${current}`}
               fields={[
                 ...(/review|approve/.test(current)
-                  ? [{ name: 'decision', label: t('work.decision'), kind: 'choice' as const, options: [{ value: 'approve', label: t('work.approve') }, { value: 'return', label: t('work.return') }] }]
+                  ? [
+                      {
+                        name: 'decision',
+                        label: t('work.decision'),
+                        kind: 'choice' as const,
+                        options: [
+                          { value: 'approve', label: t('work.approve') },
+                          { value: 'return', label: t('work.return') },
+                        ],
+                      },
+                    ]
                   : []),
                 { name: 'opinion', label: t('work.opinion'), kind: 'textarea' as const },
               ]}
               submitLabel={current}
-              submit={(body) => api(`/api/tasks/${encodeURIComponent(id)}/actions/${encodeURIComponent(current)}`, { body })}
+              submit={(body) =>
+                api(`/api/tasks/${encodeURIComponent(id)}/actions/${encodeURIComponent(current)}`, { body })
+              }
               onDone={() => void client.invalidateQueries({ queryKey: ['task', id] })}
             />
           </Stack>
@@ -94,7 +114,10 @@ function Task({ id }: { id: string }) {
                 <Table.Tr key={index}>
                   <Table.Td>{formatDateTime(d.at, i18n.language)}</Table.Td>
                   <Table.Td>{d.reviewerName ?? d.reviewer ?? d.reviewerNo}</Table.Td>
-                  <Table.Td>{d.step ? `${d.step}: ` : ''}{d.decision}</Table.Td>
+                  <Table.Td>
+                    {d.step ? `${d.step}: ` : ''}
+                    {d.decision}
+                  </Table.Td>
                   <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{d.opinion}</Table.Td>
                 </Table.Tr>
               ))}
