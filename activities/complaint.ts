@@ -45,6 +45,12 @@ export interface ComplaintEventInput {
   };
 }
 
+/** Event keys are `<seq>:<type>`, seq counting up within one complaint's workflow. */
+export function eventSeqOf(eventKey: string): number {
+  const seq = Number.parseInt(eventKey.split(':', 1)[0] ?? '', 10);
+  return Number.isFinite(seq) ? seq : 0;
+}
+
 export function createComplaintActivities({ prisma }: { prisma: Db }) {
   /**
    * Least open load within the team: staff who are available and not absent, ordered by their count of
@@ -94,33 +100,44 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
         ON CONFLICT ("receiptNo", "eventKey") DO NOTHING`;
       if (inserted === 0) return;
       const patch = event.patch ?? {};
-      const data: Prisma.ComplaintUncheckedUpdateInput = { stage: event.stage };
+      // Concurrent Update handlers and timers can land their writes out of order after a retry. The
+      // snapshot fields (stage, due time, escalation, pending step) follow only the newest event; the
+      // fields an event owns (answer, handler, rating, ...) are always written.
+      const seq = eventSeqOf(event.eventKey);
+      const current = await tx.complaint.findUniqueOrThrow({
+        where: { receiptNo: event.receiptNo },
+        select: { stage: true, lastEventSeq: true },
+      });
+      const newest = seq >= current.lastEventSeq;
+      const data: Prisma.ComplaintUncheckedUpdateInput = {};
+      if (newest) {
+        data.stage = event.stage;
+        data.lastEventSeq = seq;
+        if (current.stage !== event.stage) data.stageSince = new Date(event.at);
+        if (patch.dueAt) data.dueAt = new Date(patch.dueAt);
+        if (patch.escalationLevel !== undefined) data.escalationLevel = patch.escalationLevel;
+        if (patch.overdue !== undefined) data.overdue = patch.overdue;
+        if (patch.extensionCount !== undefined) data.extensionCount = patch.extensionCount;
+        if (patch.pendingStep !== undefined) data.pendingStep = patch.pendingStep;
+        if (patch.infoDeadlineAt !== undefined) {
+          data.infoDeadlineAt = patch.infoDeadlineAt ? new Date(patch.infoDeadlineAt) : null;
+        }
+      }
       if (patch.handlerEmployeeNo !== undefined) {
         data.handlerId =
           patch.handlerEmployeeNo === null
             ? null
             : (await tx.staff.findUniqueOrThrow({ where: { employeeNo: patch.handlerEmployeeNo } })).id;
       }
-      if (patch.teamCode)
+      if (patch.teamCode) {
         data.teamId = (await tx.orgUnit.findUniqueOrThrow({ where: { code: patch.teamCode } })).id;
-      if (patch.dueAt) data.dueAt = new Date(patch.dueAt);
+      }
       if (patch.answer !== undefined) data.answer = patch.answer;
       if (patch.answeredAt) data.answeredAt = new Date(patch.answeredAt);
       if (patch.closedAt) data.closedAt = new Date(patch.closedAt);
       if (patch.satisfaction !== undefined) data.satisfaction = patch.satisfaction;
       if (patch.satisfactionComment !== undefined) data.satisfactionComment = patch.satisfactionComment;
-      if (patch.escalationLevel !== undefined) data.escalationLevel = patch.escalationLevel;
-      if (patch.overdue !== undefined) data.overdue = patch.overdue;
-      if (patch.extensionCount !== undefined) data.extensionCount = patch.extensionCount;
-      if (patch.pendingStep !== undefined) data.pendingStep = patch.pendingStep;
-      if (patch.infoDeadlineAt !== undefined)
-        data.infoDeadlineAt = patch.infoDeadlineAt ? new Date(patch.infoDeadlineAt) : null;
       if (patch.draftAnswer !== undefined) data.draftAnswer = patch.draftAnswer;
-      const current = await tx.complaint.findUniqueOrThrow({
-        where: { receiptNo: event.receiptNo },
-        select: { stage: true },
-      });
-      if (current.stage !== event.stage) data.stageSince = new Date(event.at);
       await tx.complaint.update({ where: { receiptNo: event.receiptNo }, data });
     });
   }

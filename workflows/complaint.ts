@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -847,10 +848,12 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     teamCode: input.teamCode,
     dueAt: input.dueAt,
   });
-  await notify('received', citizen, 'complaint-received', {
+  const receiptMail = notify('received', citizen, 'complaint-received', {
     accessHint: '접수 시 안내된 확인코드로 조회할 수 있습니다. (Use the access code shown at filing.)',
     statusUrl: `/my-space?receiptNo=${input.receiptNo}`,
   });
+  // An SMTP outage must not hold up the work itself: newer runs assign while the receipt mail waits.
+  if (!patched('assign-while-receipt-mail-waits')) await receiptMail;
   if (!isTerminalStage(state.stage)) await assign(input.teamCode, 1);
 
   // ---------- main loop: wake on any change or on the next due timer ----------
@@ -863,6 +866,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     );
     if (!woke && timer && !isTerminalStage(state.stage)) await fire(timer);
   }
+  await receiptMail;
   await condition(allHandlersFinished);
   return state;
 }
