@@ -227,6 +227,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   }
 
   async function close(reason: string, actor: Actor | string) {
+    // A rating and the survey deadline can race; the complaint closes once.
+    if (isTerminalStage(state.stage)) return;
     state.stage = ComplaintStage.CLOSED;
     state.closedAt = iso();
     changed();
@@ -864,7 +866,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       () => changes !== seen,
       timer ? Math.max(1, timer.at.getTime() - Date.now()) : undefined,
     );
-    if (!woke && timer && !isTerminalStage(state.stage)) await fire(timer);
+    if (woke || !timer || isTerminalStage(state.stage)) continue;
+    // An Update may have changed what is due (a rating arriving with the survey deadline): fire only a
+    // timer that is still due by the current state.
+    const due = nextTimer();
+    if (due && due.at.getTime() <= Date.now()) await fire(due);
   }
   await receiptMail;
   await condition(allHandlersFinished);
