@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../platform/config.ts';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 
@@ -20,4 +21,17 @@ export async function createPortalWorker(options: {
     activities: createActivities(options.deps),
     ...options.overrides,
   });
+}
+
+/** The activities' dependencies as configuration gives them: the one mapping from config to deps. */
+export function activityDepsFrom(
+  config: Pick<Config, 'MAIL_FROM' | 'PUBLIC_URL' | 'TEMPORAL_TASK_QUEUE'>,
+  parts: Pick<ActivityDeps, 'prisma' | 'mailer' | 'temporal'>,
+): ActivityDeps {
+  return {
+    ...parts,
+    mailFrom: config.MAIL_FROM,
+    publicUrl: config.PUBLIC_URL,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  };
 }

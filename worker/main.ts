@@ -3,7 +3,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createMailer } from '../platform/mailer.ts';
 import { createPrisma } from '../platform/prisma.ts';
 import { connectTemporal } from '../platform/temporal.ts';
-import { createPortalWorker } from './create-worker.ts';
+import { activityDepsFrom, createPortalWorker } from './create-worker.ts';
 import { ensureRetentionSchedule } from './retention-schedule.ts';
 
 const config = loadConfig();
@@ -27,14 +27,11 @@ const worker = await createPortalWorker({
   overrides: config.WORKFLOW_BUNDLE_PATH
     ? { workflowsPath: undefined, workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
     : undefined,
-  deps: {
-    prisma,
+  deps: activityDepsFrom(config, {
+    prisma: prisma,
     mailer: createMailer(config.SMTP_URL),
-    mailFrom: config.MAIL_FROM,
-    publicUrl: config.PUBLIC_URL,
-    temporal,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-  },
+    temporal: temporal,
+  }),
 });
 await ensureRetentionSchedule(temporal, {
   taskQueue: config.TEMPORAL_TASK_QUEUE,

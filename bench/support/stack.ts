@@ -206,7 +206,7 @@ export async function startBenchStack(options: {
       );
     } else {
       // Loaded only in this mode: with child processes the bench process stays a plain client.
-      const { createPortalWorker } = await import('../../worker/create-worker.ts');
+      const { activityDepsFrom, createPortalWorker } = await import('../../worker/create-worker.ts');
       Runtime.install({ logger: new DefaultLogger('WARN') });
       const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
       const mailer = createMailer(config.SMTP_URL);
@@ -214,14 +214,7 @@ export async function startBenchStack(options: {
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        deps: {
-          prisma,
-          mailer,
-          mailFrom: config.MAIL_FROM,
-          publicUrl: config.PUBLIC_URL,
-          temporal,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-        },
+        deps: activityDepsFrom(config, { prisma, mailer, temporal }),
       });
       const running = worker.run();
       stops.push(async () => {

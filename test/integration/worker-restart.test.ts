@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeConnection } from '@temporalio/worker';
 import { createMailer } from '../../platform/mailer.ts';
-import { createPortalWorker } from '../../worker/create-worker.ts';
+import { activityDepsFrom, createPortalWorker } from '../../worker/create-worker.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -39,14 +39,11 @@ describe('complaint workflows survive a worker restart', () => {
       connection,
       namespace: stack.config.TEMPORAL_NAMESPACE,
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
-      deps: {
+      deps: activityDepsFrom(stack.config, {
         prisma: stack.prisma,
         mailer: createMailer(stack.config.SMTP_URL),
-        mailFrom: stack.config.MAIL_FROM,
-        publicUrl: stack.config.PUBLIC_URL,
         temporal: stack.temporal,
-        taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
-      },
+      }),
     });
     const running = replacement.run();
     try {

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../platform/config.ts';
 import { createMailer } from '../../platform/mailer.ts';
 import { createPrisma, type Db } from '../../platform/prisma.ts';
 import { connectTemporal } from '../../platform/temporal.ts';
-import { createPortalWorker } from '../../worker/create-worker.ts';
+import { activityDepsFrom, createPortalWorker } from '../../worker/create-worker.ts';
 import type { Client } from '@temporalio/client';
 
 export interface Stack {
@@ -55,14 +55,7 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: {
-      prisma,
-      mailer,
-      mailFrom: config.MAIL_FROM,
-      publicUrl: config.PUBLIC_URL,
-      temporal,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-    },
+    deps: activityDepsFrom(config, { prisma, mailer, temporal }),
   });
   const running = worker.run();
   const app = await buildApp({
