@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
-import { DEMO_PASSWORD } from '../support/constants.ts';
-import { ensurePortalBuilt, launchChromium, screenshot, seriousViolations } from './support/browser.ts';
+import { ensurePortalBuilt, launchChromium, screenshot } from './support/browser.ts';
+import {
+  accessibilityViolations,
+  expectLanguageSwitch,
+  newPage as newPortalPage,
+  signIn,
+  visitEach,
+  type PageSpec,
+} from './support/portal.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -19,31 +26,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function newPage(
-  options: { viewport?: { width: number; height: number } } = {},
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    baseURL: baseUrl,
-    viewport: options.viewport ?? { width: 1280, height: 900 },
-    timezoneId: 'Europe/Berlin',
-  });
-  const page = await context.newPage();
-  return { context, page };
-}
+const newPage = (options: { viewport?: { width: number; height: number } } = {}) =>
+  newPortalPage(browser, baseUrl, options);
 
 /** A route the other issues are still building answers the router's own 404. */
 async function routeMissing(method: 'GET' | 'POST', url: string): Promise<boolean> {
   const response = await stack.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
   return response.statusCode === 404 && String(response.json().error?.message).startsWith('No route');
-}
-
-async function signIn(page: Page, employeeNo: string) {
-  await page.goto('/signin');
-  await page.getByLabel('사번').fill(employeeNo);
-  await page.getByLabel('비밀번호').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '로그인' }).click();
-  await page.waitForURL('**/inbox');
-  await page.getByTestId('signed-in-as').waitFor();
 }
 
 const citizen = { name: '김민원', email: 'browser.citizen@example.com' };
@@ -247,7 +236,7 @@ describe('the portal in real Chromium against the real stack', () => {
     for (const side of [citizenSide, handlerSide, leaderSide]) await side.context.close();
   });
 
-  const citizenPages = () => [
+  const citizenPages = (): PageSpec[] => [
     { path: '/', ko: '무엇을 도와드릴까요?', en: 'How can we help?', name: 'home' },
     { path: '/file', ko: '민원 신청', en: 'File a complaint', name: 'file-complaint' },
     { path: `/my-space?receiptNo=${filed.receiptNo}`, ko: '나만의 공간', en: 'My Space', name: 'my-space' },
@@ -260,7 +249,7 @@ describe('the portal in real Chromium against the real stack', () => {
       name: 'survey',
     },
   ];
-  const staffPages = () => [
+  const staffPages = (): PageSpec[] => [
     { path: '/inbox', ko: '업무함', en: 'Inbox', name: 'inbox', as: 'E1100' },
     { path: '/reviews', ko: '검토 대기', en: 'Review queue', name: 'reviews', as: 'E1100' },
     {
@@ -294,60 +283,26 @@ describe('the portal in real Chromium against the real stack', () => {
     },
   ];
 
-  async function visitAll(
-    check: (page: Page, spec: { path: string; ko: string; en: string; name: string }) => Promise<void>,
-  ) {
+  async function visitAll(check: (page: Page, spec: PageSpec) => Promise<void>) {
     const { context, page } = await newPage();
     await page.goto('/');
     await page.evaluate(
       ([no, code]) => sessionStorage.setItem('portal.access', JSON.stringify({ [no!]: code })),
       [filed.receiptNo, filed.accessCode],
     );
-    for (const spec of citizenPages()) await check(page, spec);
-    let signedInAs = '';
-    for (const spec of staffPages()) {
-      if (spec.as !== signedInAs) {
-        await context.clearCookies();
-        await signIn(page, spec.as);
-        signedInAs = spec.as;
-      }
-      await check(page, spec);
-    }
+    await visitEach(page, [...citizenPages(), ...staffPages()], check);
     await context.close();
   }
 
   it('switches every main page between Korean and English, and remembers the choice', async () => {
-    await visitAll(async (page, spec) => {
-      await page.goto(spec.path);
-      await expect.poll(() => page.locator('h1').textContent(), { message: spec.path }).toBe(spec.ko);
-      expect(await page.getAttribute('html', 'lang')).toBe('ko');
-      await page.getByTestId('language-switch').getByText('English').click();
-      await expect.poll(() => page.locator('h1').textContent(), { message: spec.path }).toBe(spec.en);
-      expect(await page.getAttribute('html', 'lang')).toBe('en');
-      await page.reload();
-      await expect
-        .poll(() => page.locator('h1').textContent(), { message: `${spec.path} after reload` })
-        .toBe(spec.en);
-      await page.getByTestId('language-switch').getByText('한국어').click();
-      await expect.poll(() => page.locator('h1').textContent(), { message: spec.path }).toBe(spec.ko);
-    });
+    await visitAll(expectLanguageSwitch);
   });
 
   it('has no serious or critical axe-core violations on the main pages, in either language', async () => {
     const found: Record<string, unknown> = {};
     await visitAll(async (page, spec) => {
-      await page.goto(spec.path);
-      await expect.poll(() => page.locator('h1').textContent()).toBe(spec.ko);
-      await page.waitForLoadState('networkidle').catch(() => undefined);
-      await page.waitForTimeout(300);
-      const ko = await seriousViolations(page);
-      await screenshot(page, `page-${spec.name}`);
-      await page.getByTestId('language-switch').getByText('English').click();
-      await expect.poll(() => page.locator('h1').textContent()).toBe(spec.en);
-      const en = await seriousViolations(page);
-      await screenshot(page, `page-${spec.name}-en`);
-      await page.getByTestId('language-switch').getByText('한국어').click();
-      if (ko.length + en.length > 0) found[spec.path] = [...ko, ...en];
+      const violations = await accessibilityViolations(page, spec);
+      if (violations.length > 0) found[spec.path] = violations;
     });
     expect(found).toEqual({});
   });

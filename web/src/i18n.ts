@@ -1,5 +1,9 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import type { LocaleBundle } from './locales/bundle.ts';
+
+/** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
+const bundles: LocaleBundle[] = [];
 
 export const LANGUAGE_KEY = 'portal.lang';
 export const languages = ['ko', 'en'] as const;
@@ -683,7 +687,10 @@ function initialLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { ko: { translation: ko }, en: { translation: en } },
+  resources: {
+    ko: { translation: Object.assign({}, ko, ...bundles.map((bundle) => bundle.ko)) },
+    en: { translation: Object.assign({}, en, ...bundles.map((bundle) => bundle.en)) },
+  },
   lng: initialLanguage(),
   fallbackLng: 'ko',
   interpolation: { escapeValue: false },
