@@ -11,7 +11,10 @@ export interface SmtpCatcher {
 const addressText = (value: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(value) ? value : value ? [value] : []).map((a) => a.text).join(', ');
 
-/** A real SMTP server on loopback that stores every mail it receives, for the portal's mailbox page. */
+/**
+ * A real SMTP server on loopback that stores every mail it receives, for the portal's mailbox page. A repeat
+ * of an already received Message-ID is counted on that mail (`deliveries`) instead of shown twice.
+ */
 export async function startSmtpCatcher(options: { prisma: Db; port: number }): Promise<SmtpCatcher> {
   const port = await findFreePort(options.port);
   const server = new SMTPServer({
@@ -20,18 +23,23 @@ export async function startSmtpCatcher(options: { prisma: Db; port: number }): P
     logger: false,
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) =>
-          options.prisma.devMail.create({
-            data: {
-              from: addressText(mail.from),
-              to: addressText(mail.to),
-              subject: mail.subject ?? '',
-              text: mail.text ?? '',
-              html: typeof mail.html === 'string' ? mail.html : null,
-              messageId: mail.messageId ?? null,
-            },
-          }),
-        )
+        .then((mail) => {
+          const data = {
+            from: addressText(mail.from),
+            to: addressText(mail.to),
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : null,
+          };
+          // Like a receiving mail system, the mailbox shows a message once however often it was transmitted.
+          return mail.messageId
+            ? options.prisma.devMail.upsert({
+                where: { messageId: mail.messageId },
+                create: { ...data, messageId: mail.messageId },
+                update: { deliveries: { increment: 1 } },
+              })
+            : options.prisma.devMail.create({ data });
+        })
         .then(
           () => callback(),
           (error: Error) => callback(error),

@@ -9,6 +9,8 @@ const Mail = Type.Object({
   subject: Type.String(),
   text: Type.String(),
   messageId: Type.Union([Type.String(), Type.Null()]),
+  /** How many times this message was transmitted; the mailbox shows it once. */
+  deliveries: Type.Integer({ minimum: 1 }),
 });
 
 /** Embedded mode only: mails caught by the built-in SMTP catcher, newest first. */
@@ -43,6 +45,7 @@ export const devMailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           subject: m.subject,
           text: m.text,
           messageId: m.messageId,
+          deliveries: m.deliveries,
         })),
       };
     },

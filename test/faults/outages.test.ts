@@ -47,6 +47,7 @@ function expectNothingLost(figures: RunFigures) {
   expect(figures.lost).toBe(0);
   expect(figures.duplicated).toBe(0);
   expect(figures.duplicateMails).toBe(0);
+  expect(figures.repeatedTransmissions).toBe(0);
   expect(figures.missingMails).toBe(0);
   expect(figures.mailsPending).toBe(0);
   expect(figures.duplicateEvents).toBe(0);

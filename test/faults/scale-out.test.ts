@@ -131,6 +131,7 @@ describe('two workers and two API instances on one Temporal server and one datab
     expect(figures.lost).toBe(0);
     expect(figures.duplicated).toBe(0);
     expect(figures.duplicateMails).toBe(0);
+    expect(figures.repeatedTransmissions).toBe(0);
     expect(figures.missingMails).toBe(0);
     expect(figures.duplicateEvents).toBe(0);
     expect(figures.timersFired).toBe(figures.timersDue);

@@ -68,4 +68,31 @@ describe('mail outbox: each notification is sent exactly once', () => {
     expect(sent.status).toBe('SENT');
     expect(await prisma.devMail.count({ where: { messageId: sent.messageId } })).toBe(1);
   });
+
+  it('shows a mail once when a crash after the server accepted it makes the retry transmit it again', async () => {
+    const key = `outbox-test-${Date.now()}-c`;
+    const real = createMailer(smtp.url);
+    // The process "dies" right after the SMTP server's acceptance: the outbox row is never marked sent.
+    const crashAfterAcceptance = Object.create(real) as typeof real;
+    crashAfterAcceptance.sendMail = (async (mail: Parameters<typeof real.sendMail>[0]) => {
+      await real.sendMail(mail);
+      throw new Error('worker killed after the SMTP server accepted the mail');
+    }) as typeof real.sendMail;
+    const env = new MockActivityEnvironment();
+    const crashing = createMailActivities({
+      prisma,
+      mailer: crashAfterAcceptance,
+      from: 'p@x',
+      publicUrl: 'http://x',
+    });
+    await expect(env.run(crashing.sendNotification, notification(key))).rejects.toThrow('killed');
+    expect((await prisma.emailOutbox.findUniqueOrThrow({ where: { key } })).status).toBe('PENDING');
+
+    const retry = createMailActivities({ prisma, mailer: real, from: 'p@x', publicUrl: 'http://x' });
+    expect(await env.run(retry.sendNotification, notification(key))).toEqual({ status: 'sent' });
+    const sent = await prisma.emailOutbox.findUniqueOrThrow({ where: { key } });
+    const received = await prisma.devMail.findMany({ where: { messageId: sent.messageId } });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.deliveries).toBe(2);
+  });
 });

@@ -18,10 +18,18 @@ export interface RunFigures {
   duplicated: number;
   mailsSent: number;
   mailsPending: number;
-  /** Mails the catcher received more than once (same Message-ID, i.e. the same outbox key). */
+  /**
+   * Mails a recipient sees twice: two messages in the mailbox with the same recipient, subject and text
+   * (i.e. the same notification sent under two outbox keys).
+   */
   duplicateMails: number;
-  /** The most copies of one mail the catcher received. */
-  maxCopiesOfOneMail: number;
+  /**
+   * SMTP transmissions of an already received message (same Message-ID, i.e. the same outbox key), which
+   * the mailbox collapses: only a crash between the server's acceptance and the outbox update causes one.
+   */
+  repeatedTransmissions: number;
+  /** The most transmissions of one message. */
+  maxTransmissionsOfOneMail: number;
   /** Outbox rows marked sent whose mail never arrived. */
   missingMails: number;
   /** Due timers of the complaints left to their timers: expected, fired exactly once. */
@@ -171,18 +179,23 @@ export async function measureRun(options: RunScope): Promise<RunFigures> {
     (distinctKeys - distinctReceipts) +
     Math.abs(records.length - distinctKeys);
 
-  const [sent, pending, caught, duplicateGroups] = await Promise.all([
+  const [sent, pending, caught, seenTwice, transmissions] = await Promise.all([
     prisma.emailOutbox.findMany({ where: { status: 'SENT' }, select: { messageId: true } }),
     prisma.emailOutbox.count({ where: { status: { not: 'SENT' } } }),
     prisma.devMail.findMany({ select: { messageId: true } }),
     prisma.devMail.groupBy({
-      by: ['messageId'],
+      by: ['to', 'subject', 'text'],
       _count: { _all: true },
-      having: { messageId: { _count: { gt: 1 } } },
+      having: { id: { _count: { gt: 1 } } },
+    }),
+    prisma.devMail.aggregate({
+      _sum: { deliveries: true },
+      _max: { deliveries: true },
+      _count: { _all: true },
     }),
   ]);
   const caughtIds = new Set(caught.map((m) => m.messageId));
-  const duplicateMails = duplicateGroups.reduce((sum, group) => sum + group._count._all - 1, 0);
+  const duplicateMails = seenTwice.reduce((sum, group) => sum + group._count._all - 1, 0);
 
   return {
     complaints: filed.length,
@@ -192,10 +205,8 @@ export async function measureRun(options: RunScope): Promise<RunFigures> {
     mailsSent: sent.length,
     mailsPending: pending,
     duplicateMails,
-    maxCopiesOfOneMail: Math.max(
-      caught.length > 0 ? 1 : 0,
-      ...duplicateGroups.map((group) => group._count._all),
-    ),
+    repeatedTransmissions: (transmissions._sum.deliveries ?? 0) - transmissions._count._all,
+    maxTransmissionsOfOneMail: transmissions._max.deliveries ?? 0,
     missingMails: sent.filter((m) => !caughtIds.has(m.messageId)).length,
     timersDue,
     timersFired,
