@@ -3,6 +3,7 @@ import {
   ANONYMISED_NAME,
   ANONYMISED_TEXT,
   anonymisedEmail,
+  redactPersonalData,
   type RetentionBatchInput,
   type RetentionBatchResult,
 } from '../domain/retention.ts';
@@ -15,13 +16,32 @@ import type { Db } from '../platform/prisma.ts';
  * citizen goes (name, email, body, satisfaction comment, the citizen's own words in the timeline, the
  * mails sent to them); what statistics need stays (category, team, handler, stage, times, score, SLA data).
  */
+/** Every string inside a JSON value, redacted. */
+function redactStrings(value: Prisma.JsonValue, citizen: { name: string; email: string }): Prisma.JsonValue {
+  if (typeof value === 'string') return redactPersonalData(value, citizen);
+  if (Array.isArray(value)) return value.map((item) => redactStrings(item, citizen));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v ?? null, citizen)]));
+  }
+  return value;
+}
+
 export function createRetentionActivities({ prisma }: { prisma: Db }) {
   return {
     async anonymiseClosedComplaints(input: RetentionBatchInput): Promise<RetentionBatchResult> {
       return prisma.$transaction(async (tx) => {
         // SKIP LOCKED: a scheduled and a manual run never fight over the same rows.
-        const due = await tx.$queryRaw<{ receiptNo: string; citizenEmail: string }[]>`
-          SELECT "receiptNo", "citizenEmail" FROM "Complaint"
+        const due = await tx.$queryRaw<
+          {
+            receiptNo: string;
+            citizenName: string;
+            citizenEmail: string;
+            title: string;
+            answer: string | null;
+            draftAnswer: string | null;
+          }[]
+        >`
+          SELECT "receiptNo", "citizenName", "citizenEmail", title, answer, "draftAnswer" FROM "Complaint"
           WHERE "anonymisedAt" IS NULL AND "closedAt" IS NOT NULL AND "closedAt" < ${new Date(input.cutoff)}
             AND stage IN (${ComplaintStage.CLOSED}, ${ComplaintStage.WITHDRAWN})
           ORDER BY "closedAt" LIMIT ${input.batchSize}
@@ -29,17 +49,39 @@ export function createRetentionActivities({ prisma }: { prisma: Db }) {
         if (due.length === 0) return { anonymised: [] };
         const receiptNos = due.map((c) => c.receiptNo);
         const now = new Date();
-        for (const { receiptNo } of due) {
+        for (const complaint of due) {
+          const citizen = { name: complaint.citizenName, email: complaint.citizenEmail };
+          const redact = (text: string | null) => (text === null ? null : redactPersonalData(text, citizen));
           await tx.complaint.update({
-            where: { receiptNo },
+            where: { receiptNo: complaint.receiptNo },
             data: {
               citizenName: ANONYMISED_NAME,
-              citizenEmail: anonymisedEmail(receiptNo),
+              citizenEmail: anonymisedEmail(complaint.receiptNo),
               body: ANONYMISED_TEXT,
+              title: redactPersonalData(complaint.title, citizen),
+              answer: redact(complaint.answer),
+              draftAnswer: redact(complaint.draftAnswer),
               satisfactionComment: null,
               anonymisedAt: now,
             },
           });
+        }
+        // Staff-written words in the timeline (opinions, replies) keep their text without the citizen's data.
+        const staffEvents = await tx.complaintEvent.findMany({
+          where: { receiptNo: { in: receiptNos }, actor: { not: 'citizen' } },
+          select: { id: true, receiptNo: true, detail: true },
+        });
+        const citizenOf = new Map(
+          due.map((c) => [c.receiptNo, { name: c.citizenName, email: c.citizenEmail }]),
+        );
+        for (const event of staffEvents) {
+          const redacted = redactStrings(event.detail, citizenOf.get(event.receiptNo)!);
+          if (JSON.stringify(redacted) !== JSON.stringify(event.detail)) {
+            await tx.complaintEvent.update({
+              where: { id: event.id },
+              data: { detail: redacted as Prisma.InputJsonValue },
+            });
+          }
         }
         // The citizen's own words in the timeline (added information, consultation requests, reasons);
         // a rating keeps its score.

@@ -37,3 +37,30 @@ export interface RetentionResult {
 
 export const retentionCutoff = (asOf: Date, retentionDays: number) =>
   new Date(asOf.getTime() - retentionDays * 24 * 3600_000);
+
+/** What stands in for a piece of personal data removed from a text that is otherwise kept. */
+export const REDACTED = '○○○';
+
+/** Korean mobile and landline numbers, resident registration numbers and e-mail addresses. */
+const PERSONAL_DATA_PATTERNS: readonly RegExp[] = [
+  /\b\d{6}\s?-\s?[1-8]\d{6}\b/g,
+  /\b0\d{1,2}[-.\s]?\d{3,4}[-.\s]?\d{4}\b/g,
+  /[\w.+-]+@[\w-]+(\.[\w-]+)+/g,
+];
+
+/**
+ * Staff-written text kept after the retention period (the answer, the title) with the citizen's personal data
+ * taken out: their name and e-mail wherever they appear, and anything shaped like a phone number, a resident
+ * registration number or an e-mail address. The rest of the text stays, for quality review and statistics.
+ */
+export function redactPersonalData(
+  text: string,
+  citizen: { readonly name: string; readonly email: string },
+): string {
+  let redacted = text;
+  for (const known of [citizen.email, citizen.name].map((s) => s.trim()).filter((s) => s.length >= 2)) {
+    redacted = redacted.split(known).join(REDACTED);
+  }
+  for (const pattern of PERSONAL_DATA_PATTERNS) redacted = redacted.replace(pattern, REDACTED);
+  return redacted;
+}

@@ -249,7 +249,23 @@ describe('personal data retention', () => {
     await waitFor(() => stack.prisma.emailOutbox.findFirst({ where: { to: secret.email, status: 'SENT' } }));
     const before = await stack.prisma.complaint.findUniqueOrThrow({ where: { receiptNo: old.receiptNo } });
     const longAgo = new Date(Date.now() - 400 * 24 * 3600_000);
-    await stack.prisma.complaint.update({ where: { receiptNo: old.receiptNo }, data: { closedAt: longAgo } });
+    // Staff-written text that names the citizen: the answer and an opinion in the timeline.
+    const answer = `${secret.name}님, 요청하신 내용은 010-2222-3333 담당자가 처리했습니다.`;
+    await stack.prisma.complaint.update({
+      where: { receiptNo: old.receiptNo },
+      data: { closedAt: longAgo, answer },
+    });
+    await stack.prisma.complaintEvent.create({
+      data: {
+        receiptNo: old.receiptNo,
+        eventKey: 'retention-test-opinion',
+        at: new Date(),
+        type: 'answer-returned',
+        stage: 'closed',
+        actor: 'E1100',
+        detail: { opinion: `${secret.name}님께 ${secret.email}로 다시 안내할 것` },
+      },
+    });
 
     const staffTry = await stack.app.inject({
       method: 'POST',
@@ -294,6 +310,14 @@ describe('personal data retention', () => {
       dueAt: before.dueAt,
     });
     expect(after.closedAt).toEqual(longAgo);
+    // Staff-written text stays, without the citizen's personal data.
+    expect(after.answer).toContain('요청하신 내용은');
+    expect(after.answer).not.toContain(secret.name);
+    expect(after.answer).not.toContain('010-2222-3333');
+    const opinion = after.events.find((e) => e.eventKey === 'retention-test-opinion')!.detail;
+    expect(JSON.stringify(opinion)).toContain('다시 안내할 것');
+    expect(JSON.stringify(opinion)).not.toContain(secret.name);
+    expect(JSON.stringify(opinion)).not.toContain(secret.email);
     expect(JSON.stringify(after.events.map((e) => e.detail))).not.toContain('010-1234-5678');
     expect(after.events.map((e) => e.type)).toContain('withdrawn');
     expect(await stack.prisma.emailOutbox.count({ where: { to: secret.email } })).toBe(0);
