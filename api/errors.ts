@@ -99,14 +99,22 @@ function fromTemporalOutage(error: unknown): AppError | undefined {
       'The action was not confirmed in time and may still take effect. Read the case again before repeating it.',
     );
   }
+  if (!(error instanceof ServiceError)) return undefined;
+  const grpcCode = (error.cause as { code?: unknown } | undefined)?.code;
+  const GRPC_FAILED_PRECONDITION = 9;
   const GRPC_UNAVAILABLE = 14;
-  if (
-    error instanceof ServiceError &&
-    (error.cause as { code?: unknown } | undefined)?.code === GRPC_UNAVAILABLE
-  ) {
+  if (grpcCode === GRPC_UNAVAILABLE) {
     return new AppError(
       ErrorCode.UNAVAILABLE,
       'The workflow service is unreachable at the moment. Please try again shortly.',
+    );
+  }
+  // Temporal refuses Updates while the case's last workflow task failed or timed out (a worker was killed
+  // or overloaded) until a worker runs it again: nothing was applied, and a retry shortly after succeeds.
+  if (grpcCode === GRPC_FAILED_PRECONDITION && /workflow task in failed state/i.test(error.message)) {
+    return new AppError(
+      ErrorCode.UNAVAILABLE,
+      'The case is being recovered by the workflow service and took no action. Please try again shortly.',
     );
   }
   return undefined;
