@@ -2,9 +2,15 @@
  * The set-based SQL of performance management. One scan of the year's outcome events produces summable
  * facts; KPI actuals, unit scores and individual scores are derived from those facts with the formulas of
  * domain/scoring.ts (kpiAchievement, weightedAverage roll-ups, individual/performance/final mixes),
- * restated in SQL so that year end never loops over rows in Node. test/integration/performance-year-end
+ * restated in SQL so that year end never loops over rows in Node. test/integration/performance-sql.test.ts
  * checks these statements against domain/scoring.ts on the same data.
  */
+import {
+  PERSON_MIX_INPUTS,
+  personInputShares,
+  type PersonMixInput,
+  type ScoringConfig,
+} from '../domain/scoring.ts';
 
 /** Every (unit, ancestor) pair including (unit, unit): a unit's figures include those of the units below. */
 export const UNIT_TREE_CTE = `tree(unit_id, ancestor_id) AS (
@@ -51,6 +57,28 @@ export const FACT_NAMES = [
 export const SUM_FACTS = FACT_NAMES.map((name) => `sum(f.${name}) AS ${name}`).join(',\n  ');
 
 /**
+ * A CTE that adds the facts of the just-inserted outcome rows `inserted` (columns year, kind, "unitCode",
+ * payload) to the running totals "PerformanceUnitFacts". Fed by INSERT … ON CONFLICT DO NOTHING RETURNING,
+ * so an outcome already recorded adds nothing: exactly once by the outcome's primary key. Rows are upserted
+ * in unit order, so two overlapping batches lock the totals in the same order and cannot deadlock on them.
+ */
+export function addToUnitFactsCte(name: string, inserted: string): string {
+  const columns = FACT_NAMES.map((fact) => `"${fact}"`).join(', ');
+  const values = FACT_NAMES.map((fact) => `COALESCE(f.${fact}, 0)`).join(', ');
+  const adds = FACT_NAMES.map((fact) => `"${fact}" = t."${fact}" + excluded."${fact}"`).join(',\n      ');
+  return `${name} AS (
+    INSERT INTO "PerformanceUnitFacts" AS t (year, "unitCode", outcomes, ${columns})
+    SELECT f.year, f.unit_code, f.outcomes, ${values}
+    FROM (SELECT o.year, o."unitCode" AS unit_code, count(*)::float8 AS outcomes, ${OUTCOME_FACT_COLUMNS}
+          FROM ${inserted} o GROUP BY 1, 2) f
+    ORDER BY 1, 2
+    ON CONFLICT (year, "unitCode") DO UPDATE SET outcomes = t.outcomes + excluded.outcomes,
+      ${adds},
+      "updatedAt" = now() AT TIME ZONE 'UTC'
+  )`;
+}
+
+/**
  * A KPI's actual from its unit's facts `f` (k = "Kpi"). Manual KPIs keep their approved value. A count KPI
  * (innovation) has no value until the first event during the year (`countWhenEmpty = false`), but counts
  * zero at year end.
@@ -80,7 +108,8 @@ export function achievementSql(cap: string): string {
 
 /**
  * weightedAverage over a fixed list of parts: parts without a value or with a weight that is not positive
- * do not count; null when nothing counts.
+ * do not count; null when nothing counts. For the fixed mixes this is MISSING_INPUT_RULE of
+ * domain/scoring.ts (the missing weight is re-spread over the parts present).
  */
 export function weightedMeanSql(parts: readonly (readonly [value: string, weight: string])[]): string {
   const counted = (value: string, weight: string) => `(${value}) IS NOT NULL AND (${weight}) > 0`;
@@ -97,6 +126,56 @@ export function weightedMeanSql(parts: readonly (readonly [value: string, weight
 export function weightedAggSql(value: string, weight: string): string {
   const filter = `FILTER (WHERE (${value}) IS NOT NULL AND (${weight}) > 0)`;
   return `(sum((${weight}) * (${value})) ${filter} / NULLIF(sum(${weight}) ${filter}, 0))`;
+}
+
+/**
+ * personMix of domain/scoring.ts in SQL: CTEs `with_individual`, `with_performance` and `with_final` over a
+ * relation `from` with columns team_role ('LEADER' | 'MEMBER'), team_score, leader_evaluation, system_score
+ * and capability_result. `with_final` adds individual_score, performance_result, final_score and
+ * `missing` (text[] in PERSON_MIX_INPUTS order), all under MISSING_INPUT_RULE; which inputs count comes
+ * from personInputShares, so the TypeScript and SQL answers cannot drift apart on it.
+ */
+export function personMixCtes(
+  scoring: Pick<ScoringConfig, 'individualMix' | 'performanceMix' | 'finalMix'>,
+  from: string,
+): string {
+  const num = (value: number) => `(${Number(value)})::float8`;
+  const byRole = (leader: number, member: number) =>
+    `CASE WHEN team_role = 'LEADER' THEN ${num(leader)} ELSE ${num(member)} END`;
+  const { individualMix: im, performanceMix: pm, finalMix: fm } = scoring;
+  const individual = weightedMeanSql([
+    ['leader_evaluation', num(im.leaderEvaluation)],
+    ['system_score', num(im.systemScore)],
+  ]);
+  const performance = weightedMeanSql([
+    ['team_score', byRole(pm.LEADER.team, pm.MEMBER.team)],
+    ['individual_score', byRole(pm.LEADER.individual, pm.MEMBER.individual)],
+  ]);
+  const final = weightedMeanSql([
+    ['performance_result', num(fm.performance)],
+    ['capability_result', num(fm.capability)],
+  ]);
+  const leader = personInputShares('LEADER', scoring);
+  const member = personInputShares('MEMBER', scoring);
+  const column: Record<PersonMixInput, string> = {
+    teamScore: 'team_score',
+    leaderEvaluation: 'leader_evaluation',
+    systemScore: 'system_score',
+    capabilityResult: 'capability_result',
+  };
+  const missing = PERSON_MIX_INPUTS.map(
+    (input) =>
+      `CASE WHEN ${column[input]} IS NULL AND ${byRole(leader[input], member[input])} > 0 THEN '${input}' END`,
+  ).join(',\n       ');
+  return `with_individual AS (SELECT ${from}.*, ${individual} AS individual_score FROM ${from}),
+     with_performance AS (SELECT with_individual.*, ${performance} AS performance_result FROM with_individual),
+     with_final AS (
+       SELECT with_performance.*, ${final} AS final_score,
+         array_remove(ARRAY[
+       ${missing}
+         ]::text[], NULL) AS missing
+       FROM with_performance
+     )`;
 }
 
 export function lightSql(score: string, green: string, yellow: string): string {

@@ -8,10 +8,11 @@ import {
   BONUS_GRADES,
   bonusGradeCounts,
   capabilityScore,
-  kpiAchievement,
-  resolveLightThresholds,
+  MISSING_INPUT_RULE,
+  kpiStanding,
   resolveScoringConfig,
-  trafficLight,
+  type KpiDirection,
+  type KpiInput,
   type BonusGrade,
   type RaterGroup,
   type ScoringConfig,
@@ -30,8 +31,10 @@ import {
   SUM_FACTS,
   UNIT_TREE_CTE,
   achievementSql,
+  addToUnitFactsCte,
   kpiActualSql,
   lightSql,
+  personMixCtes,
   weightedAggSql,
   weightedMeanSql,
 } from './performance-sql.ts';
@@ -64,6 +67,22 @@ const PERSPECTIVE_KEYS = {
 } as const;
 
 const HEAD_OF_UNIT_ROLES = `('TEAM_LEADER', 'DIRECTOR', 'HEAD')`;
+
+/** A stored KPI row as the scoring module reads it (its own thresholds, where set, override the year's). */
+export function kpiScoringInput(kpi: {
+  direction: KpiDirection;
+  target: number;
+  actual: number | null;
+  greenAt: number | null;
+  yellowAt: number | null;
+}): Pick<KpiInput, 'direction' | 'target' | 'actual' | 'thresholds'> {
+  return {
+    direction: kpi.direction,
+    target: kpi.target,
+    actual: kpi.actual,
+    thresholds: { green: kpi.greenAt ?? undefined, yellow: kpi.yellowAt ?? undefined },
+  };
+}
 
 /** The year's config: stored overrides laid over the defaults. */
 export async function loadYearConfig(db: Db | Tx, year: number): Promise<YearConfig> {
@@ -244,32 +263,12 @@ export async function aggregateYearEndSql(
   );
 
   const sw = scoring.systemScoreWeights;
-  const im = scoring.individualMix;
-  const lm = scoring.performanceMix.LEADER;
-  const mm = scoring.performanceMix.MEMBER;
-  const fm = scoring.finalMix;
   const systemScore = weightedMeanSql([
     ['sp.tasks', num(sw.tasks)],
     ['sp.complaints', num(sw.complaints)],
     ['sp.satisfaction', num(sw.satisfaction)],
     ['sp.innovation', num(sw.innovation)],
   ]);
-  const individual = weightedMeanSql([
-    ['leader_evaluation', num(im.leaderEvaluation)],
-    ['system_score', num(im.systemScore)],
-  ]);
-  const teamWeight = `CASE WHEN team_role = 'LEADER' THEN ${num(lm.team)} ELSE ${num(mm.team)} END`;
-  const individualWeight = `CASE WHEN team_role = 'LEADER' THEN ${num(lm.individual)} ELSE ${num(mm.individual)} END`;
-  const performance = weightedMeanSql([
-    ['team_score', teamWeight],
-    ['individual_score', individualWeight],
-  ]);
-  const final = weightedMeanSql([
-    ['performance_result', num(fm.performance)],
-    ['capability_result', num(fm.capability)],
-  ]);
-  const missing = (column: string, weight: string, name: string) =>
-    `CASE WHEN ${column} IS NULL AND ${weight} > 0 THEN '${name}' END`;
   const people = await tx.$executeRawUnsafe(
     `INSERT INTO "YearEndPersonResult" (year, "employeeNo", "staffId", "unitCode", "teamRole", "payGrade",
        "teamScore", "leaderEvaluation", "systemScore", "individualScore", "performanceResult",
@@ -298,9 +297,7 @@ export async function aggregateYearEndSql(
        LEFT JOIN "CapabilityResult" cr ON cr.year = $1 AND cr."subjectNo" = s."employeeNo"
        LEFT JOIN system_parts sp ON sp.employee_no = s."employeeNo"
      ),
-     with_individual AS (SELECT base.*, ${individual} AS individual_score FROM base),
-     with_performance AS (SELECT with_individual.*, ${performance} AS performance_result FROM with_individual),
-     with_final AS (SELECT with_performance.*, ${final} AS final_score FROM with_performance)
+     ${personMixCtes(scoring, 'base')}
      SELECT $1, employee_no, staff_id, unit_code, team_role, pay_grade, team_score, leader_evaluation,
        system_score, individual_score, performance_result, capability_result, final_score, final_score,
        jsonb_build_object(
@@ -312,21 +309,17 @@ export async function aggregateYearEndSql(
          'performanceResult', performance_result, 'capabilityResult', capability_result,
          'finalScore', final_score,
          'weights', $2::jsonb,
-         'missing', to_jsonb(array_remove(ARRAY[
-           ${missing('leader_evaluation', num(im.leaderEvaluation), 'leaderEvaluation')},
-           ${missing('system_score', num(im.systemScore), 'systemScore')},
-           ${missing('team_score', teamWeight, 'teamScore')},
-           ${missing('capability_result', num(fm.capability), 'capabilityResult')}
-         ]::text[], NULL)),
-         'missingRule', 'a part without a value does not count; its weight is shared by the other parts')
+         'missing', to_jsonb(missing),
+         'missingRule', $3::text)
      FROM with_final`,
     year,
     JSON.stringify({
       systemScore: sw,
-      individual: im,
+      individual: scoring.individualMix,
       performance: scoring.performanceMix,
-      final: fm,
+      final: scoring.finalMix,
     }),
+    MISSING_INPUT_RULE,
   );
   await gradeYearEndResults(tx, year, config);
   return { units, people };
@@ -359,27 +352,34 @@ export function createPerformanceActivities(deps: {
     };
   }
 
-  /** Exactly-once by primary key: a key already stored inserts nothing and changes nothing. */
+  /**
+   * Exactly-once by primary key: a key already stored inserts nothing and changes nothing. The same
+   * statement adds exactly the inserted outcomes to their units' running totals ("PerformanceUnitFacts").
+   */
   async function recordOutcomes(input: { outcomes: PerformanceOutcome[] }): Promise<{
     inserted: number;
     unitCodes: string[];
   }> {
     if (input.outcomes.length === 0) return { inserted: 0, unitCodes: [] };
     const rows = await prisma.$queryRawUnsafe<{ unitCode: string }[]>(
-      `INSERT INTO "PerformanceOutcome" ("outcomeKey", year, kind, "unitCode", "employeeNo", payload, "occurredAt")
-       SELECT e->>'outcomeKey', (e->>'year')::int, e->>'kind', e->>'unitCode', e->>'employeeNo', e,
-         ((e->>'occurredAt')::timestamptz AT TIME ZONE 'UTC')
-       FROM jsonb_array_elements($1::jsonb) e
-       ON CONFLICT ("outcomeKey") DO NOTHING
-       RETURNING "unitCode"`,
+      `WITH inserted AS (
+         INSERT INTO "PerformanceOutcome" ("outcomeKey", year, kind, "unitCode", "employeeNo", payload, "occurredAt")
+         SELECT e->>'outcomeKey', (e->>'year')::int, e->>'kind', e->>'unitCode', e->>'employeeNo', e,
+           ((e->>'occurredAt')::timestamptz AT TIME ZONE 'UTC')
+         FROM jsonb_array_elements($1::jsonb) e
+         ON CONFLICT ("outcomeKey") DO NOTHING
+         RETURNING year, kind, "unitCode", payload
+       ),
+       ${addToUnitFactsCte('totals', 'inserted')}
+       SELECT "unitCode" FROM inserted`,
       JSON.stringify(input.outcomes),
     );
     return { inserted: rows.length, unitCodes: [...new Set(rows.map((row) => row.unitCode))].sort() };
   }
 
   /**
-   * Recomputes the automatic KPIs of the given units and of every unit above them from the recorded
-   * outcomes (one statement), stores a measurement where a value changed, then sets achievement and light
+   * Recomputes the automatic KPIs of the given units and of every unit above them from the units' running
+   * totals (one statement; its cost follows the number of units, not of outcomes recorded so far), stores a measurement where a value changed, then sets achievement and light
    * with the scoring module. Returns every KPI of those units with its light.
    */
   async function recomputeKpis(input: {
@@ -395,11 +395,11 @@ export function createPerformanceActivities(deps: {
          WHERE u.code = ANY($2::text[])
        ),
        facts AS (
-         SELECT t.ancestor_id AS unit_id, ${OUTCOME_FACT_COLUMNS}
-         FROM "PerformanceOutcome" o
-         JOIN "OrgUnit" ou ON ou.code = o."unitCode"
+         SELECT t.ancestor_id AS unit_id, ${SUM_FACTS}
+         FROM "PerformanceUnitFacts" f
+         JOIN "OrgUnit" ou ON ou.code = f."unitCode"
          JOIN tree t ON t.unit_id = ou.id
-         WHERE o.year = $1 AND t.ancestor_id IN (SELECT unit_id FROM targets)
+         WHERE f.year = $1 AND t.ancestor_id IN (SELECT unit_id FROM targets)
          GROUP BY t.ancestor_id
        ),
        fresh AS (
@@ -448,18 +448,7 @@ export function createPerformanceActivities(deps: {
     const readings: KpiReading[] = [];
     const changes: { id: number; achievement: number | null; light: string | null }[] = [];
     for (const kpi of kpis) {
-      const achievement =
-        kpi.actual === null
-          ? null
-          : kpiAchievement(
-              { direction: kpi.direction, target: kpi.target, actual: kpi.actual },
-              config.scoring.achievementCap,
-            );
-      const thresholds = resolveLightThresholds(config.scoring.lightThresholds, {
-        green: kpi.greenAt ?? undefined,
-        yellow: kpi.yellowAt ?? undefined,
-      });
-      const light = achievement === null ? null : trafficLight(achievement, thresholds);
+      const { achievement, light } = kpiStanding(kpiScoringInput(kpi), config.scoring);
       if (achievement !== kpi.achievement || light !== kpi.light)
         changes.push({ id: kpi.id, achievement, light });
       const parentId = kpi.objective.unit.parentId;

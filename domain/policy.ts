@@ -6,7 +6,10 @@
  * Scopes: a citizen acts on their own complaint (proved by its access code or survey token, which the
  * API checks before it names the principal a citizen); staff on their own steps; a team leader on their
  * team; a director on their headquarters; HR on the year's evaluation; the head approves the year end;
- * an admin administers (audit, history, retention) and may step in as a manager.
+ * an admin administers (audit, history, retention, the organisation directory) and may step in as a
+ * manager. HR reads the staff directory and issues personnel orders (a person's unit and role), never
+ * about themselves and never granting or removing the admin role; accounts, availability, units and
+ * complaint categories stay with the admins.
  */
 
 export const StaffRoles = ['STAFF', 'TEAM_LEADER', 'DIRECTOR', 'HR', 'HEAD', 'ADMIN'] as const;
@@ -29,6 +32,8 @@ export interface Scope {
   assigneeNo?: string | null;
   /** Others with a standing part in it (a task's review chain). */
   participantNos?: readonly string[];
+  /** Roles a personnel order grants or takes away. */
+  roles?: readonly string[];
   /** The person a result or entry is about (year-end adjustments, KPI entries). */
   subjectNo?: string | null;
 }
@@ -43,12 +48,19 @@ export const Action = {
   COMPLAINT_CITIZEN_ACT: 'complaint.citizen-act',
   TASK_READ: 'task.read',
   STUCK_VIEW: 'work.stuck',
+  /** A unit's strategy map: mission, vision, strategies, objectives and KPIs. */
+  STRATEGY_MAP_EDIT: 'strategy-map.edit',
   YEAR_END_RUN: 'year-end.run',
   YEAR_END_ADJUST: 'year-end.adjust',
   YEAR_END_APPROVE: 'year-end.approve',
   AUDIT_VERIFY: 'audit.verify',
   WORKFLOW_HISTORY: 'workflow.history',
   RETENTION_RUN: 'retention.run',
+  /** Organisation units, complaint categories, staff accounts (creation, details, availability, deactivation). */
+  DIRECTORY_MANAGE: 'directory.manage',
+  STAFF_READ: 'staff.read',
+  /** A personnel order: a staff member's unit and role. */
+  STAFF_MOVE: 'staff.move',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -111,6 +123,12 @@ export const policy: Record<Action, Rule> = {
     who: 'team leaders, directors, the head or an admin',
     allows: (p) => hasRole(p, 'TEAM_LEADER', 'DIRECTOR', 'HEAD', 'ADMIN'),
   },
+  // Scope: a team is { teamCode, headquartersCode: its parent }, a headquarters { headquartersCode },
+  // the ministry {}. The cascade runs downward: a director edits the headquarters and its teams.
+  [Action.STRATEGY_MAP_EDIT]: {
+    who: "HR, an admin, the head of the ministry, the unit's team leader or the director of its headquarters",
+    allows: (p, s) => hasRole(p, 'HR', 'ADMIN', 'HEAD') || leadsTeam(p, s) || directsHeadquarters(p, s),
+  },
   [Action.YEAR_END_RUN]: { who: 'HR', allows: (p) => hasRole(p, 'HR', 'ADMIN') },
   [Action.YEAR_END_ADJUST]: {
     who: 'HR, on someone else’s result (nobody adjusts their own)',
@@ -123,6 +141,13 @@ export const policy: Record<Action, Rule> = {
     allows: (p, s) => hasRole(p, 'ADMIN') || directsHeadquarters(p, s),
   },
   [Action.RETENTION_RUN]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
+  [Action.DIRECTORY_MANAGE]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
+  [Action.STAFF_READ]: { who: 'an admin or HR', allows: (p) => hasRole(p, 'ADMIN', 'HR') },
+  [Action.STAFF_MOVE]: {
+    who: 'an admin or HR, on someone else (nobody moves or promotes themselves); only an admin grants or removes the admin role',
+    allows: (p, s) =>
+      hasRole(p, 'ADMIN', 'HR') && !isSubject(p, s) && (!s.roles?.includes('ADMIN') || hasRole(p, 'ADMIN')),
+  },
 };
 
 export function decide(principal: Principal | undefined, action: Action, scope: Scope = {}): Decision {

@@ -210,6 +210,28 @@ export function trafficLight(achievement: number, thresholds: LightThresholds): 
   return 'RED';
 }
 
+export interface KpiStanding {
+  readonly achievement: number | null;
+  readonly light: TrafficLight | null;
+}
+
+/**
+ * A KPI's achievement and light from its current value, its own thresholds over the year's: the one
+ * computation behind the scorecard, the workflow's lights and a KPI edit. Null while it has no value.
+ */
+export function kpiStanding(
+  kpi: Pick<KpiInput, 'direction' | 'target' | 'actual' | 'thresholds'>,
+  config: Pick<ScoringConfig, 'achievementCap' | 'lightThresholds'>,
+): KpiStanding {
+  if (kpi.actual === null) return { achievement: null, light: null };
+  const achievement = kpiAchievement(
+    { direction: kpi.direction, target: kpi.target, actual: kpi.actual },
+    config.achievementCap,
+  );
+  const thresholds = resolveLightThresholds(config.lightThresholds, kpi.thresholds);
+  return { achievement, light: trafficLight(achievement, thresholds) };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Weighted averages and the scorecard roll-up
 
@@ -246,12 +268,27 @@ export function weightedAverage(items: readonly WeightedScore[]): number | null 
   return clamp(weightedSum / totalWeight, min, max);
 }
 
-/** A fixed mix (e.g. 70% team + 30% individual): null unless every part with a positive weight is present. */
-function requiredMix(parts: readonly WeightedScore[]): number | null {
-  const missing = parts.some(
-    ({ score, weight }) => weight > 0 && (score === null || !Number.isFinite(score)),
-  );
-  return missing ? null : weightedAverage(parts);
+/**
+ * THE rule for a missing input, the one place it is defined (activities/performance-sql.ts restates it in
+ * SQL and test/integration/performance-sql.test.ts proves both agree):
+ *
+ * In a fixed mix (individual = leader evaluation + system score; performance = team + individual; final =
+ * performance + capability) a part with a positive weight but no value is MISSING. Its weight is re-spread
+ * over the parts that are present, in proportion to their weights (70 team + 30 individual without an
+ * individual score is 100% team), the result is null only when no weighted part is present, and the
+ * missing inputs are named next to the result (PersonMix.missing, and "why.missing" of every year-end
+ * result) so "why this grade" shows them and HR can act on them during review.
+ *
+ * Why re-spread and not "no result": the year end must rank and pay everyone in a pay-grade group; a
+ * person without, say, a 360° result (too few raters, on leave during the cycle) would otherwise drop out
+ * of the ranking and the quota counts, which is worse for them and for everyone else in the group.
+ */
+export const MISSING_INPUT_RULE =
+  'a part without a value does not count; its weight is re-spread over the parts present, and it is listed in missing';
+
+/** A fixed mix under MISSING_INPUT_RULE: the weighted average of the parts present. */
+function mixOfPresentParts(parts: readonly WeightedScore[]): number | null {
+  return weightedAverage(parts);
 }
 
 export function objectiveScore(
@@ -333,17 +370,7 @@ export function evaluateScorecard(
 
   const perspectives = PERSPECTIVES.map((perspective): PerspectiveResult => {
     const objectives = (scorecard[perspective] ?? []).map((objective): ObjectiveResult => {
-      const kpis = objective.kpis.map((kpi): KpiResult => {
-        const achievement =
-          kpi.actual === null
-            ? null
-            : kpiAchievement(
-                { direction: kpi.direction, target: kpi.target, actual: kpi.actual },
-                config.achievementCap,
-              );
-        const thresholds = resolveLightThresholds(config.lightThresholds, kpi.thresholds);
-        return { ...kpi, achievement, light: lightOf(achievement, thresholds) };
-      });
+      const kpis = objective.kpis.map((kpi): KpiResult => ({ ...kpi, ...kpiStanding(kpi, config) }));
       const score = objectiveScore(kpis);
       return { code: objective.code, weight: objective.weight, score, light: lightOf(score), kpis };
     });
@@ -385,7 +412,7 @@ export function individualScore(
   { leaderEvaluation, systemScore: system }: IndividualScoreInput,
   config: Pick<ScoringConfig, 'individualMix'>,
 ): number | null {
-  return requiredMix([
+  return mixOfPresentParts([
     { score: leaderEvaluation, weight: config.individualMix.leaderEvaluation },
     { score: system, weight: config.individualMix.systemScore },
   ]);
@@ -399,7 +426,7 @@ export function performanceResult(
   config: Pick<ScoringConfig, 'performanceMix'>,
 ): number | null {
   const mix = config.performanceMix[role];
-  return requiredMix([
+  return mixOfPresentParts([
     { score: teamScore, weight: mix.team },
     { score: individual, weight: mix.individual },
   ]);
@@ -410,10 +437,74 @@ export function finalResult(
   capability: number | null,
   config: Pick<ScoringConfig, 'finalMix'>,
 ): number | null {
-  return requiredMix([
+  return mixOfPresentParts([
     { score: performance, weight: config.finalMix.performance },
     { score: capability, weight: config.finalMix.capability },
   ]);
+}
+
+/** The inputs of a person's year-end result, by the names "why.missing" uses. */
+export const PERSON_MIX_INPUTS = [
+  'teamScore',
+  'leaderEvaluation',
+  'systemScore',
+  'capabilityResult',
+] as const;
+export type PersonMixInput = (typeof PERSON_MIX_INPUTS)[number];
+
+/**
+ * The share (0..1) each input has in the final result of a person in `role` when every input is present:
+ * an input with share 0 (a leader's individual parts under the default 100% team mix) is never missing.
+ */
+export function personInputShares(
+  role: TeamRole,
+  config: Pick<ScoringConfig, 'individualMix' | 'performanceMix' | 'finalMix'>,
+): Record<PersonMixInput, number> {
+  const share = (weight: number, mix: Readonly<Record<string, number>>) => {
+    const total = Object.values(mix).reduce((sum, w) => sum + (w > 0 ? w : 0), 0);
+    return weight > 0 && total > 0 ? weight / total : 0;
+  };
+  const { individualMix: im, finalMix: fm } = config;
+  const pm = config.performanceMix[role];
+  const performance = share(fm.performance, fm);
+  const individual = performance * share(pm.individual, pm);
+  return {
+    teamScore: performance * share(pm.team, pm),
+    leaderEvaluation: individual * share(im.leaderEvaluation, im),
+    systemScore: individual * share(im.systemScore, im),
+    capabilityResult: share(fm.capability, fm),
+  };
+}
+
+export interface PersonMix {
+  readonly individualScore: number | null;
+  readonly performanceResult: number | null;
+  readonly finalScore: number | null;
+  /** Inputs that count (share > 0) but have no value, in PERSON_MIX_INPUTS order; see MISSING_INPUT_RULE. */
+  readonly missing: PersonMixInput[];
+}
+
+/** Individual, performance and final result of one person, with the inputs that were missing. */
+export function personMix(
+  role: TeamRole,
+  inputs: Readonly<Record<PersonMixInput, number | null>>,
+  config: Pick<ScoringConfig, 'individualMix' | 'performanceMix' | 'finalMix'>,
+): PersonMix {
+  const individual = individualScore(
+    { leaderEvaluation: inputs.leaderEvaluation, systemScore: inputs.systemScore },
+    config,
+  );
+  const performance = performanceResult(role, inputs.teamScore, individual, config);
+  const shares = personInputShares(role, config);
+  return {
+    individualScore: individual,
+    performanceResult: performance,
+    finalScore: finalResult(performance, inputs.capabilityResult, config),
+    missing: PERSON_MIX_INPUTS.filter((input) => {
+      const value = inputs[input];
+      return shares[input] > 0 && (value === null || !Number.isFinite(value));
+    }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

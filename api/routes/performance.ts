@@ -4,9 +4,10 @@ import { Type } from 'typebox';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Perspective as DbPerspective, Prisma } from '@prisma/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
-import { loadYearConfig } from '../../activities/performance.ts';
+import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
-import { Action, permits } from '../../domain/policy.ts';
+import { Action, decide, permits } from '../../domain/policy.ts';
+import { strategyMapScope } from '../../domain/strategy-map.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
   performanceWorkflowId,
@@ -32,10 +33,16 @@ import {
   type InnovationAction,
   type PerformanceActor,
 } from '../../domain/performance.ts';
-import { evaluateScorecard, type Perspective, type ScorecardInput } from '../../domain/scoring.ts';
+import {
+  evaluateScorecard,
+  kpiStanding,
+  type Perspective,
+  type ScorecardInput,
+} from '../../domain/scoring.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { strategyMapEditRoutes } from './strategy-map.ts';
 
 const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
   CUSTOMER: 'customer',
@@ -253,6 +260,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   }
 
+  await app.register(strategyMapEditRoutes, { signalKpiChanged });
+
   // ------------------------------------------------------------------------------------------------------
   // Scorecards and strategy maps
 
@@ -289,10 +298,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
             kpis: objective.kpis.map((kpi) => ({
               code: kpi.code,
               weight: kpi.weight,
-              direction: kpi.direction,
-              target: kpi.target,
-              actual: kpi.actual,
-              thresholds: { green: kpi.greenAt ?? undefined, yellow: kpi.yellowAt ?? undefined },
+              ...kpiScoringInput(kpi),
             })),
           },
         ];
@@ -405,7 +411,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['HR', 'ADMIN', 'HEAD', 'DIRECTOR', 'TEAM_LEADER'] },
       schema: {
         tags: ['performance'],
-        summary: "Edit a unit's mission, vision and strategies (HR, admin or the unit's head); audited",
+        summary:
+          "Edit a unit's mission, vision and strategies (HR, admin, the head, or the unit's leader or director); audited",
         params: Type.Object({ year: Year, unitCode: Type.String({ maxLength: 20 }) }),
         body: Type.Object(
           {
@@ -429,10 +436,16 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const staff = requireStaff(request);
       const { year, unitCode } = request.params;
       const unit = await unitOr404(unitCode);
-      if (!HR_ROLES.includes(staff.role) && staff.unitCode !== unitCode) {
+      const scope = strategyMapScope({
+        code: unit.code,
+        kind: unit.kind,
+        parentCode: unit.parent?.code ?? null,
+      });
+      const decision = decide(staff, Action.STRATEGY_MAP_EDIT, scope);
+      if (!decision.allowed) {
         throw new AppError(
           ErrorCode.FORBIDDEN,
-          "Only HR, an admin or the unit's head may edit its strategy map",
+          `Only ${decision.who} may edit the strategy map of ${unitCode}`,
         );
       }
       await assertYearOpen(year);
@@ -556,7 +569,9 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           data: { status, decidedBy: staff.employeeNo, decidedAt: new Date(), opinion },
         });
         if (status === 'APPROVED') {
-          await tx.kpi.update({ where: { id: kpi.id }, data: { actual: entry.value } });
+          const { scoring } = await loadYearConfig(tx, year);
+          const standing = kpiStanding(kpiScoringInput({ ...kpi, actual: entry.value }), scoring);
+          await tx.kpi.update({ where: { id: kpi.id }, data: { actual: entry.value, ...standing } });
           await tx.kpiMeasurement.create({
             data: { kpiId: kpi.id, at: new Date(), value: entry.value, note: `manual:${entry.id}` },
           });

@@ -11,7 +11,10 @@ import {
   individualScore,
   kpiAchievement,
   objectiveScore,
+  PERSON_MIX_INPUTS,
   performanceResult,
+  personInputShares,
+  personMix,
   promotionCandidates,
   resolveLightThresholds,
   resolveScoringConfig,
@@ -25,6 +28,7 @@ import {
   type BonusGrade,
   type CapabilityRating,
   type KpiDirection,
+  type PersonMixInput,
   type RaterGroup,
   type ScorecardInput,
 } from '../../domain/scoring.ts';
@@ -435,7 +439,9 @@ describe('scorecard roll-up', () => {
 describe('individual, performance and final results', () => {
   it('individual score is half the leader evaluation and half the system score', () => {
     expect(individualScore({ leaderEvaluation: 80, systemScore: 90 }, config)).toBe(85);
-    expect(individualScore({ leaderEvaluation: null, systemScore: 90 }, config)).toBeNull();
+    // A missing part's weight is re-spread over the parts present (MISSING_INPUT_RULE).
+    expect(individualScore({ leaderEvaluation: null, systemScore: 90 }, config)).toBe(90);
+    expect(individualScore({ leaderEvaluation: null, systemScore: null }, config)).toBeNull();
   });
 
   it('system score leaves out parts the person has no value for', () => {
@@ -450,17 +456,138 @@ describe('individual, performance and final results', () => {
 
   it("a member's performance result is 70% team score and 30% individual score", () => {
     expect(performanceResult('MEMBER', 88, 70, config)).toBeCloseTo(82.6, 10);
-    expect(performanceResult('MEMBER', 88, null, config)).toBeNull();
+    expect(performanceResult('MEMBER', 88, null, config)).toBe(88);
+    expect(performanceResult('MEMBER', null, 70, config)).toBe(70);
+    expect(performanceResult('MEMBER', null, null, config)).toBeNull();
   });
 
   it('the final result is 70% performance and 30% capability', () => {
     expect(finalResult(82.6, 90, config)).toBeCloseTo(84.82, 10);
-    expect(finalResult(82.6, null, config)).toBeNull();
+    expect(finalResult(82.6, null, config)).toBe(82.6);
+    expect(finalResult(null, null, config)).toBeNull();
   });
 
   it('the mixes follow a changed year config', () => {
     const year = resolveScoringConfig({ performanceMix: { MEMBER: { team: 50, individual: 50 } } });
     expect(performanceResult('MEMBER', 90, 70, year)).toBe(80);
+  });
+});
+
+describe('one rule for a missing input (MISSING_INPUT_RULE)', () => {
+  const role = fc.constantFrom<'LEADER' | 'MEMBER'>('LEADER', 'MEMBER');
+  const maybe = fc.option(finite(0, 120), { nil: null });
+  const inputs = fc.record<Record<PersonMixInput, number | null>>({
+    teamScore: maybe,
+    leaderEvaluation: maybe,
+    systemScore: maybe,
+    capabilityResult: maybe,
+  });
+  const mixWeights = fc.record({
+    individualMix: fc.constantFrom(
+      { leaderEvaluation: 50, systemScore: 50 },
+      { leaderEvaluation: 100, systemScore: 0 },
+      { leaderEvaluation: 30, systemScore: 70 },
+    ),
+    finalMix: fc.constantFrom({ performance: 70, capability: 30 }, { performance: 100, capability: 0 }),
+    performanceMix: fc.constantFrom(defaultScoringConfig.performanceMix, {
+      LEADER: { team: 80, individual: 20 },
+      MEMBER: { team: 50, individual: 50 },
+    }),
+  });
+
+  it('with every input present the final result is the plain weighted sum of the inputs', () => {
+    fc.assert(
+      fc.property(
+        role,
+        fc.tuple(scoreValue, scoreValue, scoreValue, scoreValue),
+        mixWeights,
+        (r, values, mixes) => {
+          const [teamScore, leaderEvaluation, system, capabilityResult] = values;
+          const all = { teamScore, leaderEvaluation, systemScore: system, capabilityResult };
+          const shares = personInputShares(r, mixes);
+          const expected = PERSON_MIX_INPUTS.reduce((sum, input) => sum + shares[input] * all[input], 0);
+          const result = personMix(r, all, mixes);
+          expect(result.missing).toEqual([]);
+          expect(result.finalScore).toBeCloseTo(expected, 9);
+        },
+      ),
+    );
+  });
+
+  it('re-spreads a missing input over the present ones and names exactly the inputs that count and are missing', () => {
+    fc.assert(
+      fc.property(role, inputs, mixWeights, (r, values, mixes) => {
+        const shares = personInputShares(r, mixes);
+        const result = personMix(r, values, mixes);
+        const present = PERSON_MIX_INPUTS.filter((input) => shares[input] > 0 && values[input] !== null);
+        expect(result.missing).toEqual(
+          PERSON_MIX_INPUTS.filter((input) => shares[input] > 0 && values[input] === null),
+        );
+        if (present.length === 0) {
+          expect(result.finalScore).toBeNull();
+          return;
+        }
+        // The result stays within the present inputs: a missing one is never read as zero.
+        const scores = present.map((input) => values[input] as number);
+        expect(result.finalScore).not.toBeNull();
+        expect(result.finalScore!).toBeGreaterThanOrEqual(Math.min(...scores) - 1e-9);
+        expect(result.finalScore!).toBeLessThanOrEqual(Math.max(...scores) + 1e-9);
+        // Equal present inputs give that value, whatever is missing.
+        const same = Object.fromEntries(
+          PERSON_MIX_INPUTS.map((input) => [input, values[input] === null ? null : 77]),
+        ) as Record<PersonMixInput, number | null>;
+        expect(personMix(r, same, mixes).finalScore).toBeCloseTo(77, 9);
+      }),
+    );
+  });
+
+  it('a missing part counts as if the present parts had its weight in proportion', () => {
+    // Member without a 360° result: final = performance result; without a team score: performance = individual.
+    expect(
+      personMix(
+        'MEMBER',
+        { teamScore: 80, leaderEvaluation: 90, systemScore: 70, capabilityResult: null },
+        config,
+      ),
+    ).toEqual({
+      individualScore: 80,
+      performanceResult: 80,
+      finalScore: 80,
+      missing: ['capabilityResult'],
+    });
+    const noTeam = personMix(
+      'MEMBER',
+      { teamScore: null, leaderEvaluation: 90, systemScore: null, capabilityResult: 60 },
+      config,
+    );
+    expect(noTeam.missing).toEqual(['teamScore', 'systemScore']);
+    expect(noTeam.finalScore).toBeCloseTo(0.7 * 90 + 0.3 * 60, 9);
+    // A leader's individual parts have no share under the default mix, so they are never missing.
+    expect(
+      personMix(
+        'LEADER',
+        { teamScore: 90, leaderEvaluation: null, systemScore: null, capabilityResult: 80 },
+        config,
+      ).missing,
+    ).toEqual([]);
+  });
+
+  it('a better input never lowers the final result, missing inputs or not', () => {
+    fc.assert(
+      fc.property(
+        role,
+        inputs,
+        mixWeights,
+        fc.constantFrom(...PERSON_MIX_INPUTS),
+        finite(0, 50),
+        (r, values, mixes, input, gain) => {
+          if (values[input] === null) return;
+          const before = personMix(r, values, mixes).finalScore ?? 0;
+          const after = personMix(r, { ...values, [input]: values[input]! + gain }, mixes).finalScore ?? 0;
+          expect(after).toBeGreaterThanOrEqual(before - 1e-9);
+        },
+      ),
+    );
   });
 });
 

@@ -1,0 +1,749 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
+import { Prisma, type Kpi, type OrgUnit, type StrategicObjective } from '@prisma/client';
+import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
+import { ErrorCode } from '../../domain/errors.ts';
+import { MIN_REASON_LENGTH, YearStage } from '../../domain/performance.ts';
+import { Action, decide } from '../../domain/policy.ts';
+import { kpiStanding } from '../../domain/scoring.ts';
+import {
+  KPI_DIRECTIONS,
+  STRATEGY_CODE_PATTERN,
+  kpiDefinitionProblems,
+  strategyMapScope,
+  type FieldProblem,
+  type KpiSourceCode,
+  type PerspectiveCode,
+} from '../../domain/strategy-map.ts';
+import { appendAudit } from '../../platform/audit.ts';
+import { AppError, ErrorBody } from '../errors.ts';
+import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+
+/**
+ * Editing a unit's strategic objectives and KPIs (DESIGN: "strategy map reading and editing").
+ *
+ * - Who: Action.STRATEGY_MAP_EDIT (HR, admin and the head of the ministry for every unit; a director for
+ *   their headquarters and its teams; a team leader for their team).
+ * - When: only while the year is OPEN. Once the year end has started the map is frozen (the results must
+ *   match the map they were computed from), and a finalised year is locked: 409.
+ * - Every change is audited with before and after, in the transaction that makes it.
+ * - Retries: PUT sets the given fields and changes (and audits) nothing when they already hold. POST of a
+ *   code that exists answers 200 with the stored row when the stored definition is the one requested (a
+ *   replay), else 409 naming the code. DELETE of a code that is gone answers 404.
+ * - A KPI edit recomputes the KPI's achievement and light from its current value with kpiStanding (the
+ *   computation the scorecard and the workflow use), then tells the year's workflow (kpiChanged), which
+ *   recomputes automatic values and sends the red warning once per transition.
+ */
+
+const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
+const Code = Type.String({ pattern: STRATEGY_CODE_PATTERN });
+const UnitCode = Type.String({ maxLength: 20 });
+const StaffNo = Type.String({ pattern: '^E[0-9]{4,6}$' });
+const Names = Type.Object(
+  { ko: Type.String({ minLength: 2, maxLength: 200 }), en: Type.String({ minLength: 2, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+const Weight = Type.Number({ exclusiveMinimum: 0, maximum: 1000 });
+// Spelled out (a mapped array would type as never); the type check below keeps them equal to the domain's.
+const Perspective = Type.Union([
+  Type.Literal('CUSTOMER'),
+  Type.Literal('WORK_PERFORMANCE'),
+  Type.Literal('PROCESS_INNOVATION'),
+  Type.Literal('LEARNING_GROWTH'),
+]);
+const Direction = Type.Union([Type.Literal('HIGHER_IS_BETTER'), Type.Literal('LOWER_IS_BETTER')]);
+const Source = Type.Union([
+  Type.Literal('COMPLAINTS_PROCESSING_DAYS'),
+  Type.Literal('COMPLAINTS_SLA_RATE'),
+  Type.Literal('COMPLAINTS_SATISFACTION'),
+  Type.Literal('TASKS_ACHIEVEMENT'),
+  Type.Literal('TASKS_TIMELINESS'),
+  Type.Literal('INNOVATION'),
+  Type.Literal('MANUAL'),
+]);
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemasMatchDomain: [
+  Same<Static<typeof Perspective>, PerspectiveCode>,
+  Same<Static<typeof Direction>, (typeof KPI_DIRECTIONS)[number]>,
+  Same<Static<typeof Source>, KpiSourceCode>,
+] = [true, true, true];
+void schemasMatchDomain;
+const Threshold = Type.Union([Type.Number({ minimum: 0, maximum: 1000 }), Type.Null()]);
+const Thresholds = Type.Object(
+  { green: Type.Optional(Threshold), yellow: Type.Optional(Threshold) },
+  { additionalProperties: false },
+);
+const Reason = Type.String({ minLength: MIN_REASON_LENGTH, maxLength: 1000 });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Num = Type.Union([Type.Number(), Type.Null()]);
+const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+const ObjectiveView = Type.Object({
+  year: Type.Integer(),
+  unitCode: Type.String(),
+  code: Type.String(),
+  perspective: Type.String(),
+  name: Type.String(),
+  nameEn: Type.String(),
+  weight: Type.Number(),
+  ownerNo: Type.Union([Type.String(), Type.Null()]),
+  parentCode: Type.Union([Type.String(), Type.Null()]),
+  kpiCodes: Type.Array(Type.String()),
+});
+const KpiView = Type.Object({
+  year: Type.Integer(),
+  unitCode: Type.String(),
+  objectiveCode: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  nameEn: Type.String(),
+  unitLabel: Type.String(),
+  direction: Type.String(),
+  source: Type.String(),
+  ownerNo: Type.Union([Type.String(), Type.Null()]),
+  weight: Type.Number(),
+  target: Type.Number(),
+  /** The KPI's own thresholds; null means the year's default applies. */
+  thresholds: Type.Object({ green: Num, yellow: Num }),
+  value: Num,
+  achievement: Num,
+  light: Type.Union([Type.String(), Type.Null()]),
+});
+
+const KpiFields = {
+  name: Names,
+  unitLabel: Type.String({ minLength: 1, maxLength: 20 }),
+  direction: Direction,
+  target: Type.Number({ minimum: 0, maximum: 1e12 }),
+  thresholds: Thresholds,
+  weight: Weight,
+  ownerNo: Nullable(StaffNo),
+};
+
+function invalid(problems: FieldProblem[]): AppError {
+  return new AppError(ErrorCode.VALIDATION, problems.map((p) => p.message).join('; '), problems);
+}
+
+type ObjectiveRow = StrategicObjective & { unit: OrgUnit; kpis: { code: string }[] };
+type KpiRow = Kpi & { objective: StrategicObjective & { unit: OrgUnit } };
+
+const objectiveView = (row: ObjectiveRow) => ({
+  year: row.year,
+  unitCode: row.unit.code,
+  code: row.code,
+  perspective: row.perspective,
+  name: row.nameKo,
+  nameEn: row.nameEn,
+  weight: row.weight,
+  ownerNo: row.ownerNo,
+  parentCode: row.parentCode,
+  kpiCodes: row.kpis.map((kpi) => kpi.code).sort(),
+});
+
+const kpiView = (row: KpiRow) => ({
+  year: row.year,
+  unitCode: row.objective.unit.code,
+  objectiveCode: row.objective.code,
+  code: row.code,
+  name: row.nameKo,
+  nameEn: row.nameEn,
+  unitLabel: row.unitLabel,
+  direction: row.direction,
+  source: row.source,
+  ownerNo: row.ownerNo,
+  weight: row.weight,
+  target: row.target,
+  thresholds: { green: row.greenAt, yellow: row.yellowAt },
+  value: row.actual,
+  achievement: row.achievement,
+  light: row.light,
+});
+
+/** The fields an audit entry and a replay comparison look at. */
+const objectiveFacts = (row: StrategicObjective) => ({
+  unitId: row.unitId,
+  perspective: row.perspective,
+  nameKo: row.nameKo,
+  nameEn: row.nameEn,
+  weight: row.weight,
+  ownerNo: row.ownerNo,
+  parentCode: row.parentCode,
+});
+const kpiFacts = (row: Kpi) => ({
+  objectiveId: row.objectiveId,
+  nameKo: row.nameKo,
+  nameEn: row.nameEn,
+  unitLabel: row.unitLabel,
+  direction: row.direction,
+  target: row.target,
+  greenAt: row.greenAt,
+  yellowAt: row.yellowAt,
+  weight: row.weight,
+  source: row.source,
+  ownerNo: row.ownerNo,
+});
+const sameFacts = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+export interface StrategyMapRouteOptions {
+  /** Tells the year's workflow that a unit's KPIs changed (it recomputes them and warns on red). */
+  signalKpiChanged(year: number, unitCode: string, kpiCode: string): Promise<void>;
+}
+
+export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOptions> = async (
+  app,
+  { signalKpiChanged },
+) => {
+  type Tx = Prisma.TransactionClient;
+  const editors = ['HR', 'ADMIN', 'HEAD', 'DIRECTOR', 'TEAM_LEADER'] as const;
+
+  async function unitOr404(code: string) {
+    const unit = await app.prisma.orgUnit.findUnique({ where: { code }, include: { parent: true } });
+    if (!unit) throw new AppError(ErrorCode.NOT_FOUND, `No unit ${code}`);
+    return unit;
+  }
+
+  function assertMayEdit(staff: SessionStaff, unit: OrgUnit & { parent: OrgUnit | null }) {
+    const scope = strategyMapScope({
+      code: unit.code,
+      kind: unit.kind,
+      parentCode: unit.parent?.code ?? null,
+    });
+    const decision = decide(staff, Action.STRATEGY_MAP_EDIT, scope);
+    if (!decision.allowed) {
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        `Only ${decision.who} may edit the strategy map of ${unit.code}`,
+      );
+    }
+  }
+
+  /**
+   * Inside the edit's transaction: the year must be open. FOR SHARE makes a concurrent year-end trigger
+   * (which updates the row) wait for this edit, so no edit lands after aggregation has read the map.
+   */
+  async function assertYearEditable(tx: Tx, year: number) {
+    const [row] = await tx.$queryRaw<{ stage: string; lockedAt: Date | null }[]>`
+      SELECT stage, "lockedAt" FROM "PerformanceYear" WHERE year = ${year} FOR SHARE`;
+    if (!row) return;
+    if (row.lockedAt !== null || row.stage === YearStage.FINALISED)
+      throw new AppError(ErrorCode.WRONG_STAGE, `The year ${year} is finalised and locked`);
+    if (row.stage !== YearStage.OPEN) {
+      throw new AppError(
+        ErrorCode.WRONG_STAGE,
+        `The year end of ${year} has started (stage ${row.stage}); its strategy maps can no longer change`,
+      );
+    }
+  }
+
+  /** An owner must be a staff member of the unit or of a unit below it. */
+  async function ownerProblems(tx: Tx, unit: OrgUnit, ownerNo: string | null): Promise<FieldProblem[]> {
+    if (ownerNo === null) return [];
+    const staff = await tx.staff.findUnique({ where: { employeeNo: ownerNo }, select: { unitId: true } });
+    if (!staff) return [{ path: '/ownerNo', message: `ownerNo: no staff member ${ownerNo}` }];
+    const [inTree] = await tx.$queryRaw<{ ok: boolean }[]>`
+      WITH RECURSIVE below(id) AS (
+        SELECT ${unit.id}::int
+        UNION ALL SELECT u.id FROM "OrgUnit" u JOIN below ON u."parentId" = below.id
+      )
+      SELECT ${staff.unitId}::int IN (SELECT id FROM below) AS ok`;
+    return inTree?.ok
+      ? []
+      : [
+          {
+            path: '/ownerNo',
+            message: `ownerNo: ${ownerNo} does not work in ${unit.code} or a unit below it`,
+          },
+        ];
+  }
+
+  /** A cascading objective hangs under an objective of the parent unit in the same year. */
+  async function parentProblems(
+    tx: Tx,
+    year: number,
+    unit: OrgUnit & { parent: OrgUnit | null },
+    parentCode: string | null,
+  ): Promise<FieldProblem[]> {
+    if (parentCode === null) return [];
+    const parent = await tx.strategicObjective.findUnique({
+      where: { year_code: { year, code: parentCode } },
+      select: { unitId: true },
+    });
+    if (!parent || parent.unitId !== unit.parent?.id) {
+      return [
+        {
+          path: '/parentCode',
+          message: unit.parent
+            ? `parentCode: ${parentCode} is not an objective of ${unit.parent.code} (the unit above ${unit.code}) in ${year}`
+            : `parentCode: ${unit.code} has no unit above it, so its objectives cannot cascade from one`,
+        },
+      ];
+    }
+    return [];
+  }
+
+  const loadObjective = (tx: Tx, year: number, code: string) =>
+    tx.strategicObjective.findUnique({
+      where: { year_code: { year, code } },
+      include: { unit: true, kpis: { select: { code: true } } },
+    });
+  const loadKpi = (tx: Tx, year: number, code: string) =>
+    tx.kpi.findUnique({
+      where: { year_code: { year, code } },
+      include: { objective: { include: { unit: true } } },
+    });
+
+  // ------------------------------------------------------------------------------------------------------
+  // Objectives
+
+  const ObjectiveParams = Type.Object({ year: Year, unitCode: UnitCode });
+  const OneObjectiveParams = Type.Object({ year: Year, unitCode: UnitCode, code: Code });
+
+  app.post(
+    '/api/performance/:year/strategy-maps/:unitCode/objectives',
+    {
+      config: { access: [...editors] },
+      schema: {
+        tags: ['performance'],
+        summary:
+          "Add a strategic objective to a unit's map (HR, admin, the head, or the unit's leader or director); audited. A replay of the same definition answers 200.",
+        params: ObjectiveParams,
+        body: Type.Object(
+          {
+            code: Code,
+            perspective: Perspective,
+            name: Names,
+            weight: Weight,
+            ownerNo: Type.Optional(Nullable(StaffNo)),
+            parentCode: Type.Optional(Nullable(Code)),
+            reason: Type.Optional(Reason),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ObjectiveView, 201: ObjectiveView, ...Errors },
+      },
+    },
+    async (request, reply) => {
+      const staff = requireStaff(request);
+      const { year, unitCode } = request.params;
+      const body = request.body;
+      const unit = await unitOr404(unitCode);
+      assertMayEdit(staff, unit);
+      const wanted = {
+        unitId: unit.id,
+        perspective: body.perspective,
+        nameKo: body.name.ko,
+        nameEn: body.name.en,
+        weight: body.weight,
+        ownerNo: body.ownerNo ?? null,
+        parentCode: body.parentCode ?? null,
+      };
+      const outcome = await app.prisma
+        .$transaction(async (tx) => {
+          await assertYearEditable(tx, year);
+          const existing = await loadObjective(tx, year, body.code);
+          if (existing) {
+            if (sameFacts(objectiveFacts(existing), wanted)) return { row: existing, created: false };
+            throw new AppError(
+              ErrorCode.CONFLICT,
+              `code: an objective ${body.code} already exists in ${year} (in ${existing.unit.code}) with another definition`,
+              [{ path: '/code', message: `${body.code} is taken` }],
+            );
+          }
+          const problems = [
+            ...(await ownerProblems(tx, unit, wanted.ownerNo)),
+            ...(await parentProblems(tx, year, unit, wanted.parentCode)),
+          ];
+          if (problems.length > 0) throw invalid(problems);
+          const created = await tx.strategicObjective.create({
+            data: { year, code: body.code, ...wanted },
+            include: { unit: true, kpis: { select: { code: true } } },
+          });
+          await appendAudit(tx, {
+            actor: staff.employeeNo,
+            action: 'performance.objective.created',
+            subject: `objective:${year}:${body.code}`,
+            before: null,
+            after: { code: body.code, unitCode, ...objectiveFacts(created) },
+            reason: body.reason,
+          });
+          return { row: created, created: true };
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error))
+            throw new AppError(
+              ErrorCode.CONFLICT,
+              `code: an objective ${body.code} was just created in ${year}`,
+            );
+          throw error;
+        });
+      return reply
+        .status(outcome.created ? 201 : 200)
+        .header('location', `/api/performance/${year}/strategy-maps/${unitCode}/objectives/${body.code}`)
+        .send(objectiveView(outcome.row));
+    },
+  );
+
+  app.put(
+    '/api/performance/:year/strategy-maps/:unitCode/objectives/:code',
+    {
+      config: { access: [...editors] },
+      schema: {
+        tags: ['performance'],
+        summary:
+          'Change a strategic objective (fields left out keep their value); a reason is required; audited with before and after',
+        params: OneObjectiveParams,
+        body: Type.Object(
+          {
+            perspective: Type.Optional(Perspective),
+            name: Type.Optional(Names),
+            weight: Type.Optional(Weight),
+            ownerNo: Type.Optional(Nullable(StaffNo)),
+            parentCode: Type.Optional(Nullable(Code)),
+            reason: Reason,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ObjectiveView, ...Errors },
+      },
+    },
+    async (request) => {
+      const staff = requireStaff(request);
+      const { year, unitCode, code } = request.params;
+      const body = request.body;
+      const unit = await unitOr404(unitCode);
+      assertMayEdit(staff, unit);
+      return app.prisma.$transaction(async (tx) => {
+        await assertYearEditable(tx, year);
+        const before = await loadObjective(tx, year, code);
+        if (!before || before.unitId !== unit.id)
+          throw new AppError(ErrorCode.NOT_FOUND, `No objective ${code} in ${unitCode} for ${year}`);
+        const wanted = {
+          ...objectiveFacts(before),
+          ...(body.perspective !== undefined ? { perspective: body.perspective } : {}),
+          ...(body.name !== undefined ? { nameKo: body.name.ko, nameEn: body.name.en } : {}),
+          ...(body.weight !== undefined ? { weight: body.weight } : {}),
+          ...(body.ownerNo !== undefined ? { ownerNo: body.ownerNo } : {}),
+          ...(body.parentCode !== undefined ? { parentCode: body.parentCode } : {}),
+        };
+        if (sameFacts(objectiveFacts(before), wanted)) return objectiveView(before);
+        const problems = [
+          ...(wanted.ownerNo !== before.ownerNo ? await ownerProblems(tx, unit, wanted.ownerNo) : []),
+          ...(wanted.parentCode !== before.parentCode
+            ? await parentProblems(tx, year, unit, wanted.parentCode)
+            : []),
+        ];
+        if (problems.length > 0) throw invalid(problems);
+        const after = await tx.strategicObjective.update({
+          where: { id: before.id },
+          data: wanted,
+          include: { unit: true, kpis: { select: { code: true } } },
+        });
+        await appendAudit(tx, {
+          actor: staff.employeeNo,
+          action: 'performance.objective.updated',
+          subject: `objective:${year}:${code}`,
+          before: objectiveFacts(before),
+          after: objectiveFacts(after),
+          reason: body.reason,
+        });
+        return objectiveView(after);
+      });
+    },
+  );
+
+  app.delete(
+    '/api/performance/:year/strategy-maps/:unitCode/objectives/:code',
+    {
+      config: { access: [...editors] },
+      schema: {
+        tags: ['performance'],
+        summary:
+          'Remove a strategic objective that has no KPIs and no objectives cascading from it; a reason is required; audited',
+        params: OneObjectiveParams,
+        querystring: Type.Object({ reason: Reason }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...Errors },
+      },
+    },
+    async (request, reply) => {
+      const staff = requireStaff(request);
+      const { year, unitCode, code } = request.params;
+      const unit = await unitOr404(unitCode);
+      assertMayEdit(staff, unit);
+      await app.prisma.$transaction(async (tx) => {
+        await assertYearEditable(tx, year);
+        const before = await loadObjective(tx, year, code);
+        if (!before || before.unitId !== unit.id)
+          throw new AppError(ErrorCode.NOT_FOUND, `No objective ${code} in ${unitCode} for ${year}`);
+        if (before.kpis.length > 0) {
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            `Objective ${code} still has KPIs (${before.kpis.map((k) => k.code).join(', ')}); remove them first`,
+          );
+        }
+        const children = await tx.strategicObjective.findMany({
+          where: { year, parentCode: code },
+          select: { code: true },
+          orderBy: { code: 'asc' },
+        });
+        if (children.length > 0) {
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            `Objectives cascade from ${code} (${children.map((c) => c.code).join(', ')}); move or remove them first`,
+          );
+        }
+        await tx.strategicObjective.delete({ where: { id: before.id } });
+        await appendAudit(tx, {
+          actor: staff.employeeNo,
+          action: 'performance.objective.deleted',
+          subject: `objective:${year}:${code}`,
+          before: { code, unitCode, ...objectiveFacts(before) },
+          after: null,
+          reason: request.query.reason,
+        });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  // ------------------------------------------------------------------------------------------------------
+  // KPIs
+
+  app.post(
+    '/api/performance/:year/objectives/:objectiveCode/kpis',
+    {
+      config: { access: [...editors] },
+      schema: {
+        tags: ['performance'],
+        summary:
+          "Add a KPI to a strategic objective (whoever may edit the objective's unit); audited. A replay of the same definition answers 200.",
+        params: Type.Object({ year: Year, objectiveCode: Code }),
+        body: Type.Object(
+          {
+            code: Code,
+            ...KpiFields,
+            thresholds: Type.Optional(Thresholds),
+            ownerNo: Type.Optional(KpiFields.ownerNo),
+            source: Source,
+            reason: Type.Optional(Reason),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: KpiView, 201: KpiView, ...Errors },
+      },
+    },
+    async (request, reply) => {
+      const staff = requireStaff(request);
+      const { year, objectiveCode } = request.params;
+      const body = request.body;
+      const objective = await app.prisma.strategicObjective.findUnique({
+        where: { year_code: { year, code: objectiveCode } },
+        include: { unit: { include: { parent: true } } },
+      });
+      if (!objective) throw new AppError(ErrorCode.NOT_FOUND, `No objective ${objectiveCode} in ${year}`);
+      assertMayEdit(staff, objective.unit);
+      const { scoring } = await loadYearConfig(app.prisma, year);
+      const wanted = {
+        objectiveId: objective.id,
+        nameKo: body.name.ko,
+        nameEn: body.name.en,
+        unitLabel: body.unitLabel,
+        direction: body.direction,
+        target: body.target,
+        greenAt: body.thresholds?.green ?? null,
+        yellowAt: body.thresholds?.yellow ?? null,
+        weight: body.weight,
+        source: body.source,
+        ownerNo: body.ownerNo ?? null,
+      };
+      const outcome = await app.prisma
+        .$transaction(async (tx) => {
+          await assertYearEditable(tx, year);
+          const existing = await loadKpi(tx, year, body.code);
+          if (existing) {
+            if (sameFacts(kpiFacts(existing), wanted)) return { row: existing, created: false };
+            throw new AppError(
+              ErrorCode.CONFLICT,
+              `code: a KPI ${body.code} already exists in ${year} (under ${existing.objective.code}) with another definition`,
+              [{ path: '/code', message: `${body.code} is taken` }],
+            );
+          }
+          const problems = [
+            ...kpiDefinitionProblems(
+              {
+                direction: wanted.direction,
+                target: wanted.target,
+                source: wanted.source,
+                ownerNo: wanted.ownerNo,
+                thresholds: { green: wanted.greenAt ?? undefined, yellow: wanted.yellowAt ?? undefined },
+              },
+              scoring,
+            ),
+            ...(await ownerProblems(tx, objective.unit, wanted.ownerNo)),
+          ];
+          if (problems.length > 0) throw invalid(problems);
+          const created = await tx.kpi.create({
+            data: { year, code: body.code, ...wanted },
+            include: { objective: { include: { unit: true } } },
+          });
+          await appendAudit(tx, {
+            actor: staff.employeeNo,
+            action: 'performance.kpi.created',
+            subject: `kpi:${year}:${body.code}`,
+            before: null,
+            after: { code: body.code, objectiveCode, ...kpiFacts(created) },
+            reason: body.reason,
+          });
+          return { row: created, created: true };
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error))
+            throw new AppError(ErrorCode.CONFLICT, `code: a KPI ${body.code} was just created in ${year}`);
+          throw error;
+        });
+      // An automatic KPI gets its value from the outcomes already recorded.
+      if (outcome.created) await signalKpiChanged(year, objective.unit.code, body.code);
+      return reply
+        .status(outcome.created ? 201 : 200)
+        .header('location', `/api/performance/${year}/kpis/${body.code}`)
+        .send(kpiView(outcome.row));
+    },
+  );
+
+  app.put(
+    '/api/performance/:year/kpis/:kpiCode',
+    {
+      config: { access: [...editors] },
+      schema: {
+        tags: ['performance'],
+        summary:
+          "Change a KPI's definition (fields left out keep their value; the source is fixed); its light is recomputed from its current value; a reason is required; audited",
+        params: Type.Object({ year: Year, kpiCode: Code }),
+        body: Type.Object(
+          {
+            name: Type.Optional(KpiFields.name),
+            unitLabel: Type.Optional(KpiFields.unitLabel),
+            direction: Type.Optional(KpiFields.direction),
+            target: Type.Optional(KpiFields.target),
+            thresholds: Type.Optional(KpiFields.thresholds),
+            weight: Type.Optional(KpiFields.weight),
+            ownerNo: Type.Optional(KpiFields.ownerNo),
+            reason: Reason,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: KpiView, ...Errors },
+      },
+    },
+    async (request) => {
+      const staff = requireStaff(request);
+      const { year, kpiCode } = request.params;
+      const body = request.body;
+      const current = await loadKpi(app.prisma, year, kpiCode);
+      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
+      const unit = await unitOr404(current.objective.unit.code);
+      assertMayEdit(staff, unit);
+      const { scoring } = await loadYearConfig(app.prisma, year);
+      const result = await app.prisma.$transaction(async (tx) => {
+        await assertYearEditable(tx, year);
+        const before = await loadKpi(tx, year, kpiCode);
+        if (!before) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
+        const wanted = {
+          ...kpiFacts(before),
+          ...(body.name !== undefined ? { nameKo: body.name.ko, nameEn: body.name.en } : {}),
+          ...(body.unitLabel !== undefined ? { unitLabel: body.unitLabel } : {}),
+          ...(body.direction !== undefined ? { direction: body.direction } : {}),
+          ...(body.target !== undefined ? { target: body.target } : {}),
+          ...(body.thresholds?.green !== undefined ? { greenAt: body.thresholds.green } : {}),
+          ...(body.thresholds?.yellow !== undefined ? { yellowAt: body.thresholds.yellow } : {}),
+          ...(body.weight !== undefined ? { weight: body.weight } : {}),
+          ...(body.ownerNo !== undefined ? { ownerNo: body.ownerNo } : {}),
+        };
+        if (sameFacts(kpiFacts(before), wanted)) return { row: before, changed: false };
+        const problems = [
+          ...kpiDefinitionProblems(
+            {
+              direction: wanted.direction,
+              target: wanted.target,
+              source: wanted.source,
+              ownerNo: wanted.ownerNo,
+              thresholds: { green: wanted.greenAt ?? undefined, yellow: wanted.yellowAt ?? undefined },
+            },
+            scoring,
+          ),
+          ...(wanted.ownerNo !== before.ownerNo
+            ? await ownerProblems(tx, before.objective.unit, wanted.ownerNo)
+            : []),
+        ];
+        if (problems.length > 0) throw invalid(problems);
+        const standing = kpiStanding(kpiScoringInput({ ...wanted, actual: before.actual }), scoring);
+        const after = await tx.kpi.update({
+          where: { id: before.id },
+          data: { ...wanted, achievement: standing.achievement, light: standing.light },
+          include: { objective: { include: { unit: true } } },
+        });
+        await appendAudit(tx, {
+          actor: staff.employeeNo,
+          action: 'performance.kpi.updated',
+          subject: `kpi:${year}:${kpiCode}`,
+          before: { ...kpiFacts(before), achievement: before.achievement, light: before.light },
+          after: { ...kpiFacts(after), achievement: after.achievement, light: after.light },
+          reason: body.reason,
+        });
+        return { row: after, changed: true };
+      });
+      if (result.changed) await signalKpiChanged(year, result.row.objective.unit.code, kpiCode);
+      return kpiView(result.row);
+    },
+  );
+
+  app.delete(
+    '/api/performance/:year/kpis/:kpiCode',
+    {
+      config: { access: [...editors] },
+      schema: {
+        tags: ['performance'],
+        summary:
+          'Remove a KPI with its measurements and manual entries; a reason is required; audited with what was removed',
+        params: Type.Object({ year: Year, kpiCode: Code }),
+        querystring: Type.Object({ reason: Reason }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...Errors },
+      },
+    },
+    async (request, reply) => {
+      const staff = requireStaff(request);
+      const { year, kpiCode } = request.params;
+      const current = await loadKpi(app.prisma, year, kpiCode);
+      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
+      assertMayEdit(staff, await unitOr404(current.objective.unit.code));
+      await app.prisma.$transaction(async (tx) => {
+        await assertYearEditable(tx, year);
+        const before = await loadKpi(tx, year, kpiCode);
+        if (!before) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
+        const measurements = await tx.kpiMeasurement.deleteMany({ where: { kpiId: before.id } });
+        const entries = await tx.kpiManualEntry.deleteMany({ where: { year, kpiCode } });
+        await tx.kpi.delete({ where: { id: before.id } });
+        await appendAudit(tx, {
+          actor: staff.employeeNo,
+          action: 'performance.kpi.deleted',
+          subject: `kpi:${year}:${kpiCode}`,
+          before: {
+            code: kpiCode,
+            objectiveCode: before.objective.code,
+            ...kpiFacts(before),
+            actual: before.actual,
+            light: before.light,
+            measurements: measurements.count,
+            manualEntries: entries.count,
+          },
+          after: null,
+          reason: request.query.reason,
+        });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};
