@@ -70,6 +70,7 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
       WHERE u.code = ${input.teamCode}
         AND s.role = 'STAFF'
         AND s.available
+        AND s."deactivatedAt" IS NULL
         AND (s."absentUntil" IS NULL OR s."absentUntil" <= ${at})
         AND NOT (s."employeeNo" = ANY(${input.excludeEmployeeNos ?? []}::text[]))
       GROUP BY s.id, u.code
@@ -166,7 +167,11 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
         ErrorCode.VALIDATION,
       );
     }
-    if (!staff.available || (staff.absentUntil && staff.absentUntil > new Date())) {
+    if (
+      !staff.available ||
+      staff.deactivatedAt !== null ||
+      (staff.absentUntil && staff.absentUntil > new Date())
+    ) {
       throw ApplicationFailure.nonRetryable(`${employeeNo} is not available`, ErrorCode.VALIDATION);
     }
     return { employeeNo: staff.employeeNo, name: staff.nameKo, team: staff.unit.code };

@@ -67,7 +67,12 @@ export const authPlugin = fp(
           where: { id: hashToken(token) },
           include: { staff: { include: { unit: { include: { parent: true } } } } },
         });
-        if (session && !session.revokedAt && session.expiresAt > new Date()) {
+        if (
+          session &&
+          !session.revokedAt &&
+          session.expiresAt > new Date() &&
+          session.staff.deactivatedAt === null
+        ) {
           const { staff } = session;
           request.staff = {
             id: staff.id,

@@ -50,12 +50,15 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         include: { unit: { include: { parent: true } } },
       });
       const ok = staff !== null && (await verify(staff.passwordHash, password));
-      await app.prisma.loginAttempt.create({ data: { employeeNo, ok } });
-      if (!staff || !ok) {
+      // A deactivated account gets the same answer as a wrong password; the audit entry says why.
+      const deactivated = ok && staff.deactivatedAt !== null;
+      await app.prisma.loginAttempt.create({ data: { employeeNo, ok: ok && !deactivated } });
+      if (!staff || !ok || deactivated) {
         await recordAudit(app.prisma, {
           actor: employeeNo,
           action: 'auth.login-failed',
           subject: `staff:${employeeNo}`,
+          ...(deactivated ? { reason: 'account deactivated' } : {}),
         });
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Employee number or password is wrong');
       }

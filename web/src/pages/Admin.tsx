@@ -1,31 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
-import { Alert, Button, Card, Group, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Alert, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
-import { formatDateTime } from '../format.ts';
-
-interface HistoryEvent {
-  id?: number | string;
-  eventId?: number | string;
-  at?: string;
-  time?: string;
-  type?: string;
-  title?: string;
-  summary?: string;
-  text?: string;
-  detail?: unknown;
-  actor?: string;
-}
-
-interface History {
-  workflowId: string;
-  status?: string;
-  events?: HistoryEvent[];
-  timeline?: HistoryEvent[];
-}
+import { ErrorState, PageTitle, StaffOnly } from '../components.tsx';
+import { workflowHistoryPath } from '../admin-directory.ts';
 
 function AuditCheck() {
   const { t } = useTranslation();
@@ -57,65 +37,61 @@ function AuditCheck() {
   );
 }
 
-function WorkflowHistory() {
-  const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
-  const workflowId = params.get('workflowId') ?? '';
-  const [draft, setDraft] = useState(workflowId);
-  const history = useQuery({
-    queryKey: ['history', workflowId],
-    queryFn: () => api<History>(`/api/admin/workflows/${encodeURIComponent(workflowId)}/history`),
-    enabled: !!workflowId,
-  });
+/** Looks a workflow up by id and opens its timeline page; old `?workflowId=` links still land there. */
+function WorkflowLookup() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const linked = params.get('workflowId');
+  const [draft, setDraft] = useState('');
+  if (linked) return <Navigate to={workflowHistoryPath(linked)} replace />;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (draft.trim()) setParams({ workflowId: draft.trim() });
+    if (draft.trim()) void navigate(workflowHistoryPath(draft.trim()));
   };
-  const events = history.data?.events ?? history.data?.timeline ?? [];
   return (
     <Card withBorder>
-      <Title order={2} size="h4" mb="sm">
-        {t('admin.history')}
+      <Title order={2} size="h4" mb="xs">
+        {t('directory.lookup.title')}
       </Title>
-      <form onSubmit={submit}>
-        <Group align="flex-end" mb="md">
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('directory.lookup.hint')}
+      </Text>
+      <form onSubmit={submit} data-testid="workflow-lookup">
+        <Group align="flex-end">
           <TextInput
             label={t('admin.workflowId')}
             value={draft}
             onChange={(e) => setDraft(e.currentTarget.value)}
             w={280}
+            maw="100%"
           />
           <Button type="submit">{t('admin.show')}</Button>
         </Group>
       </form>
-      {history.error ? <ErrorState error={history.error} /> : null}
-      {history.isLoading ? <Loading /> : null}
-      {history.data ? (
-        events.length === 0 ? (
-          <Text>{t('admin.empty')}</Text>
-        ) : (
-          <Timeline active={events.length - 1} bulletSize={12} data-testid="workflow-history">
-            {events.map((event, index) => (
-              <Timeline.Item
-                key={String(event.eventId ?? event.id ?? index)}
-                title={event.title ?? event.summary ?? event.type}
-              >
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(event.at ?? event.time, i18n.language)}
-                  {event.actor ? ` · ${event.actor}` : ''}
-                  {event.type && (event.title ?? event.summary) ? ` · ${event.type}` : ''}
-                </Text>
-                {event.text ??
-                  (event.detail ? (
-                    <Text size="sm">
-                      {typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}
-                    </Text>
-                  ) : null)}
-              </Timeline.Item>
-            ))}
-          </Timeline>
-        )
-      ) : null}
+    </Card>
+  );
+}
+
+/** Links to the directory screens (organisation, users, categories). */
+function DirectoryLinks() {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb="sm">
+        {t('directory.manage')}
+      </Title>
+      <Group gap="sm">
+        <Button component={Link} to="/admin/organisation" variant="default">
+          {t('directory.nav.organisation')}
+        </Button>
+        <Button component={Link} to="/admin/users" variant="default">
+          {t('directory.nav.users')}
+        </Button>
+        <Button component={Link} to="/admin/categories" variant="default">
+          {t('directory.nav.categories')}
+        </Button>
+      </Group>
     </Card>
   );
 }
@@ -127,8 +103,9 @@ export default function Admin() {
       <PageTitle>{t('admin.title')}</PageTitle>
       <StaffOnly>
         <Stack>
+          <DirectoryLinks />
           <AuditCheck />
-          <WorkflowHistory />
+          <WorkflowLookup />
         </Stack>
       </StaffOnly>
     </>

@@ -8,6 +8,7 @@ import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
 import { useMe, type Me } from '../session.ts';
+import { WorkflowHistoryLink } from '../WorkflowHistoryLink.tsx';
 import { openStages, type ComplaintView } from '../types.ts';
 
 type ActionName =
@@ -124,6 +125,7 @@ function Work({ receiptNo }: { receiptNo: string }) {
   const action = chosen && actions.includes(chosen) ? chosen : (actions[0] ?? null);
   return (
     <Stack>
+      <WorkflowHistoryLink workflowId={receiptNo} me={me} />
       {actions.length > 0 && action ? (
         <Card withBorder>
           <Title order={2} size="h5" mb="sm">

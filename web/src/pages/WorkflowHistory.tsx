@@ -1,0 +1,169 @@
+import { Link, useParams } from 'react-router';
+import { Alert, Anchor, Badge, Card, Code, Group, Stack, Text, Timeline, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api.ts';
+import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { formatDateTime } from '../format.ts';
+
+/** One entry of GET /api/admin/workflows/:workflowId/history (api/routes/admin-history.ts). */
+interface TimelineEntry {
+  eventId: number;
+  at: string;
+  kind: string;
+  name: string | null;
+  action: string | null;
+  actor: string | null;
+  actorRole: string | null;
+  decision: string | null;
+  reason: string | null;
+  summary: string;
+}
+
+interface History {
+  workflowId: string;
+  runId: string | null;
+  workflowType: string | null;
+  status: string;
+  events: number;
+  timeline: TimelineEntry[];
+}
+
+const kindColor = (kind: string) =>
+  kind.startsWith('update') || kind.startsWith('signal')
+    ? 'indigo.8'
+    : kind.startsWith('timer')
+      ? '#b3400d'
+      : kind.endsWith('failed') || kind.endsWith('timed-out') || kind === 'workflow.terminated'
+        ? 'red.8'
+        : kind.startsWith('workflow')
+          ? '#1f7a35'
+          : 'gray.7';
+
+function Entry({ entry }: { entry: TimelineEntry }) {
+  const { t, i18n } = useTranslation();
+  const kindLabel = t(`wfHistory.kind.${entry.kind.replaceAll('.', '_')}`, { defaultValue: entry.kind });
+  const facts: Array<[string, string]> = [];
+  if (entry.actor)
+    facts.push([
+      t('wfHistory.actor'),
+      entry.actorRole
+        ? `${entry.actor} (${t(`role.${entry.actorRole}`, { defaultValue: entry.actorRole })})`
+        : entry.actor,
+    ]);
+  if (entry.action) facts.push([t('wfHistory.action'), entry.action]);
+  if (entry.decision) facts.push([t('wfHistory.decision'), entry.decision]);
+  if (entry.reason) facts.push([t('wfHistory.reason'), entry.reason]);
+  return (
+    <Stack gap={2} data-testid="history-entry" data-kind={entry.kind}>
+      <Text size="xs" c="dimmed">
+        <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time> · #{entry.eventId}
+      </Text>
+      <Group gap={6}>
+        <Badge size="sm" variant="filled" color={kindColor(entry.kind)}>
+          {kindLabel}
+        </Badge>
+        {entry.name ? <Code>{entry.name}</Code> : null}
+      </Group>
+      {facts.length > 0 ? (
+        <dl style={{ margin: 0 }}>
+          {facts.map(([label, value]) => (
+            <Text key={label} size="sm" component="div">
+              <Text fw={600} size="sm" component="dt" style={{ display: 'inline' }}>
+                {label}:
+              </Text>{' '}
+              <Text size="sm" component="dd" style={{ display: 'inline', margin: 0 }}>
+                {value}
+              </Text>
+            </Text>
+          ))}
+        </dl>
+      ) : null}
+      <Text size="sm" c="dimmed" lang="en">
+        {entry.summary}
+      </Text>
+    </Stack>
+  );
+}
+
+function HistoryView({ workflowId }: { workflowId: string }) {
+  const { t } = useTranslation();
+  const history = useQuery({
+    queryKey: ['workflow-history', workflowId],
+    queryFn: () => api<History>(`/api/admin/workflows/${encodeURIComponent(workflowId)}/history`),
+  });
+  if (history.error) {
+    return history.error instanceof ApiError &&
+      history.error.status === 404 &&
+      !history.error.routeMissing ? (
+      <Alert color="yellow" role="alert">
+        {t('wfHistory.notFound')}
+      </Alert>
+    ) : (
+      <ErrorState error={history.error} />
+    );
+  }
+  if (!history.data) return <Loading />;
+  const data = history.data;
+  return (
+    <Stack>
+      <Card withBorder>
+        <Group justify="space-between" wrap="wrap" gap="sm">
+          <Stack gap={2}>
+            <Text size="sm">
+              {t('wfHistory.type')}: <Code>{data.workflowType ?? '—'}</Code>
+            </Text>
+            <Text size="sm">
+              {t('wfHistory.status')}: <Code data-testid="history-status">{data.status}</Code> ·{' '}
+              {t('wfHistory.events', { count: data.events })}
+            </Text>
+          </Stack>
+          <Anchor
+            href={`/api/admin/workflows/${encodeURIComponent(workflowId)}/history?format=csv`}
+            download={`${workflowId}-history.csv`}
+            data-testid="history-csv"
+          >
+            {t('wfHistory.csv')}
+          </Anchor>
+        </Group>
+      </Card>
+      <Card withBorder>
+        <Title order={2} size="h4" mb="md">
+          {workflowId}
+        </Title>
+        {data.timeline.length === 0 ? (
+          <Text>{t('wfHistory.empty')}</Text>
+        ) : (
+          <Timeline
+            active={data.timeline.length - 1}
+            bulletSize={14}
+            lineWidth={2}
+            data-testid="workflow-timeline"
+          >
+            {data.timeline.map((entry) => (
+              <Timeline.Item key={entry.eventId}>
+                <Entry entry={entry} />
+              </Timeline.Item>
+            ))}
+          </Timeline>
+        )}
+      </Card>
+    </Stack>
+  );
+}
+
+export default function WorkflowHistory() {
+  const { t } = useTranslation();
+  const { workflowId = '' } = useParams();
+  return (
+    <>
+      <PageTitle lead={t('wfHistory.lead', { workflowId })}>{t('wfHistory.title')}</PageTitle>
+      <Anchor component={Link} to="/admin" size="sm" mb="md" display="inline-block">
+        {t('wfHistory.back')}
+      </Anchor>
+      <StaffOnly>
+        <HistoryView workflowId={workflowId} />
+      </StaffOnly>
+    </>
+  );
+}
