@@ -15,18 +15,42 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, fieldErrors } from './api.ts';
 import { ErrorState } from './components.tsx';
+import { koreaEndOfWorkday } from './format.ts';
+import { MilestonesInput, milestonesBody } from './MilestonesInput.tsx';
 
 export interface FieldSpec {
   name: string;
   label: string;
-  kind: 'text' | 'textarea' | 'number' | 'choice' | 'rating';
+  /** `date` is a day in Korea's calendar, sent as 18:00 Korea time; `milestones` is a plan's milestone list. */
+  kind: 'text' | 'textarea' | 'number' | 'choice' | 'rating' | 'date' | 'milestones';
   options?: { value: string; label: string }[];
   required?: boolean;
   min?: number;
   max?: number;
+  /** The starting value (as the form holds it: a string; JSON for milestones). */
+  initial?: string;
+  /** A check the browser can make before asking the server; returns the message shown at the field. */
+  validate?: (value: string) => string | undefined;
 }
 
-type Value = string | number | boolean;
+type Value = unknown;
+
+const initialValue = (f: FieldSpec) =>
+  f.initial ?? (f.kind === 'choice' ? (f.options?.[0]?.value ?? '') : f.kind === 'milestones' ? '[]' : '');
+
+function fieldValue(f: FieldSpec, value: string): Value {
+  switch (f.kind) {
+    case 'number':
+    case 'rating':
+      return Number(value);
+    case 'date':
+      return koreaEndOfWorkday(value);
+    case 'milestones':
+      return milestonesBody(value);
+    default:
+      return value.trim();
+  }
+}
 
 /**
  * One form per action: posts its values and shows the server's validation errors next to their fields.
@@ -49,9 +73,11 @@ export function ActionForm({
 }) {
   const { t } = useTranslation();
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(fields.map((f) => [f.name, f.kind === 'choice' ? (f.options?.[0]?.value ?? '') : ''])),
+    Object.fromEntries(fields.map((f) => [f.name, initialValue(f)])),
   );
   const [missing, setMissing] = useState<Record<string, string>>({});
+  // Fields changed since the last attempt: their old errors no longer describe what is typed.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const mutation = useMutation({
     mutationFn: () => {
       const body: Record<string, Value> = toBody
@@ -59,46 +85,73 @@ export function ActionForm({
         : Object.fromEntries(
             fields
               .filter((f) => values[f.name] !== '' || f.required)
-              .map((f) => [
-                f.name,
-                f.kind === 'number' || f.kind === 'rating'
-                  ? Number(values[f.name])
-                  : (values[f.name] ?? '').trim(),
-              ]),
+              .map((f) => [f.name, fieldValue(f, values[f.name] ?? '')]),
           );
       return submit(body);
     },
     onSuccess: (result) => {
-      setValues(
-        Object.fromEntries(
-          fields.map((f) => [f.name, f.kind === 'choice' ? (f.options?.[0]?.value ?? '') : '']),
-        ),
-      );
+      setValues(Object.fromEntries(fields.map((f) => [f.name, initialValue(f)])));
       onDone?.(result);
     },
   });
   const serverErrors = fieldErrors(mutation.error);
-  const errorOf = (name: string) => missing[name] ?? serverErrors[name];
-  const set = (name: string, value: string) => setValues((v) => ({ ...v, [name]: value }));
+  const shownErrors = Object.fromEntries(
+    Object.entries({ ...serverErrors, ...missing }).filter(([key]) => !edited.has(key.split('.')[0] ?? key)),
+  );
+  const errorOf = (name: string) => shownErrors[name];
+  const set = (name: string, value: string) => {
+    setValues((v) => ({ ...v, [name]: value }));
+    setEdited((names) => (names.has(name) ? names : new Set([...names, name])));
+  };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const empty: Record<string, string> = {};
-    for (const field of fields)
-      if (field.required && !String(values[field.name] ?? '').trim()) empty[field.name] = t('file.required');
+    for (const field of fields) {
+      const value = String(values[field.name] ?? '');
+      const problem =
+        field.required && !value.trim() ? t('file.required') : value ? field.validate?.(value) : undefined;
+      if (problem) empty[field.name] = problem;
+    }
     setMissing(empty);
+    setEdited(new Set());
     if (Object.keys(empty).length === 0) mutation.mutate();
   };
 
   const error = mutation.error;
   const unmatchedServerError =
-    error && Object.keys(serverErrors).filter((k) => fields.some((f) => f.name === k)).length === 0;
+    error &&
+    Object.keys(serverErrors).filter((k) => fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
+      .length === 0;
   return (
     <form onSubmit={onSubmit} noValidate data-testid={`action-${id}`}>
       <Stack gap="sm">
         {fields.map((field) => {
           const common = { label: field.label, required: field.required, error: errorOf(field.name) };
           switch (field.kind) {
+            case 'milestones':
+              return (
+                <MilestonesInput
+                  key={field.name}
+                  id={id}
+                  name={field.name}
+                  label={field.label}
+                  required={field.required}
+                  value={values[field.name] ?? '[]'}
+                  onChange={(value) => set(field.name, value)}
+                  errors={shownErrors}
+                />
+              );
+            case 'date':
+              return (
+                <TextInput
+                  key={field.name}
+                  {...common}
+                  type="date"
+                  value={values[field.name]}
+                  onChange={(e) => set(field.name, e.currentTarget.value)}
+                />
+              );
             case 'textarea':
               return (
                 <Textarea

@@ -46,3 +46,15 @@ export function localName(
   if (lang === 'en' && thing.nameEn) return thing.nameEn;
   return thing.name ?? thing.nameKo ?? thing.nameEn ?? '';
 }
+
+/** A date input's value (YYYY-MM-DD, Korea's calendar) for an instant. */
+export function koreaDateInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(iso));
+}
+
+/** The end of the working day (18:00 Korea time) on a date picked in a date input, as an ISO instant. */
+export function koreaEndOfWorkday(date: string): string {
+  const instant = new Date(`${date}T18:00:00+09:00`);
+  return Number.isNaN(instant.getTime()) ? '' : instant.toISOString();
+}

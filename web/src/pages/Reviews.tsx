@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { Anchor, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
@@ -9,7 +9,14 @@ import { formatDateTime } from '../format.ts';
 import type { ComplaintView } from '../types.ts';
 import { itemLink, useInbox, type InboxItem } from './Inbox.tsx';
 
-const isReview = (item: InboxItem) => item.actions.some((a) => /review|approve/.test(a));
+const isReview = (item: InboxItem) => item.actions.some((a) => /review|approv/.test(a));
+
+/**
+ * A task's pending step (`leader-review`, `final-approval`, …) answered here with approve/return and an
+ * opinion through the task's `review` action; a quality review needs a score and opens on the task page.
+ */
+const answeredHere = (item: InboxItem) =>
+  item.kind === 'complaint' || /^(leader|director|head)-review$|^final-approval$/.test(item.step);
 
 function DraftPreview({ receiptNo }: { receiptNo: string }) {
   const { t } = useTranslation();
@@ -34,10 +41,9 @@ function DraftPreview({ receiptNo }: { receiptNo: string }) {
 function ReviewCard({ item }: { item: InboxItem }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
-  const action = item.actions.find((a) => /review|approve/.test(a)) ?? 'review';
   const url =
     item.kind === 'task'
-      ? `/api/tasks/${encodeURIComponent(item.id)}/actions/${action}`
+      ? `/api/tasks/${encodeURIComponent(item.id)}/actions/review`
       : `/api/complaints/${encodeURIComponent(item.id)}/actions/review`;
   return (
     <Card withBorder data-testid="review-item" data-id={item.id}>
@@ -56,24 +62,32 @@ function ReviewCard({ item }: { item: InboxItem }) {
           </Group>
         </Group>
         {item.kind === 'complaint' ? <DraftPreview receiptNo={item.id} /> : null}
-        <ActionForm
-          id={`review-${item.id}`}
-          fields={[
-            {
-              name: 'decision',
-              label: t('work.decision'),
-              kind: 'choice',
-              options: [
-                { value: 'approve', label: t('work.approve') },
-                { value: 'return', label: t('work.return') },
-              ],
-            },
-            { name: 'opinion', label: t('work.opinion'), kind: 'textarea', required: true },
-          ]}
-          submitLabel={t('work.run')}
-          submit={(body) => api(url, { body })}
-          onDone={() => void client.invalidateQueries({ queryKey: ['inbox'] })}
-        />
+        {answeredHere(item) ? (
+          <ActionForm
+            id={`review-${item.id}`}
+            fields={[
+              {
+                name: 'decision',
+                label: t('work.decision'),
+                kind: 'choice',
+                options: [
+                  { value: 'approve', label: t('work.approve') },
+                  { value: 'return', label: t('work.return') },
+                ],
+              },
+              { name: 'opinion', label: t('work.opinion'), kind: 'textarea', required: true },
+            ]}
+            submitLabel={t('work.run')}
+            submit={(body) => api(url, { body })}
+            onDone={() => void client.invalidateQueries({ queryKey: ['inbox'] })}
+          />
+        ) : (
+          <Group>
+            <Button component={Link} to={itemLink(item)} variant="default">
+              {t('common.open')}
+            </Button>
+          </Group>
+        )}
       </Stack>
     </Card>
   );

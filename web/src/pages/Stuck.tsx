@@ -1,10 +1,14 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { Anchor, Badge, Button, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Anchor, Badge, Button, Group, Modal, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
+import { ActionForm } from '../ActionForm.tsx';
 import { ErrorState, Loading, PageTitle, StaffOnly, StageBadge } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
+import { useMe } from '../session.ts';
+import { FocusBadge, TaskStageBadge, type TaskListItem } from '../task-view.tsx';
 import { itemLink } from './Inbox.tsx';
 
 interface StuckItem {
@@ -17,13 +21,49 @@ interface StuckItem {
   reason: string;
 }
 
+/** A director's (or the head's) quick action: put a lagging task under focus management, with a reason. */
+function DesignateFocus({ item, onClose }: { item: StuckItem; onClose: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  return (
+    <Modal opened onClose={onClose} title={t('tasks.stuck.designateTitle', { id: item.id })} size="lg">
+      <Text size="sm" mb="sm">
+        {item.title}
+      </Text>
+      <ActionForm
+        id={`focus-${item.id}`}
+        fields={[{ name: 'reason', label: t('tasks.field.focusReason'), kind: 'textarea', required: true }]}
+        submitLabel={t('tasks.stuck.designate')}
+        submit={(body) => api(`/api/tasks/${encodeURIComponent(item.id)}/actions/designate-focus`, { body })}
+        onDone={() => {
+          void client.invalidateQueries({ queryKey: ['tasks'] });
+          void client.invalidateQueries({ queryKey: ['task', item.id] });
+          onClose();
+        }}
+      />
+    </Modal>
+  );
+}
+
+const focusStages = ['execution', 'change_review'];
+
 function StuckList() {
   const { t, i18n } = useTranslation();
+  const { me } = useMe();
+  const managesFocus = me?.role === 'DIRECTOR' || me?.role === 'HEAD';
+  const [designating, setDesignating] = useState<StuckItem | null>(null);
   const stuck = useQuery({
     queryKey: ['stuck'],
     queryFn: () => api<{ items: StuckItem[] }>('/api/manager/stuck'),
     refetchInterval: (query) => (query.state.error ? false : 5_000),
   });
+  const focused = useQuery({
+    queryKey: ['tasks', 'focus=true'],
+    queryFn: () => api<{ items: TaskListItem[] }>('/api/tasks?focus=true'),
+    enabled: managesFocus,
+    refetchInterval: (query) => (query.state.error ? false : 5_000),
+  });
+  const focusIds = new Set((focused.data?.items ?? []).map((task) => task.id));
   if (stuck.error) return <ErrorState error={stuck.error} />;
   if (stuck.isLoading) return <Loading />;
   const items = stuck.data?.items ?? [];
@@ -60,7 +100,11 @@ function StuckList() {
                 <Table.Td>{item.title}</Table.Td>
                 <Table.Td>{item.team}</Table.Td>
                 <Table.Td>
-                  <StageBadge stage={item.stage} />
+                  {item.kind === 'task' ? (
+                    <TaskStageBadge stage={item.stage} />
+                  ) : (
+                    <StageBadge stage={item.stage} />
+                  )}
                 </Table.Td>
                 <Table.Td>
                   {formatDateTime(item.dueAt, i18n.language)}{' '}
@@ -72,15 +116,28 @@ function StuckList() {
                 </Table.Td>
                 <Table.Td>{item.reason}</Table.Td>
                 <Table.Td>
-                  <Button component={Link} to={itemLink(item)} size="compact-sm" variant="default">
-                    {item.kind === 'complaint' ? t('stuck.reassign') : t('common.open')}
-                  </Button>
+                  <Group gap={4} wrap="nowrap">
+                    <Button component={Link} to={itemLink(item)} size="compact-sm" variant="default">
+                      {item.kind === 'complaint' ? t('stuck.reassign') : t('common.open')}
+                    </Button>
+                    {item.kind === 'task' && focusIds.has(item.id) ? <FocusBadge /> : null}
+                    {item.kind === 'task' &&
+                    managesFocus &&
+                    focused.isSuccess &&
+                    !focusIds.has(item.id) &&
+                    focusStages.includes(item.stage) ? (
+                      <Button size="compact-sm" color="#b3400d" onClick={() => setDesignating(item)}>
+                        {t('tasks.stuck.designate')}
+                      </Button>
+                    ) : null}
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             );
           })}
         </Table.Tbody>
       </Table>
+      {designating ? <DesignateFocus item={designating} onClose={() => setDesignating(null)} /> : null}
     </Table.ScrollContainer>
   );
 }

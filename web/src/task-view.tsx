@@ -1,0 +1,125 @@
+import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+
+/** GET /api/tasks/:id (api/routes/tasks.ts TaskView). */
+export interface TaskView {
+  id: string;
+  title: string;
+  purpose: string;
+  taskType: string;
+  stage: string;
+  light: 'GREEN' | 'YELLOW' | 'RED';
+  focus: boolean;
+  focusReportDueAt: string | null;
+  progress: number;
+  planVersion: number;
+  overdue: boolean;
+  team: { code: string; name: string; nameEn: string };
+  owner: { employeeNo: string; name: string; nameEn: string };
+  kpiCode: string | null;
+  outcomeMeasure: string | null;
+  outcomeTarget: number | null;
+  actualValue: number | null;
+  qualityScore: number | null;
+  completionSummary: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  doneAt: string | null;
+  lastActivityAt: string;
+  pendingStep: { step: string; assigneeNo: string; dueAt: string | null } | null;
+  reviewChain: { step: string; role: string; employeeNo: string }[];
+  milestones: {
+    seq: number;
+    title: string;
+    dueAt: string;
+    weight: number;
+    completedAt: string | null;
+    evidence: string | null;
+    escalation: number;
+  }[];
+  trail: {
+    at: string;
+    phase: string;
+    round: number;
+    step: string;
+    reviewer: { employeeNo: string; name: string; nameEn: string };
+    role: string;
+    decision: string;
+    opinion: string;
+    score: number | null;
+  }[];
+  reports: { at: string; kind: string; authorNo: string; text: string; progress: number | null }[];
+  timeline: { at: string; type: string; actor: string; detail: unknown }[];
+}
+
+/** GET /api/tasks items. */
+export interface TaskListItem {
+  id: string;
+  title: string;
+  stage: string;
+  team: string;
+  ownerNo: string;
+  step: string | null;
+  assigneeNo: string | null;
+  dueAt: string | null;
+  light: 'GREEN' | 'YELLOW' | 'RED';
+  overdue: boolean;
+  focus: boolean;
+  progress: number;
+}
+
+export const TASK_STAGES = [
+  'draft',
+  'plan_review',
+  'execution',
+  'change_review',
+  'quality_review',
+  'final_approval',
+  'done',
+  'rejected',
+] as const;
+
+const stageColor: Record<string, string> = {
+  draft: 'gray.7',
+  plan_review: 'violet.8',
+  execution: 'indigo.8',
+  change_review: 'grape.8',
+  quality_review: 'teal.9',
+  final_approval: 'blue.8',
+  done: '#1f7a35',
+  rejected: 'dark.4',
+};
+
+export function TaskStageBadge({ stage }: { stage: string }) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      color={stageColor[stage] ?? 'gray.7'}
+      variant="filled"
+      data-stage={stage}
+      style={{ minWidth: 'max-content' }}
+    >
+      {t(`tasks.stage.${stage}`, { defaultValue: stage })}
+    </Badge>
+  );
+}
+
+export function FocusBadge() {
+  const { t } = useTranslation();
+  return (
+    <Badge color="#b3400d" variant="filled" data-testid="focus-badge" style={{ minWidth: 'max-content' }}>
+      ★ {t('tasks.detail.focusBadge')}
+    </Badge>
+  );
+}
+
+/** A pending step's name: `milestone-2` reads "milestone 2". */
+export function useStepLabel() {
+  const { t } = useTranslation();
+  return (step: string | null | undefined) => {
+    if (!step) return '—';
+    const milestone = /^milestone-(\d+)$/.exec(step);
+    if (milestone) return t('tasks.step.milestone', { n: milestone[1] });
+    return t(`tasks.step.${step}`, { defaultValue: step });
+  };
+}
