@@ -275,7 +275,9 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
       expect(stored!.score!).toBeCloseTo(expected!, 9);
     }
 
-    const review = (await call('E0003', 'GET', `/api/performance/${YEAR}/year-end/review`)).json();
+    const reviewResponse = await call('E0003', 'GET', `/api/performance/${YEAR}/year-end/review`);
+    expect(reviewResponse.statusCode, reviewResponse.body).toBe(200);
+    const review = reviewResponse.json();
     const e1101 = review.people.find((p: { employeeNo: string }) => p.employeeNo === 'E1101');
     // Member: 70% team + 30% individual; individual = 50% leader evaluation + 50% system score.
     expect(e1101.individualScore).toBeCloseTo(0.5 * 92 + 0.5 * e1101.systemScore, 9);

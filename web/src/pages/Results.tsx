@@ -1,10 +1,11 @@
 import { Fragment, useState } from 'react';
-import { Alert, Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
-import { currentKstYear, formatNumber, localName } from '../format.ts';
+import { formatNumber, localName } from '../format.ts';
+import { useYearParam, YearSelect } from '../performance-work.tsx';
 
 interface ResultRow {
   employeeNo?: string;
@@ -127,8 +128,7 @@ function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit
 
 function ResultsContent() {
   const { t, i18n } = useTranslation();
-  const thisYear = currentKstYear();
-  const [year, setYear] = useState(String(thisYear));
+  const [year, setYear] = useYearParam();
   const results = useQuery({
     queryKey: ['results', year],
     queryFn: () => api<Results>(`/api/performance/${year}/results`),
@@ -141,14 +141,7 @@ function ResultsContent() {
   return (
     <Stack>
       <Group>
-        <Select
-          label={t('perf.year')}
-          data={[thisYear - 1, thisYear].map(String)}
-          value={year}
-          onChange={(v) => setYear(v ?? year)}
-          allowDeselect={false}
-          w={120}
-        />
+        <YearSelect year={year} onChange={setYear} />
         {(results.data?.status ?? results.data?.stage) ? (
           <Badge variant="outline" color="gray.8" mt="lg">
             {results.data?.status ?? results.data?.stage}

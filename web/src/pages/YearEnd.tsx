@@ -1,0 +1,489 @@
+import { Fragment, useState } from 'react';
+import { Link } from 'react-router';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api.ts';
+import { ActionForm } from '../ActionForm.tsx';
+import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { formatDateTime, formatNumber } from '../format.ts';
+import { useYearParam, validationOn, YearSelect } from '../performance-work.tsx';
+import { useMe } from '../session.ts';
+
+interface YearDecision {
+  at: string;
+  actor: string;
+  action: string;
+  opinion?: string;
+}
+
+interface YearStatus {
+  year: number;
+  stage: string;
+  running: boolean;
+  decisions: YearDecision[];
+  headOpinion: string | null;
+}
+
+interface PersonResult {
+  employeeNo: string;
+  name: string;
+  unitCode: string;
+  payGrade: string;
+  performanceResult: number | null;
+  capabilityResult: number | null;
+  computedFinalScore: number | null;
+  finalScore: number | null;
+  adjusted: boolean;
+  rank: number | null;
+  groupSize: number | null;
+  grade: string | null;
+  payout: number | null;
+  promotionCandidate: boolean;
+}
+
+interface Adjustment {
+  employeeNo: string;
+  before: number | null;
+  after: number;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
+interface Review {
+  year: number;
+  stage: string;
+  people: PersonResult[];
+  adjustments: Adjustment[];
+}
+
+/** Stages after aggregation: the proposed results exist and can be read by HR, the head and admins. */
+const REVIEWABLE = ['HR_REVIEW', 'HEAD_APPROVAL', 'FINALISING', 'FINALISED'];
+const BUSY = ['AGGREGATING', 'FINALISING'];
+
+const stageColor: Record<string, string> = {
+  OPEN: 'gray.7',
+  AGGREGATING: 'blue.8',
+  HR_REVIEW: 'violet.8',
+  HEAD_APPROVAL: 'indigo.8',
+  FINALISING: 'teal.9',
+  FINALISED: '#1f7a35',
+};
+
+function useYearStatus(year: number) {
+  return useQuery({
+    queryKey: ['year-end', year, 'status'],
+    queryFn: async () => {
+      try {
+        return await api<YearStatus>(`/api/performance/${year}/year-end`);
+      } catch (error) {
+        // Nothing recorded for the year yet: it is open and nobody has started its year end.
+        if (error instanceof ApiError && error.status === 404 && !error.routeMissing) return null;
+        throw error;
+      }
+    },
+    refetchInterval: (query) => (BUSY.includes(query.state.data?.stage ?? '') ? 2_000 : 10_000),
+  });
+}
+
+function StatusCard({ year, status }: { year: number; status: YearStatus | null }) {
+  const { t, i18n } = useTranslation();
+  const stage = status?.stage ?? 'OPEN';
+  const lastRejection = [...(status?.decisions ?? [])].reverse().find((d) => d.action === 'rejected');
+  const rejectionOpinion = stage === 'HR_REVIEW' ? (lastRejection?.opinion ?? status?.headOpinion) : null;
+  return (
+    <Card withBorder data-testid="year-end-status" data-stage={stage}>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          {t('yearEnd.status')} · {year}
+        </Title>
+        <Group gap="xs">
+          <Text fw={600}>{t('yearEnd.stageLabel')}:</Text>
+          <Badge color={stageColor[stage] ?? 'gray.7'} variant="filled" data-testid="year-stage">
+            {t(`yearEnd.stage.${stage}`, { defaultValue: stage })}
+          </Badge>
+        </Group>
+        <Text>
+          <Text span fw={600}>
+            {t('yearEnd.nextLabel')}:
+          </Text>{' '}
+          {t(`yearEnd.next.${stage}`, { defaultValue: '' })}
+        </Text>
+        {status === null ? <Text c="dimmed">{t('yearEnd.notStarted')}</Text> : null}
+        {rejectionOpinion ? (
+          <Alert color="orange" title={t('yearEnd.rejectedTitle')} data-testid="head-opinion">
+            {rejectionOpinion}
+          </Alert>
+        ) : null}
+        {status?.decisions.length ? (
+          <div>
+            <Text fw={600} size="sm">
+              {t('yearEnd.decisions')}
+            </Text>
+            <List size="sm" data-testid="year-decisions">
+              {status.decisions.map((d) => (
+                <List.Item key={`${d.at}-${d.action}`}>
+                  {formatDateTime(d.at, i18n.language)} · {t(`yearEnd.action.${d.action}`, d.action)} ·{' '}
+                  {d.actor}
+                  {d.opinion ? ` · “${d.opinion}”` : ''}
+                </List.Item>
+              ))}
+            </List>
+          </div>
+        ) : null}
+      </Stack>
+    </Card>
+  );
+}
+
+function ReviewTable({
+  year,
+  review,
+  canAdjust,
+  onChanged,
+}: {
+  year: number;
+  review: Review;
+  canAdjust: boolean;
+  onChanged: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [open, setOpen] = useState<string | null>(null);
+  const columns = canAdjust ? 11 : 10;
+  return (
+    <Table.ScrollContainer minWidth={960}>
+      <Table striped data-testid="year-end-review">
+        <Table.Caption>{t('yearEnd.review')}</Table.Caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('yearEnd.name')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.unit')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.payGrade')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.performance')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.capability')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.computed')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.final')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.rank')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.grade')}</Table.Th>
+            <Table.Th scope="col">{t('yearEnd.payout')}</Table.Th>
+            {canAdjust ? <Table.Th scope="col">{t('yearEnd.adjust')}</Table.Th> : null}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {review.people.map((person) => (
+            <Fragment key={person.employeeNo}>
+              <Table.Tr data-testid={`person-${person.employeeNo}`}>
+                <Table.Td>
+                  {person.name} ({person.employeeNo})
+                  {person.promotionCandidate ? (
+                    <Badge ml={4} size="xs" variant="outline" color="indigo.8">
+                      {t('yearEnd.promotion')}
+                    </Badge>
+                  ) : null}
+                </Table.Td>
+                <Table.Td>{person.unitCode}</Table.Td>
+                <Table.Td>{person.payGrade}</Table.Td>
+                <Table.Td>{formatNumber(person.performanceResult, lang)}</Table.Td>
+                <Table.Td>{formatNumber(person.capabilityResult, lang)}</Table.Td>
+                <Table.Td>{formatNumber(person.computedFinalScore, lang)}</Table.Td>
+                <Table.Td data-testid="final-score">
+                  {formatNumber(person.finalScore, lang)}
+                  {person.adjusted ? (
+                    <Badge ml={4} size="xs" color="#b3400d">
+                      {t('yearEnd.adjustedMark')}
+                    </Badge>
+                  ) : null}
+                </Table.Td>
+                <Table.Td>{person.rank ? `${person.rank}/${person.groupSize ?? '—'}` : '—'}</Table.Td>
+                <Table.Td data-testid="grade">
+                  {person.grade ? <Badge color="indigo.8">{person.grade}</Badge> : '—'}
+                </Table.Td>
+                <Table.Td>
+                  {person.payout === null
+                    ? '—'
+                    : t('yearEnd.won', { amount: formatNumber(person.payout, lang, 0) })}
+                </Table.Td>
+                {canAdjust ? (
+                  <Table.Td>
+                    <Button
+                      size="compact-xs"
+                      variant="default"
+                      aria-expanded={open === person.employeeNo}
+                      aria-label={t('yearEnd.adjustFor', { name: person.name })}
+                      onClick={() => setOpen(open === person.employeeNo ? null : person.employeeNo)}
+                    >
+                      {t('yearEnd.adjust')}
+                    </Button>
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+              {canAdjust && open === person.employeeNo ? (
+                <Table.Tr>
+                  <Table.Td colSpan={columns}>
+                    <Stack gap="xs" maw={520}>
+                      <Title order={3} size="h6">
+                        {t('yearEnd.adjustFor', { name: `${person.name} (${person.employeeNo})` })}
+                      </Title>
+                      <ActionForm
+                        id={`adjust-${person.employeeNo}`}
+                        fields={[
+                          {
+                            name: 'finalScore',
+                            label: t('yearEnd.newScore'),
+                            kind: 'number',
+                            min: 0,
+                            max: 120,
+                            required: true,
+                          },
+                          { name: 'reason', label: t('yearEnd.reason'), kind: 'textarea', required: true },
+                        ]}
+                        submitLabel={t('yearEnd.saveAdjustment')}
+                        toBody={(values) => ({
+                          employeeNo: person.employeeNo,
+                          finalScore: Number(values.finalScore),
+                          reason: (values.reason ?? '').trim(),
+                        })}
+                        submit={(body) =>
+                          validationOn(
+                            'reason',
+                            api(`/api/performance/${year}/year-end/adjustments`, { body }),
+                          )
+                        }
+                        onDone={() => {
+                          setOpen(null);
+                          onChanged();
+                        }}
+                      />
+                    </Stack>
+                  </Table.Td>
+                </Table.Tr>
+              ) : null}
+            </Fragment>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function AdjustmentList({ review }: { review: Review }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const nameOf = new Map(review.people.map((p) => [p.employeeNo, p.name]));
+  return (
+    <Stack gap="xs">
+      <Title order={2} size="h4">
+        {t('yearEnd.adjustments')}
+      </Title>
+      {review.adjustments.length === 0 ? (
+        <Text c="dimmed">{t('yearEnd.noAdjustments')}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped data-testid="year-end-adjustments">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('yearEnd.name')}</Table.Th>
+                <Table.Th scope="col">{t('yearEnd.before')}</Table.Th>
+                <Table.Th scope="col">{t('yearEnd.after')}</Table.Th>
+                <Table.Th scope="col">{t('yearEnd.reasonColumn')}</Table.Th>
+                <Table.Th scope="col">{t('perfWork.by')}</Table.Th>
+                <Table.Th scope="col">{t('perfWork.at')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {review.adjustments.map((a) => (
+                <Table.Tr key={`${a.employeeNo}-${a.at}`}>
+                  <Table.Td>
+                    {nameOf.get(a.employeeNo) ?? a.employeeNo} ({a.employeeNo})
+                  </Table.Td>
+                  <Table.Td>{formatNumber(a.before, lang)}</Table.Td>
+                  <Table.Td>{formatNumber(a.after, lang)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{a.reason}</Table.Td>
+                  <Table.Td>{a.actor}</Table.Td>
+                  <Table.Td>{formatDateTime(a.at, lang)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}
+
+function HeadSummary({ review }: { review: Review }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const graded = review.people.filter((p) => p.grade);
+  const byGrade = ['S', 'A', 'B', 'C'].map((grade) => ({
+    grade,
+    count: graded.filter((p) => p.grade === grade).length,
+  }));
+  const total = review.people.reduce((sum, p) => sum + (p.payout ?? 0), 0);
+  return (
+    <Card withBorder data-testid="head-summary">
+      <Title order={2} size="h4" mb="xs">
+        {t('yearEnd.summary')}
+      </Title>
+      <SimpleGrid cols={{ base: 1, xs: 3 }}>
+        <Text>
+          {t('yearEnd.people')}: <strong>{review.people.length}</strong>
+        </Text>
+        <Text>
+          {t('yearEnd.totalPayout')}:{' '}
+          <strong>{t('yearEnd.won', { amount: formatNumber(total, lang, 0) })}</strong>
+        </Text>
+        <Text>
+          {t('yearEnd.adjustments')}: <strong>{review.adjustments.length}</strong>
+        </Text>
+      </SimpleGrid>
+      <Group gap="xs" mt="xs">
+        {byGrade.map(({ grade, count }) => (
+          <Badge key={grade} variant="outline" color="indigo.8">
+            {t('yearEnd.gradeCount', { grade, count })}
+          </Badge>
+        ))}
+      </Group>
+    </Card>
+  );
+}
+
+function YearEndContent() {
+  const { t } = useTranslation();
+  const { me } = useMe();
+  const client = useQueryClient();
+  const [year, setYear] = useYearParam();
+  const status = useYearStatus(year);
+  const stage = status.data?.stage ?? 'OPEN';
+  const isHr = me?.role === 'HR' || me?.role === 'ADMIN';
+  const isHead = me?.role === 'HEAD';
+  const mayReview = isHr || isHead;
+  const review = useQuery({
+    queryKey: ['year-end', year, 'review'],
+    queryFn: () => api<Review>(`/api/performance/${year}/year-end/review`),
+    enabled: mayReview && REVIEWABLE.includes(stage),
+  });
+  const refresh = () => void client.invalidateQueries({ queryKey: ['year-end', year] });
+
+  return (
+    <Stack>
+      <YearSelect year={year} onChange={setYear} />
+      {status.isLoading ? <Loading /> : null}
+      {status.error ? <ErrorState error={status.error} /> : null}
+      {status.data !== undefined ? <StatusCard year={year} status={status.data} /> : null}
+
+      {isHr && stage === 'OPEN' && status.data !== undefined ? (
+        <Card withBorder>
+          <Title order={2} size="h4" mb="xs">
+            {t('yearEnd.trigger')}
+          </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            {t('yearEnd.triggering')}
+          </Text>
+          <ActionForm
+            id="year-end-trigger"
+            fields={[{ name: 'reason', label: t('yearEnd.triggerReason'), kind: 'text' }]}
+            submitLabel={t('yearEnd.trigger')}
+            submit={(body) => api(`/api/performance/${year}/year-end`, { body })}
+            onDone={refresh}
+          />
+        </Card>
+      ) : null}
+
+      {stage === 'FINALISED' ? (
+        <Alert color="green.9" title={t('yearEnd.stage.FINALISED')} data-testid="year-locked">
+          <Stack gap="xs" align="flex-start">
+            <Text>{t('yearEnd.locked')}</Text>
+            <Button component={Link} to={`/performance/results?year=${year}`}>
+              {t('yearEnd.toResults')}
+            </Button>
+          </Stack>
+        </Alert>
+      ) : null}
+
+      {!mayReview && REVIEWABLE.includes(stage) ? <Text c="dimmed">{t('yearEnd.reviewOnly')}</Text> : null}
+      {review.isLoading ? <Loading /> : null}
+      {review.error ? <ErrorState error={review.error} /> : null}
+      {review.data ? (
+        <>
+          {isHead && stage === 'HEAD_APPROVAL' ? <HeadSummary review={review.data} /> : null}
+          {isHead && stage === 'HEAD_APPROVAL' ? (
+            <Card withBorder>
+              <Title order={2} size="h4" mb="xs">
+                {t('yearEnd.decision')}
+              </Title>
+              <ActionForm
+                id="year-end-decision"
+                fields={[
+                  {
+                    name: 'decision',
+                    label: t('yearEnd.decision'),
+                    kind: 'choice',
+                    required: true,
+                    options: [
+                      { value: 'approve', label: t('yearEnd.approve') },
+                      { value: 'reject', label: t('yearEnd.reject') },
+                    ],
+                  },
+                  { name: 'opinion', label: t('yearEnd.headOpinion'), kind: 'textarea' },
+                ]}
+                submitLabel={t('yearEnd.decide')}
+                submit={(body) =>
+                  validationOn('opinion', api(`/api/performance/${year}/year-end/decision`, { body }))
+                }
+                onDone={refresh}
+              />
+            </Card>
+          ) : null}
+          <ReviewTable
+            year={year}
+            review={review.data}
+            canAdjust={isHr && stage === 'HR_REVIEW'}
+            onChanged={refresh}
+          />
+          <AdjustmentList review={review.data} />
+          {isHr && stage === 'HR_REVIEW' ? (
+            <Card withBorder>
+              <Title order={2} size="h4" mb="xs">
+                {t('yearEnd.submit')}
+              </Title>
+              <ActionForm
+                id="year-end-submit"
+                fields={[{ name: 'note', label: t('yearEnd.submitNote'), kind: 'textarea' }]}
+                submitLabel={t('yearEnd.submit')}
+                submit={(body) => api(`/api/performance/${year}/year-end/submit`, { body })}
+                onDone={refresh}
+              />
+            </Card>
+          ) : null}
+        </>
+      ) : null}
+    </Stack>
+  );
+}
+
+export default function YearEnd() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <PageTitle lead={t('yearEnd.lead')}>{t('yearEnd.title')}</PageTitle>
+      <StaffOnly>
+        <YearEndContent />
+      </StaffOnly>
+    </>
+  );
+}
