@@ -26,10 +26,20 @@ const Inbox = lazy(() => import('./pages/Inbox.tsx'));
 const Reviews = lazy(() => import('./pages/Reviews.tsx'));
 const ComplaintWork = lazy(() => import('./pages/ComplaintWork.tsx'));
 const TaskDetail = lazy(() => import('./pages/TaskDetail.tsx'));
+const Tasks = lazy(() => import('./pages/Tasks.tsx'));
+const NewTask = lazy(() => import('./pages/NewTask.tsx'));
 const Stuck = lazy(() => import('./pages/Stuck.tsx'));
 const Performance = lazy(() => import('./pages/Performance.tsx'));
 const Results = lazy(() => import('./pages/Results.tsx'));
+const YearEnd = lazy(() => import('./pages/YearEnd.tsx'));
+const Evaluations = lazy(() => import('./pages/Evaluations.tsx'));
+const KpiEntries = lazy(() => import('./pages/KpiEntries.tsx'));
+const Innovations = lazy(() => import('./pages/Innovations.tsx'));
 const Admin = lazy(() => import('./pages/Admin.tsx'));
+const AdminOrganisation = lazy(() => import('./pages/AdminOrganisation.tsx'));
+const AdminUsers = lazy(() => import('./pages/AdminUsers.tsx'));
+const AdminCategories = lazy(() => import('./pages/AdminCategories.tsx'));
+const WorkflowHistory = lazy(() => import('./pages/WorkflowHistory.tsx'));
 
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -59,7 +69,13 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
       to={to}
       label={label}
       variant="filled"
-      active={to === '/' ? location.pathname === '/' : location.pathname.startsWith(to)}
+      active={
+        to === '/'
+          ? location.pathname === '/'
+          : to === '/admin'
+            ? location.pathname === '/admin' || location.pathname.startsWith('/admin/workflows')
+            : location.pathname.startsWith(to)
+      }
       onClick={onNavigate}
     />
   );
@@ -78,11 +94,21 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
       {me ? (
         <>
           {item('/inbox', t('nav.inbox'))}
+          {item('/tasks', t('tasks.nav'))}
           {isLeader(me) ? item('/reviews', t('nav.reviews')) : null}
           {isManager(me) ? item('/manager/stuck', t('nav.stuck')) : null}
           {item('/performance/results', t('nav.results'))}
+          {['HR', 'ADMIN', 'HEAD'].includes(me.role)
+            ? item('/performance/year-end', t('perfWork.nav.yearEnd'))
+            : null}
+          {item('/performance/evaluations', t('perfWork.nav.evaluations'))}
+          {item('/performance/kpi-entries', t('perfWork.nav.kpiEntries'))}
+          {item('/performance/innovations', t('perfWork.nav.innovations'))}
           {item('/performance', t('nav.performance'))}
           {isAdmin(me) ? item('/admin', t('nav.admin')) : null}
+          {isAdmin(me) ? item('/admin/organisation', t('directory.nav.organisation')) : null}
+          {isAdmin(me) || me.role === 'HR' ? item('/admin/users', t('directory.nav.users')) : null}
+          {isAdmin(me) ? item('/admin/categories', t('directory.nav.categories')) : null}
         </>
       ) : (
         item('/signin', t('nav.signIn'))
@@ -157,11 +183,21 @@ export function App() {
               <Route path="/inbox" element={<Inbox />} />
               <Route path="/reviews" element={<Reviews />} />
               <Route path="/complaints/:receiptNo" element={<ComplaintWork />} />
+              <Route path="/tasks" element={<Tasks />} />
+              <Route path="/tasks/new" element={<NewTask />} />
               <Route path="/tasks/:id" element={<TaskDetail />} />
               <Route path="/manager/stuck" element={<Stuck />} />
               <Route path="/performance" element={<Performance />} />
               <Route path="/performance/results" element={<Results />} />
+              <Route path="/performance/year-end" element={<YearEnd />} />
+              <Route path="/performance/evaluations" element={<Evaluations />} />
+              <Route path="/performance/kpi-entries" element={<KpiEntries />} />
+              <Route path="/performance/innovations" element={<Innovations />} />
               <Route path="/admin" element={<Admin />} />
+              <Route path="/admin/organisation" element={<AdminOrganisation />} />
+              <Route path="/admin/users" element={<AdminUsers />} />
+              <Route path="/admin/categories" element={<AdminCategories />} />
+              <Route path="/admin/workflows/:workflowId" element={<WorkflowHistory />} />
               <Route path="*" element={<Home />} />
             </Routes>
           </Suspense>

@@ -1,9 +1,12 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { LocaleBundle } from './locales/bundle.ts';
+import { adminDirectoryBundle } from './locales/admin-directory.ts';
+import { performanceWork } from './locales/performance-work.ts';
+import { tasksBundle } from './locales/tasks.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
-const bundles: LocaleBundle[] = [];
+const bundles: LocaleBundle[] = [tasksBundle, performanceWork, adminDirectoryBundle];
 
 export const LANGUAGE_KEY = 'portal.lang';
 export const languages = ['ko', 'en'] as const;
