@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startStack, waitFor, type Stack } from '../support/stack.ts';
+import { waitFor, type Stack } from '../support/stack.ts';
 import { login } from '../support/session.ts';
-import { ensurePortalBuilt, launchChromium, screenshot } from './support/browser.ts';
+import { screenshot } from './support/browser.ts';
 import {
   accessibilityViolations,
   expectLanguageSwitch,
-  newPage as newPortalPage,
+  fieldError,
   signIn,
+  startPortal,
   visitEach,
   type PageSpec,
+  type PortalUnderTest,
 } from './support/portal.ts';
 
+let portal: PortalUnderTest;
 let stack: Stack;
-let browser: Browser;
-let baseUrl: string;
 
 // Unique per run; the staff member goes to the HR team (T31), which receives no complaints, and the
 // category is switched off at the end, so the other browser files see the seeded directory.
@@ -24,10 +24,8 @@ const categoryCode = `Q-WEB${suffix}`;
 let receiptNo: string;
 
 beforeAll(async () => {
-  ensurePortalBuilt();
-  stack = await startStack();
-  baseUrl = await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
+  portal = await startPortal();
+  stack = portal.stack;
   const filed = await stack.app.inject({
     method: 'POST',
     url: '/api/complaints',
@@ -55,12 +53,10 @@ afterAll(async () => {
       payload: { active: false, reason: 'browser test clean-up' },
     });
   }
-  await browser?.close();
-  await stack?.stop();
+  await portal?.stop();
 });
 
-const newPage = (options: { viewport?: { width: number; height: number } } = {}) =>
-  newPortalPage(browser, baseUrl, options);
+const newPage: PortalUnderTest['newPage'] = (options) => portal.newPage(options);
 
 describe('the admin screens in real Chromium', () => {
   it('creates a staff member through the users screen, with the server’s errors next to the fields, and lists them', async () => {
@@ -82,12 +78,7 @@ describe('the admin screens in real Chromium', () => {
     await form.getByLabel('초기 비밀번호').fill('browser-initial-1');
     await form.getByRole('button', { name: '등록' }).click();
     const grade = form.getByLabel('직급');
-    await expect.poll(() => grade.getAttribute('aria-invalid')).toBe('true');
-    const describedBy = (await grade.getAttribute('aria-describedby')) ?? '';
-    const gradeError = await page
-      .locator(`[id="${describedBy.split(' ').find((id) => id.includes('error'))}"]`)
-      .textContent();
-    expect(gradeError).toContain('pattern');
+    expect(await fieldError(page, grade)).toContain('pattern');
     expect(await stack.prisma.staff.findUnique({ where: { employeeNo } })).toBeNull();
     await screenshot(page, 'admin-users-validation');
 
@@ -137,11 +128,7 @@ describe('the admin screens in real Chromium', () => {
     await period.fill('15');
     await form.getByRole('button', { name: '등록' }).click();
     // A question may take at most 14 business days: the server says so next to the field.
-    await expect.poll(() => period.getAttribute('aria-invalid')).toBe('true');
-    const describedBy = (await period.getAttribute('aria-describedby')) ?? '';
-    expect(
-      await page.locator(`[id="${describedBy.split(' ').find((id) => id.includes('error'))}"]`).textContent(),
-    ).toContain('1 to 14');
+    expect(await fieldError(page, period)).toContain('1 to 14');
 
     await period.fill('7');
     await form.getByRole('button', { name: '등록' }).click();

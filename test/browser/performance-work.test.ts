@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedDatabase } from '../../prisma/seed.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
-import { startStack, type Stack } from '../support/stack.ts';
-import { ensurePortalBuilt, launchChromium, screenshot } from './support/browser.ts';
+import type { Stack } from '../support/stack.ts';
+import { screenshot } from './support/browser.ts';
 import {
   accessibilityViolations,
   expectLanguageSwitch,
-  newPage as newPortalPage,
+  fieldError,
   signIn,
+  startPortal,
   visitEach,
   type PageSpec,
+  type PortalUnderTest,
 } from './support/portal.ts';
 
 /**
@@ -19,31 +21,19 @@ import {
  */
 const YEAR = 2034;
 
+let portal: PortalUnderTest;
 let stack: Stack;
-let browser: Browser;
-let baseUrl: string;
 
 beforeAll(async () => {
-  ensurePortalBuilt();
-  stack = await startStack();
+  portal = await startPortal();
+  stack = portal.stack;
   await seedDatabase(stack.prisma, { year: YEAR, demoPassword: DEMO_PASSWORD });
-  baseUrl = await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await portal?.stop();
 });
 
-const newPage = () => newPortalPage(browser, baseUrl);
-
-/** The message Mantine shows under an input, found through the input's aria-describedby. */
-async function fieldError(page: Page, input: Locator): Promise<string> {
-  await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
-  const describedBy = (await input.getAttribute('aria-describedby')) ?? '';
-  const errorId = describedBy.split(' ').find((id) => id.includes('error'));
-  return (await page.locator(`[id="${errorId}"]`).textContent()) ?? '';
-}
+const newPage = () => portal.newPage();
 
 const stageOf = (page: Page) => page.getByTestId('year-end-status').getAttribute('data-stage');
 

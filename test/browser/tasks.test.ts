@@ -1,44 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startStack, waitFor, type Stack } from '../support/stack.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor, type Stack } from '../support/stack.ts';
 import { login } from '../support/session.ts';
-import { ensurePortalBuilt, launchChromium, screenshot } from './support/browser.ts';
+import { screenshot } from './support/browser.ts';
 import {
   accessibilityViolations,
   expectLanguageSwitch,
-  newPage,
+  fieldError,
   signIn,
+  startPortal,
   visitEach,
   type PageSpec,
+  type PortalUnderTest,
 } from './support/portal.ts';
 
 const STAFF = 'E1101';
 const LEADER = 'E1100';
 const DIRECTOR = 'E0100';
 
+let portal: PortalUnderTest;
 let stack: Stack;
-let browser: Browser;
-let baseUrl: string;
 const contexts: BrowserContext[] = [];
 const pages = new Map<string, Page>();
 
 beforeAll(async () => {
-  ensurePortalBuilt();
-  stack = await startStack();
-  baseUrl = await stack.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
+  portal = await startPortal();
+  stack = portal.stack;
 });
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
+  await portal?.stop();
 });
 
 /** One signed-in browser context per person, kept for the whole file. */
 async function as(employeeNo: string): Promise<Page> {
   const existing = pages.get(employeeNo);
   if (existing) return existing;
-  const { context, page } = await newPage(browser, baseUrl);
+  const { context, page } = await portal.newPage();
   contexts.push(context);
   await signIn(page, employeeNo);
   pages.set(employeeNo, page);
@@ -111,10 +109,7 @@ describe('policy tasks in the portal, in real Chromium against the real stack', 
     await form.getByLabel('중간목표 2 제목').fill('개선안 시행 및 효과 측정');
     await form.getByRole('button', { name: '초안 저장' }).click();
     const title = form.getByLabel('과제명');
-    await expect.poll(() => title.getAttribute('aria-invalid')).toBe('true');
-    const describedBy = (await title.getAttribute('aria-describedby')) ?? '';
-    const errorId = describedBy.split(' ').find((id) => id.includes('error'));
-    expect(await staff.locator(`[id="${errorId}"]`).textContent()).toMatch(/2/);
+    expect(await fieldError(staff, title)).toMatch(/2/);
     expect(staff.url()).toContain('/tasks/new');
 
     // Weights that do not add up to 100 are caught next to the milestone list before anything is sent.
@@ -420,7 +415,7 @@ describe('policy tasks in the portal, in real Chromium against the real stack', 
         as: DIRECTOR,
       },
     ];
-    const { context, page } = await newPage(browser, baseUrl);
+    const { context, page } = await portal.newPage();
     contexts.push(context);
     await visitEach(page, specs, expectLanguageSwitch);
     const violations: unknown[] = [];
@@ -429,7 +424,7 @@ describe('policy tasks in the portal, in real Chromium against the real stack', 
     });
     expect(violations).toEqual([]);
 
-    const phone = await newPage(browser, baseUrl, { viewport: { width: 390, height: 844 } });
+    const phone = await portal.newPage({ viewport: { width: 390, height: 844 } });
     contexts.push(phone.context);
     // The header's "signed in as" folds away on a phone, so the phone reuses the director's session.
     await phone.context.addCookies(await (await as(DIRECTOR)).context().cookies());

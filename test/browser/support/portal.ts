@@ -1,7 +1,14 @@
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startStack, type Stack } from '../../support/stack.ts';
 import { DEMO_PASSWORD } from '../../support/constants.ts';
-import { screenshot, seriousViolations, type AxeViolation } from './browser.ts';
+import {
+  ensurePortalBuilt,
+  launchChromium,
+  screenshot,
+  seriousViolations,
+  type AxeViolation,
+} from './browser.ts';
 
 /** A main page of the portal: where it is, its <h1> in both languages, and who it is checked as. */
 export interface PageSpec {
@@ -92,4 +99,39 @@ export async function accessibilityViolations(page: Page, spec: PageSpec): Promi
   await screenshot(page, `page-${spec.name}-en`);
   await switchTo(page, 'ko');
   return [...ko, ...en];
+}
+
+/** The real stack serving the built portal on a loopback port, and a Chromium to drive it. */
+export interface PortalUnderTest {
+  stack: Stack;
+  baseUrl: string;
+  newPage(options?: { viewport?: { width: number; height: number } }): Promise<{
+    context: BrowserContext;
+    page: Page;
+  }>;
+  stop(): Promise<void>;
+}
+
+export async function startPortal(env: Record<string, string> = {}): Promise<PortalUnderTest> {
+  ensurePortalBuilt();
+  const stack = await startStack(env);
+  const baseUrl = await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await launchChromium();
+  return {
+    stack,
+    baseUrl,
+    newPage: (options) => newPage(browser, baseUrl, options),
+    async stop() {
+      await browser.close();
+      await stack.stop();
+    },
+  };
+}
+
+/** The validation message shown next to a form field (linked by aria-describedby), once the field is invalid. */
+export async function fieldError(page: Page, field: Locator): Promise<string> {
+  await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+  const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+  const errorId = describedBy.split(' ').find((id) => id.includes('error'));
+  return (await page.locator(`[id="${errorId}"]`).textContent()) ?? '';
 }
