@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -6,6 +8,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../../embedded/smtp-catcher.
 import { findFreePort } from '../../embedded/postgres.ts';
 import { createMailer } from '../../platform/mailer.ts';
 import { createPrisma, type Db } from '../../platform/prisma.ts';
+import { waitFor } from '../support/stack.ts';
 
 let prisma: Db;
 let smtp: SmtpCatcher;
@@ -94,5 +97,35 @@ describe('mail outbox: each notification is sent exactly once', () => {
     const received = await prisma.devMail.findMany({ where: { messageId: sent.messageId } });
     expect(received).toHaveLength(1);
     expect(received[0]!.deliveries).toBe(2);
+  });
+
+  it('keeps catching mail after senders are killed in the middle of a mail transaction', async () => {
+    const { port } = new URL(smtp.url);
+    // Several, because the first error of a server could go to a leftover one-off listener.
+    for (let killed = 0; killed < 3; killed += 1) {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      const replies: string[] = [];
+      socket.on('data', (chunk: Buffer) => replies.push(chunk.toString()));
+      const replied = (text: string) =>
+        waitFor(async () => replies.join('').includes(text) || undefined, 5_000);
+      await replied('220 ');
+      socket.write('EHLO killed-worker\r\n');
+      await replied('250 ');
+      socket.write('MAIL FROM:<portal@example.go.kr>\r\n');
+      await replied('Accepted'); // the sender is inside a mail transaction now
+      socket.resetAndDestroy(); // what the kernel does to a SIGKILLed sender's open connection
+      await once(socket, 'close');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const key = `outbox-test-${Date.now()}-d`;
+    const activities = createMailActivities({
+      prisma,
+      mailer: createMailer(smtp.url),
+      from: 'p@x',
+      publicUrl: 'http://x',
+    });
+    const env = new MockActivityEnvironment();
+    expect(await env.run(activities.sendNotification, notification(key))).toEqual({ status: 'sent' });
   });
 });
