@@ -1,6 +1,17 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
-import { Alert, Badge, Button, Center, Loader, Title, Stack, Text } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Center,
+  Loader,
+  Table,
+  Title,
+  Stack,
+  Text,
+  type TableProps,
+} from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api.ts';
 import { useMe } from './session.ts';
@@ -35,17 +46,32 @@ const stageColor: Record<string, string> = {
   withdrawn: 'dark.4',
 };
 
-export function StageBadge({ stage }: { stage: string }) {
-  const { t } = useTranslation();
+/** A filled badge naming a workflow stage, in that stage's colour (`colors`), unwrapped on narrow screens. */
+export function StageBadgeOf({
+  stage,
+  colors,
+  label,
+}: {
+  stage: string;
+  colors: Record<string, string>;
+  label: string;
+}) {
   return (
     <Badge
-      color={stageColor[stage] ?? 'gray.7'}
+      color={colors[stage] ?? 'gray.7'}
       variant="filled"
       data-stage={stage}
       style={{ minWidth: 'max-content' }}
     >
-      {t(`stage.${stage}`, { defaultValue: stage })}
+      {label}
     </Badge>
+  );
+}
+
+export function StageBadge({ stage }: { stage: string }) {
+  const { t } = useTranslation();
+  return (
+    <StageBadgeOf stage={stage} colors={stageColor} label={t(`stage.${stage}`, { defaultValue: stage })} />
   );
 }
 
@@ -57,6 +83,63 @@ export function PageTitle({ children, lead }: { children: ReactNode; lead?: Reac
       </Title>
       {lead ? <Text c="dimmed">{lead}</Text> : null}
     </Stack>
+  );
+}
+
+/** A staff page: its one `<h1>` (with an optional lead) and, below it, the content for signed-in staff. */
+export function StaffPage({
+  title,
+  lead,
+  children,
+}: {
+  title: ReactNode;
+  lead?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <PageTitle lead={lead}>{title}</PageTitle>
+      <StaffOnly>{children}</StaffOnly>
+    </>
+  );
+}
+
+/**
+ * A striped table that scrolls sideways on a narrow screen, headed by one row of column names (a `null`
+ * column is left out); `children` are its body rows.
+ */
+export function ScrollTable({
+  minWidth,
+  columns,
+  caption,
+  testId,
+  children,
+  ...table
+}: Omit<TableProps, 'children' | 'captionSide'> & {
+  minWidth: number;
+  columns: ReactNode[];
+  caption?: ReactNode;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Table.ScrollContainer minWidth={minWidth}>
+      <Table striped {...table} data-testid={testId}>
+        {caption ? <Table.Caption>{caption}</Table.Caption> : null}
+        <Table.Thead>
+          <Table.Tr>
+            {columns
+              .filter((column) => column !== null)
+              .map((column, index) => (
+                <Table.Th key={index} scope="col">
+                  {column}
+                </Table.Th>
+              ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>{children}</Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 

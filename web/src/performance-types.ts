@@ -24,6 +24,16 @@ export interface KpiView {
   measurements?: Measurement[];
 }
 
+/** An HR change to a person's final score during the year end (GET …/year-end/review and …/results). */
+export interface ScoreAdjustment {
+  employeeNo: string;
+  before: number | null;
+  after: number;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
 export interface ObjectiveView {
   code: string;
   name?: string;

@@ -1,8 +1,8 @@
-import { Select } from '@mantine/core';
+import { List, Select, Text } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api.ts';
-import { currentKstYear } from './format.ts';
+import { currentKstYear, formatDateTime } from './format.ts';
 
 /** The performance year a page shows: `?year=` when given (links and bookmarks keep it), else this year. */
 export function useYearParam(): [number, (year: number) => void] {
@@ -35,6 +35,36 @@ export function YearSelect({ year, onChange }: { year: number; onChange: (year: 
       w={120}
       data-testid="year-select"
     />
+  );
+}
+
+/** Who decided what and when on a piece of performance work, oldest first, with the opinion given. */
+export function DecisionHistory({
+  title,
+  testId,
+  decisions,
+  actionLabel,
+}: {
+  title: string;
+  testId?: string;
+  decisions: { at: string; action: string; actor: string; opinion?: string | null }[];
+  actionLabel: (action: string) => string;
+}) {
+  const { i18n } = useTranslation();
+  return (
+    <div>
+      <Text fw={600} size="sm">
+        {title}
+      </Text>
+      <List size="sm" data-testid={testId}>
+        {decisions.map((d) => (
+          <List.Item key={`${d.at}-${d.action}`}>
+            {formatDateTime(d.at, i18n.language)} · {actionLabel(d.action)} · {d.actor}
+            {d.opinion ? ` · “${d.opinion}”` : ''}
+          </List.Item>
+        ))}
+      </List>
+    </div>
   );
 }
 

@@ -1,5 +1,6 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { StageBadgeOf } from './components.tsx';
 
 /** GET /api/tasks/:id (api/routes/tasks.ts TaskView). */
 export interface TaskView {
@@ -93,14 +94,11 @@ const stageColor: Record<string, string> = {
 export function TaskStageBadge({ stage }: { stage: string }) {
   const { t } = useTranslation();
   return (
-    <Badge
-      color={stageColor[stage] ?? 'gray.7'}
-      variant="filled"
-      data-stage={stage}
-      style={{ minWidth: 'max-content' }}
-    >
-      {t(`tasks.stage.${stage}`, { defaultValue: stage })}
-    </Badge>
+    <StageBadgeOf
+      stage={stage}
+      colors={stageColor}
+      label={t(`tasks.stage.${stage}`, { defaultValue: stage })}
+    />
   );
 }
 

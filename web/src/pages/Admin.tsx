@@ -4,7 +4,7 @@ import { Alert, Button, Card, Group, Stack, Text, TextInput, Title } from '@mant
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { ErrorState, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, StaffPage } from '../components.tsx';
 import { workflowHistoryPath } from '../admin-directory.ts';
 
 function AuditCheck() {
@@ -99,15 +99,12 @@ function DirectoryLinks() {
 export default function Admin() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle>{t('admin.title')}</PageTitle>
-      <StaffOnly>
-        <Stack>
-          <DirectoryLinks />
-          <AuditCheck />
-          <WorkflowLookup />
-        </Stack>
-      </StaffOnly>
-    </>
+    <StaffPage title={t('admin.title')}>
+      <Stack>
+        <DirectoryLinks />
+        <AuditCheck />
+        <WorkflowLookup />
+      </Stack>
+    </StaffPage>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import {
   Badge,
   Button,
@@ -14,19 +14,19 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import {
   complaintKinds,
-  formErrors,
   useOrgUnits,
   type Category,
   type ComplaintKind,
   type OrgUnit,
   type SlaLimits,
 } from '../admin-directory.ts';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
+import { DirectoryFormEnd, EditButton, useDirectoryForm, useFocusOnOpen } from '../directory-form.tsx';
 import { localName } from '../format.ts';
 
 interface Draft {
@@ -67,12 +67,11 @@ function CategoryForm({
   onDone: () => void;
 }) {
   const { t, i18n } = useTranslation();
-  const client = useQueryClient();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(category, teams));
-  const set = <K extends keyof Draft>(field: K, value: Draft[K]) =>
-    setDraft((d) => ({ ...d, [field]: value }));
-  const save = useMutation({
-    mutationFn: async () => {
+  const { draft, set, save, errors, submit } = useDirectoryForm({
+    initial: () => draftOf(category, teams),
+    creating: !category,
+    fields: FIELDS,
+    send: async (draft) => {
       const fields = {
         nameKo: draft.nameKo.trim(),
         nameEn: draft.nameEn.trim(),
@@ -98,19 +97,9 @@ function CategoryForm({
       if (draft.reason.trim()) changed.reason = draft.reason.trim();
       return api<Category>(`/api/admin/categories/${category.code}`, { method: 'PUT', body: changed });
     },
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['admin'] });
-      if (!category) setDraft(draftOf(null, teams));
-    },
   });
-  const errors = formErrors(save.error, FIELDS);
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  const heading = useFocusOnOpen<HTMLHeadingElement>();
   const limit = limits[draft.kind];
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
     <form onSubmit={submit} noValidate data-testid="category-form">
       <Stack gap="sm">
@@ -195,28 +184,14 @@ function CategoryForm({
           onChange={(e) => set('active', e.currentTarget.checked)}
           error={errors.errorOf('active')}
         />
-        {category ? (
-          <TextInput
-            label={t('directory.reason')}
-            value={draft.reason}
-            onChange={(e) => set('reason', e.currentTarget.value)}
-            error={errors.errorOf('reason')}
-          />
-        ) : null}
-        {errors.unmatched ? <ErrorState error={errors.unmatched} /> : null}
-        {save.isSuccess ? (
-          <Text size="sm" c="green.9" role="status">
-            {category ? t('directory.saved') : t('directory.created')}
-          </Text>
-        ) : null}
-        <Group>
-          <Button type="submit" loading={save.isPending}>
-            {category ? t('directory.save') : t('directory.create')}
-          </Button>
-          <Button variant="default" onClick={onDone}>
-            {t('directory.cancel')}
-          </Button>
-        </Group>
+        <DirectoryFormEnd
+          editing={category !== null}
+          reason={draft.reason}
+          onReasonChange={(reason) => set('reason', reason)}
+          errors={errors}
+          save={save}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );
@@ -226,60 +201,49 @@ function CategoryTable({ categories, onEdit }: { categories: Category[]; onEdit:
   const { t, i18n } = useTranslation();
   if (categories.length === 0) return <Text>{t('directory.categories.empty')}</Text>;
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped highlightOnHover data-testid="category-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('directory.categories.code')}</Table.Th>
-            <Table.Th scope="col">{t('directory.categories.nameKo')}</Table.Th>
-            <Table.Th scope="col">{t('directory.categories.kind')}</Table.Th>
-            <Table.Th scope="col">{t('directory.categories.team')}</Table.Th>
-            <Table.Th scope="col">{t('directory.categories.slaDays')}</Table.Th>
-            <Table.Th scope="col">{t('directory.categories.state')}</Table.Th>
-            <Table.Th scope="col">
-              <VisuallyHidden>{t('directory.edit')}</VisuallyHidden>
-            </Table.Th>
+    <ScrollTable
+      minWidth={720}
+      highlightOnHover
+      testId="category-table"
+      columns={[
+        t('directory.categories.code'),
+        t('directory.categories.nameKo'),
+        t('directory.categories.kind'),
+        t('directory.categories.team'),
+        t('directory.categories.slaDays'),
+        t('directory.categories.state'),
+        <VisuallyHidden>{t('directory.edit')}</VisuallyHidden>,
+      ]}
+    >
+      {categories.map((category) => {
+        const name = localName({ nameKo: category.nameKo, nameEn: category.nameEn }, i18n.language);
+        return (
+          <Table.Tr key={category.code} data-testid="category-row" data-code={category.code}>
+            <Table.Td>{category.code}</Table.Td>
+            <Table.Td>{name}</Table.Td>
+            <Table.Td>{t(`directory.complaintKind.${category.kind}`)}</Table.Td>
+            <Table.Td>
+              {localName({ nameKo: category.teamName, nameEn: category.teamNameEn }, i18n.language)}
+            </Table.Td>
+            <Table.Td>{category.slaDays}</Table.Td>
+            <Table.Td>
+              {category.active ? (
+                <Badge color="#1f7a35" variant="filled">
+                  {t('directory.categories.activeState')}
+                </Badge>
+              ) : (
+                <Badge color="dark.4" variant="filled">
+                  {t('directory.categories.inactiveState')}
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td>
+              <EditButton name={name} onClick={() => onEdit(category)} />
+            </Table.Td>
           </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {categories.map((category) => {
-            const name = localName({ nameKo: category.nameKo, nameEn: category.nameEn }, i18n.language);
-            return (
-              <Table.Tr key={category.code} data-testid="category-row" data-code={category.code}>
-                <Table.Td>{category.code}</Table.Td>
-                <Table.Td>{name}</Table.Td>
-                <Table.Td>{t(`directory.complaintKind.${category.kind}`)}</Table.Td>
-                <Table.Td>
-                  {localName({ nameKo: category.teamName, nameEn: category.teamNameEn }, i18n.language)}
-                </Table.Td>
-                <Table.Td>{category.slaDays}</Table.Td>
-                <Table.Td>
-                  {category.active ? (
-                    <Badge color="#1f7a35" variant="filled">
-                      {t('directory.categories.activeState')}
-                    </Badge>
-                  ) : (
-                    <Badge color="dark.4" variant="filled">
-                      {t('directory.categories.inactiveState')}
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Button
-                    size="compact-sm"
-                    variant="default"
-                    onClick={() => onEdit(category)}
-                    aria-label={t('directory.editOf', { name })}
-                  >
-                    {t('directory.edit')}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+        );
+      })}
+    </ScrollTable>
   );
 }
 
@@ -322,11 +286,8 @@ function Categories() {
 export default function AdminCategories() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('directory.categories.lead')}>{t('directory.categories.title')}</PageTitle>
-      <StaffOnly>
-        <Categories />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('directory.categories.title')} lead={t('directory.categories.lead')}>
+      <Categories />
+    </StaffPage>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import {
   Badge,
   Button,
@@ -11,11 +11,12 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { formErrors, unitKinds, useOrgUnits, type OrgUnit, type UnitKind } from '../admin-directory.ts';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { unitKinds, useOrgUnits, type OrgUnit, type UnitKind } from '../admin-directory.ts';
+import { ErrorState, Loading, StaffPage } from '../components.tsx';
+import { DirectoryFormEnd, EditButton, useDirectoryForm } from '../directory-form.tsx';
 import { localName } from '../format.ts';
 
 function UnitTree({ units, onEdit }: { units: OrgUnit[]; onEdit: (unit: OrgUnit) => void }) {
@@ -47,14 +48,7 @@ function UnitTree({ units, onEdit }: { units: OrgUnit[]; onEdit: (unit: OrgUnit)
                 </Text>
               </Group>
             </div>
-            <Button
-              size="compact-sm"
-              variant="default"
-              onClick={() => onEdit(unit)}
-              aria-label={t('directory.editOf', { name: localName(unit, i18n.language) })}
-            >
-              {t('directory.edit')}
-            </Button>
+            <EditButton name={localName(unit, i18n.language)} onClick={() => onEdit(unit)} />
           </Group>
           {children(unit.code).length > 0 ? branch(children(unit.code), true) : null}
         </li>
@@ -92,23 +86,21 @@ function UnitForm({
   onDone: () => void;
 }) {
   const { t, i18n } = useTranslation();
-  const client = useQueryClient();
-  const [draft, setDraft] = useState<UnitDraft>(() =>
-    editing
-      ? {
-          code: editing.code,
-          kind: editing.kind,
-          nameKo: editing.nameKo,
-          nameEn: editing.nameEn,
-          parentCode: editing.parentCode ?? '',
-          reason: '',
-        }
-      : emptyDraft,
-  );
-  const set = (field: keyof UnitDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
-  const refresh = () => client.invalidateQueries({ queryKey: ['admin'] });
-  const save = useMutation({
-    mutationFn: () =>
+  const { draft, set, save, errors, submit, refresh } = useDirectoryForm<UnitDraft>({
+    initial: () =>
+      editing
+        ? {
+            code: editing.code,
+            kind: editing.kind,
+            nameKo: editing.nameKo,
+            nameEn: editing.nameEn,
+            parentCode: editing.parentCode ?? '',
+            reason: '',
+          }
+        : emptyDraft,
+    creating: !editing,
+    fields: ['code', 'kind', 'nameKo', 'nameEn', 'parentCode', 'reason'],
+    send: (draft) =>
       editing
         ? api<OrgUnit>(`/api/admin/org-units/${editing.code}`, {
             method: 'PUT',
@@ -129,10 +121,6 @@ function UnitForm({
               parentCode: draft.parentCode || null,
             },
           }),
-    onSuccess: async () => {
-      await refresh();
-      if (!editing) setDraft(emptyDraft);
-    },
   });
   const remove = useMutation({
     mutationFn: () => api(`/api/admin/org-units/${editing!.code}`, { method: 'DELETE' }),
@@ -141,11 +129,6 @@ function UnitForm({
       onDone();
     },
   });
-  const errors = formErrors(save.error, ['code', 'kind', 'nameKo', 'nameEn', 'parentCode', 'reason']);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   // A unit cannot be its own parent; the server also refuses any unit inside its subtree.
   const parents = units.filter((u) => u.code !== editing?.code && u.kind !== 'TEAM');
   return (
@@ -165,13 +148,13 @@ function UnitForm({
               description={t('directory.org.codeHint')}
               required
               value={draft.code}
-              onChange={(e) => set('code')(e.currentTarget.value.toUpperCase())}
+              onChange={(e) => set('code', e.currentTarget.value.toUpperCase())}
               error={errors.errorOf('code')}
             />
             <NativeSelect
               label={t('directory.org.kind')}
               value={draft.kind}
-              onChange={(e) => set('kind')(e.currentTarget.value)}
+              onChange={(e) => set('kind', e.currentTarget.value as UnitKind)}
               data={unitKinds.map((kind) => ({ value: kind, label: t(`directory.kind.${kind}`) }))}
               error={errors.errorOf('kind')}
             />
@@ -181,20 +164,20 @@ function UnitForm({
           label={t('directory.org.nameKo')}
           required
           value={draft.nameKo}
-          onChange={(e) => set('nameKo')(e.currentTarget.value)}
+          onChange={(e) => set('nameKo', e.currentTarget.value)}
           error={errors.errorOf('nameKo')}
         />
         <TextInput
           label={t('directory.org.nameEn')}
           required
           value={draft.nameEn}
-          onChange={(e) => set('nameEn')(e.currentTarget.value)}
+          onChange={(e) => set('nameEn', e.currentTarget.value)}
           error={errors.errorOf('nameEn')}
         />
         <NativeSelect
           label={t('directory.org.parent')}
           value={draft.parentCode}
-          onChange={(e) => set('parentCode')(e.currentTarget.value)}
+          onChange={(e) => set('parentCode', e.currentTarget.value)}
           data={[
             { value: '', label: t('directory.org.noParent') },
             ...parents.map((u) => ({
@@ -204,41 +187,26 @@ function UnitForm({
           ]}
           error={errors.errorOf('parentCode')}
         />
-        {editing ? (
-          <TextInput
-            label={t('directory.reason')}
-            value={draft.reason}
-            onChange={(e) => set('reason')(e.currentTarget.value)}
-            error={errors.errorOf('reason')}
-          />
-        ) : null}
-        {errors.unmatched ? <ErrorState error={errors.unmatched} /> : null}
-        {remove.error ? <ErrorState error={remove.error} /> : null}
-        {save.isSuccess ? (
-          <Text size="sm" c="green.9" role="status">
-            {editing ? t('directory.saved') : t('directory.created')}
-          </Text>
-        ) : null}
-        <Group>
-          <Button type="submit" loading={save.isPending}>
-            {editing ? t('directory.save') : t('directory.create')}
-          </Button>
+        <DirectoryFormEnd
+          editing={editing !== null}
+          reason={draft.reason}
+          onReasonChange={(reason) => set('reason', reason)}
+          errors={errors}
+          save={save}
+          otherError={remove.error}
+          onCancel={editing ? onDone : null}
+        >
           {editing ? (
-            <>
-              <Button variant="default" onClick={onDone}>
-                {t('directory.cancel')}
-              </Button>
-              <Button
-                color="red.8"
-                variant="outline"
-                loading={remove.isPending}
-                onClick={() => remove.mutate()}
-              >
-                {t('directory.org.delete')}
-              </Button>
-            </>
+            <Button
+              color="red.8"
+              variant="outline"
+              loading={remove.isPending}
+              onClick={() => remove.mutate()}
+            >
+              {t('directory.org.delete')}
+            </Button>
           ) : null}
-        </Group>
+        </DirectoryFormEnd>
       </Stack>
     </form>
   );
@@ -274,11 +242,8 @@ function Organisation() {
 export default function AdminOrganisation() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('directory.org.lead')}>{t('directory.org.title')}</PageTitle>
-      <StaffOnly>
-        <Organisation />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('directory.org.title')} lead={t('directory.org.lead')}>
+      <Organisation />
+    </StaffPage>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import {
   Badge,
   Button,
@@ -16,19 +16,19 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import {
   endOfKoreanDay,
-  formErrors,
   koreanDay,
   staffRoles,
   useOrgUnits,
   type OrgUnit,
   type StaffMember,
 } from '../admin-directory.ts';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
+import { DirectoryFormEnd, EditButton, useDirectoryForm, useFocusOnOpen } from '../directory-form.tsx';
 import { formatDate, localName } from '../format.ts';
 import { useMe } from '../session.ts';
 
@@ -126,12 +126,11 @@ function StaffForm({
   onDone: () => void;
 }) {
   const { t, i18n } = useTranslation();
-  const client = useQueryClient();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(member, units));
-  const set = <K extends keyof Draft>(field: K, value: Draft[K]) =>
-    setDraft((d) => ({ ...d, [field]: value }));
-  const save = useMutation({
-    mutationFn: async () => {
+  const { draft, set, save, errors, submit } = useDirectoryForm({
+    initial: () => draftOf(member, units),
+    creating: !member,
+    fields: FIELDS,
+    send: async (draft) => {
       if (!member) {
         return api<StaffMember>('/api/admin/staff', {
           method: 'POST',
@@ -162,19 +161,8 @@ function StaffForm({
       if (draft.reason.trim()) changed.reason = draft.reason.trim();
       return api<StaffMember>(`/api/admin/staff/${member.employeeNo}`, { method: 'PUT', body: changed });
     },
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['admin'] });
-      if (!member) setDraft(draftOf(null, units));
-    },
   });
-  const errors = formErrors(save.error, FIELDS);
-  const heading = useRef<HTMLHeadingElement>(null);
-  // The form opens above the table: bring it into view and move focus to it.
-  useEffect(() => heading.current?.focus(), []);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const heading = useFocusOnOpen<HTMLHeadingElement>();
   const text = (field: 'employeeNo' | 'nameKo' | 'nameEn' | 'email' | 'payGrade', extra: object = {}) => (
     <TextInput
       label={t(`directory.users.${field}`)}
@@ -265,28 +253,14 @@ function StaffForm({
             )}
           </>
         )}
-        {member ? (
-          <TextInput
-            label={t('directory.reason')}
-            value={draft.reason}
-            onChange={(e) => set('reason', e.currentTarget.value)}
-            error={errors.errorOf('reason')}
-          />
-        ) : null}
-        {errors.unmatched ? <ErrorState error={errors.unmatched} /> : null}
-        {save.isSuccess ? (
-          <Text size="sm" c="green.9" role="status">
-            {member ? t('directory.saved') : t('directory.created')}
-          </Text>
-        ) : null}
-        <Group>
-          <Button type="submit" loading={save.isPending}>
-            {member ? t('directory.save') : t('directory.create')}
-          </Button>
-          <Button variant="default" onClick={onDone}>
-            {t('directory.cancel')}
-          </Button>
-        </Group>
+        <DirectoryFormEnd
+          editing={member !== null}
+          reason={draft.reason}
+          onReasonChange={(reason) => set('reason', reason)}
+          errors={errors}
+          save={save}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );
@@ -296,59 +270,48 @@ function StaffTable({ members, onEdit }: { members: StaffMember[]; onEdit: (memb
   const { t, i18n } = useTranslation();
   if (members.length === 0) return <Text>{t('directory.users.empty')}</Text>;
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped highlightOnHover data-testid="staff-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('directory.users.employeeNo')}</Table.Th>
-            <Table.Th scope="col">{t('directory.users.nameKo')}</Table.Th>
-            <Table.Th scope="col">{t('directory.users.unit')}</Table.Th>
-            <Table.Th scope="col">{t('directory.users.role')}</Table.Th>
-            <Table.Th scope="col">{t('directory.users.payGrade')}</Table.Th>
-            <Table.Th scope="col">{t('directory.users.availability')}</Table.Th>
-            <Table.Th scope="col">{t('directory.users.openComplaints')}</Table.Th>
-            <Table.Th scope="col">
-              <VisuallyHidden>{t('directory.edit')}</VisuallyHidden>
-            </Table.Th>
+    <ScrollTable
+      minWidth={720}
+      highlightOnHover
+      testId="staff-table"
+      columns={[
+        t('directory.users.employeeNo'),
+        t('directory.users.nameKo'),
+        t('directory.users.unit'),
+        t('directory.users.role'),
+        t('directory.users.payGrade'),
+        t('directory.users.availability'),
+        t('directory.users.openComplaints'),
+        <VisuallyHidden>{t('directory.edit')}</VisuallyHidden>,
+      ]}
+    >
+      {members.map((member) => {
+        const name = localName({ nameKo: member.nameKo, nameEn: member.nameEn }, i18n.language);
+        return (
+          <Table.Tr key={member.employeeNo} data-testid="staff-row" data-employee-no={member.employeeNo}>
+            <Table.Td>{member.employeeNo}</Table.Td>
+            <Table.Td>
+              {name}
+              <Text size="xs" c="dimmed">
+                {member.email}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              {localName({ nameKo: member.unitName, nameEn: member.unitNameEn }, i18n.language)}
+            </Table.Td>
+            <Table.Td>{t(`role.${member.role}`)}</Table.Td>
+            <Table.Td>{member.payGrade}</Table.Td>
+            <Table.Td>
+              <AvailabilityBadge member={member} />
+            </Table.Td>
+            <Table.Td>{member.openComplaints}</Table.Td>
+            <Table.Td>
+              <EditButton name={name} onClick={() => onEdit(member)} />
+            </Table.Td>
           </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {members.map((member) => {
-            const name = localName({ nameKo: member.nameKo, nameEn: member.nameEn }, i18n.language);
-            return (
-              <Table.Tr key={member.employeeNo} data-testid="staff-row" data-employee-no={member.employeeNo}>
-                <Table.Td>{member.employeeNo}</Table.Td>
-                <Table.Td>
-                  {name}
-                  <Text size="xs" c="dimmed">
-                    {member.email}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  {localName({ nameKo: member.unitName, nameEn: member.unitNameEn }, i18n.language)}
-                </Table.Td>
-                <Table.Td>{t(`role.${member.role}`)}</Table.Td>
-                <Table.Td>{member.payGrade}</Table.Td>
-                <Table.Td>
-                  <AvailabilityBadge member={member} />
-                </Table.Td>
-                <Table.Td>{member.openComplaints}</Table.Td>
-                <Table.Td>
-                  <Button
-                    size="compact-sm"
-                    variant="default"
-                    onClick={() => onEdit(member)}
-                    aria-label={t('directory.editOf', { name })}
-                  >
-                    {t('directory.edit')}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+        );
+      })}
+    </ScrollTable>
   );
 }
 
@@ -454,11 +417,8 @@ function Users() {
 export default function AdminUsers() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('directory.users.lead')}>{t('directory.users.title')}</PageTitle>
-      <StaffOnly>
-        <Users />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('directory.users.title')} lead={t('directory.users.lead')}>
+      <Users />
+    </StaffPage>
   );
 }

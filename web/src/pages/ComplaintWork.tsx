@@ -6,10 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, StaffPage } from '../components.tsx';
 import { useMe, type Me } from '../session.ts';
 import { WorkflowHistoryLink } from '../WorkflowHistoryLink.tsx';
 import { openStages, type ComplaintView } from '../types.ts';
+import { reviewFields } from '../review-fields.ts';
 
 type ActionName =
   | 'accept'
@@ -44,18 +45,7 @@ function actionFields(action: ActionName, t: (key: string) => string): FieldSpec
     case 'draft-answer':
       return [{ name: 'answer', label: t('work.answer'), kind: 'textarea', required: true }];
     case 'review':
-      return [
-        {
-          name: 'decision',
-          label: t('work.decision'),
-          kind: 'choice',
-          options: [
-            { value: 'approve', label: t('work.approve') },
-            { value: 'return', label: t('work.return') },
-          ],
-        },
-        { name: 'opinion', label: t('work.opinion'), kind: 'textarea', required: true },
-      ];
+      return reviewFields(t);
     case 'request-extension':
       return [
         { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
@@ -166,11 +156,8 @@ export default function ComplaintWork() {
   const { t } = useTranslation();
   const { receiptNo = '' } = useParams();
   return (
-    <>
-      <PageTitle lead={t('common.liveHint')}>{t('work.title')}</PageTitle>
-      <StaffOnly>
-        <Work receiptNo={receiptNo} />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('work.title')} lead={t('common.liveHint')}>
+      <Work receiptNo={receiptNo} />
+    </StaffPage>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, StaffPage } from '../components.tsx';
 import { formatDateTime, formatNumber, localName } from '../format.ts';
 import { useYearParam, YearSelect } from '../performance-work.tsx';
 import { isLeader, useMe } from '../session.ts';
@@ -243,11 +243,8 @@ function EvaluationsContent() {
 export default function Evaluations() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('evaluations.lead')}>{t('evaluations.title')}</PageTitle>
-      <StaffOnly>
-        <EvaluationsContent />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('evaluations.title')} lead={t('evaluations.lead')}>
+      <EvaluationsContent />
+    </StaffPage>
   );
 }

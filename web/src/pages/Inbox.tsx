@@ -3,7 +3,7 @@ import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly, StageBadge } from '../components.tsx';
+import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage, StageBadge } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 
 export interface InboxItem {
@@ -34,53 +34,52 @@ export const itemLink = (item: Pick<InboxItem, 'kind' | 'id'>) =>
 export function InboxTable({ items }: { items: InboxItem[] }) {
   const { t, i18n } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped highlightOnHover verticalSpacing="xs" data-testid="inbox-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('inbox.light')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.kind')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.id')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.subject')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.step')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.due')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.actions')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((item) => (
-            <Table.Tr key={`${item.kind}:${item.id}:${item.step}`} data-testid="inbox-item" data-id={item.id}>
-              <Table.Td>
-                <LightBadge light={item.light} />
-              </Table.Td>
-              <Table.Td>{t(`inbox.${item.kind}`)}</Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={itemLink(item)}>
-                  {item.id}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{item.title}</Table.Td>
-              <Table.Td>
-                <StageBadge stage={item.stage} />{' '}
-                <Text span size="sm">
-                  {item.step}
-                </Text>
-              </Table.Td>
-              <Table.Td>{formatDateTime(item.dueAt, i18n.language)}</Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  {item.actions.map((action) => (
-                    <Badge key={action} variant="outline" color="gray.8" tt="none">
-                      {t(`work.${action}`, { defaultValue: action })}
-                    </Badge>
-                  ))}
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ScrollTable
+      minWidth={720}
+      highlightOnHover
+      verticalSpacing="xs"
+      testId="inbox-table"
+      columns={[
+        t('inbox.light'),
+        t('inbox.kind'),
+        t('inbox.id'),
+        t('inbox.subject'),
+        t('inbox.step'),
+        t('inbox.due'),
+        t('inbox.actions'),
+      ]}
+    >
+      {items.map((item) => (
+        <Table.Tr key={`${item.kind}:${item.id}:${item.step}`} data-testid="inbox-item" data-id={item.id}>
+          <Table.Td>
+            <LightBadge light={item.light} />
+          </Table.Td>
+          <Table.Td>{t(`inbox.${item.kind}`)}</Table.Td>
+          <Table.Td>
+            <Anchor component={Link} to={itemLink(item)}>
+              {item.id}
+            </Anchor>
+          </Table.Td>
+          <Table.Td>{item.title}</Table.Td>
+          <Table.Td>
+            <StageBadge stage={item.stage} />{' '}
+            <Text span size="sm">
+              {item.step}
+            </Text>
+          </Table.Td>
+          <Table.Td>{formatDateTime(item.dueAt, i18n.language)}</Table.Td>
+          <Table.Td>
+            <Group gap={4}>
+              {item.actions.map((action) => (
+                <Badge key={action} variant="outline" color="gray.8" tt="none">
+                  {t(`work.${action}`, { defaultValue: action })}
+                </Badge>
+              ))}
+            </Group>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </ScrollTable>
   );
 }
 
@@ -96,11 +95,8 @@ function InboxContent() {
 export default function Inbox() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('inbox.lead')}>{t('inbox.title')}</PageTitle>
-      <StaffOnly>
-        <InboxContent />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('inbox.title')} lead={t('inbox.lead')}>
+      <InboxContent />
+    </StaffPage>
   );
 }

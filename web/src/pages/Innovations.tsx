@@ -1,11 +1,11 @@
-import { Badge, Card, Group, List, Stack, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, StaffPage } from '../components.tsx';
 import { formatDateTime, formatNumber } from '../format.ts';
-import { useYearParam, validationOn, YearSelect } from '../performance-work.tsx';
+import { DecisionHistory, useYearParam, validationOn, YearSelect } from '../performance-work.tsx';
 import { useMe, type Me } from '../session.ts';
 
 interface Innovation {
@@ -97,19 +97,11 @@ function InnovationCard({ year, activity, me }: { year: number; activity: Innova
         </Text>
         <Text style={{ whiteSpace: 'pre-wrap' }}>{activity.description}</Text>
         {opinions.length ? (
-          <div>
-            <Text size="sm" fw={600}>
-              {t('innovation.history')}
-            </Text>
-            <List size="sm">
-              {opinions.map((o) => (
-                <List.Item key={`${o.at}-${o.action}`}>
-                  {formatDateTime(o.at, lang)} · {t(`innovation.actionLabel.${o.action}`, o.action)} · {o.by}
-                  {o.opinion ? ` · “${o.opinion}”` : ''}
-                </List.Item>
-              ))}
-            </List>
-          </div>
+          <DecisionHistory
+            title={t('innovation.history')}
+            decisions={opinions.map((o) => ({ ...o, actor: o.by }))}
+            actionLabel={(action) => t(`innovation.actionLabel.${action}`, action)}
+          />
         ) : null}
         {actions.map((action) => (
           <Card key={action} withBorder bg="gray.0" p="sm">
@@ -186,11 +178,8 @@ function InnovationsContent() {
 export default function Innovations() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('innovation.lead')}>{t('innovation.title')}</PageTitle>
-      <StaffOnly>
-        <InnovationsContent />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('innovation.title')} lead={t('innovation.lead')}>
+      <InnovationsContent />
+    </StaffPage>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
-import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime, formatNumber, localName } from '../format.ts';
 import { useYearParam, YearSelect } from '../performance-work.tsx';
 
@@ -154,42 +154,39 @@ function KpiEntriesContent() {
               <Title order={2} size="h3">
                 {t('kpiEntry.mine')}
               </Title>
-              <Table.ScrollContainer minWidth={640}>
-                <Table striped data-testid="my-kpi-entries">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">{t('kpiEntry.kpi')}</Table.Th>
-                      <Table.Th scope="col">{t('kpiEntry.value')}</Table.Th>
-                      <Table.Th scope="col">{t('perfWork.at')}</Table.Th>
-                      <Table.Th scope="col">{t('kpiEntry.status')}</Table.Th>
-                      <Table.Th scope="col">{t('perfWork.opinion')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.mine.map((entry) => (
-                      <Table.Tr key={entry.id} data-testid={`my-entry-${entry.id}`}>
-                        <Table.Td>
-                          {kpiName(entry)} ({entry.kpiCode})
-                        </Table.Td>
-                        <Table.Td>
-                          {formatNumber(entry.value, lang)} {entry.unitLabel}
-                        </Table.Td>
-                        <Table.Td>{formatDateTime(entry.submittedAt, lang)}</Table.Td>
-                        <Table.Td>
-                          <Badge variant="filled" color={statusColor[entry.status] ?? 'gray.8'}>
-                            {t(`kpiEntry.statusOf.${entry.status}`, { defaultValue: entry.status })}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>
-                          {entry.decidedBy
-                            ? `${entry.decidedBy}${entry.opinion ? `: ${entry.opinion}` : ''}`
-                            : '—'}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+              <ScrollTable
+                minWidth={640}
+                testId="my-kpi-entries"
+                columns={[
+                  t('kpiEntry.kpi'),
+                  t('kpiEntry.value'),
+                  t('perfWork.at'),
+                  t('kpiEntry.status'),
+                  t('perfWork.opinion'),
+                ]}
+              >
+                {data.mine.map((entry) => (
+                  <Table.Tr key={entry.id} data-testid={`my-entry-${entry.id}`}>
+                    <Table.Td>
+                      {kpiName(entry)} ({entry.kpiCode})
+                    </Table.Td>
+                    <Table.Td>
+                      {formatNumber(entry.value, lang)} {entry.unitLabel}
+                    </Table.Td>
+                    <Table.Td>{formatDateTime(entry.submittedAt, lang)}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="filled" color={statusColor[entry.status] ?? 'gray.8'}>
+                        {t(`kpiEntry.statusOf.${entry.status}`, { defaultValue: entry.status })}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {entry.decidedBy
+                        ? `${entry.decidedBy}${entry.opinion ? `: ${entry.opinion}` : ''}`
+                        : '—'}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </ScrollTable>
             </Stack>
           ) : null}
         </>
@@ -201,11 +198,8 @@ function KpiEntriesContent() {
 export default function KpiEntries() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('kpiEntry.lead')}>{t('kpiEntry.title')}</PageTitle>
-      <StaffOnly>
-        <KpiEntriesContent />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('kpiEntry.title')} lead={t('kpiEntry.lead')}>
+      <KpiEntriesContent />
+    </StaffPage>
   );
 }

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
-import { PageTitle, StaffOnly } from '../components.tsx';
+import { StaffPage } from '../components.tsx';
 import { koreaDateInput } from '../format.ts';
 import { checkMilestoneRows, milestonesValue } from '../MilestonesInput.tsx';
 
@@ -63,11 +63,8 @@ function CreateForm() {
 export default function NewTask() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('tasks.create.lead')}>{t('tasks.create.title')}</PageTitle>
-      <StaffOnly>
-        <CreateForm />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('tasks.create.title')} lead={t('tasks.create.lead')}>
+      <CreateForm />
+    </StaffPage>
   );
 }

@@ -5,7 +5,7 @@ import { Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@man
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { currentKstYear, formatDate, formatNumber, localName } from '../format.ts';
 import {
   kpiTrend,
@@ -25,36 +25,26 @@ function KpiTable({ kpis }: { kpis: KpiView[] }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table striped verticalSpacing={4} fz="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('perf.kpi')}</Table.Th>
-            <Table.Th scope="col">{t('perf.target')}</Table.Th>
-            <Table.Th scope="col">{t('perf.actual')}</Table.Th>
-            <Table.Th scope="col">{t('perf.achievement')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.light')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {kpis.map((kpi) => (
-            <Table.Tr key={kpi.code} data-testid="kpi-row" data-light={kpi.light ?? ''}>
-              <Table.Td>{localName(kpi, lang)}</Table.Td>
-              <Table.Td>
-                {formatNumber(kpi.target, lang)} {kpi.unitLabel ?? kpi.unit ?? ''}
-              </Table.Td>
-              <Table.Td>{formatNumber(kpiValue(kpi), lang)}</Table.Td>
-              <Table.Td>
-                {kpi.achievement === null ? '—' : `${formatNumber(kpi.achievement, lang)}%`}
-              </Table.Td>
-              <Table.Td>
-                <LightBadge light={kpi.light} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ScrollTable
+      minWidth={560}
+      verticalSpacing={4}
+      fz="sm"
+      columns={[t('perf.kpi'), t('perf.target'), t('perf.actual'), t('perf.achievement'), t('inbox.light')]}
+    >
+      {kpis.map((kpi) => (
+        <Table.Tr key={kpi.code} data-testid="kpi-row" data-light={kpi.light ?? ''}>
+          <Table.Td>{localName(kpi, lang)}</Table.Td>
+          <Table.Td>
+            {formatNumber(kpi.target, lang)} {kpi.unitLabel ?? kpi.unit ?? ''}
+          </Table.Td>
+          <Table.Td>{formatNumber(kpiValue(kpi), lang)}</Table.Td>
+          <Table.Td>{kpi.achievement === null ? '—' : `${formatNumber(kpi.achievement, lang)}%`}</Table.Td>
+          <Table.Td>
+            <LightBadge light={kpi.light} />
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </ScrollTable>
   );
 }
 
@@ -250,11 +240,8 @@ function PerformanceContent() {
 export default function Performance() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle>{t('perf.title')}</PageTitle>
-      <StaffOnly>
-        <PerformanceContent />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('perf.title')}>
+      <PerformanceContent />
+    </StaffPage>
   );
 }

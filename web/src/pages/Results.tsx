@@ -3,9 +3,10 @@ import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatNumber, localName } from '../format.ts';
 import { useYearParam, YearSelect } from '../performance-work.tsx';
+import type { ScoreAdjustment } from '../performance-types.ts';
 
 interface ResultRow {
   employeeNo?: string;
@@ -32,14 +33,7 @@ interface Results {
   status?: string;
   stage?: string;
   finalisedAt?: string | null;
-  adjustments?: {
-    employeeNo: string;
-    before: number | null;
-    after: number;
-    reason: string;
-    actor: string;
-    at: string;
-  }[];
+  adjustments?: ScoreAdjustment[];
   units?: ResultRow[];
   individuals?: ResultRow[];
   people?: ResultRow[];
@@ -61,68 +55,65 @@ function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit
   const lang = i18n.language;
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped data-testid={`results-${kind}`}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{kind === 'person' ? t('results.person') : t('results.unit')}</Table.Th>
-            {kind === 'person' ? <Table.Th scope="col">{t('results.unit')}</Table.Th> : null}
-            <Table.Th scope="col">{t('results.performance')}</Table.Th>
-            {kind === 'person' ? <Table.Th scope="col">{t('results.capability')}</Table.Th> : null}
-            <Table.Th scope="col">{t('results.final')}</Table.Th>
-            <Table.Th scope="col">{t('results.grade')}</Table.Th>
-            <Table.Th scope="col">{t('results.why')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((row, index) => {
-            const id = row.employeeNo ?? row.unitCode ?? row.code ?? String(index);
-            const reasons = explain(row);
-            return (
-              <Fragment key={id}>
-                <Table.Tr>
-                  <Table.Td>{localName(row, lang) || id}</Table.Td>
-                  {kind === 'person' ? <Table.Td>{row.unit ?? row.unitCode}</Table.Td> : null}
-                  <Table.Td>
-                    {formatNumber(row.performanceScore ?? row.performanceResult ?? row.score, lang)}
-                  </Table.Td>
-                  {kind === 'person' ? (
-                    <Table.Td>{formatNumber(row.capabilityScore ?? row.capabilityResult, lang)}</Table.Td>
-                  ) : null}
-                  <Table.Td>{formatNumber(row.finalScore ?? row.score, lang)}</Table.Td>
-                  <Table.Td>{row.grade ? <Badge color="indigo.8">{row.grade}</Badge> : '—'}</Table.Td>
-                  <Table.Td>
-                    {reasons.length ? (
-                      <Button
-                        size="compact-xs"
-                        variant="default"
-                        aria-expanded={open === id}
-                        onClick={() => setOpen(open === id ? null : id)}
-                      >
-                        {t('results.why')}
-                      </Button>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-                {open === id ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={7}>
-                      <Stack gap={2}>
-                        {reasons.map((r) => (
-                          <Text key={r} size="sm">
-                            {r}
-                          </Text>
-                        ))}
-                      </Stack>
-                    </Table.Td>
-                  </Table.Tr>
+    <ScrollTable
+      minWidth={720}
+      testId={`results-${kind}`}
+      columns={[
+        kind === 'person' ? t('results.person') : t('results.unit'),
+        kind === 'person' ? t('results.unit') : null,
+        t('results.performance'),
+        kind === 'person' ? t('results.capability') : null,
+        t('results.final'),
+        t('results.grade'),
+        t('results.why'),
+      ]}
+    >
+      {rows.map((row, index) => {
+        const id = row.employeeNo ?? row.unitCode ?? row.code ?? String(index);
+        const reasons = explain(row);
+        return (
+          <Fragment key={id}>
+            <Table.Tr>
+              <Table.Td>{localName(row, lang) || id}</Table.Td>
+              {kind === 'person' ? <Table.Td>{row.unit ?? row.unitCode}</Table.Td> : null}
+              <Table.Td>
+                {formatNumber(row.performanceScore ?? row.performanceResult ?? row.score, lang)}
+              </Table.Td>
+              {kind === 'person' ? (
+                <Table.Td>{formatNumber(row.capabilityScore ?? row.capabilityResult, lang)}</Table.Td>
+              ) : null}
+              <Table.Td>{formatNumber(row.finalScore ?? row.score, lang)}</Table.Td>
+              <Table.Td>{row.grade ? <Badge color="indigo.8">{row.grade}</Badge> : '—'}</Table.Td>
+              <Table.Td>
+                {reasons.length ? (
+                  <Button
+                    size="compact-xs"
+                    variant="default"
+                    aria-expanded={open === id}
+                    onClick={() => setOpen(open === id ? null : id)}
+                  >
+                    {t('results.why')}
+                  </Button>
                 ) : null}
-              </Fragment>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+              </Table.Td>
+            </Table.Tr>
+            {open === id ? (
+              <Table.Tr>
+                <Table.Td colSpan={7}>
+                  <Stack gap={2}>
+                    {reasons.map((r) => (
+                      <Text key={r} size="sm">
+                        {r}
+                      </Text>
+                    ))}
+                  </Stack>
+                </Table.Td>
+              </Table.Tr>
+            ) : null}
+          </Fragment>
+        );
+      })}
+    </ScrollTable>
   );
 }
 
@@ -157,31 +148,28 @@ function ResultsContent() {
       {results.data?.units?.length ? <ResultTable rows={results.data.units} kind="unit" /> : null}
       {people.length ? <ResultTable rows={people} kind="person" /> : null}
       {results.data?.adjustments?.length ? (
-        <Table.ScrollContainer minWidth={600}>
-          <Table striped data-testid="adjustments">
-            <Table.Caption>{t('results.adjustments')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('results.person')}</Table.Th>
-                <Table.Th scope="col">{t('results.before')}</Table.Th>
-                <Table.Th scope="col">{t('results.after')}</Table.Th>
-                <Table.Th scope="col">{t('work.reason')}</Table.Th>
-                <Table.Th scope="col">{t('task.reviewer')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {results.data.adjustments.map((a) => (
-                <Table.Tr key={`${a.employeeNo}-${a.at}`}>
-                  <Table.Td>{a.employeeNo}</Table.Td>
-                  <Table.Td>{formatNumber(a.before, i18n.language)}</Table.Td>
-                  <Table.Td>{formatNumber(a.after, i18n.language)}</Table.Td>
-                  <Table.Td>{a.reason}</Table.Td>
-                  <Table.Td>{a.actor}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ScrollTable
+          minWidth={600}
+          testId="adjustments"
+          caption={t('results.adjustments')}
+          columns={[
+            t('results.person'),
+            t('results.before'),
+            t('results.after'),
+            t('work.reason'),
+            t('task.reviewer'),
+          ]}
+        >
+          {results.data.adjustments.map((a) => (
+            <Table.Tr key={`${a.employeeNo}-${a.at}`}>
+              <Table.Td>{a.employeeNo}</Table.Td>
+              <Table.Td>{formatNumber(a.before, i18n.language)}</Table.Td>
+              <Table.Td>{formatNumber(a.after, i18n.language)}</Table.Td>
+              <Table.Td>{a.reason}</Table.Td>
+              <Table.Td>{a.actor}</Table.Td>
+            </Table.Tr>
+          ))}
+        </ScrollTable>
       ) : null}
     </Stack>
   );
@@ -190,11 +178,8 @@ function ResultsContent() {
 export default function Results() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle>{t('results.title')}</PageTitle>
-      <StaffOnly>
-        <ResultsContent />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('results.title')}>
+      <ResultsContent />
+    </StaffPage>
   );
 }

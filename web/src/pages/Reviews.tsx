@@ -4,9 +4,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
-import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly, StageBadge } from '../components.tsx';
+import { ErrorState, LightBadge, Loading, StaffPage, StageBadge } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 import type { ComplaintView } from '../types.ts';
+import { reviewFields } from '../review-fields.ts';
 import { itemLink, useInbox, type InboxItem } from './Inbox.tsx';
 
 const isReview = (item: InboxItem) => item.actions.some((a) => /review|approv/.test(a));
@@ -65,18 +66,7 @@ function ReviewCard({ item }: { item: InboxItem }) {
         {answeredHere(item) ? (
           <ActionForm
             id={`review-${item.id}`}
-            fields={[
-              {
-                name: 'decision',
-                label: t('work.decision'),
-                kind: 'choice',
-                options: [
-                  { value: 'approve', label: t('work.approve') },
-                  { value: 'return', label: t('work.return') },
-                ],
-              },
-              { name: 'opinion', label: t('work.opinion'), kind: 'textarea', required: true },
-            ]}
+            fields={reviewFields(t)}
             submitLabel={t('work.run')}
             submit={(body) => api(url, { body })}
             onDone={() => void client.invalidateQueries({ queryKey: ['inbox'] })}
@@ -112,11 +102,8 @@ function ReviewQueue() {
 export default function Reviews() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('reviews.lead')}>{t('reviews.title')}</PageTitle>
-      <StaffOnly>
-        <ReviewQueue />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('reviews.title')} lead={t('reviews.lead')}>
+      <ReviewQueue />
+    </StaffPage>
   );
 }

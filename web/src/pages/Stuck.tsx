@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
-import { ErrorState, Loading, PageTitle, StaffOnly, StageBadge } from '../components.tsx';
+import { ErrorState, Loading, ScrollTable, StaffPage, StageBadge } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 import { useMe } from '../session.ts';
 import { FocusBadge, TaskStageBadge, type TaskListItem } from '../task-view.tsx';
@@ -70,86 +70,81 @@ function StuckList() {
   if (items.length === 0) return <Text>{t('stuck.empty')}</Text>;
   const now = Date.now();
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table striped highlightOnHover data-testid="stuck-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('inbox.kind')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.id')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.subject')}</Table.Th>
-            <Table.Th scope="col">{t('stuck.team')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.step')}</Table.Th>
-            <Table.Th scope="col">{t('inbox.due')}</Table.Th>
-            <Table.Th scope="col">{t('stuck.reason')}</Table.Th>
-            <Table.Th scope="col">
-              <VisuallyHidden>{t('stuck.reassign')}</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((item) => {
-            const overdue = item.dueAt !== null && new Date(item.dueAt).getTime() < now;
-            return (
-              <Table.Tr key={`${item.kind}:${item.id}`} data-testid="stuck-item" data-id={item.id}>
-                <Table.Td>{t(`inbox.${item.kind}`)}</Table.Td>
-                <Table.Td>
-                  <Anchor component={Link} to={itemLink(item)}>
-                    {item.id}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{item.title}</Table.Td>
-                <Table.Td>{item.team}</Table.Td>
-                <Table.Td>
-                  {item.kind === 'task' ? (
-                    <TaskStageBadge stage={item.stage} />
-                  ) : (
-                    <StageBadge stage={item.stage} />
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {formatDateTime(item.dueAt, i18n.language)}{' '}
-                  {overdue ? (
-                    <Badge color="red.9" variant="filled">
-                      {t('stuck.overdue')}
-                    </Badge>
-                  ) : null}
-                </Table.Td>
-                <Table.Td>{item.reason}</Table.Td>
-                <Table.Td>
-                  <Group gap={4} wrap="nowrap">
-                    <Button component={Link} to={itemLink(item)} size="compact-sm" variant="default">
-                      {item.kind === 'complaint' ? t('stuck.reassign') : t('common.open')}
+    <>
+      <ScrollTable
+        minWidth={760}
+        highlightOnHover
+        testId="stuck-table"
+        columns={[
+          t('inbox.kind'),
+          t('inbox.id'),
+          t('inbox.subject'),
+          t('stuck.team'),
+          t('inbox.step'),
+          t('inbox.due'),
+          t('stuck.reason'),
+          <VisuallyHidden>{t('stuck.reassign')}</VisuallyHidden>,
+        ]}
+      >
+        {items.map((item) => {
+          const overdue = item.dueAt !== null && new Date(item.dueAt).getTime() < now;
+          return (
+            <Table.Tr key={`${item.kind}:${item.id}`} data-testid="stuck-item" data-id={item.id}>
+              <Table.Td>{t(`inbox.${item.kind}`)}</Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={itemLink(item)}>
+                  {item.id}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{item.title}</Table.Td>
+              <Table.Td>{item.team}</Table.Td>
+              <Table.Td>
+                {item.kind === 'task' ? (
+                  <TaskStageBadge stage={item.stage} />
+                ) : (
+                  <StageBadge stage={item.stage} />
+                )}
+              </Table.Td>
+              <Table.Td>
+                {formatDateTime(item.dueAt, i18n.language)}{' '}
+                {overdue ? (
+                  <Badge color="red.9" variant="filled">
+                    {t('stuck.overdue')}
+                  </Badge>
+                ) : null}
+              </Table.Td>
+              <Table.Td>{item.reason}</Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  <Button component={Link} to={itemLink(item)} size="compact-sm" variant="default">
+                    {item.kind === 'complaint' ? t('stuck.reassign') : t('common.open')}
+                  </Button>
+                  {item.kind === 'task' && focusIds.has(item.id) ? <FocusBadge /> : null}
+                  {item.kind === 'task' &&
+                  managesFocus &&
+                  focused.isSuccess &&
+                  !focusIds.has(item.id) &&
+                  focusStages.includes(item.stage) ? (
+                    <Button size="compact-sm" color="#b3400d" onClick={() => setDesignating(item)}>
+                      {t('tasks.stuck.designate')}
                     </Button>
-                    {item.kind === 'task' && focusIds.has(item.id) ? <FocusBadge /> : null}
-                    {item.kind === 'task' &&
-                    managesFocus &&
-                    focused.isSuccess &&
-                    !focusIds.has(item.id) &&
-                    focusStages.includes(item.stage) ? (
-                      <Button size="compact-sm" color="#b3400d" onClick={() => setDesignating(item)}>
-                        {t('tasks.stuck.designate')}
-                      </Button>
-                    ) : null}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+                  ) : null}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </ScrollTable>
       {designating ? <DesignateFocus item={designating} onClose={() => setDesignating(null)} /> : null}
-    </Table.ScrollContainer>
+    </>
   );
 }
 
 export default function Stuck() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('stuck.lead')}>{t('stuck.title')}</PageTitle>
-      <StaffOnly>
-        <StuckList />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('stuck.title')} lead={t('stuck.lead')}>
+      <StuckList />
+    </StaffPage>
   );
 }

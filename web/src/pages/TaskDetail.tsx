@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { api } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
-import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime, formatNumber, localName } from '../format.ts';
 import { checkMilestoneRows, milestonesValue, rowsOf } from '../MilestonesInput.tsx';
 import { useMe, type Me } from '../session.ts';
@@ -339,49 +339,46 @@ function Milestones({ task }: { task: TaskView }) {
       <Title order={2} size="h5" mb="sm">
         {t('tasks.detail.milestones')}
       </Title>
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped data-testid="milestone-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('tasks.milestone.seq')}</Table.Th>
-              <Table.Th scope="col">{t('tasks.milestone.name')}</Table.Th>
-              <Table.Th scope="col">{t('tasks.milestone.dueAt')}</Table.Th>
-              <Table.Th scope="col">{t('tasks.milestone.weightShort')}</Table.Th>
-              <Table.Th scope="col">{t('tasks.milestone.status')}</Table.Th>
-              <Table.Th scope="col">{t('tasks.milestone.evidence')}</Table.Th>
+      <ScrollTable
+        minWidth={640}
+        testId="milestone-table"
+        columns={[
+          t('tasks.milestone.seq'),
+          t('tasks.milestone.name'),
+          t('tasks.milestone.dueAt'),
+          t('tasks.milestone.weightShort'),
+          t('tasks.milestone.status'),
+          t('tasks.milestone.evidence'),
+        ]}
+      >
+        {task.milestones.map((m) => {
+          const late = !m.completedAt && Date.parse(m.dueAt) <= now;
+          return (
+            <Table.Tr key={m.seq} data-testid="milestone" data-done={m.completedAt !== null}>
+              <Table.Td>{m.seq}</Table.Td>
+              <Table.Td>{m.title}</Table.Td>
+              <Table.Td>{formatDateTime(m.dueAt, i18n.language)}</Table.Td>
+              <Table.Td>{formatNumber(m.weight, i18n.language)}%</Table.Td>
+              <Table.Td>
+                {m.completedAt ? (
+                  <Badge color="#1f7a35" variant="filled">
+                    {t('tasks.milestone.done')} · {formatDateTime(m.completedAt, i18n.language)}
+                  </Badge>
+                ) : late ? (
+                  <Badge color="red.9" variant="filled">
+                    {t('tasks.milestone.late')}
+                  </Badge>
+                ) : (
+                  <Badge color="gray.7" variant="outline">
+                    {t('tasks.milestone.open')}
+                  </Badge>
+                )}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{m.evidence ?? ''}</Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {task.milestones.map((m) => {
-              const late = !m.completedAt && Date.parse(m.dueAt) <= now;
-              return (
-                <Table.Tr key={m.seq} data-testid="milestone" data-done={m.completedAt !== null}>
-                  <Table.Td>{m.seq}</Table.Td>
-                  <Table.Td>{m.title}</Table.Td>
-                  <Table.Td>{formatDateTime(m.dueAt, i18n.language)}</Table.Td>
-                  <Table.Td>{formatNumber(m.weight, i18n.language)}%</Table.Td>
-                  <Table.Td>
-                    {m.completedAt ? (
-                      <Badge color="#1f7a35" variant="filled">
-                        {t('tasks.milestone.done')} · {formatDateTime(m.completedAt, i18n.language)}
-                      </Badge>
-                    ) : late ? (
-                      <Badge color="red.9" variant="filled">
-                        {t('tasks.milestone.late')}
-                      </Badge>
-                    ) : (
-                      <Badge color="gray.7" variant="outline">
-                        {t('tasks.milestone.open')}
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{m.evidence ?? ''}</Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+          );
+        })}
+      </ScrollTable>
     </Card>
   );
 }
@@ -396,34 +393,29 @@ function Reports({ task }: { task: TaskView }) {
       {task.reports.length === 0 ? (
         <Text size="sm">{t('tasks.detail.noReports')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped data-testid="report-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('tasks.detail.reportAt')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.reportKind')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.reportAuthor')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.progress')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.reportText')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {[...task.reports].reverse().map((r, index) => (
-                <Table.Tr key={`${r.at}-${index}`} data-testid="report">
-                  <Table.Td>{formatDateTime(r.at, i18n.language)}</Table.Td>
-                  <Table.Td>
-                    {t(r.kind === 'activity' ? 'tasks.field.kindActivity' : 'tasks.field.kindProgress')}
-                  </Table.Td>
-                  <Table.Td>{r.authorNo}</Table.Td>
-                  <Table.Td>
-                    {r.progress === null ? '—' : `${formatNumber(r.progress, i18n.language)}%`}
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{r.text}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ScrollTable
+          minWidth={560}
+          testId="report-table"
+          columns={[
+            t('tasks.detail.reportAt'),
+            t('tasks.detail.reportKind'),
+            t('tasks.detail.reportAuthor'),
+            t('tasks.detail.progress'),
+            t('tasks.detail.reportText'),
+          ]}
+        >
+          {[...task.reports].reverse().map((r, index) => (
+            <Table.Tr key={`${r.at}-${index}`} data-testid="report">
+              <Table.Td>{formatDateTime(r.at, i18n.language)}</Table.Td>
+              <Table.Td>
+                {t(r.kind === 'activity' ? 'tasks.field.kindActivity' : 'tasks.field.kindProgress')}
+              </Table.Td>
+              <Table.Td>{r.authorNo}</Table.Td>
+              <Table.Td>{r.progress === null ? '—' : `${formatNumber(r.progress, i18n.language)}%`}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{r.text}</Table.Td>
+            </Table.Tr>
+          ))}
+        </ScrollTable>
       )}
     </Card>
   );
@@ -454,39 +446,36 @@ function Trail({ task }: { task: TaskView }) {
       {task.trail.length === 0 ? (
         <Text size="sm">{t('tasks.detail.noTrail')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped data-testid="trail-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('tasks.detail.at')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.phase')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.reviewer')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.decisionCol')}</Table.Th>
-                <Table.Th scope="col">{t('tasks.detail.opinionCol')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {task.trail.map((d, index) => (
-                <Table.Tr key={`${d.at}-${index}`} data-testid="trail-row" data-decision={d.decision}>
-                  <Table.Td>{formatDateTime(d.at, i18n.language)}</Table.Td>
-                  <Table.Td>
-                    {t(`tasks.phase.${d.phase}`, { defaultValue: d.phase })} · {stepLabel(d.step)}
-                    {d.round > 0 ? ` (${t('tasks.detail.round', { n: d.round })})` : ''}
-                  </Table.Td>
-                  <Table.Td>
-                    {localName(d.reviewer, i18n.language)} ({d.reviewer.employeeNo}) ·{' '}
-                    {t(`tasks.role.${d.role}`, { defaultValue: d.role })}
-                  </Table.Td>
-                  <Table.Td>
-                    {t(`tasks.decision.${d.decision}`, { defaultValue: d.decision })}
-                    {d.score !== null ? ` · ${formatNumber(d.score, i18n.language)}` : ''}
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{d.opinion}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ScrollTable
+          minWidth={720}
+          testId="trail-table"
+          columns={[
+            t('tasks.detail.at'),
+            t('tasks.detail.phase'),
+            t('tasks.detail.reviewer'),
+            t('tasks.detail.decisionCol'),
+            t('tasks.detail.opinionCol'),
+          ]}
+        >
+          {task.trail.map((d, index) => (
+            <Table.Tr key={`${d.at}-${index}`} data-testid="trail-row" data-decision={d.decision}>
+              <Table.Td>{formatDateTime(d.at, i18n.language)}</Table.Td>
+              <Table.Td>
+                {t(`tasks.phase.${d.phase}`, { defaultValue: d.phase })} · {stepLabel(d.step)}
+                {d.round > 0 ? ` (${t('tasks.detail.round', { n: d.round })})` : ''}
+              </Table.Td>
+              <Table.Td>
+                {localName(d.reviewer, i18n.language)} ({d.reviewer.employeeNo}) ·{' '}
+                {t(`tasks.role.${d.role}`, { defaultValue: d.role })}
+              </Table.Td>
+              <Table.Td>
+                {t(`tasks.decision.${d.decision}`, { defaultValue: d.decision })}
+                {d.score !== null ? ` · ${formatNumber(d.score, i18n.language)}` : ''}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{d.opinion}</Table.Td>
+            </Table.Tr>
+          ))}
+        </ScrollTable>
       )}
     </Card>
   );
@@ -523,9 +512,8 @@ export default function TaskDetail() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   return (
-    <>
-      <PageTitle lead={t('common.liveHint')}>{t('tasks.detail.title')}</PageTitle>
-      <StaffOnly>{id ? <Task id={id} /> : <Text>{t('tasks.detail.missing')}</Text>}</StaffOnly>
-    </>
+    <StaffPage title={t('tasks.detail.title')} lead={t('common.liveHint')}>
+      {id ? <Task id={id} /> : <Text>{t('tasks.detail.missing')}</Text>}
+    </StaffPage>
   );
 }

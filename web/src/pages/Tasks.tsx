@@ -15,7 +15,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { ErrorState, LightBadge, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 import { useMe } from '../session.ts';
 import { FocusBadge, TASK_STAGES, TaskStageBadge, useStepLabel, type TaskListItem } from '../task-view.tsx';
@@ -26,72 +26,67 @@ function TaskTable({ items }: { items: TaskListItem[] }) {
   const { t, i18n } = useTranslation();
   const stepLabel = useStepLabel();
   return (
-    <Table.ScrollContainer minWidth={880}>
-      <Table striped highlightOnHover verticalSpacing="xs" data-testid="task-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('tasks.list.light')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.id')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.subject')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.stage')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.step')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.due')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.progress')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.team')}</Table.Th>
-            <Table.Th scope="col">{t('tasks.list.owner')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((task) => (
-            <Table.Tr key={task.id} data-testid="task-item" data-id={task.id} data-focus={task.focus}>
-              <Table.Td>
-                <LightBadge light={task.light} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/tasks/${encodeURIComponent(task.id)}`}>
-                  {task.id}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <Stack gap={2} align="flex-start">
-                  <Text size="sm">{task.title}</Text>
-                  {task.focus ? <FocusBadge /> : null}
-                </Stack>
-              </Table.Td>
-              <Table.Td>
-                <TaskStageBadge stage={task.stage} />
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{stepLabel(task.step)}</Text>
-                {task.assigneeNo ? (
-                  <Text size="xs" c="dimmed">
-                    {task.assigneeNo}
-                  </Text>
-                ) : null}
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDateTime(task.dueAt, i18n.language)}</Text>
-                {task.overdue ? (
-                  <Badge color="red.9" variant="filled">
-                    {t('tasks.list.overdue')}
-                  </Badge>
-                ) : null}
-              </Table.Td>
-              <Table.Td miw={90}>
-                <Text size="xs">{Math.round(task.progress)}%</Text>
-                <Progress
-                  value={task.progress}
-                  size="sm"
-                  aria-label={`${t('tasks.list.progress')} ${task.id}`}
-                />
-              </Table.Td>
-              <Table.Td>{task.team}</Table.Td>
-              <Table.Td>{task.ownerNo}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ScrollTable
+      minWidth={880}
+      highlightOnHover
+      verticalSpacing="xs"
+      testId="task-table"
+      columns={[
+        t('tasks.list.light'),
+        t('tasks.list.id'),
+        t('tasks.list.subject'),
+        t('tasks.list.stage'),
+        t('tasks.list.step'),
+        t('tasks.list.due'),
+        t('tasks.list.progress'),
+        t('tasks.list.team'),
+        t('tasks.list.owner'),
+      ]}
+    >
+      {items.map((task) => (
+        <Table.Tr key={task.id} data-testid="task-item" data-id={task.id} data-focus={task.focus}>
+          <Table.Td>
+            <LightBadge light={task.light} />
+          </Table.Td>
+          <Table.Td>
+            <Anchor component={Link} to={`/tasks/${encodeURIComponent(task.id)}`}>
+              {task.id}
+            </Anchor>
+          </Table.Td>
+          <Table.Td>
+            <Stack gap={2} align="flex-start">
+              <Text size="sm">{task.title}</Text>
+              {task.focus ? <FocusBadge /> : null}
+            </Stack>
+          </Table.Td>
+          <Table.Td>
+            <TaskStageBadge stage={task.stage} />
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm">{stepLabel(task.step)}</Text>
+            {task.assigneeNo ? (
+              <Text size="xs" c="dimmed">
+                {task.assigneeNo}
+              </Text>
+            ) : null}
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm">{formatDateTime(task.dueAt, i18n.language)}</Text>
+            {task.overdue ? (
+              <Badge color="red.9" variant="filled">
+                {t('tasks.list.overdue')}
+              </Badge>
+            ) : null}
+          </Table.Td>
+          <Table.Td miw={90}>
+            <Text size="xs">{Math.round(task.progress)}%</Text>
+            <Progress value={task.progress} size="sm" aria-label={`${t('tasks.list.progress')} ${task.id}`} />
+          </Table.Td>
+          <Table.Td>{task.team}</Table.Td>
+          <Table.Td>{task.ownerNo}</Table.Td>
+        </Table.Tr>
+      ))}
+    </ScrollTable>
   );
 }
 
@@ -214,11 +209,8 @@ function TaskList() {
 export default function Tasks() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('tasks.list.lead')}>{t('tasks.list.title')}</PageTitle>
-      <StaffOnly>
-        <TaskList />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('tasks.list.title')} lead={t('tasks.list.lead')}>
+      <TaskList />
+    </StaffPage>
   );
 }

@@ -1,25 +1,14 @@
 import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Group,
-  List,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime, formatNumber } from '../format.ts';
-import { useYearParam, validationOn, YearSelect } from '../performance-work.tsx';
+import type { ScoreAdjustment } from '../performance-types.ts';
+import { DecisionHistory, useYearParam, validationOn, YearSelect } from '../performance-work.tsx';
 import { useMe } from '../session.ts';
 
 interface YearDecision {
@@ -54,20 +43,11 @@ interface PersonResult {
   promotionCandidate: boolean;
 }
 
-interface Adjustment {
-  employeeNo: string;
-  before: number | null;
-  after: number;
-  reason: string;
-  actor: string;
-  at: string;
-}
-
 interface Review {
   year: number;
   stage: string;
   people: PersonResult[];
-  adjustments: Adjustment[];
+  adjustments: ScoreAdjustment[];
 }
 
 /** Stages after aggregation: the proposed results exist and can be read by HR, the head and admins. */
@@ -100,7 +80,7 @@ function useYearStatus(year: number) {
 }
 
 function StatusCard({ year, status }: { year: number; status: YearStatus | null }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const stage = status?.stage ?? 'OPEN';
   const lastRejection = [...(status?.decisions ?? [])].reverse().find((d) => d.action === 'rejected');
   const rejectionOpinion = stage === 'HR_REVIEW' ? (lastRejection?.opinion ?? status?.headOpinion) : null;
@@ -129,20 +109,12 @@ function StatusCard({ year, status }: { year: number; status: YearStatus | null 
           </Alert>
         ) : null}
         {status?.decisions.length ? (
-          <div>
-            <Text fw={600} size="sm">
-              {t('yearEnd.decisions')}
-            </Text>
-            <List size="sm" data-testid="year-decisions">
-              {status.decisions.map((d) => (
-                <List.Item key={`${d.at}-${d.action}`}>
-                  {formatDateTime(d.at, i18n.language)} · {t(`yearEnd.action.${d.action}`, d.action)} ·{' '}
-                  {d.actor}
-                  {d.opinion ? ` · “${d.opinion}”` : ''}
-                </List.Item>
-              ))}
-            </List>
-          </div>
+          <DecisionHistory
+            title={t('yearEnd.decisions')}
+            testId="year-decisions"
+            decisions={status.decisions}
+            actionLabel={(action) => t(`yearEnd.action.${action}`, action)}
+          />
         ) : null}
       </Stack>
     </Card>
@@ -165,118 +137,112 @@ function ReviewTable({
   const [open, setOpen] = useState<string | null>(null);
   const columns = canAdjust ? 11 : 10;
   return (
-    <Table.ScrollContainer minWidth={960}>
-      <Table striped data-testid="year-end-review">
-        <Table.Caption>{t('yearEnd.review')}</Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('yearEnd.name')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.unit')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.payGrade')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.performance')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.capability')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.computed')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.final')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.rank')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.grade')}</Table.Th>
-            <Table.Th scope="col">{t('yearEnd.payout')}</Table.Th>
-            {canAdjust ? <Table.Th scope="col">{t('yearEnd.adjust')}</Table.Th> : null}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {review.people.map((person) => (
-            <Fragment key={person.employeeNo}>
-              <Table.Tr data-testid={`person-${person.employeeNo}`}>
-                <Table.Td>
-                  {person.name} ({person.employeeNo})
-                  {person.promotionCandidate ? (
-                    <Badge ml={4} size="xs" variant="outline" color="indigo.8">
-                      {t('yearEnd.promotion')}
-                    </Badge>
-                  ) : null}
-                </Table.Td>
-                <Table.Td>{person.unitCode}</Table.Td>
-                <Table.Td>{person.payGrade}</Table.Td>
-                <Table.Td>{formatNumber(person.performanceResult, lang)}</Table.Td>
-                <Table.Td>{formatNumber(person.capabilityResult, lang)}</Table.Td>
-                <Table.Td>{formatNumber(person.computedFinalScore, lang)}</Table.Td>
-                <Table.Td data-testid="final-score">
-                  {formatNumber(person.finalScore, lang)}
-                  {person.adjusted ? (
-                    <Badge ml={4} size="xs" color="#b3400d">
-                      {t('yearEnd.adjustedMark')}
-                    </Badge>
-                  ) : null}
-                </Table.Td>
-                <Table.Td>{person.rank ? `${person.rank}/${person.groupSize ?? '—'}` : '—'}</Table.Td>
-                <Table.Td data-testid="grade">
-                  {person.grade ? <Badge color="indigo.8">{person.grade}</Badge> : '—'}
-                </Table.Td>
-                <Table.Td>
-                  {person.payout === null
-                    ? '—'
-                    : t('yearEnd.won', { amount: formatNumber(person.payout, lang, 0) })}
-                </Table.Td>
-                {canAdjust ? (
-                  <Table.Td>
-                    <Button
-                      size="compact-xs"
-                      variant="default"
-                      aria-expanded={open === person.employeeNo}
-                      aria-label={t('yearEnd.adjustFor', { name: person.name })}
-                      onClick={() => setOpen(open === person.employeeNo ? null : person.employeeNo)}
-                    >
-                      {t('yearEnd.adjust')}
-                    </Button>
-                  </Table.Td>
-                ) : null}
-              </Table.Tr>
-              {canAdjust && open === person.employeeNo ? (
-                <Table.Tr>
-                  <Table.Td colSpan={columns}>
-                    <Stack gap="xs" maw={520}>
-                      <Title order={3} size="h6">
-                        {t('yearEnd.adjustFor', { name: `${person.name} (${person.employeeNo})` })}
-                      </Title>
-                      <ActionForm
-                        id={`adjust-${person.employeeNo}`}
-                        fields={[
-                          {
-                            name: 'finalScore',
-                            label: t('yearEnd.newScore'),
-                            kind: 'number',
-                            min: 0,
-                            max: 120,
-                            required: true,
-                          },
-                          { name: 'reason', label: t('yearEnd.reason'), kind: 'textarea', required: true },
-                        ]}
-                        submitLabel={t('yearEnd.saveAdjustment')}
-                        toBody={(values) => ({
-                          employeeNo: person.employeeNo,
-                          finalScore: Number(values.finalScore),
-                          reason: (values.reason ?? '').trim(),
-                        })}
-                        submit={(body) =>
-                          validationOn(
-                            'reason',
-                            api(`/api/performance/${year}/year-end/adjustments`, { body }),
-                          )
-                        }
-                        onDone={() => {
-                          setOpen(null);
-                          onChanged();
-                        }}
-                      />
-                    </Stack>
-                  </Table.Td>
-                </Table.Tr>
+    <ScrollTable
+      minWidth={960}
+      testId="year-end-review"
+      caption={t('yearEnd.review')}
+      columns={[
+        t('yearEnd.name'),
+        t('yearEnd.unit'),
+        t('yearEnd.payGrade'),
+        t('yearEnd.performance'),
+        t('yearEnd.capability'),
+        t('yearEnd.computed'),
+        t('yearEnd.final'),
+        t('yearEnd.rank'),
+        t('yearEnd.grade'),
+        t('yearEnd.payout'),
+        canAdjust ? t('yearEnd.adjust') : null,
+      ]}
+    >
+      {review.people.map((person) => (
+        <Fragment key={person.employeeNo}>
+          <Table.Tr data-testid={`person-${person.employeeNo}`}>
+            <Table.Td>
+              {person.name} ({person.employeeNo})
+              {person.promotionCandidate ? (
+                <Badge ml={4} size="xs" variant="outline" color="indigo.8">
+                  {t('yearEnd.promotion')}
+                </Badge>
               ) : null}
-            </Fragment>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+            </Table.Td>
+            <Table.Td>{person.unitCode}</Table.Td>
+            <Table.Td>{person.payGrade}</Table.Td>
+            <Table.Td>{formatNumber(person.performanceResult, lang)}</Table.Td>
+            <Table.Td>{formatNumber(person.capabilityResult, lang)}</Table.Td>
+            <Table.Td>{formatNumber(person.computedFinalScore, lang)}</Table.Td>
+            <Table.Td data-testid="final-score">
+              {formatNumber(person.finalScore, lang)}
+              {person.adjusted ? (
+                <Badge ml={4} size="xs" color="#b3400d">
+                  {t('yearEnd.adjustedMark')}
+                </Badge>
+              ) : null}
+            </Table.Td>
+            <Table.Td>{person.rank ? `${person.rank}/${person.groupSize ?? '—'}` : '—'}</Table.Td>
+            <Table.Td data-testid="grade">
+              {person.grade ? <Badge color="indigo.8">{person.grade}</Badge> : '—'}
+            </Table.Td>
+            <Table.Td>
+              {person.payout === null
+                ? '—'
+                : t('yearEnd.won', { amount: formatNumber(person.payout, lang, 0) })}
+            </Table.Td>
+            {canAdjust ? (
+              <Table.Td>
+                <Button
+                  size="compact-xs"
+                  variant="default"
+                  aria-expanded={open === person.employeeNo}
+                  aria-label={t('yearEnd.adjustFor', { name: person.name })}
+                  onClick={() => setOpen(open === person.employeeNo ? null : person.employeeNo)}
+                >
+                  {t('yearEnd.adjust')}
+                </Button>
+              </Table.Td>
+            ) : null}
+          </Table.Tr>
+          {canAdjust && open === person.employeeNo ? (
+            <Table.Tr>
+              <Table.Td colSpan={columns}>
+                <Stack gap="xs" maw={520}>
+                  <Title order={3} size="h6">
+                    {t('yearEnd.adjustFor', { name: `${person.name} (${person.employeeNo})` })}
+                  </Title>
+                  <ActionForm
+                    id={`adjust-${person.employeeNo}`}
+                    fields={[
+                      {
+                        name: 'finalScore',
+                        label: t('yearEnd.newScore'),
+                        kind: 'number',
+                        min: 0,
+                        max: 120,
+                        required: true,
+                      },
+                      { name: 'reason', label: t('yearEnd.reason'), kind: 'textarea', required: true },
+                    ]}
+                    submitLabel={t('yearEnd.saveAdjustment')}
+                    toBody={(values) => ({
+                      employeeNo: person.employeeNo,
+                      finalScore: Number(values.finalScore),
+                      reason: (values.reason ?? '').trim(),
+                    })}
+                    submit={(body) =>
+                      validationOn('reason', api(`/api/performance/${year}/year-end/adjustments`, { body }))
+                    }
+                    onDone={() => {
+                      setOpen(null);
+                      onChanged();
+                    }}
+                  />
+                </Stack>
+              </Table.Td>
+            </Table.Tr>
+          ) : null}
+        </Fragment>
+      ))}
+    </ScrollTable>
   );
 }
 
@@ -292,34 +258,31 @@ function AdjustmentList({ review }: { review: Review }) {
       {review.adjustments.length === 0 ? (
         <Text c="dimmed">{t('yearEnd.noAdjustments')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped data-testid="year-end-adjustments">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('yearEnd.name')}</Table.Th>
-                <Table.Th scope="col">{t('yearEnd.before')}</Table.Th>
-                <Table.Th scope="col">{t('yearEnd.after')}</Table.Th>
-                <Table.Th scope="col">{t('yearEnd.reasonColumn')}</Table.Th>
-                <Table.Th scope="col">{t('perfWork.by')}</Table.Th>
-                <Table.Th scope="col">{t('perfWork.at')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {review.adjustments.map((a) => (
-                <Table.Tr key={`${a.employeeNo}-${a.at}`}>
-                  <Table.Td>
-                    {nameOf.get(a.employeeNo) ?? a.employeeNo} ({a.employeeNo})
-                  </Table.Td>
-                  <Table.Td>{formatNumber(a.before, lang)}</Table.Td>
-                  <Table.Td>{formatNumber(a.after, lang)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{a.reason}</Table.Td>
-                  <Table.Td>{a.actor}</Table.Td>
-                  <Table.Td>{formatDateTime(a.at, lang)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ScrollTable
+          minWidth={640}
+          testId="year-end-adjustments"
+          columns={[
+            t('yearEnd.name'),
+            t('yearEnd.before'),
+            t('yearEnd.after'),
+            t('yearEnd.reasonColumn'),
+            t('perfWork.by'),
+            t('perfWork.at'),
+          ]}
+        >
+          {review.adjustments.map((a) => (
+            <Table.Tr key={`${a.employeeNo}-${a.at}`}>
+              <Table.Td>
+                {nameOf.get(a.employeeNo) ?? a.employeeNo} ({a.employeeNo})
+              </Table.Td>
+              <Table.Td>{formatNumber(a.before, lang)}</Table.Td>
+              <Table.Td>{formatNumber(a.after, lang)}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{a.reason}</Table.Td>
+              <Table.Td>{a.actor}</Table.Td>
+              <Table.Td>{formatDateTime(a.at, lang)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </ScrollTable>
       )}
     </Stack>
   );
@@ -479,11 +442,8 @@ function YearEndContent() {
 export default function YearEnd() {
   const { t } = useTranslation();
   return (
-    <>
-      <PageTitle lead={t('yearEnd.lead')}>{t('yearEnd.title')}</PageTitle>
-      <StaffOnly>
-        <YearEndContent />
-      </StaffOnly>
-    </>
+    <StaffPage title={t('yearEnd.title')} lead={t('yearEnd.lead')}>
+      <YearEndContent />
+    </StaffPage>
   );
 }
