@@ -45,6 +45,9 @@ export function auditHash(prevHash: string, entry: AuditEntry & { at: Date; seq:
 
 type Tx = Prisma.TransactionClient;
 
+const toJson = (v: unknown) =>
+  v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue);
+
 /** Appends one entry inside the caller's transaction (so the entry exists iff the change does). */
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
@@ -58,8 +61,6 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   const seq = (last?.seq ?? 0n) + 1n;
   const at = new Date();
   const prevHash = last?.hash ?? GENESIS;
-  const toJson = (v: unknown) =>
-    v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue);
   const hash = auditHash(prevHash, {
     ...entry,
     before: toJson(entry.before),
@@ -86,6 +87,19 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     create: { id: CHECKPOINT_ID, seq, hash },
     update: { seq, hash },
   });
+}
+
+/**
+ * Appends an entry for an update unless its before and after are the same as stored JSON (an update that
+ * set what was already there leaves no entry). Returns whether it appended.
+ */
+export async function appendAuditOfChange(
+  tx: Tx,
+  entry: AuditEntry & { before: unknown; after: unknown },
+): Promise<boolean> {
+  if (canonical(toJson(entry.before)) === canonical(toJson(entry.after))) return false;
+  await appendAudit(tx, entry);
+  return true;
 }
 
 export async function recordAudit(prisma: Db, entry: AuditEntry): Promise<void> {

@@ -19,7 +19,7 @@ import {
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, decide, StaffRoles, type Scope, type StaffRoleName } from '../../domain/policy.ts';
 import { terminalTaskStages } from '../../domain/policy-task.ts';
-import { appendAudit } from '../../platform/audit.ts';
+import { appendAudit, appendAuditOfChange } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 
@@ -312,6 +312,10 @@ async function loadUnits(db: Tx): Promise<OrgUnitView[]> {
   );
 }
 
+async function loadUnit(db: Tx, code: string): Promise<OrgUnitView | undefined> {
+  return (await loadUnits(db)).find((unit) => unit.code === code);
+}
+
 const unitAudit = (unit: {
   code: string;
   kind: string;
@@ -388,6 +392,19 @@ async function checkRoleFitsUnit(
   }
 }
 
+/** The unit a staff member is placed in: a 422 on unitCode when there is none. */
+async function staffUnit(tx: Tx, unitCode: string) {
+  const unit = await tx.orgUnit.findUnique({ where: { code: unitCode } });
+  if (!unit) throw invalid('unitCode', `No unit ${unitCode}`);
+  return unit;
+}
+
+/** Email addresses are unique: a 409 on email naming who has it. */
+async function assertEmailFree(tx: Tx, email: string) {
+  const owner = await tx.staff.findUnique({ where: { email } });
+  if (owner) throw conflict('email', `Email ${email} belongs to ${owner.employeeNo}`);
+}
+
 /** A team that receives complaints needs someone who can be assigned them. */
 async function requireHandlingTeam(tx: Tx, teamCode: string) {
   const team = await tx.orgUnit.findUnique({ where: { code: teamCode } });
@@ -436,7 +453,7 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const unit = (await loadUnits(app.prisma)).find((u) => u.code === request.params.code);
+      const unit = await loadUnit(app.prisma, request.params.code);
       if (!unit) throw new AppError(ErrorCode.NOT_FOUND, `No unit ${request.params.code}`);
       return unit;
     },
@@ -490,9 +507,8 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         return true;
       });
-      const unit = (await loadUnits(app.prisma)).find((u) => u.code === body.code)!;
       void reply.header('location', `/api/admin/org-units/${body.code}`);
-      return reply.status(created ? 201 : 200).send(unit);
+      return reply.status(created ? 201 : 200).send((await loadUnit(app.prisma, body.code))!);
     },
   );
 
@@ -543,8 +559,7 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(body.nameEn !== undefined ? { nameEn: body.nameEn } : {}),
           ...(body.parentCode !== undefined ? { parentCode: body.parentCode } : {}),
         };
-        if (JSON.stringify(after) === JSON.stringify(before)) return;
-        await appendAudit(tx, {
+        await appendAuditOfChange(tx, {
           actor: staff.employeeNo,
           action: 'org-unit.update',
           subject: `org-unit:${code}`,
@@ -553,7 +568,7 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           reason: body.reason,
         });
       });
-      return (await loadUnits(app.prisma)).find((u) => u.code === code)!;
+      return (await loadUnit(app.prisma, code))!;
     },
   );
 
@@ -740,10 +755,8 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (same) return false;
           throw conflict('employeeNo', `Employee number ${body.employeeNo} is already taken`);
         }
-        const emailOwner = await tx.staff.findUnique({ where: { email: body.email } });
-        if (emailOwner) throw conflict('email', `Email ${body.email} belongs to ${emailOwner.employeeNo}`);
-        const unit = await tx.orgUnit.findUnique({ where: { code: body.unitCode } });
-        if (!unit) throw invalid('unitCode', `No unit ${body.unitCode}`);
+        await assertEmailFree(tx, body.email);
+        const unit = await staffUnit(tx, body.unitCode);
         await checkRoleFitsUnit(tx, { employeeNo: body.employeeNo, role: body.role, unit }, 'role');
         const row = await tx.staff.create({
           data: {
@@ -814,8 +827,7 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (body.absentUntil !== undefined)
           data.absentUntil = body.absentUntil ? new Date(body.absentUntil) : null;
         if (body.email !== undefined && body.email !== row.email) {
-          const owner = await tx.staff.findUnique({ where: { email: body.email } });
-          if (owner) throw conflict('email', `Email ${body.email} belongs to ${owner.employeeNo}`);
+          await assertEmailFree(tx, body.email);
           data.email = body.email;
         }
         const deactivating = body.active === false && row.deactivatedAt === null;
@@ -832,8 +844,7 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }
         }
         if (roleChanges || unitChanges || (body.active === true && row.deactivatedAt !== null)) {
-          const unit = await tx.orgUnit.findUnique({ where: { code: body.unitCode ?? row.unit.code } });
-          if (!unit) throw invalid('unitCode', `No unit ${body.unitCode}`);
+          const unit = await staffUnit(tx, body.unitCode ?? row.unit.code);
           await checkRoleFitsUnit(
             tx,
             { employeeNo, role: body.role ?? row.role, unit },
@@ -857,8 +868,7 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ).count;
         }
         const after = staffView(updated, before.openComplaints);
-        if (JSON.stringify(staffAudit(after)) === JSON.stringify(staffAudit(before))) return;
-        await appendAudit(tx, {
+        await appendAuditOfChange(tx, {
           actor: actor.employeeNo,
           action: deactivating ? 'staff.deactivate' : 'staff.update',
           subject: `staff:${employeeNo}`,
@@ -1025,16 +1035,14 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const next = await tx.complaintCategory.update({ where: { code }, data, include: categoryInclude });
         const after = categoryView(next);
-        if (JSON.stringify(after) !== JSON.stringify(before)) {
-          await appendAudit(tx, {
-            actor: staff.employeeNo,
-            action: 'category.update',
-            subject: `category:${code}`,
-            before: categoryAudit(before),
-            after: categoryAudit(after),
-            reason: body.reason,
-          });
-        }
+        await appendAuditOfChange(tx, {
+          actor: staff.employeeNo,
+          action: 'category.update',
+          subject: `category:${code}`,
+          before: categoryAudit(before),
+          after: categoryAudit(after),
+          reason: body.reason,
+        });
         return after;
       });
       return updated;

@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { HR_ROLES } from '../../domain/performance.ts';
 import { ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
+import { Num, YearParams, mayDecideKpiEntry } from './performance-shared.ts';
 
 /**
  * Read models for the portal's performance work screens: what a leader has to evaluate and which manual
- * KPI values wait for whom. The writes stay in performance.ts; these mirror its authorisation rules.
+ * KPI values wait for whom. The writes stay in performance.ts; who may decide an entry is its rule,
+ * mayDecideKpiEntry.
  */
 
-const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
-const YearParams = Type.Object({ year: Year });
 const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
-const Num = Type.Union([Type.Number(), Type.Null()]);
 
 const MemberEvaluation = Type.Object({
   employeeNo: Type.String(),
@@ -60,8 +58,6 @@ const ManualKpi = Type.Object({
   value: Num,
   light: Type.Union([Type.String(), Type.Null()]),
 });
-
-const DECIDER_ROLES = ['HR', 'ADMIN', 'HEAD', 'DIRECTOR'] as const;
 
 export const performanceWorkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -131,7 +127,6 @@ export const performanceWorkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const staff = requireStaff(request);
       const { year } = request.params;
-      const isHr = HR_ROLES.includes(staff.role);
       const kpis = await app.prisma.kpi.findMany({
         where: { year, source: 'MANUAL' },
         include: { objective: { include: { unit: { include: { parent: true } } } } },
@@ -140,8 +135,7 @@ export const performanceWorkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const kpiOf = new Map(kpis.map((k) => [k.code, k]));
       const mayDecide = (kpiCode: string) => {
         const unit = kpiOf.get(kpiCode)?.objective.unit;
-        if (!unit || !(DECIDER_ROLES as readonly string[]).includes(staff.role)) return false;
-        return isHr || staff.unitCode === (unit.parent?.code ?? unit.code);
+        return unit !== undefined && mayDecideKpiEntry(staff, unit);
       };
       const entries = await app.prisma.kpiManualEntry.findMany({
         where: {

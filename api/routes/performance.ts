@@ -6,8 +6,7 @@ import type { Perspective as DbPerspective, Prisma } from '@prisma/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
-import { Action, decide, permits } from '../../domain/policy.ts';
-import { strategyMapScope } from '../../domain/strategy-map.ts';
+import { Action, permits } from '../../domain/policy.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
   performanceWorkflowId,
@@ -40,8 +39,23 @@ import {
   type ScorecardInput,
 } from '../../domain/scoring.ts';
 import { appendAudit } from '../../platform/audit.ts';
-import { AppError, ErrorBody } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import {
+  Errors,
+  KPI_ENTRY_DECIDERS,
+  KpiDefinitionFields,
+  MapObjectiveFields,
+  Num,
+  Year,
+  YearParams,
+  assertMayEditStrategyMap,
+  assertYearUnlocked,
+  kpiDefinitionView,
+  kpiEntryDeciderUnit,
+  mapObjectiveView,
+  mayDecideKpiEntry,
+} from './performance-shared.ts';
 import { strategyMapEditRoutes } from './strategy-map.ts';
 
 const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
@@ -51,22 +65,10 @@ const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
   LEARNING_GROWTH: 'learningGrowth',
 };
 
-const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
-const YearParams = Type.Object({ year: Year });
-const Num = Type.Union([Type.Number(), Type.Null()]);
 const Light = Type.Union([Type.Literal('GREEN'), Type.Literal('YELLOW'), Type.Literal('RED'), Type.Null()]);
-const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 const KpiView = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  nameEn: Type.String(),
-  unitLabel: Type.String(),
-  direction: Type.String(),
-  source: Type.String(),
-  ownerNo: Type.Union([Type.String(), Type.Null()]),
-  weight: Type.Number(),
-  target: Type.Number(),
+  ...KpiDefinitionFields,
   thresholds: Type.Object({ green: Type.Number(), yellow: Type.Number() }),
   value: Num,
   achievement: Num,
@@ -113,18 +115,7 @@ const StrategyMapView = Type.Object({
   mission: Type.Object({ ko: Type.String(), en: Type.String() }),
   vision: Type.Object({ ko: Type.String(), en: Type.String() }),
   strategies: Type.Array(StrategyItem),
-  objectives: Type.Array(
-    Type.Object({
-      code: Type.String(),
-      perspective: Type.String(),
-      name: Type.String(),
-      nameEn: Type.String(),
-      weight: Type.Number(),
-      ownerNo: Type.Union([Type.String(), Type.Null()]),
-      parentCode: Type.Union([Type.String(), Type.Null()]),
-      kpiCodes: Type.Array(Type.String()),
-    }),
-  ),
+  objectives: Type.Array(Type.Object(MapObjectiveFields)),
 });
 
 const YearStatusView = Type.Object({
@@ -229,9 +220,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   async function assertYearOpen(year: number) {
-    const row = await yearRow(year);
-    if (row?.stage === YearStage.FINALISED)
-      throw new AppError(ErrorCode.WRONG_STAGE, `The year ${year} is finalised and locked`);
+    await assertYearUnlocked(app.prisma, year);
   }
 
   /** Starts the year's workflow if it is not running (the first outcome usually starts it). */
@@ -330,15 +319,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
               kpis: o.kpis.map((k) => {
                 const kpi = kpiRow.get(k.code)!;
                 return {
-                  code: k.code,
-                  name: kpi.nameKo,
-                  nameEn: kpi.nameEn,
-                  unitLabel: kpi.unitLabel,
-                  direction: kpi.direction,
-                  source: kpi.source,
-                  ownerNo: kpi.ownerNo,
-                  weight: k.weight,
-                  target: k.target,
+                  ...kpiDefinitionView(kpi),
                   thresholds: {
                     green: kpi.greenAt ?? scoring.lightThresholds.green,
                     yellow: kpi.yellowAt ?? scoring.lightThresholds.yellow,
@@ -391,16 +372,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         mission: { ko: map.missionKo, en: map.missionEn },
         vision: { ko: map.visionKo, en: map.visionEn },
         strategies: map.strategies as { code: string; nameKo: string; nameEn: string }[],
-        objectives: objectives.map((o) => ({
-          code: o.code,
-          perspective: o.perspective,
-          name: o.nameKo,
-          nameEn: o.nameEn,
-          weight: o.weight,
-          ownerNo: o.ownerNo,
-          parentCode: o.parentCode,
-          kpiCodes: o.kpis.map((k) => k.code),
-        })),
+        objectives: objectives.map(mapObjectiveView),
       };
     },
   );
@@ -436,18 +408,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const staff = requireStaff(request);
       const { year, unitCode } = request.params;
       const unit = await unitOr404(unitCode);
-      const scope = strategyMapScope({
-        code: unit.code,
-        kind: unit.kind,
-        parentCode: unit.parent?.code ?? null,
-      });
-      const decision = decide(staff, Action.STRATEGY_MAP_EDIT, scope);
-      if (!decision.allowed) {
-        throw new AppError(
-          ErrorCode.FORBIDDEN,
-          `Only ${decision.who} may edit the strategy map of ${unitCode}`,
-        );
-      }
+      assertMayEditStrategyMap(staff, unit);
       await assertYearOpen(year);
       const { mission, vision, strategies, reason } = request.body;
       await app.prisma.$transaction(async (tx) => {
@@ -524,7 +485,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/performance/:year/kpi-entries/:id/decision',
     {
-      config: { access: ['HR', 'ADMIN', 'HEAD', 'DIRECTOR'] },
+      config: { access: [...KPI_ENTRY_DECIDERS] },
       schema: {
         tags: ['performance'],
         summary: 'Approve or reject a manual KPI value (the manager above the owner, or HR); audited',
@@ -556,11 +517,10 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           include: { objective: { include: { unit: { include: { parent: true } } } } },
         });
         const unit = kpi.objective.unit;
-        const managerUnit = unit.parent?.code ?? unit.code;
-        if (!HR_ROLES.includes(staff.role) && staff.unitCode !== managerUnit) {
+        if (!mayDecideKpiEntry(staff, unit)) {
           throw new AppError(
             ErrorCode.FORBIDDEN,
-            `Only HR or the head of ${managerUnit} may decide on this entry`,
+            `Only HR or the head of ${kpiEntryDeciderUnit(unit)} may decide on this entry`,
           );
         }
         const status = decision === 'approve' ? 'APPROVED' : 'REJECTED';

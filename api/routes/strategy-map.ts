@@ -4,20 +4,30 @@ import { Prisma, type Kpi, type OrgUnit, type StrategicObjective } from '@prisma
 import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { MIN_REASON_LENGTH, YearStage } from '../../domain/performance.ts';
-import { Action, decide } from '../../domain/policy.ts';
-import { kpiStanding } from '../../domain/scoring.ts';
+import { kpiStanding, type ScoringConfig } from '../../domain/scoring.ts';
 import {
   KPI_DIRECTIONS,
   STRATEGY_CODE_PATTERN,
   kpiDefinitionProblems,
-  strategyMapScope,
   type FieldProblem,
   type KpiSourceCode,
   type PerspectiveCode,
 } from '../../domain/strategy-map.ts';
-import { appendAudit } from '../../platform/audit.ts';
-import { AppError, ErrorBody } from '../errors.ts';
+import { appendAudit, type AuditEntry } from '../../platform/audit.ts';
+import { AppError } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import {
+  Errors,
+  KpiDefinitionFields,
+  MapObjectiveFields,
+  Num,
+  StaffNo,
+  Year,
+  assertMayEditStrategyMap,
+  assertYearUnlocked,
+  kpiDefinitionView,
+  mapObjectiveView,
+} from './performance-shared.ts';
 
 /**
  * Editing a unit's strategic objectives and KPIs (DESIGN: "strategy map reading and editing").
@@ -35,10 +45,8 @@ import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
  *   recomputes automatic values and sends the red warning once per transition.
  */
 
-const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 const Code = Type.String({ pattern: STRATEGY_CODE_PATTERN });
 const UnitCode = Type.String({ maxLength: 20 });
-const StaffNo = Type.String({ pattern: '^E[0-9]{4,6}$' });
 const Names = Type.Object(
   { ko: Type.String({ minLength: 2, maxLength: 200 }), en: Type.String({ minLength: 2, maxLength: 200 }) },
   { additionalProperties: false },
@@ -76,34 +84,13 @@ const Thresholds = Type.Object(
 const Reason = Type.String({ minLength: MIN_REASON_LENGTH, maxLength: 1000 });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
-const Num = Type.Union([Type.Number(), Type.Null()]);
-const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
-const ObjectiveView = Type.Object({
-  year: Type.Integer(),
-  unitCode: Type.String(),
-  code: Type.String(),
-  perspective: Type.String(),
-  name: Type.String(),
-  nameEn: Type.String(),
-  weight: Type.Number(),
-  ownerNo: Type.Union([Type.String(), Type.Null()]),
-  parentCode: Type.Union([Type.String(), Type.Null()]),
-  kpiCodes: Type.Array(Type.String()),
-});
+const ObjectiveView = Type.Object({ year: Type.Integer(), unitCode: Type.String(), ...MapObjectiveFields });
 const KpiView = Type.Object({
   year: Type.Integer(),
   unitCode: Type.String(),
   objectiveCode: Type.String(),
-  code: Type.String(),
-  name: Type.String(),
-  nameEn: Type.String(),
-  unitLabel: Type.String(),
-  direction: Type.String(),
-  source: Type.String(),
-  ownerNo: Type.Union([Type.String(), Type.Null()]),
-  weight: Type.Number(),
-  target: Type.Number(),
+  ...KpiDefinitionFields,
   /** The KPI's own thresholds; null means the year's default applies. */
   thresholds: Type.Object({ green: Num, yellow: Num }),
   value: Num,
@@ -128,32 +115,20 @@ function invalid(problems: FieldProblem[]): AppError {
 type ObjectiveRow = StrategicObjective & { unit: OrgUnit; kpis: { code: string }[] };
 type KpiRow = Kpi & { objective: StrategicObjective & { unit: OrgUnit } };
 
+const objectiveInclude = { unit: true, kpis: { select: { code: true }, orderBy: { code: 'asc' } } } as const;
+const kpiInclude = { objective: { include: { unit: true } } } as const;
+
 const objectiveView = (row: ObjectiveRow) => ({
   year: row.year,
   unitCode: row.unit.code,
-  code: row.code,
-  perspective: row.perspective,
-  name: row.nameKo,
-  nameEn: row.nameEn,
-  weight: row.weight,
-  ownerNo: row.ownerNo,
-  parentCode: row.parentCode,
-  kpiCodes: row.kpis.map((kpi) => kpi.code).sort(),
+  ...mapObjectiveView(row),
 });
 
 const kpiView = (row: KpiRow) => ({
   year: row.year,
   unitCode: row.objective.unit.code,
   objectiveCode: row.objective.code,
-  code: row.code,
-  name: row.nameKo,
-  nameEn: row.nameEn,
-  unitLabel: row.unitLabel,
-  direction: row.direction,
-  source: row.source,
-  ownerNo: row.ownerNo,
-  weight: row.weight,
-  target: row.target,
+  ...kpiDefinitionView(row),
   thresholds: { green: row.greenAt, yellow: row.yellowAt },
   value: row.actual,
   achievement: row.achievement,
@@ -206,19 +181,11 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
     return unit;
   }
 
-  function assertMayEdit(staff: SessionStaff, unit: OrgUnit & { parent: OrgUnit | null }) {
-    const scope = strategyMapScope({
-      code: unit.code,
-      kind: unit.kind,
-      parentCode: unit.parent?.code ?? null,
-    });
-    const decision = decide(staff, Action.STRATEGY_MAP_EDIT, scope);
-    if (!decision.allowed) {
-      throw new AppError(
-        ErrorCode.FORBIDDEN,
-        `Only ${decision.who} may edit the strategy map of ${unit.code}`,
-      );
-    }
+  /** A KPI that exists, and whose unit's map the staff member may edit. */
+  async function editableKpi(staff: SessionStaff, year: number, kpiCode: string) {
+    const current = await loadKpi(app.prisma, year, kpiCode);
+    if (!current) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
+    assertMayEditStrategyMap(staff, await unitOr404(current.objective.unit.code));
   }
 
   /**
@@ -226,15 +193,11 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
    * (which updates the row) wait for this edit, so no edit lands after aggregation has read the map.
    */
   async function assertYearEditable(tx: Tx, year: number) {
-    const [row] = await tx.$queryRaw<{ stage: string; lockedAt: Date | null }[]>`
-      SELECT stage, "lockedAt" FROM "PerformanceYear" WHERE year = ${year} FOR SHARE`;
-    if (!row) return;
-    if (row.lockedAt !== null || row.stage === YearStage.FINALISED)
-      throw new AppError(ErrorCode.WRONG_STAGE, `The year ${year} is finalised and locked`);
-    if (row.stage !== YearStage.OPEN) {
+    const stage = await assertYearUnlocked(tx, year, { forShare: true });
+    if (stage !== null && stage !== YearStage.OPEN) {
       throw new AppError(
         ErrorCode.WRONG_STAGE,
-        `The year end of ${year} has started (stage ${row.stage}); its strategy maps can no longer change`,
+        `The year end of ${year} has started (stage ${stage}); its strategy maps can no longer change`,
       );
     }
   }
@@ -285,16 +248,102 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
     return [];
   }
 
+  /**
+   * A KPI definition's problems: the domain's rules, and where the owner works, checked against
+   * `ownerUnit` when the owner is new (undefined when an edit keeps the owner).
+   */
+  async function kpiProblems(
+    tx: Tx,
+    wanted: ReturnType<typeof kpiFacts>,
+    scoring: ScoringConfig,
+    ownerUnit: OrgUnit | undefined,
+  ): Promise<FieldProblem[]> {
+    return [
+      ...kpiDefinitionProblems(
+        {
+          direction: wanted.direction,
+          target: wanted.target,
+          source: wanted.source,
+          ownerNo: wanted.ownerNo,
+          thresholds: { green: wanted.greenAt ?? undefined, yellow: wanted.yellowAt ?? undefined },
+        },
+        scoring,
+      ),
+      ...(ownerUnit ? await ownerProblems(tx, ownerUnit, wanted.ownerNo) : []),
+    ];
+  }
+
   const loadObjective = (tx: Tx, year: number, code: string) =>
-    tx.strategicObjective.findUnique({
-      where: { year_code: { year, code } },
-      include: { unit: true, kpis: { select: { code: true } } },
-    });
+    tx.strategicObjective.findUnique({ where: { year_code: { year, code } }, include: objectiveInclude });
   const loadKpi = (tx: Tx, year: number, code: string) =>
-    tx.kpi.findUnique({
-      where: { year_code: { year, code } },
-      include: { objective: { include: { unit: true } } },
-    });
+    tx.kpi.findUnique({ where: { year_code: { year, code } }, include: kpiInclude });
+
+  /**
+   * Adds an objective or a KPI once, in its own transaction while the year is open. A replay of the stored
+   * definition answers the stored row (created: false); another definition under the code is a 409 naming it.
+   */
+  function createOnce<Row>(
+    year: number,
+    code: string,
+    entry: {
+      noun: 'an objective' | 'a KPI';
+      wanted: object;
+      load: (tx: Tx) => Promise<Row | null>;
+      facts: (row: Row) => object;
+      /** Where the stored row sits, for the 409. */
+      placeOf: (row: Row) => string;
+      problems: (tx: Tx) => Promise<FieldProblem[]>;
+      create: (tx: Tx) => Promise<Row>;
+      audit: (created: Row) => AuditEntry;
+    },
+  ): Promise<{ row: Row; created: boolean }> {
+    return app.prisma
+      .$transaction(async (tx) => {
+        await assertYearEditable(tx, year);
+        const existing = await entry.load(tx);
+        if (existing) {
+          if (sameFacts(entry.facts(existing), entry.wanted)) return { row: existing, created: false };
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            `code: ${entry.noun} ${code} already exists in ${year} (${entry.placeOf(existing)}) with another definition`,
+            [{ path: '/code', message: `${code} is taken` }],
+          );
+        }
+        const problems = await entry.problems(tx);
+        if (problems.length > 0) throw invalid(problems);
+        const created = await entry.create(tx);
+        await appendAudit(tx, entry.audit(created));
+        return { row: created, created: true };
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error))
+          throw new AppError(ErrorCode.CONFLICT, `code: ${entry.noun} ${code} was just created in ${year}`);
+        throw error;
+      });
+  }
+
+  /**
+   * Inside the edit's transaction: applies a change to an objective or a KPI unless it changes nothing (then
+   * nothing is written or audited), after its checks pass; audits it with before and after.
+   */
+  async function changeOnce<Row, Facts extends object>(
+    tx: Tx,
+    before: Row,
+    change: {
+      facts: (row: Row) => Facts;
+      wanted: Facts;
+      problems: () => Promise<FieldProblem[]>;
+      update: (wanted: Facts) => Promise<Row>;
+      audit: (after: Row) => AuditEntry;
+    },
+  ): Promise<{ row: Row; changed: boolean }> {
+    if (sameFacts(change.facts(before), change.wanted)) return { row: before, changed: false };
+    const problems = await change.problems();
+    if (problems.length > 0) throw invalid(problems);
+    const after = await change.update(change.wanted);
+    await appendAudit(tx, change.audit(after));
+    return { row: after, changed: true };
+  }
 
   // ------------------------------------------------------------------------------------------------------
   // Objectives
@@ -331,7 +380,7 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
       const { year, unitCode } = request.params;
       const body = request.body;
       const unit = await unitOr404(unitCode);
-      assertMayEdit(staff, unit);
+      assertMayEditStrategyMap(staff, unit);
       const wanted = {
         unitId: unit.id,
         perspective: body.perspective,
@@ -341,45 +390,30 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
         ownerNo: body.ownerNo ?? null,
         parentCode: body.parentCode ?? null,
       };
-      const outcome = await app.prisma
-        .$transaction(async (tx) => {
-          await assertYearEditable(tx, year);
-          const existing = await loadObjective(tx, year, body.code);
-          if (existing) {
-            if (sameFacts(objectiveFacts(existing), wanted)) return { row: existing, created: false };
-            throw new AppError(
-              ErrorCode.CONFLICT,
-              `code: an objective ${body.code} already exists in ${year} (in ${existing.unit.code}) with another definition`,
-              [{ path: '/code', message: `${body.code} is taken` }],
-            );
-          }
-          const problems = [
-            ...(await ownerProblems(tx, unit, wanted.ownerNo)),
-            ...(await parentProblems(tx, year, unit, wanted.parentCode)),
-          ];
-          if (problems.length > 0) throw invalid(problems);
-          const created = await tx.strategicObjective.create({
+      const outcome = await createOnce(year, body.code, {
+        noun: 'an objective',
+        wanted,
+        load: (tx) => loadObjective(tx, year, body.code),
+        facts: objectiveFacts,
+        placeOf: (existing) => `in ${existing.unit.code}`,
+        problems: async (tx) => [
+          ...(await ownerProblems(tx, unit, wanted.ownerNo)),
+          ...(await parentProblems(tx, year, unit, wanted.parentCode)),
+        ],
+        create: (tx) =>
+          tx.strategicObjective.create({
             data: { year, code: body.code, ...wanted },
-            include: { unit: true, kpis: { select: { code: true } } },
-          });
-          await appendAudit(tx, {
-            actor: staff.employeeNo,
-            action: 'performance.objective.created',
-            subject: `objective:${year}:${body.code}`,
-            before: null,
-            after: { code: body.code, unitCode, ...objectiveFacts(created) },
-            reason: body.reason,
-          });
-          return { row: created, created: true };
-        })
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error))
-            throw new AppError(
-              ErrorCode.CONFLICT,
-              `code: an objective ${body.code} was just created in ${year}`,
-            );
-          throw error;
-        });
+            include: objectiveInclude,
+          }),
+        audit: (created) => ({
+          actor: staff.employeeNo,
+          action: 'performance.objective.created',
+          subject: `objective:${year}:${body.code}`,
+          before: null,
+          after: { code: body.code, unitCode, ...objectiveFacts(created) },
+          reason: body.reason,
+        }),
+      });
       return reply
         .status(outcome.created ? 201 : 200)
         .header('location', `/api/performance/${year}/strategy-maps/${unitCode}/objectives/${body.code}`)
@@ -415,8 +449,8 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
       const { year, unitCode, code } = request.params;
       const body = request.body;
       const unit = await unitOr404(unitCode);
-      assertMayEdit(staff, unit);
-      return app.prisma.$transaction(async (tx) => {
+      assertMayEditStrategyMap(staff, unit);
+      const result = await app.prisma.$transaction(async (tx) => {
         await assertYearEditable(tx, year);
         const before = await loadObjective(tx, year, code);
         if (!before || before.unitId !== unit.id)
@@ -429,29 +463,28 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
           ...(body.ownerNo !== undefined ? { ownerNo: body.ownerNo } : {}),
           ...(body.parentCode !== undefined ? { parentCode: body.parentCode } : {}),
         };
-        if (sameFacts(objectiveFacts(before), wanted)) return objectiveView(before);
-        const problems = [
-          ...(wanted.ownerNo !== before.ownerNo ? await ownerProblems(tx, unit, wanted.ownerNo) : []),
-          ...(wanted.parentCode !== before.parentCode
-            ? await parentProblems(tx, year, unit, wanted.parentCode)
-            : []),
-        ];
-        if (problems.length > 0) throw invalid(problems);
-        const after = await tx.strategicObjective.update({
-          where: { id: before.id },
-          data: wanted,
-          include: { unit: true, kpis: { select: { code: true } } },
+        return changeOnce(tx, before, {
+          facts: objectiveFacts,
+          wanted,
+          problems: async () => [
+            ...(wanted.ownerNo !== before.ownerNo ? await ownerProblems(tx, unit, wanted.ownerNo) : []),
+            ...(wanted.parentCode !== before.parentCode
+              ? await parentProblems(tx, year, unit, wanted.parentCode)
+              : []),
+          ],
+          update: (data) =>
+            tx.strategicObjective.update({ where: { id: before.id }, data, include: objectiveInclude }),
+          audit: (after) => ({
+            actor: staff.employeeNo,
+            action: 'performance.objective.updated',
+            subject: `objective:${year}:${code}`,
+            before: objectiveFacts(before),
+            after: objectiveFacts(after),
+            reason: body.reason,
+          }),
         });
-        await appendAudit(tx, {
-          actor: staff.employeeNo,
-          action: 'performance.objective.updated',
-          subject: `objective:${year}:${code}`,
-          before: objectiveFacts(before),
-          after: objectiveFacts(after),
-          reason: body.reason,
-        });
-        return objectiveView(after);
       });
+      return objectiveView(result.row);
     },
   );
 
@@ -472,7 +505,7 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
       const staff = requireStaff(request);
       const { year, unitCode, code } = request.params;
       const unit = await unitOr404(unitCode);
-      assertMayEdit(staff, unit);
+      assertMayEditStrategyMap(staff, unit);
       await app.prisma.$transaction(async (tx) => {
         await assertYearEditable(tx, year);
         const before = await loadObjective(tx, year, code);
@@ -544,7 +577,7 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
         include: { unit: { include: { parent: true } } },
       });
       if (!objective) throw new AppError(ErrorCode.NOT_FOUND, `No objective ${objectiveCode} in ${year}`);
-      assertMayEdit(staff, objective.unit);
+      assertMayEditStrategyMap(staff, objective.unit);
       const { scoring } = await loadYearConfig(app.prisma, year);
       const wanted = {
         objectiveId: objective.id,
@@ -559,51 +592,23 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
         source: body.source,
         ownerNo: body.ownerNo ?? null,
       };
-      const outcome = await app.prisma
-        .$transaction(async (tx) => {
-          await assertYearEditable(tx, year);
-          const existing = await loadKpi(tx, year, body.code);
-          if (existing) {
-            if (sameFacts(kpiFacts(existing), wanted)) return { row: existing, created: false };
-            throw new AppError(
-              ErrorCode.CONFLICT,
-              `code: a KPI ${body.code} already exists in ${year} (under ${existing.objective.code}) with another definition`,
-              [{ path: '/code', message: `${body.code} is taken` }],
-            );
-          }
-          const problems = [
-            ...kpiDefinitionProblems(
-              {
-                direction: wanted.direction,
-                target: wanted.target,
-                source: wanted.source,
-                ownerNo: wanted.ownerNo,
-                thresholds: { green: wanted.greenAt ?? undefined, yellow: wanted.yellowAt ?? undefined },
-              },
-              scoring,
-            ),
-            ...(await ownerProblems(tx, objective.unit, wanted.ownerNo)),
-          ];
-          if (problems.length > 0) throw invalid(problems);
-          const created = await tx.kpi.create({
-            data: { year, code: body.code, ...wanted },
-            include: { objective: { include: { unit: true } } },
-          });
-          await appendAudit(tx, {
-            actor: staff.employeeNo,
-            action: 'performance.kpi.created',
-            subject: `kpi:${year}:${body.code}`,
-            before: null,
-            after: { code: body.code, objectiveCode, ...kpiFacts(created) },
-            reason: body.reason,
-          });
-          return { row: created, created: true };
-        })
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error))
-            throw new AppError(ErrorCode.CONFLICT, `code: a KPI ${body.code} was just created in ${year}`);
-          throw error;
-        });
+      const outcome = await createOnce(year, body.code, {
+        noun: 'a KPI',
+        wanted,
+        load: (tx) => loadKpi(tx, year, body.code),
+        facts: kpiFacts,
+        placeOf: (existing) => `under ${existing.objective.code}`,
+        problems: (tx) => kpiProblems(tx, wanted, scoring, objective.unit),
+        create: (tx) => tx.kpi.create({ data: { year, code: body.code, ...wanted }, include: kpiInclude }),
+        audit: (created) => ({
+          actor: staff.employeeNo,
+          action: 'performance.kpi.created',
+          subject: `kpi:${year}:${body.code}`,
+          before: null,
+          after: { code: body.code, objectiveCode, ...kpiFacts(created) },
+          reason: body.reason,
+        }),
+      });
       // An automatic KPI gets its value from the outcomes already recorded.
       if (outcome.created) await signalKpiChanged(year, objective.unit.code, body.code);
       return reply
@@ -642,10 +647,7 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
       const staff = requireStaff(request);
       const { year, kpiCode } = request.params;
       const body = request.body;
-      const current = await loadKpi(app.prisma, year, kpiCode);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
-      const unit = await unitOr404(current.objective.unit.code);
-      assertMayEdit(staff, unit);
+      await editableKpi(staff, year, kpiCode);
       const { scoring } = await loadYearConfig(app.prisma, year);
       const result = await app.prisma.$transaction(async (tx) => {
         await assertYearEditable(tx, year);
@@ -662,38 +664,34 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
           ...(body.weight !== undefined ? { weight: body.weight } : {}),
           ...(body.ownerNo !== undefined ? { ownerNo: body.ownerNo } : {}),
         };
-        if (sameFacts(kpiFacts(before), wanted)) return { row: before, changed: false };
-        const problems = [
-          ...kpiDefinitionProblems(
-            {
-              direction: wanted.direction,
-              target: wanted.target,
-              source: wanted.source,
-              ownerNo: wanted.ownerNo,
-              thresholds: { green: wanted.greenAt ?? undefined, yellow: wanted.yellowAt ?? undefined },
-            },
-            scoring,
-          ),
-          ...(wanted.ownerNo !== before.ownerNo
-            ? await ownerProblems(tx, before.objective.unit, wanted.ownerNo)
-            : []),
-        ];
-        if (problems.length > 0) throw invalid(problems);
-        const standing = kpiStanding(kpiScoringInput({ ...wanted, actual: before.actual }), scoring);
-        const after = await tx.kpi.update({
-          where: { id: before.id },
-          data: { ...wanted, achievement: standing.achievement, light: standing.light },
-          include: { objective: { include: { unit: true } } },
+        const standingOf = (row: Kpi) => ({ achievement: row.achievement, light: row.light });
+        return changeOnce(tx, before, {
+          facts: kpiFacts,
+          wanted,
+          problems: () =>
+            kpiProblems(
+              tx,
+              wanted,
+              scoring,
+              wanted.ownerNo !== before.ownerNo ? before.objective.unit : undefined,
+            ),
+          update: (data) => {
+            const standing = kpiStanding(kpiScoringInput({ ...data, actual: before.actual }), scoring);
+            return tx.kpi.update({
+              where: { id: before.id },
+              data: { ...data, ...standing },
+              include: kpiInclude,
+            });
+          },
+          audit: (after) => ({
+            actor: staff.employeeNo,
+            action: 'performance.kpi.updated',
+            subject: `kpi:${year}:${kpiCode}`,
+            before: { ...kpiFacts(before), ...standingOf(before) },
+            after: { ...kpiFacts(after), ...standingOf(after) },
+            reason: body.reason,
+          }),
         });
-        await appendAudit(tx, {
-          actor: staff.employeeNo,
-          action: 'performance.kpi.updated',
-          subject: `kpi:${year}:${kpiCode}`,
-          before: { ...kpiFacts(before), achievement: before.achievement, light: before.light },
-          after: { ...kpiFacts(after), achievement: after.achievement, light: after.light },
-          reason: body.reason,
-        });
-        return { row: after, changed: true };
       });
       if (result.changed) await signalKpiChanged(year, result.row.objective.unit.code, kpiCode);
       return kpiView(result.row);
@@ -716,9 +714,7 @@ export const strategyMapEditRoutes: FastifyPluginAsyncTypebox<StrategyMapRouteOp
     async (request, reply) => {
       const staff = requireStaff(request);
       const { year, kpiCode } = request.params;
-      const current = await loadKpi(app.prisma, year, kpiCode);
-      if (!current) throw new AppError(ErrorCode.NOT_FOUND, `No KPI ${kpiCode} in ${year}`);
-      assertMayEdit(staff, await unitOr404(current.objective.unit.code));
+      await editableKpi(staff, year, kpiCode);
       await app.prisma.$transaction(async (tx) => {
         await assertYearEditable(tx, year);
         const before = await loadKpi(tx, year, kpiCode);
