@@ -147,6 +147,8 @@ describe('the portal in real Chromium against the real stack', () => {
     await signIn(handlerSide.page, assigned.handler!.employeeNo);
     const inboxRow = handlerSide.page.locator(`[data-testid="inbox-item"][data-id="${complaint.receiptNo}"]`);
     await inboxRow.waitFor({ timeout: 30_000 });
+    expect(await inboxRow.textContent()).toContain('접수 확인');
+    expect(await inboxRow.textContent()).not.toMatch(/\baccept\b/);
     await screenshot(handlerSide.page, 'inbox');
     await inboxRow.getByRole('link', { name: complaint.receiptNo }).click();
     await handlerSide.page

@@ -146,6 +146,12 @@ describe('policy tasks in the portal, in real Chromium against the real stack', 
     expect(await staff.getByTestId('task-pending').textContent()).toContain('팀장 검토');
 
     const leader = await as(LEADER);
+    // The leader's inbox names the step and the stage in words, not by their codes.
+    await leader.goto('/inbox');
+    const pending = leader.locator(`[data-testid="inbox-item"][data-id="${taskId}"]`);
+    await pending.waitFor({ timeout: 30_000 });
+    expect(await pending.textContent()).toContain('팀장 검토');
+    expect(await pending.textContent()).not.toMatch(/leader-review|plan_review/);
     await openTask(leader, taskId);
     let review = await chooseAction(leader, '계획 검토(승인/반려)');
     await review.getByRole('radio', { name: '반려(보완 요청)' }).check();

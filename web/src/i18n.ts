@@ -230,6 +230,14 @@ const ko = {
     actions: '할 일',
     complaint: '민원',
     task: '과제',
+    stepName: {
+      accept: '접수 확인',
+      answer: '답변 작성',
+      review: '답변 검토',
+      consultation: '상담 답변',
+      'info-timeout': '보완 기한 경과 처리',
+      escalated: '기한 경과 (상급자 확인)',
+    },
   },
   reviews: {
     title: '검토 대기',
@@ -570,6 +578,14 @@ const en: Dictionary = {
     actions: 'To do',
     complaint: 'Complaint',
     task: 'Task',
+    stepName: {
+      accept: 'Accept',
+      answer: 'Draft the answer',
+      review: 'Review the answer',
+      consultation: 'Answer the consultation',
+      'info-timeout': 'Information deadline passed',
+      escalated: 'Overdue (escalated to you)',
+    },
   },
   reviews: {
     title: 'Review queue',

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage, StageBadge } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
+import { TaskStageBadge, useStepLabel } from '../task-view.tsx';
 
 export interface InboxItem {
   kind: 'complaint' | 'task';
@@ -33,6 +34,14 @@ export const itemLink = (item: Pick<InboxItem, 'kind' | 'id'>) =>
 
 export function InboxTable({ items }: { items: InboxItem[] }) {
   const { t, i18n } = useTranslation();
+  const taskStep = useStepLabel();
+  const stepLabel = (item: InboxItem) =>
+    item.kind === 'task'
+      ? taskStep(item.step)
+      : t(`inbox.stepName.${item.step}`, { defaultValue: item.step });
+  // A task's only action is its pending step itself; a complaint's are the work forms of its step.
+  const actionLabel = (item: InboxItem, action: string) =>
+    item.kind === 'task' ? taskStep(action) : t(`work.${action}`, { defaultValue: action });
   return (
     <ScrollTable
       minWidth={720}
@@ -62,9 +71,9 @@ export function InboxTable({ items }: { items: InboxItem[] }) {
           </Table.Td>
           <Table.Td>{item.title}</Table.Td>
           <Table.Td>
-            <StageBadge stage={item.stage} />{' '}
+            {item.kind === 'task' ? <TaskStageBadge stage={item.stage} /> : <StageBadge stage={item.stage} />}{' '}
             <Text span size="sm">
-              {item.step}
+              {stepLabel(item)}
             </Text>
           </Table.Td>
           <Table.Td>{formatDateTime(item.dueAt, i18n.language)}</Table.Td>
@@ -72,7 +81,7 @@ export function InboxTable({ items }: { items: InboxItem[] }) {
             <Group gap={4}>
               {item.actions.map((action) => (
                 <Badge key={action} variant="outline" color="gray.8" tt="none">
-                  {t(`work.${action}`, { defaultValue: action })}
+                  {actionLabel(item, action)}
                 </Badge>
               ))}
             </Group>
