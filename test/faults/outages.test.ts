@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriver, type FiledComplaint } from '../support/faults/driver.ts';
@@ -11,8 +9,13 @@ import {
   type FaultParts,
   type WorkerProcess,
 } from '../support/faults/parts.ts';
-import { faultComplaintCount, FIGURES_FILE } from '../support/faults/scale.ts';
-import { describeFigures, settle, type RunFigures } from '../support/faults/verify.ts';
+import { faultComplaintCount } from '../support/faults/scale.ts';
+import {
+  expectNothingLostOrDuplicated,
+  recordFigures,
+  settle,
+  type RunFigures,
+} from '../support/faults/verify.ts';
 
 const COMPLAINTS = faultComplaintCount(30, 200);
 const DATABASE_OUTAGE_SECONDS = Number(process.env.FAULT_DB_OUTAGE_SECONDS ?? 30);
@@ -36,21 +39,12 @@ afterAll(async () => {
 });
 
 function report(test: string, figures: RunFigures, extra: Record<string, unknown>) {
-  const record = { test, ...figures, ...extra };
-  console.log(describeFigures(test, record));
-  fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
-  fs.appendFileSync(FIGURES_FILE, `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+  recordFigures({ test, ...figures, ...extra });
 }
 
 function expectNothingLost(figures: RunFigures) {
-  expect(figures.lostExamples).toEqual([]);
-  expect(figures.lost).toBe(0);
-  expect(figures.duplicated).toBe(0);
-  expect(figures.duplicateMails).toBe(0);
+  expectNothingLostOrDuplicated(figures);
   expect(figures.repeatedTransmissions).toBe(0);
-  expect(figures.missingMails).toBe(0);
-  expect(figures.mailsPending).toBe(0);
-  expect(figures.duplicateEvents).toBe(0);
 }
 
 const everyCloses = (index: number) => ({ index, plan: 'close' as const });

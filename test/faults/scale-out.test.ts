@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../embedded/postgres.ts';
 import { createDriver, RetryingHttp } from '../support/faults/driver.ts';
@@ -11,8 +9,8 @@ import {
   type FaultParts,
   type WorkerProcess,
 } from '../support/faults/parts.ts';
-import { faultComplaintCount, FIGURES_FILE } from '../support/faults/scale.ts';
-import { describeFigures, settle } from '../support/faults/verify.ts';
+import { faultComplaintCount } from '../support/faults/scale.ts';
+import { expectNothingLostOrDuplicated, recordFigures, settle } from '../support/faults/verify.ts';
 
 const COMPLAINTS = faultComplaintCount(40, 300);
 /** Short SLA so the complaints the run leaves alone escalate and time out within the run. */
@@ -121,19 +119,12 @@ describe('two workers and two API instances on one Temporal server and one datab
       activitiesPerWorker: perWorker.map((w) => w.activities),
       totalSeconds: Math.round((Date.now() - startedAt) / 1000),
     };
-    console.log(describeFigures('scale-out', record));
-    fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
-    fs.appendFileSync(FIGURES_FILE, `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+    recordFigures(record);
     earlier += filed.length;
 
     expect(driver.problems).toEqual([]);
-    expect(figures.lostExamples).toEqual([]);
-    expect(figures.lost).toBe(0);
-    expect(figures.duplicated).toBe(0);
-    expect(figures.duplicateMails).toBe(0);
+    expectNothingLostOrDuplicated(figures);
     expect(figures.repeatedTransmissions).toBe(0);
-    expect(figures.missingMails).toBe(0);
-    expect(figures.duplicateEvents).toBe(0);
     expect(figures.timersFired).toBe(figures.timersDue);
     // Every complaint that was to close closed once and reported its outcome once.
     const toClose = filed.filter((c) => c.plan !== 'leave-overdue').length;

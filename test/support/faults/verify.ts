@@ -4,10 +4,14 @@
  * one row and one workflow per Idempotency-Key; every outbox mail sent and caught exactly once; every due
  * timer of the complaints left to their timers fired exactly once; every closing reported once.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../../platform/prisma.ts';
 import type { FiledComplaint } from './driver.ts';
+import { FIGURES_FILE } from './scale.ts';
 
 export interface RunFigures {
   complaints: number;
@@ -236,4 +240,26 @@ export async function settle(options: RunScope, timeoutMs: number): Promise<RunF
 /** One line per figure, for the test log and the closing note. */
 export function describeFigures(label: string, figures: RunFigures & Record<string, unknown>): string {
   return `[faults] ${label}: ${JSON.stringify(figures)}`;
+}
+
+/** Prints a run's closing figures and appends them to FIGURES_FILE (one JSON line). */
+export function recordFigures(record: RunFigures & { test: string } & Record<string, unknown>) {
+  console.log(describeFigures(record.test, record));
+  fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
+  fs.appendFileSync(FIGURES_FILE, `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+}
+
+/**
+ * What every fault run promises: no complaint lost or duplicated, every sent mail caught and none seen
+ * twice, nothing left pending, no one-shot event recorded twice. (Repeated SMTP transmissions are
+ * asserted per run: none without kills, at most one per kill with them.)
+ */
+export function expectNothingLostOrDuplicated(figures: RunFigures) {
+  expect(figures.lostExamples).toEqual([]);
+  expect(figures.lost).toBe(0);
+  expect(figures.duplicated).toBe(0);
+  expect(figures.duplicateMails).toBe(0);
+  expect(figures.missingMails).toBe(0);
+  expect(figures.mailsPending).toBe(0);
+  expect(figures.duplicateEvents).toBe(0);
 }
