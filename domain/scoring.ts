@@ -286,10 +286,7 @@ export function weightedAverage(items: readonly WeightedScore[]): number | null 
 export const MISSING_INPUT_RULE =
   'a part without a value does not count; its weight is re-spread over the parts present, and it is listed in missing';
 
-/** A fixed mix under MISSING_INPUT_RULE: the weighted average of the parts present. */
-function mixOfPresentParts(parts: readonly WeightedScore[]): number | null {
-  return weightedAverage(parts);
-}
+// The fixed mixes below follow MISSING_INPUT_RULE simply by being weighted averages of the parts present.
 
 export function objectiveScore(
   kpis: readonly { readonly achievement: number | null; readonly weight: number }[],
@@ -412,7 +409,7 @@ export function individualScore(
   { leaderEvaluation, systemScore: system }: IndividualScoreInput,
   config: Pick<ScoringConfig, 'individualMix'>,
 ): number | null {
-  return mixOfPresentParts([
+  return weightedAverage([
     { score: leaderEvaluation, weight: config.individualMix.leaderEvaluation },
     { score: system, weight: config.individualMix.systemScore },
   ]);
@@ -426,7 +423,7 @@ export function performanceResult(
   config: Pick<ScoringConfig, 'performanceMix'>,
 ): number | null {
   const mix = config.performanceMix[role];
-  return mixOfPresentParts([
+  return weightedAverage([
     { score: teamScore, weight: mix.team },
     { score: individual, weight: mix.individual },
   ]);
@@ -437,7 +434,7 @@ export function finalResult(
   capability: number | null,
   config: Pick<ScoringConfig, 'finalMix'>,
 ): number | null {
-  return mixOfPresentParts([
+  return weightedAverage([
     { score: performance, weight: config.finalMix.performance },
     { score: capability, weight: config.finalMix.capability },
   ]);
