@@ -1,6 +1,6 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { StageBadgeOf } from './components.tsx';
+import { StageBadge, StageBadgeOf } from './components.tsx';
 
 /** GET /api/tasks/:id (api/routes/tasks.ts TaskView). */
 export interface TaskView {
@@ -120,4 +120,9 @@ export function useStepLabel() {
     if (milestone) return t('tasks.step.milestone', { n: milestone[1] });
     return t(`tasks.step.${step}`, { defaultValue: step });
   };
+}
+
+/** The stage badge of a work item from the inbox or the stuck list, complaint or task. */
+export function WorkStageBadge({ kind, stage }: { kind: 'complaint' | 'task'; stage: string }) {
+  return kind === 'task' ? <TaskStageBadge stage={stage} /> : <StageBadge stage={stage} />;
 }

@@ -3,9 +3,9 @@ import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
-import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage, StageBadge } from '../components.tsx';
+import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
-import { TaskStageBadge, useStepLabel } from '../task-view.tsx';
+import { useStepLabel, WorkStageBadge } from '../task-view.tsx';
 
 export interface InboxItem {
   kind: 'complaint' | 'task';
@@ -71,7 +71,7 @@ export function InboxTable({ items }: { items: InboxItem[] }) {
           </Table.Td>
           <Table.Td>{item.title}</Table.Td>
           <Table.Td>
-            {item.kind === 'task' ? <TaskStageBadge stage={item.stage} /> : <StageBadge stage={item.stage} />}{' '}
+            <WorkStageBadge kind={item.kind} stage={item.stage} />{' '}
             <Text span size="sm">
               {stepLabel(item)}
             </Text>

@@ -5,10 +5,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
-import { ErrorState, Loading, ScrollTable, StaffPage, StageBadge } from '../components.tsx';
+import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 import { useMe } from '../session.ts';
-import { FocusBadge, TaskStageBadge, type TaskListItem } from '../task-view.tsx';
+import { FocusBadge, WorkStageBadge, type TaskListItem } from '../task-view.tsx';
 import { itemLink } from './Inbox.tsx';
 
 interface StuckItem {
@@ -99,11 +99,7 @@ function StuckList() {
               <Table.Td>{item.title}</Table.Td>
               <Table.Td>{item.team}</Table.Td>
               <Table.Td>
-                {item.kind === 'task' ? (
-                  <TaskStageBadge stage={item.stage} />
-                ) : (
-                  <StageBadge stage={item.stage} />
-                )}
+                <WorkStageBadge kind={item.kind} stage={item.stage} />
               </Table.Td>
               <Table.Td>
                 {formatDateTime(item.dueAt, i18n.language)}{' '}
