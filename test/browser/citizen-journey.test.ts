@@ -79,7 +79,8 @@ describe('the portal in real Chromium against the real stack', () => {
       return row?.handler ? row : undefined;
     }, 30_000);
     await expect.poll(() => details.textContent(), { timeout: 30_000 }).toContain(stored.handler!.nameKo);
-    expect(await details.getAttribute('data-stage')).toBe('assigned');
+    // The assignment activity stores the chosen handler just before the workflow records the 'assigned' stage.
+    await expect.poll(() => details.getAttribute('data-stage'), { timeout: 30_000 }).toBe('assigned');
     const text = (await details.textContent()) ?? '';
     expect(text).toContain(filed.receiptNo);
     expect(text).toContain('담당자 배정');
