@@ -11,6 +11,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { loggerOptions, securityPlugin } from './plugins/security.ts';
 import { servicesPlugin, type Services } from './plugins/services.ts';
+import { complaintIntakePlugin } from './plugins/complaint-intake.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { adminHistoryRoutes } from './routes/admin-history.ts';
 import { adminDirectoryRoutes } from './routes/admin-directory.ts';
@@ -24,6 +25,8 @@ import { performanceWorkRoutes } from './routes/performance-work.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { workRoutes } from './routes/work.ts';
 import { complaintStatsRoutes } from './routes/complaint-stats.ts';
+import { open311Routes } from './routes/open311.ts';
+import { open311KeyRoutes } from './routes/open311-keys.ts';
 
 export interface AppOptions extends Services {
   checkMail: () => Promise<unknown>;
@@ -49,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin);
   await app.register(metricsPlugin);
   await app.register(securityPlugin);
+  await app.register(complaintIntakePlugin);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -74,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(workRoutes);
   await app.register(complaintStatsRoutes);
   await app.register(taskRoutes);
+  await app.register(open311KeyRoutes);
+  await app.register(open311Routes, { prefix: '/open311/v2' });
   if (options.config.EMBEDDED) await app.register(devMailboxRoutes);
 
   if (fs.existsSync(webDist)) {

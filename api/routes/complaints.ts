@@ -1,20 +1,10 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from 'typebox';
-import { Prisma } from '@prisma/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { complaintWorkflow } from '../../workflows/complaint.ts';
-import { businessCalendar } from '../../domain/business-calendar.ts';
+import { Type } from 'typebox';
 import { recordAudit } from '../../platform/audit.ts';
-import {
-  ComplaintStage,
-  complaintDueAt,
-  complaintWorkflowId,
-  type Actor,
-  type ComplaintInput,
-  type ComplaintTiming,
-} from '../../domain/complaint.ts';
+import { complaintWorkflowId, type Actor } from '../../domain/complaint.ts';
+import { ACCEPTED_CONSENT_VERSIONS, CONSENT_VERSION } from '../../domain/citizen-channel.ts';
 import {
   citizenActionUpdates,
   rateUpdate,
@@ -27,6 +17,7 @@ import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
+import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
 
 const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
 
@@ -39,9 +30,26 @@ const FileComplaintBody = Type.Object(
       {
         name: Type.String({ minLength: 1, maxLength: 100 }),
         email: Type.String({ format: 'email', maxLength: 254 }),
-        phone: Type.Optional(Type.String({ maxLength: 40 })),
+        phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 -]{6,18}[0-9]$', maxLength: 20 })),
       },
       { additionalProperties: false },
+    ),
+    location: Type.Optional(
+      Type.Object(
+        {
+          address: Type.Optional(Type.String({ minLength: 2, maxLength: 300 })),
+          latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+          longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Consent to the collection and use of personal data, for the version of the text shown. */
+    consent: Type.Optional(
+      Type.Object(
+        { version: Type.String({ minLength: 1, maxLength: 40 }), agreed: Type.Boolean() },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -93,6 +101,16 @@ const ComplaintView = Type.Object({
   pendingStep: Type.Union([Type.String(), Type.Null()]),
   infoDeadlineAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   draftAnswer: Type.Union([Type.String(), Type.Null()]),
+  /** The place given at filing (issue 18), and the citizen's optional phone: the citizen and staff in scope. */
+  location: Type.Union([
+    Type.Object({
+      address: Type.Union([Type.String(), Type.Null()]),
+      latitude: Type.Union([Type.Number(), Type.Null()]),
+      longitude: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  citizenPhone: Type.Union([Type.String(), Type.Null()]),
 });
 
 const Text = (min: number, max: number) => Type.String({ minLength: min, maxLength: max });
@@ -137,29 +155,11 @@ const reasonOf = (body: unknown) => {
   return typeof text === 'string' && text.length > 0 ? text : undefined;
 };
 
-const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-function newAccessCode(): string {
-  return Array.from({ length: 10 }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join(
-    '',
-  );
-}
-export const hashAccessCode = (code: string) =>
-  createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
-
 function sameHash(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && timingSafeEqual(left, right);
 }
-
-/** A unique-constraint violation, whether from a Prisma model call (P2002) or a raw statement (23505). */
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError &&
-  (error.code === 'P2002' ||
-    (error.meta as { code?: string } | undefined)?.code === '23505' ||
-    error.message.includes('23505'));
-
-const hashRequest = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 /** Staff who may read a complaint: the policy's complaint.read (team, handler, director, head, admin). */
 function staffMayRead(
@@ -177,25 +177,6 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const notFound = () =>
     new AppError(ErrorCode.NOT_FOUND, 'No complaint matches that receipt number and access code');
 
-  const testTiming = (): ComplaintTiming | undefined =>
-    app.config.COMPLAINT_TEST_SLA_SECONDS
-      ? { testSlaMillis: app.config.COMPLAINT_TEST_SLA_SECONDS * 1000 }
-      : undefined;
-
-  async function startComplaintWorkflow(input: ComplaintInput) {
-    try {
-      await app.temporal.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
-        workflowId: complaintWorkflowId(input.receiptNo),
-        taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-        // A receipt's workflow runs once: a client retrying intake after the complaint closed starts nothing.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [input],
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  }
-
   app.post(
     '/api/complaints',
     {
@@ -211,103 +192,37 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      const idempotencyKey = request.headers['idempotency-key'];
-      const requestHash = hashRequest(body);
-
-      // Intake is the public hot path: a few round trips, no interactive transaction (see README, Benchmarks).
-      const replayOf = (record: { requestHash: string; response: unknown } | null): boolean => {
-        if (!record) return false;
-        if (record.requestHash !== requestHash) {
-          throw new AppError(
-            ErrorCode.CONFLICT,
-            'Idempotency-Key was already used with a different request body',
-          );
-        }
-        return true;
-      };
-      const replay = async (record: { requestHash: string; response: unknown } | null): Promise<boolean> => {
-        if (!replayOf(record)) return false;
-        const stored = record!.response as { filed: Static<typeof Filed>; input: ComplaintInput };
-        await startComplaintWorkflow(stored.input);
-        void reply.header('location', `/api/complaints/${stored.filed.receiptNo}`);
-        void reply.status(202).send(stored.filed);
-        return true;
-      };
-      const findRecord = () =>
-        idempotencyKey
-          ? app.prisma.idempotencyRecord.findUnique({ where: { key: `intake:${idempotencyKey}` } })
-          : Promise.resolve(null);
-
-      // The earlier record (if any) and the category with its team and headquarters, in parallel.
-      const [record, [category]] = await Promise.all([
-        findRecord(),
-        app.prisma.$queryRaw<
-          Array<{
-            code: string;
-            active: boolean;
-            slaDays: number;
-            skill: string | null;
-            teamId: number;
-            teamCode: string;
-            headquartersCode: string | null;
-          }>
-        >`SELECT c.code, c.active, c."slaDays", c.skill, c."teamId", t.code AS "teamCode", p.code AS "headquartersCode"
-          FROM "ComplaintCategory" c
-          JOIN "OrgUnit" t ON t.id = c."teamId"
-          LEFT JOIN "OrgUnit" p ON p.id = t."parentId"
-          WHERE c.code = ${body.categoryCode}`,
-      ]);
-      if (await replay(record)) return reply;
-      if (!category || !category.active) {
-        throw new AppError(ErrorCode.VALIDATION, `Unknown complaint category: ${body.categoryCode}`);
+      const { body } = request;
+      if (body.consent && !body.consent.agreed) {
+        throw new AppError(
+          ErrorCode.VALIDATION,
+          'consent: the collection and use of personal data (개인정보 수집·이용) was not agreed; a complaint cannot be filed without it',
+          [{ path: '/consent/agreed', message: 'must be true to file a complaint' }],
+        );
       }
-      const receivedAt = new Date();
-      const timing = testTiming();
-      const dueAt = complaintDueAt(receivedAt, category.slaDays, timing);
-      const accessCode = newAccessCode();
-
-      const [{ seq }] = await app.prisma.$queryRaw<
-        [{ seq: bigint }]
-      >`SELECT nextval('complaint_receipt_seq') AS seq`;
-      const year = businessCalendar.toKstDateString(receivedAt).slice(0, 4);
-      const receiptNo = `MW-${year}-${seq.toString().padStart(7, '0')}`;
-      const input: ComplaintInput = {
-        receiptNo,
-        categoryCode: category.code,
-        teamCode: category.teamCode,
-        headquartersCode: category.headquartersCode,
-        slaDays: category.slaDays,
-        skill: category.skill ?? undefined,
-        receivedAt: receivedAt.toISOString(),
-        dueAt: dueAt.toISOString(),
-        ...(timing ? { timing } : {}),
-      };
-      const filed = { receiptNo, accessCode, stage: ComplaintStage.RECEIVED, dueAt: dueAt.toISOString() };
-      // One statement writes the complaint and its idempotency record: both or neither.
-      const complaintRow = Prisma.sql`
-        INSERT INTO "Complaint" ("receiptNo", "categoryCode", "teamId", title, body, "citizenName", "citizenEmail",
-                                 "accessCodeHash", stage, "receivedAt", "dueAt", "updatedAt")
-        VALUES (${receiptNo}, ${category.code}, ${category.teamId}, ${body.title}, ${body.body},
-                ${body.citizen.name}, ${body.citizen.email}, ${hashAccessCode(accessCode)},
-                ${ComplaintStage.RECEIVED}, ${receivedAt}, ${dueAt}, ${receivedAt})`;
-      try {
-        if (idempotencyKey) {
-          await app.prisma.$executeRaw`
-            WITH complaint AS (${complaintRow} RETURNING "receiptNo")
-            INSERT INTO "IdempotencyRecord" (key, scope, "requestHash", response)
-            SELECT ${`intake:${idempotencyKey}`}, 'complaint-intake', ${requestHash},
-                   ${JSON.stringify({ filed, input })}::jsonb
-            FROM complaint`;
-        } else {
-          await app.prisma.$executeRaw(complaintRow);
-        }
-      } catch (error) {
-        // A concurrent retry with the same key won the race: answer with its result.
-        if (isUniqueViolation(error) && (await replay(await findRecord()))) return reply;
-        throw error;
+      if (body.consent && !ACCEPTED_CONSENT_VERSIONS.includes(body.consent.version)) {
+        throw new AppError(
+          ErrorCode.VALIDATION,
+          `consent: unknown consent text version ${body.consent.version}; the current one is ${CONSENT_VERSION}`,
+          [{ path: '/consent/version', message: `must be ${CONSENT_VERSION}` }],
+        );
       }
-      await startComplaintWorkflow(input);
+      const { location } = body;
+      if (location && (location.latitude === undefined) !== (location.longitude === undefined)) {
+        throw new AppError(ErrorCode.VALIDATION, 'location: give latitude and longitude together', [
+          { path: '/location', message: 'must have both latitude and longitude, or neither' },
+        ]);
+      }
+      const filed = await app.fileComplaint({
+        categoryCode: body.categoryCode,
+        title: body.title,
+        body: body.body,
+        citizen: body.citizen,
+        location: body.location,
+        consentVersion: body.consent?.version,
+        idempotencyKey: request.headers['idempotency-key'],
+        requestHash: hashRequest(body),
+      });
       return reply.header('location', `/api/complaints/${filed.receiptNo}`).status(202).send(filed);
     },
   );
@@ -445,6 +360,15 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       pendingStep: complaint.pendingStep,
       infoDeadlineAt: complaint.infoDeadlineAt?.toISOString() ?? null,
       draftAnswer: viewer.kind === 'staff' ? complaint.draftAnswer : null,
+      location:
+        complaint.locationAddress === null && complaint.latitude === null
+          ? null
+          : {
+              address: complaint.locationAddress,
+              latitude: complaint.latitude,
+              longitude: complaint.longitude,
+            },
+      citizenPhone: complaint.citizenPhone,
     };
   }
 

@@ -1,0 +1,188 @@
+import { createHash, randomInt } from 'node:crypto';
+import fp from 'fastify-plugin';
+import { Prisma } from '@prisma/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { complaintWorkflow } from '../../workflows/complaint.ts';
+import { businessCalendar } from '../../domain/business-calendar.ts';
+import {
+  ComplaintStage,
+  complaintDueAt,
+  complaintWorkflowId,
+  type ComplaintInput,
+  type ComplaintTiming,
+} from '../../domain/complaint.ts';
+import { ErrorCode } from '../../domain/errors.ts';
+import { AppError } from '../errors.ts';
+
+/** What a citizen files, by whatever channel (the portal's JSON API or Open311); already validated. */
+export interface IntakeRequest {
+  categoryCode: string;
+  title: string;
+  body: string;
+  citizen: { name: string; email: string; phone?: string };
+  location?: { address?: string; latitude?: number; longitude?: number };
+  /** The consent text version agreed to; the time is the receipt time. */
+  consentVersion?: string;
+  /** Repeating a request with the same key answers with the first result and files nothing new. */
+  idempotencyKey?: string;
+  /** Hash of the request as the client sent it, to refuse a key reused for a different request. */
+  requestHash: string;
+}
+
+export interface Filed {
+  receiptNo: string;
+  accessCode: string;
+  stage: string;
+  dueAt: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The one intake path: receipt number, complaint row, idempotency record, workflow start. */
+    fileComplaint(request: IntakeRequest): Promise<Filed>;
+  }
+}
+
+const ACCESS_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+function newAccessCode(): string {
+  return Array.from({ length: 10 }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join(
+    '',
+  );
+}
+export const hashAccessCode = (code: string) =>
+  createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+
+export const hashRequest = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+/** A unique-constraint violation, whether from a Prisma model call (P2002) or a raw statement (23505). */
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError &&
+  (error.code === 'P2002' ||
+    (error.meta as { code?: string } | undefined)?.code === '23505' ||
+    error.message.includes('23505'));
+
+export const complaintIntakePlugin = fp(
+  async (app) => {
+    const testTiming = (): ComplaintTiming | undefined =>
+      app.config.COMPLAINT_TEST_SLA_SECONDS
+        ? { testSlaMillis: app.config.COMPLAINT_TEST_SLA_SECONDS * 1000 }
+        : undefined;
+
+    async function startComplaintWorkflow(input: ComplaintInput) {
+      try {
+        await app.temporal.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
+          workflowId: complaintWorkflowId(input.receiptNo),
+          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+          // A receipt's workflow runs once: a client retrying intake after the complaint closed starts nothing.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [input],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    }
+
+    async function fileComplaint(request: IntakeRequest): Promise<Filed> {
+      const { idempotencyKey, requestHash } = request;
+      // Intake is the public hot path: a few round trips, no interactive transaction (see README, Benchmarks).
+      const replay = async (record: { requestHash: string; response: unknown } | null) => {
+        if (!record) return undefined;
+        if (record.requestHash !== requestHash) {
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            'Idempotency-Key was already used with a different request body',
+          );
+        }
+        const stored = record.response as { filed: Filed; input: ComplaintInput };
+        await startComplaintWorkflow(stored.input);
+        return stored.filed;
+      };
+      const findRecord = () =>
+        idempotencyKey
+          ? app.prisma.idempotencyRecord.findUnique({ where: { key: `intake:${idempotencyKey}` } })
+          : Promise.resolve(null);
+
+      // The earlier record (if any) and the category with its team and headquarters, in parallel.
+      const [record, [category]] = await Promise.all([
+        findRecord(),
+        app.prisma.$queryRaw<
+          Array<{
+            code: string;
+            active: boolean;
+            slaDays: number;
+            skill: string | null;
+            teamId: number;
+            teamCode: string;
+            headquartersCode: string | null;
+          }>
+        >`SELECT c.code, c.active, c."slaDays", c.skill, c."teamId", t.code AS "teamCode", p.code AS "headquartersCode"
+          FROM "ComplaintCategory" c
+          JOIN "OrgUnit" t ON t.id = c."teamId"
+          LEFT JOIN "OrgUnit" p ON p.id = t."parentId"
+          WHERE c.code = ${request.categoryCode}`,
+      ]);
+      const replayed = await replay(record);
+      if (replayed) return replayed;
+      if (!category || !category.active) {
+        throw new AppError(ErrorCode.VALIDATION, `Unknown complaint category: ${request.categoryCode}`);
+      }
+      const receivedAt = new Date();
+      const timing = testTiming();
+      const dueAt = complaintDueAt(receivedAt, category.slaDays, timing);
+      const accessCode = newAccessCode();
+
+      const [{ seq }] = await app.prisma.$queryRaw<
+        [{ seq: bigint }]
+      >`SELECT nextval('complaint_receipt_seq') AS seq`;
+      const year = businessCalendar.toKstDateString(receivedAt).slice(0, 4);
+      const receiptNo = `MW-${year}-${seq.toString().padStart(7, '0')}`;
+      const input: ComplaintInput = {
+        receiptNo,
+        categoryCode: category.code,
+        teamCode: category.teamCode,
+        headquartersCode: category.headquartersCode,
+        slaDays: category.slaDays,
+        skill: category.skill ?? undefined,
+        receivedAt: receivedAt.toISOString(),
+        dueAt: dueAt.toISOString(),
+        ...(timing ? { timing } : {}),
+      };
+      const filed = { receiptNo, accessCode, stage: ComplaintStage.RECEIVED, dueAt: dueAt.toISOString() };
+      const { citizen, location } = request;
+      // One statement writes the complaint and its idempotency record: both or neither.
+      const complaintRow = Prisma.sql`
+        INSERT INTO "Complaint" ("receiptNo", "categoryCode", "teamId", title, body, "citizenName", "citizenEmail",
+                                 "citizenPhone", "locationAddress", latitude, longitude, "consentVersion", "consentedAt",
+                                 "accessCodeHash", stage, "receivedAt", "dueAt", "updatedAt")
+        VALUES (${receiptNo}, ${category.code}, ${category.teamId}, ${request.title}, ${request.body},
+                ${citizen.name}, ${citizen.email}, ${citizen.phone ?? null}, ${location?.address ?? null},
+                ${location?.latitude ?? null}, ${location?.longitude ?? null}, ${request.consentVersion ?? null},
+                ${request.consentVersion ? receivedAt : null}, ${hashAccessCode(accessCode)},
+                ${ComplaintStage.RECEIVED}, ${receivedAt}, ${dueAt}, ${receivedAt})`;
+      try {
+        if (idempotencyKey) {
+          await app.prisma.$executeRaw`
+            WITH complaint AS (${complaintRow} RETURNING "receiptNo")
+            INSERT INTO "IdempotencyRecord" (key, scope, "requestHash", response)
+            SELECT ${`intake:${idempotencyKey}`}, 'complaint-intake', ${requestHash},
+                   ${JSON.stringify({ filed, input })}::jsonb
+            FROM complaint`;
+        } else {
+          await app.prisma.$executeRaw(complaintRow);
+        }
+      } catch (error) {
+        // A concurrent retry with the same key won the race: answer with its result.
+        if (isUniqueViolation(error)) {
+          const raced = await replay(await findRecord());
+          if (raced) return raced;
+        }
+        throw error;
+      }
+      await startComplaintWorkflow(input);
+      return filed;
+    }
+
+    app.decorate('fileComplaint', fileComplaint);
+  },
+  { name: 'complaint-intake', dependencies: ['services'] },
+);
