@@ -14,7 +14,9 @@ export type Recipient =
   | { kind: 'citizen'; receiptNo: string }
   | { kind: 'staff'; employeeNo: string }
   | { kind: 'team-leader'; teamCode: string }
-  | { kind: 'director'; headquartersCode: string };
+  | { kind: 'director'; headquartersCode: string }
+  /** An address given by the citizen (a sign-in link), not yet tied to one complaint. */
+  | { kind: 'address'; email: string };
 
 export interface NotificationInput<K extends MailTemplateName = MailTemplateName> {
   /** Business key of this notification; the same key is sent at most once. */
@@ -59,6 +61,8 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
         if (!director) throw missing(`director of ${to.headquartersCode}`);
         return director.email;
       }
+      case 'address':
+        return to.email;
       case 'citizen': {
         const complaint = await prisma.complaint.findUnique({ where: { receiptNo: to.receiptNo } });
         if (!complaint) throw missing(`complaint ${to.receiptNo}`);

@@ -26,6 +26,7 @@ import { taskRoutes } from './routes/tasks.ts';
 import { workRoutes } from './routes/work.ts';
 import { complaintStatsRoutes } from './routes/complaint-stats.ts';
 import { open311Routes } from './routes/open311.ts';
+import { citizenRoutes } from './routes/citizen.ts';
 import { open311KeyRoutes } from './routes/open311-keys.ts';
 
 export interface AppOptions extends Services {
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(complaintStatsRoutes);
   await app.register(taskRoutes);
   await app.register(open311KeyRoutes);
+  await app.register(citizenRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   if (options.config.EMBEDDED) await app.register(devMailboxRoutes);
 

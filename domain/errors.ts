@@ -13,6 +13,8 @@ export const ErrorCode = {
   LOCKED_OUT: 'LOCKED_OUT',
   UNAVAILABLE: 'UNAVAILABLE',
   NO_HANDLER_AVAILABLE: 'NO_HANDLER_AVAILABLE',
+  /** A one-time link (sign-in, survey) that was already used or has expired. */
+  LINK_EXPIRED: 'LINK_EXPIRED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -28,6 +30,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   LOCKED_OUT: 429,
   UNAVAILABLE: 503,
   NO_HANDLER_AVAILABLE: 503,
+  LINK_EXPIRED: 410,
   INTERNAL: 500,
 };
 

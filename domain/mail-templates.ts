@@ -284,8 +284,31 @@ const taskRenderers: { [K in TaskMailName]: (data: MailTemplates[K]) => Rendered
   }),
 };
 
+/** Citizen channel mails (issue 18), merged into MailTemplates. */
+export interface MailTemplates {
+  'citizen-sign-in-link': { signInUrl: string; expiresAt: string; complaints: number };
+}
+
+const citizenRenderers: { [K in 'citizen-sign-in-link']: (data: MailTemplates[K]) => RenderedMail } = {
+  'citizen-sign-in-link': (d) => ({
+    subject: '[행정혁신포털] 나만의 공간 로그인 링크 / Your sign-in link to My Space',
+    text: [
+      `아래 링크를 열면 이 전자우편 주소로 신청한 민원 ${d.complaints}건을 나만의 공간에서 볼 수 있습니다.`,
+      `로그인 링크(한 번만 사용 가능): ${d.signInUrl}`,
+      `유효 기한: ${ko(d.expiresAt)}`,
+      '직접 요청하지 않으셨다면 이 메일을 무시하셔도 됩니다.',
+      '',
+      '---',
+      `Open this link to see your ${d.complaints} complaint(s) filed with this address in My Space (single use):`,
+      d.signInUrl,
+      `Valid until ${en(d.expiresAt)}. If you did not ask for it, ignore this mail.`,
+    ].join('\n'),
+  }),
+};
+
 const renderers: { [K in MailTemplateName]: (data: MailTemplates[K]) => RenderedMail } = {
   ...taskRenderers,
+  ...citizenRenderers,
   ...performanceRenderers,
   'complaint-received': (d) =>
     mail(

@@ -18,6 +18,7 @@ import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
+import { citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
 
 const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
 
@@ -266,7 +267,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request: FastifyRequest,
     receiptNo: string,
     options: { surveyToken?: string; staffAllowed?: boolean } = {},
-    loaded?: Pick<LoadedComplaint, 'accessCodeHash' | 'team' | 'handler'> | null,
+    loaded?: Pick<LoadedComplaint, 'accessCodeHash' | 'citizenEmail' | 'team' | 'handler'> | null,
   ): Promise<Actor> {
     const complaint =
       loaded !== undefined
@@ -287,6 +288,11 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!complaint || !token || token.receiptNo !== receiptNo || token.expiresAt < new Date()) {
         throw new AppError(ErrorCode.NOT_FOUND, 'This survey link is not valid or has expired');
       }
+      return { kind: 'citizen' };
+    }
+    // Signed in by a mailed link: the complaints filed with that address (issue 18).
+    const linkedEmail = await citizenSessionEmail(app.prisma, request);
+    if (linkedEmail && complaint && normaliseEmail(complaint.citizenEmail) === linkedEmail) {
       return { kind: 'citizen' };
     }
     const staff = request.staff;

@@ -37,5 +37,5 @@ CREATE TABLE "CitizenSession" (
     CONSTRAINT "CitizenSession_pkey" PRIMARY KEY ("id")
 );
 
--- My Space lists all complaints of an address; addresses compare without case.
+-- My Space lists all complaints of an address, compared without case.
 CREATE INDEX "Complaint_citizenEmail_lower_idx" ON "Complaint"(lower("citizenEmail"));
