@@ -4,9 +4,10 @@ import type { LocaleBundle } from './locales/bundle.ts';
 import { adminDirectoryBundle } from './locales/admin-directory.ts';
 import { performanceWork } from './locales/performance-work.ts';
 import { tasksBundle } from './locales/tasks.ts';
+import { citizenBundle } from './locales/citizen.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
-const bundles: LocaleBundle[] = [tasksBundle, performanceWork, adminDirectoryBundle];
+const bundles: LocaleBundle[] = [tasksBundle, performanceWork, adminDirectoryBundle, citizenBundle];
 
 export const LANGUAGE_KEY = 'portal.lang';
 export const languages = ['ko', 'en'] as const;

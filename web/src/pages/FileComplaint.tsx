@@ -1,12 +1,29 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { Alert, Button, Code, Group, Paper, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Code,
+  Fieldset,
+  Group,
+  List,
+  Paper,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, fieldErrors } from '../api.ts';
 import { ErrorState, PageTitle } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 import { rememberAccess } from './MySpace.tsx';
+import { CONSENT_VERSION } from '../locales/citizen.ts';
+
+const PHONE = /^\+?[0-9][0-9 -]{6,18}[0-9]$/;
 
 interface Category {
   code: string;
@@ -32,7 +49,18 @@ export default function FileComplaint() {
     queryFn: () => api<Category[]>('/api/categories'),
     staleTime: 300_000,
   });
-  const [form, setForm] = useState({ categoryCode: '', title: '', body: '', name: '', email: '' });
+  const [form, setForm] = useState({
+    categoryCode: '',
+    title: '',
+    body: '',
+    name: '',
+    email: '',
+    phone: '',
+    address: '',
+    latitude: '',
+    longitude: '',
+  });
+  const [consented, setConsented] = useState(false);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const file = useMutation({
@@ -42,7 +70,22 @@ export default function FileComplaint() {
           categoryCode: form.categoryCode,
           title: form.title.trim(),
           body: form.body.trim(),
-          citizen: { name: form.name.trim(), email: form.email.trim() },
+          citizen: {
+            name: form.name.trim(),
+            email: form.email.trim(),
+            ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+          },
+          ...(form.address.trim() || form.latitude.trim()
+            ? {
+                location: {
+                  ...(form.address.trim() ? { address: form.address.trim() } : {}),
+                  ...(form.latitude.trim()
+                    ? { latitude: Number(form.latitude), longitude: Number(form.longitude) }
+                    : {}),
+                },
+              }
+            : {}),
+          consent: { version: CONSENT_VERSION, agreed: consented },
         },
         headers: { 'idempotency-key': idempotencyKey },
       }),
@@ -61,6 +104,11 @@ export default function FileComplaint() {
     if (!form.body.trim()) missing.body = t('file.required');
     if (!form.name.trim()) missing['citizen.name'] = t('file.required');
     if (!form.email.trim()) missing['citizen.email'] = t('file.required');
+    if (form.phone.trim() && !PHONE.test(form.phone.trim()))
+      missing['citizen.phone'] = t('citizen.filing.phoneInvalid');
+    if (!form.latitude.trim() !== !form.longitude.trim())
+      missing['location.latitude'] = t('citizen.filing.coordinatesTogether');
+    if (!consented) missing['consent.agreed'] = t('citizen.filing.consentRequired');
     setLocalErrors(missing);
     if (Object.keys(missing).length === 0) file.mutate();
   };
@@ -162,6 +210,64 @@ export default function FileComplaint() {
               autoComplete="email"
             />
           </Group>
+          <TextInput
+            label={t('citizen.filing.phone')}
+            description={t('citizen.filing.phoneHint')}
+            type="tel"
+            value={form.phone}
+            onChange={(e) => set('phone')(e.currentTarget.value)}
+            error={errorOf('citizen.phone')}
+            autoComplete="tel"
+            maxLength={20}
+          />
+          <Fieldset legend={t('citizen.filing.place')}>
+            <Stack gap="xs">
+              <Text size="sm" c="dimmed">
+                {t('citizen.filing.placeHint')}
+              </Text>
+              <TextInput
+                label={t('citizen.filing.address')}
+                value={form.address}
+                onChange={(e) => set('address')(e.currentTarget.value)}
+                error={errorOf('location.address')}
+                maxLength={300}
+              />
+              <Group grow align="flex-start">
+                <TextInput
+                  label={t('citizen.filing.latitude')}
+                  inputMode="decimal"
+                  value={form.latitude}
+                  onChange={(e) => set('latitude')(e.currentTarget.value)}
+                  error={errorOf('location.latitude') ?? errorOf('location')}
+                />
+                <TextInput
+                  label={t('citizen.filing.longitude')}
+                  inputMode="decimal"
+                  value={form.longitude}
+                  onChange={(e) => set('longitude')(e.currentTarget.value)}
+                  error={errorOf('location.longitude')}
+                />
+              </Group>
+            </Stack>
+          </Fieldset>
+          <Fieldset legend={t('citizen.filing.consentTitle')} data-testid="consent">
+            <List size="sm" spacing={4} mb="sm">
+              <List.Item>{t('citizen.filing.consentPurpose')}</List.Item>
+              <List.Item>{t('citizen.filing.consentItems')}</List.Item>
+              <List.Item>{t('citizen.filing.consentRetention')}</List.Item>
+              <List.Item>{t('citizen.filing.consentRefusal')}</List.Item>
+            </List>
+            <Checkbox
+              label={t('citizen.filing.consentAgree')}
+              checked={consented}
+              onChange={(e) => {
+                setConsented(e.currentTarget.checked);
+                setLocalErrors(({ ['consent.agreed']: _done, ...rest }) => rest);
+              }}
+              error={errorOf('consent.agreed')}
+              required
+            />
+          </Fieldset>
           {generalError ? <ErrorState error={generalError} /> : null}
           <Group>
             <Button type="submit" loading={file.isPending}>
