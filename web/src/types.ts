@@ -34,6 +34,9 @@ export interface ComplaintView {
   infoDeadlineAt?: string | null;
   /** Staff only: the handler's draft while it waits for the leader's review. */
   draftAnswer?: string | null;
+  /** Given at filing (issue 18): shown to the citizen and staff in scope. */
+  citizenPhone?: string | null;
+  location?: { address: string | null; latitude: number | null; longitude: number | null } | null;
 }
 
 export const progressStages = [

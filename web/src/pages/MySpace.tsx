@@ -8,6 +8,7 @@ import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, PageTitle } from '../components.tsx';
 import { openStages, type ComplaintView } from '../types.ts';
+import { FiledDetails, MyComplaints, SignInLinkForm, useCitizenSession } from '../CitizenSignIn.tsx';
 
 const ACCESS_KEY = 'portal.access';
 
@@ -197,14 +198,16 @@ export default function MySpace() {
   const [accessCode, setAccessCode] = useState(() => (receiptNo ? recalledAccess(receiptNo) : ''));
   const [codeFor, setCodeFor] = useState(receiptNo);
   const effectiveCode = codeFor === receiptNo ? accessCode : recalledAccess(receiptNo);
+  const citizen = useCitizenSession();
+  const signedIn = !!citizen.email;
 
   const complaint = useQuery({
-    queryKey: ['complaint', receiptNo, effectiveCode],
+    queryKey: ['complaint', receiptNo, effectiveCode, citizen.email],
     queryFn: () =>
       api<ComplaintView>(`/api/complaints/${encodeURIComponent(receiptNo)}`, {
-        headers: { 'x-access-code': effectiveCode },
+        headers: effectiveCode ? { 'x-access-code': effectiveCode } : {},
       }),
-    enabled: !!receiptNo && !!effectiveCode,
+    enabled: !!receiptNo && (!!effectiveCode || signedIn),
     refetchInterval: (query) => (query.state.error ? false : 4_000),
   });
 
@@ -215,13 +218,21 @@ export default function MySpace() {
     setParams({ receiptNo: no });
   };
 
-  const showLookup = !receiptNo || !effectiveCode || complaint.error;
+  const showLookup =
+    (!receiptNo && !signedIn) || (!!receiptNo && !effectiveCode && !signedIn) || complaint.error;
   return (
     <>
-      <PageTitle lead={receiptNo && effectiveCode ? t('common.liveHint') : undefined}>
+      <PageTitle lead={receiptNo && (effectiveCode || signedIn) ? t('common.liveHint') : undefined}>
         {t('my.title')}
       </PageTitle>
       <Stack>
+        {citizen.opening ? <Loading /> : null}
+        {citizen.linkRefused ? (
+          <Alert color="red" role="alert" data-testid="sign-in-link-refused">
+            {t('citizen.signIn.expired')}
+          </Alert>
+        ) : null}
+        {citizen.linkError ? <ErrorState error={citizen.linkError} /> : null}
         {complaint.error instanceof ApiError &&
         complaint.error.status === 404 &&
         !complaint.error.routeMissing ? (
@@ -231,15 +242,26 @@ export default function MySpace() {
         ) : complaint.error ? (
           <ErrorState error={complaint.error} />
         ) : null}
+        {signedIn && !receiptNo ? (
+          <MyComplaints email={citizen.email!} onSignOut={() => void citizen.signOut()} />
+        ) : null}
         {showLookup ? <Lookup key={receiptNo} initialReceiptNo={receiptNo} onFound={found} /> : null}
+        {showLookup && !signedIn ? <SignInLinkForm /> : null}
         {complaint.isLoading ? <Loading /> : null}
         {complaint.data ? (
           <>
             <ComplaintDetails complaint={complaint.data} />
-            <CitizenActions complaint={complaint.data} accessCode={effectiveCode} />
+            <FiledDetails complaint={complaint.data} />
+            {effectiveCode ? (
+              <CitizenActions complaint={complaint.data} accessCode={effectiveCode} />
+            ) : (
+              <Text size="sm" c="dimmed">
+                {t('citizen.signIn.actionsNeedCode')}
+              </Text>
+            )}
             <Text size="sm">
               <Button variant="subtle" size="compact-sm" onClick={() => setParams({})}>
-                {t('my.other')}
+                {signedIn ? t('citizen.signIn.back') : t('my.other')}
               </Button>
             </Text>
           </>
