@@ -27,6 +27,11 @@ const newPage: PortalUnderTest['newPage'] = (options) => portal.newPage(options)
 
 const citizen = { name: '김민원', email: 'browser.citizen@example.com' };
 
+/** Ticks the personal-data consent that the filing form requires. */
+async function agreeToConsent(page: Page) {
+  await page.getByText('위 사항을 확인했으며 개인정보 수집·이용에 동의합니다.').click();
+}
+
 /** Files through the portal's form; returns the receipt number and access code shown on the receipt. */
 async function fileThroughPortal(page: Page, title: string) {
   await page.goto('/');
@@ -38,6 +43,7 @@ async function fileThroughPortal(page: Page, title: string) {
   await page.getByLabel('내용').fill('온라인으로 주민등록 등본을 발급받을 수 있는지 알려주세요.');
   await page.getByLabel('성명').fill(citizen.name);
   await page.getByLabel('이메일').fill(citizen.email);
+  await agreeToConsent(page);
   await page.getByRole('button', { name: '신청하기' }).click();
   await page.getByTestId('filed').waitFor();
   const receiptNo = (await page.getByTestId('receipt-no').textContent())!.trim();
@@ -59,6 +65,7 @@ describe('the portal in real Chromium against the real stack', () => {
     await page.getByLabel('내용').fill('온라인으로 주민등록 등본을 발급받을 수 있는지 알려주세요.');
     await page.getByLabel('성명').fill(citizen.name);
     await page.getByLabel('이메일').fill(citizen.email);
+    await agreeToConsent(page);
     await page.getByRole('button', { name: '신청하기' }).click();
     expect(await fieldError(page, page.getByLabel('제목'))).toMatch(/2/);
     expect(await page.getByTestId('filed').count()).toBe(0);

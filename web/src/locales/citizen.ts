@@ -26,7 +26,7 @@ export const citizenBundle = defineBundle(
         consentRetention:
           '보유·이용 기간: 민원 종결 후 1년 (기간이 지나면 성명·연락처·내용을 익명 처리합니다)',
         consentRefusal: '동의를 거부할 권리가 있습니다. 다만 동의하지 않으시면 민원을 접수할 수 없습니다.',
-        consentAgree: '위 내용을 확인했으며 개인정보 수집·이용에 동의합니다.',
+        consentAgree: '위 사항을 확인했으며 개인정보 수집·이용에 동의합니다.',
         consentRequired: '개인정보 수집·이용에 동의해야 민원을 신청할 수 있습니다.',
       },
       details: {
