@@ -169,15 +169,11 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: {
         tags: ['citizen'],
-        summary: "The citizen session's address, if signed in by link",
-        response: { 200: Type.Object({ email: Type.String() }), 401: ErrorBody },
+        summary: "The citizen session's address, or null when not signed in by link",
+        response: { 200: Type.Object({ email: Type.Union([Type.String(), Type.Null()]) }) },
       },
     },
-    async (request) => {
-      const email = await citizenSessionEmail(app.prisma, request);
-      if (!email) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Not signed in by link');
-      return { email };
-    },
+    async (request) => ({ email: (await citizenSessionEmail(app.prisma, request)) ?? null }),
   );
 
   app.delete(
@@ -205,12 +201,13 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['citizen'],
         summary: 'All complaints filed with the address of the citizen session, newest first',
-        response: { 200: Type.Array(ComplaintSummary), 401: ErrorBody },
+        response: { 200: Type.Array(ComplaintSummary), 403: ErrorBody },
       },
     },
     async (request) => {
       const email = await citizenSessionEmail(app.prisma, request);
-      if (!email) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in with the link from your mail first');
+      // 403, not 401: staff sign-in does not help here, only the link from the mail does.
+      if (!email) throw new AppError(ErrorCode.FORBIDDEN, 'Open the sign-in link from your mail first');
       return (await complaintsOf(email)).map((c) => ({
         receiptNo: c.receiptNo,
         title: c.title,

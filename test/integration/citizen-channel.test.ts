@@ -171,7 +171,10 @@ describe('sign-in links to My Space', () => {
     expect(
       (await stack.app.inject({ method: 'GET', url: '/api/citizen/complaints', headers: { cookie } }))
         .statusCode,
-    ).toBe(401);
+    ).toBe(403);
+    expect(
+      (await stack.app.inject({ method: 'GET', url: '/api/citizen/session', headers: { cookie } })).json(),
+    ).toEqual({ email: null });
     const audit = await stack.prisma.auditLog.findMany({ where: { action: 'citizen.signed-in-by-link' } });
     expect(audit.length).toBeGreaterThan(0);
     expect(audit.map((a) => a.subject).join()).not.toContain(email);

@@ -58,14 +58,7 @@ export function useCitizenSession() {
   }, [token, open, setParams]);
   const session = useQuery({
     queryKey: ['citizen-session'],
-    queryFn: async () => {
-      try {
-        return await api<{ email: string }>('/api/citizen/session');
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
+    queryFn: () => api<{ email: string | null }>('/api/citizen/session'),
     staleTime: 60_000,
   });
   const signOut = async () => {
