@@ -57,6 +57,7 @@ export function createRetentionActivities({ prisma }: { prisma: Db }) {
             data: {
               citizenName: ANONYMISED_NAME,
               citizenEmail: anonymisedEmail(complaint.receiptNo),
+              citizenPhone: null,
               body: ANONYMISED_TEXT,
               title: redactPersonalData(complaint.title, citizen),
               answer: redact(complaint.answer),

@@ -83,6 +83,10 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const email = normaliseEmail(request.body.email);
       const hourAgo = new Date(Date.now() - 3600_000);
+      // Addresses are personal data: spent links go once they no longer count toward the hourly limit.
+      await app.prisma.citizenSignInLink.deleteMany({
+        where: { createdAt: { lt: new Date(Date.now() - 86_400_000) } },
+      });
       const [complaints, recentLinks] = await Promise.all([
         app.prisma.complaint.count({
           where: { citizenEmail: { equals: email, mode: 'insensitive' }, anonymisedAt: null },
@@ -141,6 +145,7 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!link) {
         throw new AppError(ErrorCode.LINK_EXPIRED, 'This sign-in link was already used or has expired');
       }
+      await app.prisma.citizenSession.deleteMany({ where: { expiresAt: { lt: now } } });
       const sessionToken = newSessionToken();
       const expiresAt = new Date(now.getTime() + signInLinkRules.sessionHours * 3600_000);
       await app.prisma.citizenSession.create({
