@@ -2,11 +2,12 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
 import { createComplaintActivities } from './complaint.ts';
-import { createMailActivities } from './mail.ts';
+import { createMailActivities, createOutbox } from './mail.ts';
 import { createOutcomeReportActivities } from './performance-report.ts';
 import { createPerformanceActivities } from './performance.ts';
 import { createPolicyTaskActivities } from './policy-task.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createTaskCustomerActivities } from './task-customers.ts';
 
 export interface ActivityDeps {
   prisma: Db;
@@ -30,6 +31,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutcomeReportActivities({ temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...createPolicyTaskActivities({ prisma: deps.prisma }),
     ...createRetentionActivities({ prisma: deps.prisma }),
+    ...createTaskCustomerActivities({
+      prisma: deps.prisma,
+      deliver: createOutbox({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom }),
+      publicUrl: deps.publicUrl,
+    }),
     ...createPerformanceActivities({
       prisma: deps.prisma,
       sendNotification: createMailActivities({

@@ -35,6 +35,49 @@ export interface SurveyMailInput {
 
 export const hashSurveyToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+export type DeliverMail = (
+  key: string,
+  compose: () => Promise<{ to: string; mail: RenderedMail }>,
+) => Promise<{ status: 'sent' | 'already-sent' }>;
+
+/** The one outbox every mail goes through; other activity factories (task customers) compose their own texts. */
+export function createOutbox(deps: { prisma: Db; mailer: Mailer; from: string }): DeliverMail {
+  const { prisma, mailer, from } = deps;
+  /**
+   * Exactly-once delivery under activity retries: the outbox row keyed by the business key is written
+   * first (with the rendered text), and a row already marked SENT is never sent again.
+   */
+  async function deliver(key: string, compose: () => Promise<{ to: string; mail: RenderedMail }>) {
+    let row = await prisma.emailOutbox.findUnique({ where: { key } });
+    if (row?.status === 'SENT') return { status: 'already-sent' as const };
+    if (!row) {
+      const { to, mail } = await compose();
+      row = await prisma.emailOutbox.upsert({
+        where: { key },
+        create: { key, to, subject: mail.subject, text: mail.text },
+        update: {},
+      });
+    }
+    const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@portal.local>`;
+    try {
+      await mailer.sendMail({ from, to: row.to, subject: row.subject, text: row.text, messageId });
+    } catch (error) {
+      await prisma.emailOutbox.update({
+        where: { key },
+        data: { attempts: { increment: 1 }, lastError: String(error).slice(0, 500) },
+      });
+      throw error;
+    }
+    await prisma.emailOutbox.update({
+      where: { key },
+      data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, messageId },
+    });
+    return { status: 'sent' as const };
+  }
+
+  return deliver;
+}
+
 export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: string; publicUrl: string }) {
   const { prisma, mailer, from, publicUrl } = deps;
 
@@ -80,37 +123,7 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
     return { ...data, title: complaint?.title };
   }
 
-  /**
-   * Exactly-once delivery under activity retries: the outbox row keyed by the business key is written
-   * first (with the rendered text), and a row already marked SENT is never sent again.
-   */
-  async function deliver(key: string, compose: () => Promise<{ to: string; mail: RenderedMail }>) {
-    let row = await prisma.emailOutbox.findUnique({ where: { key } });
-    if (row?.status === 'SENT') return { status: 'already-sent' as const };
-    if (!row) {
-      const { to, mail } = await compose();
-      row = await prisma.emailOutbox.upsert({
-        where: { key },
-        create: { key, to, subject: mail.subject, text: mail.text },
-        update: {},
-      });
-    }
-    const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@portal.local>`;
-    try {
-      await mailer.sendMail({ from, to: row.to, subject: row.subject, text: row.text, messageId });
-    } catch (error) {
-      await prisma.emailOutbox.update({
-        where: { key },
-        data: { attempts: { increment: 1 }, lastError: String(error).slice(0, 500) },
-      });
-      throw error;
-    }
-    await prisma.emailOutbox.update({
-      where: { key },
-      data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, messageId },
-    });
-    return { status: 'sent' as const };
-  }
+  const deliver = createOutbox({ prisma, mailer, from });
 
   async function sendNotification(input: NotificationInput): Promise<{ status: 'sent' | 'already-sent' }> {
     return deliver(input.key, async () => ({

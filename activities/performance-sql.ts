@@ -23,6 +23,8 @@ const closedComplaint = `o.kind = 'complaint-closed' AND NOT COALESCE((o.payload
 const rated = `${closedComplaint} AND jsonb_typeof(o.payload->'satisfaction') = 'number'`;
 const taskDone = `o.kind = 'task-done'`;
 const innovation = `o.kind = 'innovation-scored'`;
+const taskRated = `o.kind = 'task-rated'`;
+const training = `o.kind = 'training-completed'`;
 
 /** Summable facts over outcome rows aliased `o`; sums of sums are again facts. */
 export const OUTCOME_FACT_COLUMNS = `
@@ -37,7 +39,10 @@ export const OUTCOME_FACT_COLUMNS = `
   sum(((o.payload->>'goalAchievement')::float8 + (o.payload->>'timeliness')::float8
        + (o.payload->>'quality')::float8) / 3) FILTER (WHERE ${taskDone}) AS task_mix_sum,
   count(*) FILTER (WHERE ${innovation})::float8 AS innovations,
-  sum((o.payload->>'score')::float8) FILTER (WHERE ${innovation}) AS innovation_score_sum`;
+  sum((o.payload->>'score')::float8) FILTER (WHERE ${innovation}) AS innovation_score_sum,
+  count(*) FILTER (WHERE ${taskRated})::float8 AS task_sat_count,
+  sum((o.payload->>'satisfaction')::float8) FILTER (WHERE ${taskRated}) AS task_sat_sum,
+  sum((o.payload->>'hours')::float8) FILTER (WHERE ${training}) AS training_hours`;
 
 export const FACT_NAMES = [
   'complaints',
@@ -51,6 +56,9 @@ export const FACT_NAMES = [
   'task_mix_sum',
   'innovations',
   'innovation_score_sum',
+  'task_sat_count',
+  'task_sat_sum',
+  'training_hours',
 ] as const;
 
 /** Re-sums facts of rows aliased `f`. */
@@ -78,6 +86,10 @@ export function addToUnitFactsCte(name: string, inserted: string): string {
   )`;
 }
 
+/** Active staff of the objective's unit `so` and the units below it (needs UNIT_TREE_CTE in scope). */
+const UNIT_HEADCOUNT_SQL = `SELECT count(*) FROM "Staff" hs JOIN tree ht ON ht.unit_id = hs."unitId"
+  WHERE ht.ancestor_id = so."unitId" AND hs."deactivatedAt" IS NULL`;
+
 /**
  * A KPI's actual from its unit's facts `f` (k = "Kpi"). Manual KPIs keep their approved value. A count KPI
  * (innovation) has no value until the first event during the year (`countWhenEmpty = false`), but counts
@@ -91,6 +103,8 @@ export function kpiActualSql(countWhenEmpty: boolean): string {
     WHEN 'TASKS_ACHIEVEMENT' THEN f.goal_sum / NULLIF(f.tasks, 0)
     WHEN 'TASKS_TIMELINESS' THEN f.time_sum / NULLIF(f.tasks, 0)
     WHEN 'INNOVATION' THEN ${countWhenEmpty ? 'COALESCE(f.innovations, 0)' : 'NULLIF(f.innovations, 0)'}
+    WHEN 'TASKS_CUSTOMER_SATISFACTION' THEN f.task_sat_sum / NULLIF(f.task_sat_count, 0)
+    WHEN 'TRAINING_HOURS_PER_PERSON' THEN f.training_hours / NULLIF((${UNIT_HEADCOUNT_SQL}), 0)
     ELSE k.actual END`;
 }
 

@@ -280,7 +280,9 @@ export async function aggregateYearEndSql(
        SELECT employee_no,
          task_mix_sum / NULLIF(tasks, 0) AS tasks,
          100.0 * sla_met / NULLIF(complaints, 0) AS complaints,
-         20.0 * sat_sum / NULLIF(sat_count, 0) AS satisfaction,
+         -- Complaint answers and policy tasks are both rated 1–5 by their customers (issue 20).
+         20.0 * (COALESCE(sat_sum, 0) + COALESCE(task_sat_sum, 0))
+           / NULLIF(COALESCE(sat_count, 0) + COALESCE(task_sat_count, 0), 0) AS satisfaction,
          innovation_score_sum / NULLIF(innovations, 0) AS innovation
        FROM person_facts
      ),

@@ -80,6 +80,9 @@ export function createPolicyTaskActivities({ prisma }: { prisma: Db }) {
           qualityScore: record.readModel.qualityScore,
           actualValue: record.readModel.actualValue,
           ...(record.completionSummary !== undefined ? { completionSummary: record.completionSummary } : {}),
+          ...(record.customerSatisfaction !== undefined
+            ? { customerSatisfaction: record.customerSatisfaction }
+            : {}),
         },
       });
       // A newer snapshot already landed (an older event retried late): its milestones are newer too.
@@ -208,7 +211,7 @@ export async function listPendingTaskSteps(prisma: Db, employeeNo: string): Prom
     orderBy: [{ pendingDueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
     take: 500,
   });
-  return rows.map((t) => ({
+  const steps: PendingTaskStep[] = rows.map((t) => ({
     kind: 'task',
     id: t.id,
     title: t.title,
@@ -218,6 +221,35 @@ export async function listPendingTaskSteps(prisma: Db, employeeNo: string): Prom
     dueAt: t.pendingDueAt?.toISOString() ?? null,
     light: t.light,
     overdue: t.overdue || (t.pendingDueAt !== null && t.pendingDueAt.getTime() <= Date.now()),
+    focus: t.focus,
+  }));
+  return [...steps, ...(await listCustomerQuestionSteps(prisma, employeeNo))];
+}
+
+/** A customer's question waits for the task owner's answer (issue 20): one step per task with open questions. */
+async function listCustomerQuestionSteps(prisma: Db, employeeNo: string): Promise<PendingTaskStep[]> {
+  const open = await prisma.taskCustomerQuestion.groupBy({
+    by: ['taskId'],
+    where: { answeredAt: null, customer: { task: { owner: { employeeNo } } } },
+    _min: { askedAt: true },
+    orderBy: { taskId: 'asc' },
+    take: 500,
+  });
+  if (open.length === 0) return [];
+  const tasks = await prisma.policyTask.findMany({
+    where: { id: { in: open.map((row) => row.taskId) } },
+    include: { unit: true },
+  });
+  return tasks.map((t) => ({
+    kind: 'task',
+    id: t.id,
+    title: t.title,
+    stage: t.stage,
+    step: 'customer-question',
+    team: t.unit.code,
+    dueAt: null,
+    light: t.light,
+    overdue: false,
     focus: t.focus,
   }));
 }

@@ -23,6 +23,8 @@ import { healthRoutes } from './routes/health.ts';
 import { performanceRoutes } from './routes/performance.ts';
 import { performanceWorkRoutes } from './routes/performance-work.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { taskCustomerRoutes } from './routes/task-customers.ts';
+import { developmentRoutes } from './routes/development.ts';
 import { workRoutes } from './routes/work.ts';
 import { complaintStatsRoutes } from './routes/complaint-stats.ts';
 import { open311Routes } from './routes/open311.ts';
@@ -82,6 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(open311KeyRoutes);
   await app.register(citizenRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(taskCustomerRoutes);
+  await app.register(developmentRoutes);
   if (options.config.EMBEDDED) await app.register(devMailboxRoutes);
 
   if (fs.existsSync(webDist)) {

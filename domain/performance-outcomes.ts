@@ -44,8 +44,29 @@ export interface EvaluationSubmittedOutcome extends OutcomeBase {
   score: number;
 }
 
+/** The customers' rating of a completed policy task, once its rating step closed (issue 20). */
+export interface TaskRatedOutcome extends OutcomeBase {
+  kind: 'task-rated';
+  taskId: string;
+  /** Mean of the customers' ratings, 1–5. */
+  satisfaction: number;
+  ratings: number;
+}
+
+/** Training hours a person completed under their development plan (issue 20). */
+export interface TrainingCompletedOutcome extends OutcomeBase {
+  kind: 'training-completed';
+  activityId: number;
+  hours: number;
+}
+
 export type PerformanceOutcome =
-  ComplaintClosedOutcome | TaskDoneOutcome | InnovationScoredOutcome | EvaluationSubmittedOutcome;
+  | ComplaintClosedOutcome
+  | TaskDoneOutcome
+  | InnovationScoredOutcome
+  | EvaluationSubmittedOutcome
+  | TaskRatedOutcome
+  | TrainingCompletedOutcome;
 
 export const recordOutcomeSignal = defineSignal<[PerformanceOutcome]>('recordOutcome');
 

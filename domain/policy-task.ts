@@ -114,6 +114,10 @@ export interface PolicyTaskSettings {
   historyThreshold: number;
   /** Yellow when progress trails elapsed time by more than this many percentage points. */
   lightTolerancePoints: number;
+  /** How long the customers may rate a done task. */
+  ratingOpenForMs: number;
+  /** The one reminder to customers who have not rated goes this long before the rating closes. */
+  ratingReminderBeforeMs: number;
 }
 
 const DAY = 24 * 3600_000;
@@ -127,6 +131,8 @@ export const defaultTaskSettings: Readonly<PolicyTaskSettings> = Object.freeze({
   focusGraceMs: 1 * DAY,
   historyThreshold: 2_000,
   lightTolerancePoints: 10,
+  ratingOpenForMs: 14 * DAY,
+  ratingReminderBeforeMs: 3 * DAY,
 });
 
 export const resolveTaskSettings = (overrides?: Partial<PolicyTaskSettings>): PolicyTaskSettings => ({
@@ -195,6 +201,17 @@ export interface FocusState {
   missed: number;
 }
 
+/** The customers' rating of the result (issue 20): open from done until its deadline or every customer rated. */
+export interface CustomerRatingState {
+  openedAt: string;
+  closesAt: string;
+  customerIds: number[];
+  /** Score (1–5) per customer id. */
+  scores: Record<string, number>;
+  reminded: boolean;
+  closedAt?: string;
+}
+
 export interface PolicyTaskState {
   taskId: string;
   taskType: string;
@@ -223,6 +240,9 @@ export interface PolicyTaskState {
   eventSeq: number;
   /** How many times this task continued as new. */
   generation: number;
+  /** Customers are told of milestones and rate the result (set once, behind a workflow patch). */
+  customerCare?: boolean;
+  rating?: CustomerRatingState;
 }
 
 export interface PolicyTaskInput {
@@ -236,7 +256,7 @@ export interface PolicyTaskInput {
   outcomeTarget?: number;
   settings?: Partial<PolicyTaskSettings>;
   /** Set by continue-as-new: the state and undelivered mails of the previous run. */
-  carried?: { state: PolicyTaskState; outbox: TaskMail[] };
+  carried?: { state: PolicyTaskState; outbox: TaskMail[]; customerOutbox?: CustomerNotice[] };
 }
 
 export function initialTaskState(input: PolicyTaskInput): PolicyTaskState {
@@ -318,6 +338,21 @@ export interface TaskSnapshot {
 }
 
 export const taskActionUpdate = defineUpdate<TaskSnapshot, [TaskActionRequest]>('taskAction');
+
+/** A customer's rating from the mailed link; the API has checked the link and keeps the comment. */
+export interface CustomerRatingRequest {
+  customerId: number;
+  score: number;
+}
+export interface CustomerRatingSnapshot {
+  taskId: string;
+  rated: number;
+  expected: number;
+  closed: boolean;
+}
+export const customerRatingUpdate = defineUpdate<CustomerRatingSnapshot, [CustomerRatingRequest]>(
+  'taskCustomerRating',
+);
 export const taskStateQuery = defineQuery<PolicyTaskState>('taskState');
 
 export const policyTaskWorkflowId = (taskId: string) => taskId;
@@ -527,6 +562,7 @@ export interface TaskEventRecord {
   milestones: MilestoneState[];
   readModel: TaskReadModel;
   audit?: { action: string; before: unknown; after: unknown; reason?: string };
+  customerSatisfaction?: number;
 }
 
 export interface TaskReadModel {
@@ -547,10 +583,27 @@ export interface TaskReadModel {
   actualValue: number | null;
 }
 
+/**
+ * A notice to the task's customers (issue 20). Addresses and links are resolved by the notice activity, so
+ * no customer's name or address enters workflow history; `customerIds` narrows it to some customers.
+ */
+export interface CustomerNotice {
+  key: string;
+  taskId: string;
+  kind: 'milestone' | 'rating-invitation' | 'rating-reminder';
+  customerIds?: number[];
+  seq?: number;
+  milestoneTitle?: string;
+  closesAt?: string;
+}
+
 export interface TaskEffect {
   type: string;
   actorNo: string;
   detail: Record<string, unknown>;
+  customerNotices?: CustomerNotice[];
+  /** Set when the customers' rating closed: the mean rating for the read model. */
+  customerSatisfaction?: number;
   decision?: TaskDecision;
   report?: ReportRecord & { text: string };
   completionSummary?: string;
@@ -792,6 +845,19 @@ export function applyTaskAction(
         actorNo: actor.employeeNo,
         detail: { seq: action.seq, onTime: Date.parse(at) <= Date.parse(milestone.dueAt) },
         mails: [],
+        ...(state.customerCare
+          ? {
+              customerNotices: [
+                {
+                  key: mailKey(state, 'customers-milestone'),
+                  taskId: state.taskId,
+                  kind: 'milestone' as const,
+                  seq: milestone.seq,
+                  milestoneTitle: milestone.title,
+                },
+              ],
+            }
+          : {}),
       };
     }
     case 'change-plan': {
@@ -919,7 +985,9 @@ export type TaskAlarm =
   | { kind: 'review-reminder'; at: string }
   | { kind: 'review-overdue'; at: string }
   | { kind: 'focus-reminder'; at: string }
-  | { kind: 'focus-missed'; at: string };
+  | { kind: 'focus-missed'; at: string }
+  | { kind: 'rating-reminder'; at: string }
+  | { kind: 'rating-close'; at: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -950,6 +1018,12 @@ export function scheduledAlarms(state: PolicyTaskState, settings: PolicyTaskSett
         alarms.push({ kind: 'focus-reminder', at: iso(due - settings.focusReminderBeforeMs) });
       alarms.push({ kind: 'focus-missed', at: iso(due + settings.focusGraceMs) });
     }
+  }
+  if (state.rating && !state.rating.closedAt) {
+    const closes = Date.parse(state.rating.closesAt);
+    if (!state.rating.reminded)
+      alarms.push({ kind: 'rating-reminder', at: iso(closes - settings.ratingReminderBeforeMs) });
+    alarms.push({ kind: 'rating-close', at: state.rating.closesAt });
   }
   if (state.pending) {
     const since = Date.parse(state.pending.since);
@@ -1088,6 +1162,31 @@ export function applyAlarm(
         mails,
       };
     }
+    case 'rating-reminder': {
+      const rating = state.rating!;
+      rating.reminded = true;
+      const unrated = rating.customerIds.filter((id) => rating.scores[String(id)] === undefined);
+      return {
+        type: 'customer-rating-reminder',
+        actorNo: 'system',
+        detail: { unrated: unrated.length, closesAt: rating.closesAt },
+        mails: [],
+        customerNotices:
+          unrated.length === 0
+            ? []
+            : [
+                {
+                  key: key('customers-rating-reminder'),
+                  taskId: state.taskId,
+                  kind: 'rating-reminder',
+                  customerIds: unrated,
+                  closesAt: rating.closesAt,
+                },
+              ],
+      };
+    }
+    case 'rating-close':
+      return closeCustomerRating(state, alarm.at);
     case 'focus-reminder':
     case 'focus-missed': {
       const dueAt = state.focus.reportDueAt!;
@@ -1278,6 +1377,9 @@ export function toEventRecord(
     milestones: state.milestones,
     readModel: readModelOf(state, Date.parse(at), settings),
     audit: effect.audit,
+    ...(effect.customerSatisfaction === undefined
+      ? {}
+      : { customerSatisfaction: effect.customerSatisfaction }),
   };
 }
 
@@ -1309,3 +1411,106 @@ export function taskOutcomeScores(state: PolicyTaskState): TaskOutcomeScores {
     quality: state.quality?.score ?? 0,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The customers' rating of the result (issue 20)
+
+/** Opens the rating step when the task is done and it has customers: each is mailed a rating link. */
+export function openCustomerRating(
+  state: PolicyTaskState,
+  customerIds: readonly number[],
+  at: string,
+  settings: PolicyTaskSettings,
+): TaskEffect {
+  const closesAt = iso(Date.parse(at) + settings.ratingOpenForMs);
+  state.rating = { openedAt: at, closesAt, customerIds: [...customerIds], scores: {}, reminded: false };
+  return {
+    type: 'customer-rating-opened',
+    actorNo: 'system',
+    detail: { customers: customerIds.length, closesAt },
+    mails: [],
+    customerNotices: [
+      {
+        key: mailKey(state, 'customers-rating'),
+        taskId: state.taskId,
+        kind: 'rating-invitation',
+        customerIds: [...customerIds],
+        closesAt,
+      },
+    ],
+  };
+}
+
+/** Why a customer's rating cannot count now, or undefined. A repeat of the same score is accepted (a retry). */
+export function checkCustomerRating(
+  state: PolicyTaskState,
+  request: CustomerRatingRequest,
+  nowMs: number,
+): TaskRejection | undefined {
+  const rating = state.rating;
+  if (!rating) {
+    return { code: ErrorCode.WRONG_STAGE, message: 'The task is not open for rating' };
+  }
+  if (rating.closedAt || Date.parse(rating.closesAt) <= nowMs) {
+    return { code: ErrorCode.WRONG_STAGE, message: 'The rating of this task has closed' };
+  }
+  if (!rating.customerIds.includes(request.customerId)) {
+    return {
+      code: ErrorCode.FORBIDDEN,
+      message: 'Only the customers of the task when it was done may rate it',
+    };
+  }
+  if (!(Number.isInteger(request.score) && request.score >= 1 && request.score <= 5)) {
+    return { code: ErrorCode.VALIDATION, message: 'The rating is a whole number from 1 to 5' };
+  }
+  const given = rating.scores[String(request.customerId)];
+  if (given !== undefined && given !== request.score) {
+    return { code: ErrorCode.CONFLICT, message: 'This customer has already rated the task' };
+  }
+  return undefined;
+}
+
+/** Records one rating (nothing when it repeats one already counted); the last expected rating closes the step. */
+export function applyCustomerRating(
+  state: PolicyTaskState,
+  request: CustomerRatingRequest,
+  at: string,
+): TaskEffect | undefined {
+  const rating = state.rating!;
+  if (rating.scores[String(request.customerId)] !== undefined) return undefined;
+  rating.scores[String(request.customerId)] = request.score;
+  if (Object.keys(rating.scores).length >= rating.customerIds.length) return closeCustomerRating(state, at);
+  return {
+    type: 'customer-rated',
+    actorNo: 'customer',
+    detail: { customerId: request.customerId, score: request.score },
+    mails: [],
+  };
+}
+
+function closeCustomerRating(state: PolicyTaskState, at: string): TaskEffect {
+  const rating = state.rating!;
+  rating.closedAt = at;
+  const satisfaction = customerSatisfactionOf(rating);
+  return {
+    type: 'customer-rating-closed',
+    actorNo: 'system',
+    detail: { ratings: Object.keys(rating.scores).length, satisfaction },
+    mails: [],
+    ...(satisfaction === null ? {} : { customerSatisfaction: satisfaction }),
+  };
+}
+
+/** Mean rating (1–5, two decimals) of the customers who rated; null when nobody did. */
+export function customerSatisfactionOf(rating: Pick<CustomerRatingState, 'scores'>): number | null {
+  const scores = Object.values(rating.scores);
+  if (scores.length === 0) return null;
+  return Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 100) / 100;
+}
+
+export const customerRatingSnapshot = (state: PolicyTaskState): CustomerRatingSnapshot => ({
+  taskId: state.taskId,
+  rated: Object.keys(state.rating?.scores ?? {}).length,
+  expected: state.rating?.customerIds.length ?? 0,
+  closed: Boolean(state.rating?.closedAt),
+});

@@ -24,6 +24,8 @@ export const KPI_SOURCES = [
   'TASKS_TIMELINESS',
   'INNOVATION',
   'MANUAL',
+  'TASKS_CUSTOMER_SATISFACTION',
+  'TRAINING_HOURS_PER_PERSON',
 ] as const;
 export type KpiSourceCode = (typeof KPI_SOURCES)[number];
 

@@ -3,3 +3,4 @@ export { performanceWorkflow } from './performance.ts';
 export { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
 export { policyTaskWorkflow } from './policy-task.ts';
 export { retentionWorkflow } from './retention.ts';
+export { taskCustomerNoticeWorkflow } from './task-customer-notice.ts';

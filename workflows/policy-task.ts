@@ -14,8 +14,14 @@ import type { Activities } from '../activities/index.ts';
 import type { NotificationInput } from '../activities/mail.ts';
 import {
   applyAlarm,
+  applyCustomerRating,
   applyTaskAction,
+  checkCustomerRating,
   checkTaskAction,
+  customerRatingSnapshot,
+  customerRatingUpdate,
+  customerSatisfactionOf,
+  openCustomerRating,
   initialTaskState,
   isOverdue,
   isTerminalTaskStage,
@@ -29,6 +35,7 @@ import {
   TaskStage,
   toEventRecord,
   type PolicyTaskInput,
+  type CustomerNotice,
   type PolicyTaskState,
   type TaskEffect,
   type TaskMail,
@@ -44,13 +51,13 @@ import {
   WorkKindAttr,
 } from '../domain/search-attributes.ts';
 
-const { recordTaskEvent, reportOutcome } = proxyActivities<Activities>({
+const { recordTaskEvent, reportOutcome, listTaskCustomerIds } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 // Mail retries without a cap: the outbox makes each send happen once, and an SMTP outage must only delay.
-const { sendNotification } = proxyActivities<Activities>({
+const { sendNotification, notifyTaskCustomers } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
@@ -74,6 +81,10 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
   const settings = resolveTaskSettings(input.settings);
   const state: PolicyTaskState = input.carried?.state ?? initialTaskState(input);
   const outbox: TaskMail[] = [...(input.carried?.outbox ?? [])];
+  const customerOutbox: CustomerNotice[] = [...(input.carried?.customerOutbox ?? [])];
+  // Added after tasks were already running (issue 20): customers hear of milestones and rate the result.
+  // Histories recorded before it have no marker and replay without any customer step.
+  if (!input.carried) state.customerCare = patched('task-customers');
   let changes = 0;
   let published = '';
   const nowMs = () => Date.now();
@@ -114,6 +125,7 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
 
   async function record(effect: TaskEffect) {
     outbox.push(...effect.mails);
+    customerOutbox.push(...(effect.customerNotices ?? []));
     const event = toEventRecord(state, effect, nowIso(), settings);
     changes += 1;
     publishVisibility();
@@ -121,6 +133,10 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
   }
 
   async function flushOutbox() {
+    while (customerOutbox.length > 0) {
+      const notices = customerOutbox.splice(0, customerOutbox.length);
+      await Promise.all(notices.map((notice) => notifyTaskCustomers(notice)));
+    }
     while (outbox.length > 0) {
       const batch = outbox.splice(0, outbox.length);
       await Promise.all(
@@ -161,6 +177,17 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
       }),
     { validator: (request) => rejectIf(checkTaskAction(state, request, nowMs())) },
   );
+  setHandler(
+    customerRatingUpdate,
+    (request) =>
+      serially(async () => {
+        rejectIf(checkCustomerRating(state, request, nowMs()));
+        const effect = applyCustomerRating(state, request, nowIso());
+        if (effect) await record(effect);
+        return customerRatingSnapshot(state);
+      }),
+    { validator: (request) => rejectIf(checkCustomerRating(state, request, nowMs())) },
+  );
 
   if (input.carried) {
     publishVisibility();
@@ -186,12 +213,13 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
       if (!isTerminalTaskStage(state.stage)) {
         await continueAsNew<typeof policyTaskWorkflow>({
           ...input,
-          carried: { state: { ...state, generation: state.generation + 1 }, outbox },
+          carried: { state: { ...state, generation: state.generation + 1 }, outbox, customerOutbox },
         });
       }
     }
     const seen = changes;
-    const wake = () => changes !== seen || outbox.length > 0 || isTerminalTaskStage(state.stage);
+    const wake = () =>
+      changes !== seen || outbox.length > 0 || customerOutbox.length > 0 || isTerminalTaskStage(state.stage);
     const next = scheduledAlarms(state, settings)[0];
     if (!next) {
       await condition(wake);
@@ -235,6 +263,42 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
         },
       });
     }
+    if (state.customerCare) await rateByCustomers(doneAtMs);
   }
   return { taskId: state.taskId, stage: state.stage, outcome, generation: state.generation };
+
+  /**
+   * The customers' rating step: each customer of the task is mailed a rating link; one reminder; closes at
+   * its deadline or when every customer rated. The mean rating is reported to performance once.
+   */
+  async function rateByCustomers(doneAtMs: number) {
+    const { customerIds } = await listTaskCustomerIds({ taskId: state.taskId });
+    if (customerIds.length === 0) return;
+    await serially(() => record(openCustomerRating(state, customerIds, nowIso(), settings)));
+    while (!state.rating?.closedAt) {
+      await flushOutbox();
+      const seen = changes;
+      const wake = () => changes !== seen || customerOutbox.length > 0 || Boolean(state.rating?.closedAt);
+      const next = scheduledAlarms(state, settings)[0];
+      const waitMs = next ? Date.parse(next.at) - nowMs() : undefined;
+      if (waitMs === undefined) await condition(wake);
+      else if (waitMs > 0) await condition(wake, waitMs);
+      await serially(fireDueAlarms);
+    }
+    await condition(allHandlersFinished);
+    await flushOutbox();
+    const satisfaction = customerSatisfactionOf(state.rating);
+    if (satisfaction === null) return;
+    await reportOutcome({
+      kind: 'task-rated',
+      outcomeKey: `task-rated:${state.taskId}`,
+      year: new Date(doneAtMs + KST_OFFSET_MS).getUTCFullYear(),
+      occurredAt: state.rating.closedAt,
+      unitCode: state.participants.teamCode,
+      employeeNo: state.participants.ownerNo,
+      taskId: state.taskId,
+      satisfaction,
+      ratings: Object.keys(state.rating.scores).length,
+    });
+  }
 }

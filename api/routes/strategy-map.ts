@@ -68,6 +68,8 @@ const Source = Type.Union([
   Type.Literal('TASKS_TIMELINESS'),
   Type.Literal('INNOVATION'),
   Type.Literal('MANUAL'),
+  Type.Literal('TASKS_CUSTOMER_SATISFACTION'),
+  Type.Literal('TRAINING_HOURS_PER_PERSON'),
 ]);
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemasMatchDomain: [

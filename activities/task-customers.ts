@@ -1,0 +1,124 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../platform/prisma.ts';
+import type { DeliverMail } from './mail.ts';
+import type { CustomerNotice } from '../domain/policy-task.ts';
+import { renderCustomerMail, type CustomerMail } from '../domain/task-customer-mails.ts';
+
+export const CUSTOMER_KINDS = ['MINISTRY_OFFICIAL', 'EXPERT', 'CITIZEN'] as const;
+export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
+export type CustomerTokenPurpose = 'SIGN_IN' | 'SESSION' | 'RATING';
+
+/** How long a mailed sign-in link stays valid, and a customer session after it. */
+export const SIGN_IN_LINK_MS = 7 * 24 * 3600_000;
+export const CUSTOMER_SESSION_MS = 12 * 3600_000;
+
+export const hashCustomerToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A fresh random token; only its hash is stored. */
+export async function issueCustomerToken(
+  prisma: Db,
+  customerId: number,
+  purpose: CustomerTokenPurpose,
+  expiresAt: Date,
+): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  await prisma.taskCustomerToken.create({
+    data: { tokenHash: hashCustomerToken(token), customerId, purpose, expiresAt },
+  });
+  return token;
+}
+
+/** A notice that is not part of the task workflow's own steps: sent by the API through a small workflow. */
+export type DirectCustomerNotice =
+  | { key: string; kind: 'welcome'; customerId: number }
+  | { key: string; kind: 'answer'; customerId: number; questionId: number };
+
+/**
+ * Mails to the customers of policy tasks. The links carry fresh tokens created inside the outbox step, so
+ * no token (and no address) enters workflow history, and a retry re-sends the same stored text.
+ */
+export function createTaskCustomerActivities(deps: { prisma: Db; deliver: DeliverMail; publicUrl: string }) {
+  const { prisma, deliver, publicUrl } = deps;
+
+  async function listTaskCustomerIds(input: { taskId: string }): Promise<{ customerIds: number[] }> {
+    const rows = await prisma.taskCustomer.findMany({
+      where: { taskId: input.taskId },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
+    return { customerIds: rows.map((row) => row.id) };
+  }
+
+  const signInLink = async (customerId: number) => {
+    const expiresAt = new Date(Date.now() + SIGN_IN_LINK_MS);
+    const token = await issueCustomerToken(prisma, customerId, 'SIGN_IN', expiresAt);
+    return { signInUrl: `${publicUrl}/customer?token=${token}`, linkExpiresAt: expiresAt.toISOString() };
+  };
+
+  async function mailCustomer(
+    key: string,
+    customerId: number,
+    build: (base: { taskId: string; title: string; customerName: string }) => Promise<CustomerMail>,
+  ) {
+    return deliver(key, async () => {
+      const customer = await prisma.taskCustomer.findUniqueOrThrow({
+        where: { id: customerId },
+        include: { task: { select: { id: true, title: true } } },
+      });
+      const mail = await build({
+        taskId: customer.task.id,
+        title: customer.task.title,
+        customerName: customer.name,
+      });
+      return { to: customer.email, mail: renderCustomerMail(mail) };
+    });
+  }
+
+  /** One mail per customer of the notice (each with its own key, so each goes out once). */
+  async function notifyTaskCustomers(notice: CustomerNotice): Promise<{ mailed: number }> {
+    const ids = notice.customerIds ?? (await listTaskCustomerIds({ taskId: notice.taskId })).customerIds;
+    for (const customerId of ids) {
+      await mailCustomer(`${notice.key}:${customerId}`, customerId, async (base) => {
+        if (notice.kind === 'milestone') {
+          return {
+            ...base,
+            kind: 'milestone',
+            seq: notice.seq ?? 0,
+            milestoneTitle: notice.milestoneTitle ?? '',
+            ...(await signInLink(customerId)),
+          };
+        }
+        const closesAt = notice.closesAt ?? new Date().toISOString();
+        const token = await issueCustomerToken(prisma, customerId, 'RATING', new Date(closesAt));
+        return {
+          ...base,
+          kind: notice.kind,
+          ratingUrl: `${publicUrl}/customer/rate?token=${token}`,
+          closesAt,
+        };
+      });
+    }
+    return { mailed: ids.length };
+  }
+
+  async function sendCustomerNotice(notice: DirectCustomerNotice): Promise<{ status: string }> {
+    return mailCustomer(notice.key, notice.customerId, async (base) => {
+      if (notice.kind === 'welcome')
+        return { ...base, kind: 'welcome', ...(await signInLink(notice.customerId)) };
+      const question = await prisma.taskCustomerQuestion.findUniqueOrThrow({
+        where: { id: notice.questionId },
+      });
+      return {
+        ...base,
+        kind: 'answer',
+        question: question.question,
+        answer: question.answer ?? '',
+        ...(await signInLink(notice.customerId)),
+      };
+    });
+  }
+
+  return { listTaskCustomerIds, notifyTaskCustomers, sendCustomerNotice };
+}
+
+export type TaskCustomerActivities = ReturnType<typeof createTaskCustomerActivities>;
