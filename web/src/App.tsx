@@ -40,6 +40,11 @@ const AdminOrganisation = lazy(() => import('./pages/AdminOrganisation.tsx'));
 const AdminUsers = lazy(() => import('./pages/AdminUsers.tsx'));
 const AdminCategories = lazy(() => import('./pages/AdminCategories.tsx'));
 const WorkflowHistory = lazy(() => import('./pages/WorkflowHistory.tsx'));
+const PublicTasks = lazy(() => import('./pages/PublicTasks.tsx'));
+const CustomerTask = lazy(() => import('./pages/CustomerTask.tsx'));
+const CustomerRate = lazy(() => import('./pages/CustomerRate.tsx'));
+const Development = lazy(() => import('./pages/Development.tsx'));
+const DevelopmentNeeds = lazy(() => import('./pages/DevelopmentNeeds.tsx'));
 
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -87,6 +92,7 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
       {item('/', t('nav.home'))}
       {item('/file', t('nav.file'))}
       {item('/my-space', t('nav.mySpace'))}
+      {item('/public/tasks', t('customers.nav'))}
       {item('/mailbox', t('nav.mailbox'))}
       <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md">
         {t('nav.staff')}
@@ -105,6 +111,10 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
           {item('/performance/kpi-entries', t('perfWork.nav.kpiEntries'))}
           {item('/performance/innovations', t('perfWork.nav.innovations'))}
           {item('/performance', t('nav.performance'))}
+          {item('/development', t('development.nav'))}
+          {['HR', 'ADMIN', 'HEAD'].includes(me.role)
+            ? item('/hr/development', t('development.navNeeds'))
+            : null}
           {isAdmin(me) ? item('/admin', t('nav.admin')) : null}
           {isAdmin(me) ? item('/admin/organisation', t('directory.nav.organisation')) : null}
           {isAdmin(me) || me.role === 'HR' ? item('/admin/users', t('directory.nav.users')) : null}
@@ -198,6 +208,11 @@ export function App() {
               <Route path="/admin/users" element={<AdminUsers />} />
               <Route path="/admin/categories" element={<AdminCategories />} />
               <Route path="/admin/workflows/:workflowId" element={<WorkflowHistory />} />
+              <Route path="/public/tasks" element={<PublicTasks />} />
+              <Route path="/customer" element={<CustomerTask />} />
+              <Route path="/customer/rate" element={<CustomerRate />} />
+              <Route path="/development" element={<Development />} />
+              <Route path="/hr/development" element={<DevelopmentNeeds />} />
               <Route path="*" element={<Home />} />
             </Routes>
           </Suspense>

@@ -5,9 +5,16 @@ import { adminDirectoryBundle } from './locales/admin-directory.ts';
 import { performanceWork } from './locales/performance-work.ts';
 import { tasksBundle } from './locales/tasks.ts';
 import { citizenBundle } from './locales/citizen.ts';
+import { customersBundle } from './locales/customers.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
-const bundles: LocaleBundle[] = [tasksBundle, performanceWork, adminDirectoryBundle, citizenBundle];
+const bundles: LocaleBundle[] = [
+  tasksBundle,
+  performanceWork,
+  adminDirectoryBundle,
+  citizenBundle,
+  customersBundle,
+];
 
 export const LANGUAGE_KEY = 'portal.lang';
 export const languages = ['ko', 'en'] as const;

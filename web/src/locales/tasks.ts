@@ -193,6 +193,7 @@ export const tasksBundle = defineBundle(
         'final-approval': '최종 승인',
         'focus-report': '중점관리 주간 보고',
         'submit-completion': '완료 보고',
+        'customer-question': '고객 질문 답변',
         milestone: '중간목표 {{n}}',
       },
       stuck: {
@@ -392,6 +393,7 @@ export const tasksBundle = defineBundle(
         'final-approval': 'Final approval',
         'focus-report': 'Weekly focus report',
         'submit-completion': 'Completion report',
+        'customer-question': 'Answer a customer question',
         milestone: 'Milestone {{n}}',
       },
       stuck: {

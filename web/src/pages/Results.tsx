@@ -7,6 +7,7 @@ import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatNumber, localName } from '../format.ts';
 import { useYearParam, YearSelect } from '../performance-work.tsx';
 import type { ScoreAdjustment } from '../performance-types.ts';
+import { MyDevelopmentPlan } from '../development.tsx';
 
 interface ResultRow {
   employeeNo?: string;
@@ -147,6 +148,7 @@ function ResultsContent() {
       {results.isLoading ? <Loading /> : null}
       {results.data?.units?.length ? <ResultTable rows={results.data.units} kind="unit" /> : null}
       {people.length ? <ResultTable rows={people} kind="person" /> : null}
+      <MyDevelopmentPlan year={year} />
       {results.data?.adjustments?.length ? (
         <ScrollTable
           minWidth={600}

@@ -24,6 +24,7 @@ import { formatDateTime, formatNumber, localName } from '../format.ts';
 import { checkMilestoneRows, milestonesValue, rowsOf } from '../MilestonesInput.tsx';
 import { useMe, type Me } from '../session.ts';
 import { WorkflowHistoryLink } from '../WorkflowHistoryLink.tsx';
+import { TaskCustomers } from '../task-customers.tsx';
 import { FocusBadge, TaskStageBadge, useStepLabel, type TaskView } from '../task-view.tsx';
 
 /** The forms of the task page; `final-approve` approves or returns a completed task. */
@@ -503,6 +504,7 @@ function Task({ id }: { id: string }) {
       <Actions task={task.data} me={me} />
       <Milestones task={task.data} />
       <Reports task={task.data} />
+      <TaskCustomers taskId={id} isOwner={task.data.owner.employeeNo === me.employeeNo} />
       <Trail task={task.data} />
     </Stack>
   );
