@@ -17,7 +17,7 @@ interface Mail {
   text: string;
 }
 
-const URL_PATTERN = /(https?:\/\/[^\s]+|\/(?:my-space|survey|inbox|complaints|tasks)[^\s]*)/g;
+const URL_PATTERN = /(https?:\/\/[^\s]+|\/(?:my-space|survey|inbox|complaints|tasks|customer)[^\s]*)/g;
 
 /** Links in mails point at PUBLIC_URL; inside the portal they open as in-app pages. */
 function MailText({ text }: { text: string }) {
@@ -27,7 +27,7 @@ function MailText({ text }: { text: string }) {
       {parts.map((part, index) => {
         if (index % 2 === 0) return <Fragment key={index}>{part}</Fragment>;
         const url = new URL(part, window.location.origin);
-        const inApp = /^\/(my-space|survey|inbox|complaints|tasks)/.test(url.pathname);
+        const inApp = /^\/(my-space|survey|inbox|complaints|tasks|customer)/.test(url.pathname);
         return inApp ? (
           <Anchor key={index} component={Link} to={`${url.pathname}${url.search}`}>
             {part}
