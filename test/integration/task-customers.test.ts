@@ -71,7 +71,7 @@ async function mailLink(to: string, subject: string, path: string): Promise<{ te
   );
   const match = new RegExp(`${path.replace(/\//g, '\\/')}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
   expect(match, mail.text).not.toBeNull();
-  return { text: mail.text, token: match![1] };
+  return { text: mail.text, token: match![1]! };
 }
 
 async function signInCustomer(token: string): Promise<string> {
@@ -210,7 +210,7 @@ describe('customers of a policy task and career development, on the real stack',
     await act(id, LEADER, 'quality-review', { score: 90, opinion: INTERNAL_OPINION, decision: 'accept' });
     await act(id, LEADER, 'final-approve', { opinion: INTERNAL_OPINION });
 
-    const first = await mailLink(emails[0], '평가해 주세요', '/customer/rate');
+    const first = await mailLink(emails[0]!, '평가해 주세요', '/customer/rate');
     expect(first.text).not.toContain(INTERNAL_OPINION);
     const rate = (token: string, score: number) =>
       call('POST', '/api/customer/rating', undefined, { token, score, comment: '유익했습니다' });
@@ -220,7 +220,7 @@ describe('customers of a policy task and career development, on the real stack',
     expect((await rate(first.token, 2)).statusCode).toBe(409);
     expect(await kpiValue(`K-${TEAM}-TCSAT`)).toBe(before);
 
-    const second = await mailLink(emails[1], '평가해 주세요', '/customer/rate');
+    const second = await mailLink(emails[1]!, '평가해 주세요', '/customer/rate');
     expect((await rate(second.token, 4)).statusCode).toBe(200);
 
     // The last rating closes the step: the mean (4.5) is reported once and the KPI recomputed live.

@@ -5,6 +5,7 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities/index.ts';
 import type { NotificationInput } from '../../activities/mail.ts';
 import {
+  type CustomerNotice,
   taskActionUpdate,
   taskStateQuery,
   type PolicyTaskInput,
@@ -72,14 +73,21 @@ export interface Recorded {
   events: TaskEventRecord[];
   mails: NotificationInput[];
   outcomes: PerformanceOutcome[];
+  customerNotices: CustomerNotice[];
 }
 const recorded = new Map<string, Recorded>();
 export const recordedFor = (taskId: string): Recorded => {
-  if (!recorded.has(taskId)) recorded.set(taskId, { events: [], mails: [], outcomes: [] });
+  if (!recorded.has(taskId))
+    recorded.set(taskId, { events: [], mails: [], outcomes: [], customerNotices: [] });
   return recorded.get(taskId)!;
 };
+/** The customers (ids) a task has when it is done; none unless a test names some. */
+export const customersOf = new Map<string, number[]>();
 
-export const stubActivities: Pick<Activities, 'recordTaskEvent' | 'sendNotification' | 'reportOutcome'> = {
+export const stubActivities: Pick<
+  Activities,
+  'recordTaskEvent' | 'sendNotification' | 'reportOutcome' | 'listTaskCustomerIds' | 'notifyTaskCustomers'
+> = {
   async recordTaskEvent(event) {
     recordedFor(event.taskId).events.push(event);
   },
@@ -88,7 +96,15 @@ export const stubActivities: Pick<Activities, 'recordTaskEvent' | 'sendNotificat
     return { status: 'sent' };
   },
   async reportOutcome(outcome) {
-    if (outcome.kind === 'task-done') recordedFor(outcome.taskId).outcomes.push(outcome);
+    if (outcome.kind === 'task-done' || outcome.kind === 'task-rated')
+      recordedFor(outcome.taskId).outcomes.push(outcome);
+  },
+  async listTaskCustomerIds({ taskId }) {
+    return { customerIds: customersOf.get(taskId) ?? [] };
+  },
+  async notifyTaskCustomers(notice) {
+    recordedFor(notice.taskId).customerNotices.push(notice);
+    return { mailed: notice.customerIds?.length ?? 0 };
   },
 };
 
