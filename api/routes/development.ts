@@ -334,7 +334,7 @@ export const developmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['development'],
         summary:
           "Records a planned training or activity as done with its hours; training hours count in the unit's learning-and-growth KPIs at once",
-        params: Type.Object({ year: Year, activityId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ year: Year, activityId: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
         body: Type.Object({ hours: Hours }, { additionalProperties: false }),
         response: { 200: PlanView, ...Errors },
       },

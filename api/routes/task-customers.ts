@@ -334,7 +334,7 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: "The owner answers a customer's question; the customer is mailed the answer; audited",
-        params: Type.Object({ id: TaskId, questionId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: TaskId, questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
         body: Type.Object(
           { answer: Type.String({ minLength: 1, maxLength: 4000 }) },
           { additionalProperties: false },
@@ -444,7 +444,8 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
       : null;
     if (!session || session.purpose !== 'SESSION' || session.expiresAt <= new Date()) {
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Open the link from your latest mail to sign in');
+      // 403, not 401: these are public routes; the customer's proof is a mailed link, not a staff sign-in.
+      throw new AppError(ErrorCode.FORBIDDEN, 'Open the link from your latest mail to sign in');
     }
     return session.customer;
   }
@@ -479,7 +480,7 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         data: { usedAt: now },
       });
       if (used.count !== 1) {
-        throw new AppError(ErrorCode.UNAUTHENTICATED, 'This link has expired or was already used');
+        throw new AppError(ErrorCode.FORBIDDEN, 'This link has expired or was already used');
       }
       const link = await app.prisma.taskCustomerToken.findUniqueOrThrow({
         where: { tokenHash },

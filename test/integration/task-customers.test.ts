@@ -126,7 +126,7 @@ describe('customers of a policy task and career development, on the real stack',
     // One-time: the same link does not sign in twice.
     expect(
       (await call('POST', '/api/customer/session', undefined, { token: welcome.token })).statusCode,
-    ).toBe(401);
+    ).toBe(403);
 
     await act(id, OWNER, 'report-progress', { text: '수요 조사 설문 배포 완료', progress: 30 });
     await act(id, OWNER, 'complete-milestone', { seq: 1, evidence: '내부 검토 메모: 예산 부족' });
@@ -144,7 +144,7 @@ describe('customers of a policy task and career development, on the real stack',
     expect(view.json().reports.map((r: { text: string }) => r.text)).toContain('수요 조사 설문 배포 완료');
     expect(view.body).not.toContain(INTERNAL_OPINION);
     expect(view.body).not.toContain('예산 부족');
-    expect((await stack.app.inject({ method: 'GET', url: '/api/customer/task' })).statusCode).toBe(401);
+    expect((await stack.app.inject({ method: 'GET', url: '/api/customer/task' })).statusCode).toBe(403);
 
     const asked = await stack.app.inject({
       method: 'POST',

@@ -58,7 +58,7 @@ export default function CustomerTask() {
   return (
     <>
       <PageTitle lead={t('customers.view.lead')}>{t('customers.view.title')}</PageTitle>
-      {signIn.error && !(signIn.error instanceof ApiError && signIn.error.status === 401) ? (
+      {signIn.error && !(signIn.error instanceof ApiError && signIn.error.status === 403) ? (
         <ErrorState error={signIn.error} />
       ) : null}
       {signIn.pending ? <Text>{t('customers.view.signingIn')}</Text> : <View />}
@@ -75,7 +75,7 @@ function View() {
     retry: false,
     refetchInterval: (query) => (query.state.error ? false : 5_000),
   });
-  if (view.error instanceof ApiError && view.error.status === 401) {
+  if (view.error instanceof ApiError && view.error.status === 403) {
     return (
       <Alert color="orange" role="alert" data-testid="customer-signed-out">
         {t('customers.view.signedOut')}
