@@ -51,13 +51,13 @@ async function page(): Promise<Page> {
   return page;
 }
 
-/** The team's policy-customer satisfaction KPI as its scorecard shows it. */
-async function kpiValue(): Promise<number | null> {
+/** A KPI of the team (by default its policy-customer satisfaction) as its scorecard shows it. */
+async function kpiValue(code = KPI): Promise<number | null> {
   const card = await call('GET', `/api/performance/${YEAR}/scorecards/${TEAM}`, LEADER);
   const kpis = (
     card.perspectives as { objectives: { kpis: { code: string; value: number | null }[] }[] }[]
   ).flatMap((p) => p.objectives.flatMap((o) => o.kpis));
-  return kpis.find((k) => k.code === KPI)!.value;
+  return kpis.find((k) => k.code === code)!.value;
 }
 
 /** Opens the newest mail to the customer whose subject has `subject`, and follows its link to `path`. */
@@ -199,5 +199,74 @@ describe('a policy task judged by its customers, in real Chromium against the re
       expect.arrayContaining([expect.stringContaining('중간목표 달성'), expect.stringContaining('답변')]),
     );
     for (const mail of mails) expect(mail.text).not.toContain(MARKER);
+  });
+
+  it("a member's development plan, agreed by the team leader on the portal: the recorded training moves the team's training-hours KPI, and HR sees the need", async () => {
+    const MEMBER = 'E2302';
+    const LEARN_KPI = `K-${TEAM}-LEARNB`;
+    await call('POST', `/api/performance/${YEAR}/objectives/O-${TEAM}-L/kpis`, HR, {
+      code: LEARN_KPI,
+      name: { ko: '1인당 상시학습 시간', en: 'Training hours per person' },
+      unitLabel: '시간',
+      direction: 'HIGHER_IS_BETTER',
+      target: 80,
+      weight: 50,
+      source: 'TRAINING_HOURS_PER_PERSON',
+    });
+    const before = await kpiValue(LEARN_KPI);
+
+    const member = await page();
+    await signIn(member, MEMBER);
+    await member.goto('/development');
+    const form = member.getByTestId('action-development-plan');
+    await form.getByLabel('역량 코드').fill('DATA_ANALYSIS');
+    await form.getByLabel('개발 목표').fill('데이터 기반 정책 분석 역량 강화');
+    await form.getByLabel('교육 과정').fill('정책 데이터 분석 과정');
+    await form.getByLabel('교육 계획 시간').fill('24');
+    await form.getByRole('button', { name: '계획 저장' }).click();
+    const plan = member.getByTestId('development-plan');
+    await expect.poll(() => plan.getAttribute('data-status'), { timeout: 30_000 }).toBe('DRAFT');
+    await member.getByRole('button', { name: '팀장에게 동의 요청' }).click();
+    await expect.poll(() => plan.getAttribute('data-status'), { timeout: 30_000 }).toBe('SUBMITTED');
+
+    const leader = await page();
+    await signIn(leader, LEADER);
+    await leader.goto('/development');
+    const decide = leader.getByTestId(`action-development-decide-${MEMBER}`);
+    await decide.getByLabel('동의', { exact: true }).check();
+    await decide.getByRole('button', { name: /계획에 대한 결정/ }).click();
+    await expect.poll(() => decide.count(), { timeout: 30_000 }).toBe(0);
+
+    await member.reload();
+    const record = member.getByTestId(/^action-development-complete-/);
+    await record.getByLabel('이수 시간').fill('20');
+    await record.getByRole('button', { name: '이수 기록' }).click();
+    await expect
+      .poll(() => member.getByTestId('development-training-total').textContent(), { timeout: 30_000 })
+      .toContain('이수 20');
+    await screenshot(member, 'development-plan');
+
+    const headcount = await stack.prisma.staff.count({
+      where: { unit: { code: TEAM }, deactivatedAt: null },
+    });
+    const after = await waitFor(async () => {
+      const value = await kpiValue(LEARN_KPI);
+      return value !== before && value !== null ? value : undefined;
+    }, 30_000);
+    const outcomes = await stack.prisma.performanceOutcome.findMany({
+      where: { kind: 'training-completed', unitCode: TEAM },
+    });
+    expect(after).toBeCloseTo(
+      outcomes.reduce((sum, o) => sum + (o.payload as { hours: number }).hours, 0) / headcount,
+      6,
+    );
+    console.info(`[figures] browser journey: ${LEARN_KPI} before ${before}, after ${after}`);
+
+    const hr = await page();
+    await signIn(hr, HR);
+    await hr.goto('/hr/development');
+    await expect
+      .poll(() => hr.getByTestId('development-need').allTextContents(), { timeout: 30_000 })
+      .toContainEqual(expect.stringContaining('DATA_ANALYSIS'));
   });
 });
