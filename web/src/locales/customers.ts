@@ -4,7 +4,7 @@ import { defineBundle } from './bundle.ts';
 export const customersBundle = defineBundle(
   {
     customers: {
-      nav: '정책과제 참여',
+      nav: '정책 참여',
       kind: { MINISTRY_OFFICIAL: '타 부처 공무원', EXPERT: '정책 전문가', CITIZEN: '국민' },
       origin: { NAMED: '담당자 지정', FOLLOWED: '참여 신청' },
       fields: {
