@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma } from '@prisma/client';
 import type { Db } from '../platform/prisma.ts';
+import { readCalendarSnapshot, snapshotWindow, type CalendarSnapshot } from '../platform/holiday-calendar.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import {
   openComplaintStages,
@@ -177,7 +178,16 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
     return { employeeNo: staff.employeeNo, name: staff.nameKo, team: staff.unit.code };
   }
 
-  return { assignHandler, recordComplaintEvent, resolveTeam, checkReassignTarget };
+  /**
+   * The holidays a complaint's business time is computed with, read from the database and pinned in the
+   * workflow's state: workflow code never computes business time from data bundled with it (issue 13).
+   */
+  async function loadCalendarSnapshot({ around }: { around: string }): Promise<CalendarSnapshot> {
+    const { from, to } = snapshotWindow(new Date(around));
+    return readCalendarSnapshot(prisma, from, to);
+  }
+
+  return { assignHandler, recordComplaintEvent, resolveTeam, checkReassignTarget, loadCalendarSnapshot };
 }
 
 export type ComplaintActivities = ReturnType<typeof createComplaintActivities>;

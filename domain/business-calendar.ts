@@ -1,30 +1,17 @@
 /**
- * The project's one business-day calendar: Korean public holidays plus the period rules of
- * 민원 처리에 관한 법률 시행령 §19.
+ * The project's one business-day calendar engine: the period rules of 민원 처리에 관한 법률 시행령 §19 over
+ * a set of holidays given as data.
  *
- * Imported by Temporal workflow code, so it must stay pure and deterministic: no Node built-ins, no clock
- * reads, no timezone library. Korea has kept UTC+9 without daylight saving since 1988, so KST is a fixed
- * offset and all arithmetic runs on epoch milliseconds shifted by nine hours.
+ * The holidays are an argument, never bundled: they live in PostgreSQL (platform/holiday-calendar.ts) and
+ * reach workflow code through an activity result pinned in workflow state, so that adding a holiday
+ * changes no workflow's replay. Imported by Temporal workflow code, so it must stay pure and
+ * deterministic: no Node built-ins, no clock reads, no timezone library. Korea has kept UTC+9 without
+ * daylight saving since 1988, so KST is a fixed offset and all arithmetic runs on epoch milliseconds
+ * shifted by nine hours.
  */
-// The `/all` entry exposes every yearly preset synchronously; the package's main entry loads them with
-// dynamic imports and returns promises, which a workflow cannot await inside a pure calculation.
-import * as gazettePresets from '@hyunbinseo/holidays-kr/all';
+import type { CalendarHoliday } from './holiday-rules.ts';
 
-export interface ExtraHoliday {
-  /** KST calendar date, 'YYYY-MM-DD'. */
-  date: string;
-  name: string;
-}
-
-export interface BusinessCalendarOptions {
-  /** Holidays the installed library does not know yet, such as a newly designated 임시공휴일. */
-  extraHolidays?: readonly ExtraHoliday[];
-  /**
-   * Dates ('YYYY-MM-DD') that stop being holidays. They cancel library, correction and fallback entries
-   * only; an extra holiday on the same date still applies, which is how a holiday is renamed.
-   */
-  removedHolidays?: readonly string[];
-}
+export type { CalendarHoliday } from './holiday-rules.ts';
 
 export interface BusinessCalendar {
   /** True on a KST weekday that is not a public holiday. */
@@ -94,48 +81,6 @@ const SATURDAY = 6;
 
 type HolidayTable = ReadonlyMap<string, readonly string[]>;
 
-interface HolidayCorrections {
-  readonly added: readonly ExtraHoliday[];
-  readonly removed: readonly string[];
-}
-
-/**
- * Where the gazette-based library and the law disagree, the law wins. The library (5.2027.1, from the
- * 월력요항 of KASA) was checked for 2025–2027 against 관공서의 공휴일에 관한 규정 and 공휴일에 관한 법률,
- * including the 2026 amendments that made 제헌절 (promulgated 2026-02-10) and 노동절 (in force 2026-05-01)
- * public holidays with substitute days, and against the cabinet's designations (2025-01-27 임시공휴일,
- * 2025-06-03 presidential election, 2026-06-03 local elections). No date was wrong or missing, so both lists
- * are empty. Record a later designation here with its source until the library ships it.
- */
-const LIBRARY_CORRECTIONS: HolidayCorrections = { added: [], removed: [] };
-
-interface FixedDateHoliday {
-  monthDay: string;
-  name: string;
-  firstYear?: number;
-  /** 대체공휴일 when it falls on a Saturday or Sunday (1월 1일 and 현충일 have none). */
-  hasWeekendSubstitute: boolean;
-}
-
-/**
- * Used only for years the library has no preset for (meant for years after its last one; before 2018 the
- * rules differed). Limitation: the lunar holidays (설날, 추석, 부처님 오신 날) and their substitute days,
- * election days and temporary holidays cannot be derived here; until the library covers the year they must
- * be supplied through `extraHolidays`.
- */
-const FIXED_DATE_HOLIDAYS: readonly FixedDateHoliday[] = [
-  { monthDay: '01-01', name: '1월 1일', hasWeekendSubstitute: false },
-  { monthDay: '03-01', name: '3ㆍ1절', hasWeekendSubstitute: true },
-  { monthDay: '05-01', name: '노동절', firstYear: 2026, hasWeekendSubstitute: true },
-  { monthDay: '05-05', name: '어린이날', hasWeekendSubstitute: true },
-  { monthDay: '06-06', name: '현충일', hasWeekendSubstitute: false },
-  { monthDay: '07-17', name: '제헌절', firstYear: 2026, hasWeekendSubstitute: true },
-  { monthDay: '08-15', name: '광복절', hasWeekendSubstitute: true },
-  { monthDay: '10-03', name: '개천절', hasWeekendSubstitute: true },
-  { monthDay: '10-09', name: '한글날', hasWeekendSubstitute: true },
-  { monthDay: '12-25', name: '기독탄신일', hasWeekendSubstitute: true },
-];
-
 const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 function isIsoDate(value: string): boolean {
@@ -144,65 +89,9 @@ function isIsoDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
 
-function requireIsoDate(value: string): string {
+export function requireIsoDate(value: string): string {
   if (!isIsoDate(value)) throw new RangeError(`Not a calendar date in the form YYYY-MM-DD: '${value}'`);
   return value;
-}
-
-function addNames(table: Map<string, string[]>, date: string, names: readonly string[]): void {
-  table.set(date, [...(table.get(date) ?? []), ...names]);
-}
-
-function loadGazetteHolidays(): Map<string, string[]> {
-  const table = new Map<string, string[]>();
-  for (const preset of Object.values(gazettePresets)) {
-    for (const [date, names] of Object.entries<readonly string[]>(preset)) addNames(table, date, names);
-  }
-  for (const date of LIBRARY_CORRECTIONS.removed) table.delete(date);
-  for (const { date, name } of LIBRARY_CORRECTIONS.added) addNames(table, date, [name]);
-  return table;
-}
-
-const GAZETTE_HOLIDAYS: HolidayTable = loadGazetteHolidays();
-const YEARS_COVERED_BY_LIBRARY: ReadonlySet<string> = new Set(
-  [...GAZETTE_HOLIDAYS.keys()].map((date) => date.slice(0, 4)),
-);
-
-function fixedDateHolidaysOfYear(year: number): HolidayTable {
-  const table = new Map<string, string[]>();
-  const applicable = FIXED_DATE_HOLIDAYS.filter(
-    (holiday) => holiday.firstYear === undefined || year >= holiday.firstYear,
-  );
-  for (const holiday of applicable) addNames(table, `${padYear(year)}-${holiday.monthDay}`, [holiday.name]);
-  for (const holiday of applicable) {
-    const day = kstDayOfIsoDate(`${padYear(year)}-${holiday.monthDay}`);
-    if (!holiday.hasWeekendSubstitute || !isWeekend(day)) continue;
-    let substitute = day + 1;
-    while (isWeekend(substitute) || table.has(isoDateOfKstDay(substitute))) substitute++;
-    addNames(table, isoDateOfKstDay(substitute), [`대체공휴일(${holiday.name})`]);
-  }
-  return table;
-}
-
-function padYear(year: number): string {
-  return String(year).padStart(4, '0');
-}
-
-const fallbackTablesByYear = new Map<string, HolidayTable>();
-
-function fallbackHolidayTable(year: string): HolidayTable {
-  let table = fallbackTablesByYear.get(year);
-  if (!table) {
-    table = fixedDateHolidaysOfYear(Number(year));
-    fallbackTablesByYear.set(year, table);
-  }
-  return table;
-}
-
-function lawfulHolidayNames(isoDate: string): readonly string[] {
-  const year = isoDate.slice(0, 4);
-  const table = YEARS_COVERED_BY_LIBRARY.has(year) ? GAZETTE_HOLIDAYS : fallbackHolidayTable(year);
-  return table.get(isoDate) ?? [];
 }
 
 // A "KST day" below is a day number: whole days since 1970-01-01 on the Korean calendar.
@@ -219,10 +108,6 @@ function kstDayOf(instant: number): number {
 
 function kstMidnightOf(kstDay: number): number {
   return kstDay * DAY_MILLIS - KST_OFFSET_MILLIS;
-}
-
-function kstDayOfIsoDate(isoDate: string): number {
-  return Date.parse(`${isoDate}T00:00:00Z`) / DAY_MILLIS;
 }
 
 function isoDateOfKstDay(kstDay: number): string {
@@ -257,23 +142,22 @@ function roundToHundredths(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function groupExtraHolidays(extraHolidays: readonly ExtraHoliday[]): HolidayTable {
+function groupHolidays(holidays: readonly CalendarHoliday[]): HolidayTable {
   const table = new Map<string, string[]>();
-  for (const { date, name } of extraHolidays) {
-    if (name.trim() === '') throw new RangeError(`Extra holiday on ${date} needs a name`);
-    addNames(table, requireIsoDate(date), [name]);
+  for (const { date, name } of holidays) {
+    if (name.trim() === '') throw new RangeError(`Holiday on ${date} needs a name`);
+    requireIsoDate(date);
+    table.set(date, [...(table.get(date) ?? []), name]);
   }
   return table;
 }
 
-export function createBusinessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
-  const extraHolidays = groupExtraHolidays(options.extraHolidays ?? []);
-  const removedHolidays: ReadonlySet<string> = new Set((options.removedHolidays ?? []).map(requireIsoDate));
+/** A calendar over exactly these holidays (plus every Saturday and Sunday). */
+export function createBusinessCalendar(holidays: readonly CalendarHoliday[]): BusinessCalendar {
+  const table = groupHolidays(holidays);
 
   function holidayNamesOn(kstDay: number): readonly string[] {
-    const isoDate = isoDateOfKstDay(kstDay);
-    const lawful = removedHolidays.has(isoDate) ? [] : lawfulHolidayNames(isoDate);
-    return [...lawful, ...(extraHolidays.get(isoDate) ?? [])];
+    return table.get(isoDateOfKstDay(kstDay)) ?? [];
   }
 
   function isBusinessKstDay(kstDay: number): boolean {
@@ -438,6 +322,3 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
     toKstDateTimeString,
   };
 }
-
-/** The calendar with the library's holidays and the corrections above, without local additions. */
-export const businessCalendar: BusinessCalendar = createBusinessCalendar();

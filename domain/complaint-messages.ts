@@ -1,7 +1,7 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, ComplaintState } from './complaint.ts';
 
-/** Every query and update of the complaint workflow, declared once for workflow and API. */
+/** Every query, signal and update of the complaint workflow, declared once for workflow and API. */
 export const complaintStateQuery = defineQuery<ComplaintState>('complaintState');
 
 interface WithActor {
@@ -107,3 +107,10 @@ export const citizenActionUpdates = {
   reopen: reopenUpdate,
 };
 export type CitizenAction = keyof typeof citizenActionUpdates;
+
+export interface CalendarChangedArgs {
+  /** The calendar's version after the change; a run already on it (or a later one) ignores the signal. */
+  version: number;
+}
+/** Sent to every open complaint when an admin adds or removes a holiday: the run re-times its deadlines. */
+export const calendarChangedSignal = defineSignal<[CalendarChangedArgs]>('calendarChanged');

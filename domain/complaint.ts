@@ -1,5 +1,5 @@
 /** Complaint (민원) types and rules shared by the workflow, activities and API. Pure. */
-import { businessCalendar, HOUR_MILLIS, WORKING_DAY_MILLIS } from './business-calendar.ts';
+import { HOUR_MILLIS, WORKING_DAY_MILLIS, type BusinessCalendar } from './business-calendar.ts';
 
 export const ComplaintStage = {
   RECEIVED: 'received',
@@ -90,6 +90,13 @@ export interface ComplaintState {
   rating?: { score: number; comment?: string; at: string };
   reopenCount: number;
   closedAt?: string;
+  /** Version of the holiday calendar pinned in this run (absent in runs timed by the bundled table). */
+  calendarVersion?: number;
+  /**
+   * Nobody in the team could be assigned: the team leader is told, and assignment is tried again until
+   * someone is available. A business condition, never a failed workflow.
+   */
+  awaitingHandler?: { teamCode: string; round: number; since: string; attempts: number };
   /** Counts events so that each read-model write has a stable, unique key. */
   eventSeq: number;
 }
@@ -111,34 +118,51 @@ export const complaintRules = {
   reopenWindowBusinessDays: 5,
   dissatisfiedAtOrBelow: 2,
   maxInfoDeadlineDays: 14,
+  /** While nobody in the team is available, assignment is tried again this often. */
+  assignmentRetryMinutes: 30,
 } as const;
 
 const scaled = (timing: ComplaintTiming | undefined, fraction: number) =>
   timing?.testSlaMillis !== undefined ? Math.max(1, Math.round(timing.testSlaMillis * fraction)) : undefined;
 
+// The schedule functions below take the calendar as an argument: in a workflow it is the calendar pinned
+// in the run's state (loaded through an activity), in the API the one read from the database.
+
 /** The due time of a complaint received at `receivedAt` (business days, Korean holidays). */
-export function complaintDueAt(receivedAt: Date, slaDays: number, timing?: ComplaintTiming): Date {
+export function complaintDueAt(
+  calendar: BusinessCalendar,
+  receivedAt: Date,
+  slaDays: number,
+  timing?: ComplaintTiming,
+): Date {
   if (timing?.testSlaMillis !== undefined) return new Date(receivedAt.getTime() + timing.testSlaMillis);
-  return businessCalendar.computeDueAt(receivedAt, slaDays);
+  return calendar.computeDueAt(receivedAt, slaDays);
 }
 
-export function reminderAt(dueAt: Date, slaDays: number, timing?: ComplaintTiming): Date {
+export function reminderAt(
+  calendar: BusinessCalendar,
+  dueAt: Date,
+  slaDays: number,
+  timing?: ComplaintTiming,
+): Date {
   const test = scaled(timing, 0.25);
   if (test !== undefined) return new Date(dueAt.getTime() - test);
   const hours = Math.min(complaintRules.reminderWorkingHours, (slaDays * 8) / 4);
-  return businessCalendar.subtractWorkingHours(dueAt, hours);
+  return calendar.subtractWorkingHours(dueAt, hours);
 }
 
-export function directorEscalationAt(dueAt: Date, timing?: ComplaintTiming): Date {
+export function directorEscalationAt(
+  calendar: BusinessCalendar,
+  dueAt: Date,
+  timing?: ComplaintTiming,
+): Date {
   const test = scaled(timing, 0.5);
   if (test !== undefined) return new Date(dueAt.getTime() + test);
-  return businessCalendar.addWorkingMillis(
-    dueAt,
-    complaintRules.directorEscalationWorkingHours * HOUR_MILLIS,
-  );
+  return calendar.addWorkingMillis(dueAt, complaintRules.directorEscalationWorkingHours * HOUR_MILLIS);
 }
 
 export function interimNoticeAt(
+  calendar: BusinessCalendar,
   receivedAt: Date,
   dueAt: Date,
   slaDays: number,
@@ -149,14 +173,35 @@ export function interimNoticeAt(
     return slaDays >= complaintRules.interimNoticeMinDays
       ? new Date(receivedAt.getTime() + timing.testSlaMillis / 2)
       : undefined;
-  const half = businessCalendar.workingMillisBetween(receivedAt, dueAt) / 2;
-  return businessCalendar.addWorkingMillis(receivedAt, half);
+  const half = calendar.workingMillisBetween(receivedAt, dueAt) / 2;
+  return calendar.addWorkingMillis(receivedAt, half);
 }
 
-export function businessDaysLater(from: Date, days: number, timing?: ComplaintTiming): Date {
+export function businessDaysLater(
+  calendar: BusinessCalendar,
+  from: Date,
+  days: number,
+  timing?: ComplaintTiming,
+): Date {
   const test = scaled(timing, days / 7);
   if (test !== undefined) return new Date(from.getTime() + test);
-  return businessCalendar.addWorkingMillis(from, days * WORKING_DAY_MILLIS);
+  return calendar.addWorkingMillis(from, days * WORKING_DAY_MILLIS);
+}
+
+/** When assignment is next tried while nobody in the team is available. */
+export function assignmentRetryAt(lastTriedAt: Date, timing?: ComplaintTiming): Date {
+  const test = scaled(timing, 0.1);
+  return new Date(lastTriedAt.getTime() + (test ?? complaintRules.assignmentRetryMinutes * 60_000));
+}
+
+/**
+ * Re-timing after a calendar change: the working time still to run until `at` keeps its length, so a
+ * holiday added before `at` moves it later by that working day and a removed one earlier. Instants
+ * already past (and so already acted on) stay where they are.
+ */
+export function retimedInstant(before: BusinessCalendar, after: BusinessCalendar, now: Date, at: Date): Date {
+  if (at.getTime() <= now.getTime()) return at;
+  return after.addWorkingMillis(now, before.workingMillisBetween(now, at));
 }
 
 /** Extension: once up to the original period; a second time only with the citizen's consent. */
@@ -165,8 +210,13 @@ export function extensionNeedsConsent(extensionCount: number): boolean {
 }
 export const MAX_EXTENSIONS = 2;
 
-export function extendedDueAt(dueAt: Date, days: number, timing?: ComplaintTiming): Date {
-  return businessDaysLater(dueAt, days, timing);
+export function extendedDueAt(
+  calendar: BusinessCalendar,
+  dueAt: Date,
+  days: number,
+  timing?: ComplaintTiming,
+): Date {
+  return businessDaysLater(calendar, dueAt, days, timing);
 }
 
 export type Light = 'GREEN' | 'YELLOW' | 'RED';
@@ -187,4 +237,5 @@ export const actionsForStep: Record<string, string[]> = {
   'info-timeout': ['resolve-info-timeout'],
   review: ['review'],
   escalated: ['reassign', 'transfer'],
+  assign: [],
 };

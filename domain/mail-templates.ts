@@ -28,6 +28,7 @@ export interface MailTemplates {
   'complaint-escalated': ComplaintMail & { level: 'team-leader' | 'director' };
   'complaint-withdrawn': ComplaintMail & { reason: string };
   'complaint-reopened': ComplaintMail & { reason: string };
+  'complaint-unassigned': ComplaintMail & { teamCode: string };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -499,6 +500,18 @@ const renderers: { [K in MailTemplateName]: (data: MailTemplates[K]) => Rendered
       d,
       [`처리기한(${ko(d.dueAt)})이 지났습니다. 재배정 또는 조치가 필요합니다.`],
       [`This complaint passed its due time (${en(d.dueAt)}) and is escalated to you (${d.level}).`],
+    ),
+  'complaint-unassigned': (d) =>
+    mail(
+      '배정 가능한 담당자 없음 — 팀장 확인 필요',
+      'No handler available',
+      d,
+      [
+        `팀(${d.teamCode})에 지금 배정할 수 있는 담당자가 없어 민원이 대기 중입니다. 담당자가 복귀하면 자동으로 배정됩니다.`,
+      ],
+      [
+        `Nobody in team ${d.teamCode} can take this complaint now; it is assigned as soon as someone is available.`,
+      ],
     ),
   'complaint-withdrawn': (d) =>
     mail('민원이 취하되었습니다', 'Complaint withdrawn', d, [`사유: ${d.reason}`], [`Reason: ${d.reason}`]),

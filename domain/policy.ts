@@ -61,6 +61,8 @@ export const Action = {
   STAFF_READ: 'staff.read',
   /** A personnel order: a staff member's unit and role. */
   STAFF_MOVE: 'staff.move',
+  /** Public holidays of the business calendar (election days, 임시공휴일). */
+  CALENDAR_MANAGE: 'calendar.manage',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -142,6 +144,7 @@ export const policy: Record<Action, Rule> = {
   },
   [Action.RETENTION_RUN]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
   [Action.DIRECTORY_MANAGE]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
+  [Action.CALENDAR_MANAGE]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
   [Action.STAFF_READ]: { who: 'an admin or HR', allows: (p) => hasRole(p, 'ADMIN', 'HR') },
   [Action.STAFF_MOVE]: {
     who: 'an admin or HR, on someone else (nobody moves or promotes themselves); only an admin grants or removes the admin role',

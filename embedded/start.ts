@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createPrisma } from '../platform/prisma.ts';
 import { seedDatabase } from '../prisma/seed.ts';
-import { businessCalendar } from '../domain/business-calendar.ts';
+import { toKstDateString } from '../domain/business-calendar.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
 import { applyMigrations } from './migrate.ts';
 import { startSmtpCatcher } from './smtp-catcher.ts';
@@ -116,7 +116,7 @@ try {
     log(`SMTP catcher at ${catcher.url}`);
   }
   if (env.EMBEDDED === 'true' && (await prisma.staff.count()) === 0) {
-    const year = Number(businessCalendar.toKstDateString(new Date()).slice(0, 4));
+    const year = Number(toKstDateString(new Date()).slice(0, 4));
     await seedDatabase(prisma, { year, demoPassword: env.DEMO_PASSWORD ?? 'portal-demo-2026' });
     log(`seeded the demo ministry for ${year}`);
   }

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -11,27 +12,36 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import type { NotificationInput } from '../activities/mail.ts';
 import type { ComplaintEventInput } from '../activities/complaint.ts';
-import { businessCalendar, WORKING_DAY_MILLIS } from '../domain/business-calendar.ts';
 import {
-  businessDaysLater,
-  complaintDueAt,
+  createBusinessCalendar,
+  WORKING_DAY_MILLIS,
+  type BusinessCalendar,
+} from '../domain/business-calendar.ts';
+import { legacyBundledCalendar } from '../domain/legacy-bundled-calendar.ts';
+import {
+  assignmentRetryAt,
+  businessDaysLater as businessDaysLaterOn,
+  complaintDueAt as complaintDueAtOn,
   complaintRules,
   ComplaintStage,
   directorEscalationAt,
-  extendedDueAt,
+  extendedDueAt as extendedDueAtOn,
   extensionNeedsConsent,
   interimNoticeAt,
   isTerminalStage,
   MAX_EXTENSIONS,
   reminderAt,
+  retimedInstant,
   type Actor,
   type ComplaintInput,
   type ComplaintState,
+  type ComplaintTiming,
 } from '../domain/complaint.ts';
 import {
   acceptUpdate,
   addInfoUpdate,
   answerConsultationUpdate,
+  calendarChangedSignal,
   complaintStateQuery,
   consentExtensionUpdate,
   draftAnswerUpdate,
@@ -64,15 +74,21 @@ import {
   WorkKindAttr,
 } from '../domain/search-attributes.ts';
 
-const { assignHandler, recordComplaintEvent, resolveTeam, checkReassignTarget, reportOutcome } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    retry: {
-      initialInterval: '1 second',
-      maximumInterval: '1 minute',
-      nonRetryableErrorTypes: [ErrorCode.VALIDATION],
-    },
-  });
+const {
+  assignHandler,
+  recordComplaintEvent,
+  resolveTeam,
+  checkReassignTarget,
+  reportOutcome,
+  loadCalendarSnapshot,
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [ErrorCode.VALIDATION],
+  },
+});
 
 // Mail retries without a cap: the outbox makes each send happen once, and an SMTP outage must only delay.
 const { sendNotification, sendSurveyMail } = proxyActivities<Activities>({
@@ -89,7 +105,8 @@ type TimerKind =
   | 'info-deadline'
   | 'survey-reminder'
   | 'survey-deadline'
-  | 'reopen-window-end';
+  | 'reopen-window-end'
+  | 'retry-assignment';
 
 interface DueTimer {
   kind: TimerKind;
@@ -97,6 +114,11 @@ interface DueTimer {
   /** Fires once per key; a new due time (extension, pause) gives new keys. */
   key: string;
 }
+
+const isNoHandlerAvailable = (error: unknown) =>
+  error instanceof ActivityFailure &&
+  error.cause instanceof ApplicationFailure &&
+  error.cause.type === ErrorCode.NO_HANDLER_AVAILABLE;
 
 const fail = (type: ErrorCode, message: string) =>
   ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -126,6 +148,61 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   let changes = 0;
   const now = () => new Date(Date.now());
   const iso = () => now().toISOString();
+
+  // ---------- business time ----------
+  // Business time comes from a holiday calendar loaded through an activity and pinned in this run; a
+  // holiday added later reaches the run as a calendarChanged signal, never through redeployed code.
+  // Runs started before this patch keep the bundled table they were timed with, so they replay.
+  const pinsCalendar = patched('calendar-from-database');
+  // Until the intake below pins the database calendar (before anything is timed), only a withdrawal in the
+  // first instant could read business time, and over that instant a calendar of weekends alone agrees.
+  let businessCalendar: BusinessCalendar = pinsCalendar
+    ? createBusinessCalendar([])
+    : legacyBundledCalendar();
+  let calendarChangePending = false;
+  let lastAssignmentTry = now();
+  const complaintDueAt = (receivedAt: Date, slaDays: number, t?: ComplaintTiming) =>
+    complaintDueAtOn(businessCalendar, receivedAt, slaDays, t);
+  const businessDaysLater = (from: Date, days: number, t?: ComplaintTiming) =>
+    businessDaysLaterOn(businessCalendar, from, days, t);
+  const extendedDueAt = (dueAt: Date, days: number, t?: ComplaintTiming) =>
+    extendedDueAtOn(businessCalendar, dueAt, days, t);
+  async function pinnedCalendar(): Promise<BusinessCalendar> {
+    const snapshot = await loadCalendarSnapshot({ around: state.receivedAt });
+    state.calendarVersion = snapshot.version;
+    return createBusinessCalendar(snapshot.holidays);
+  }
+
+  /** A holiday was added or removed: every deadline still ahead keeps its remaining working time. */
+  async function retime() {
+    calendarChangePending = false;
+    const before = businessCalendar;
+    const previousVersion = state.calendarVersion;
+    const after = await pinnedCalendar();
+    if (state.calendarVersion === previousVersion) return;
+    businessCalendar = after;
+    const previousDueAt = state.dueAt;
+    if (timing?.testSlaMillis === undefined) {
+      const at = now();
+      const move = (instant: string) => retimedInstant(before, after, at, new Date(instant)).toISOString();
+      state.dueAt = move(state.dueAt);
+      state.originalDueAt = move(state.originalDueAt);
+      if (state.infoRequest && !state.infoRequest.expired)
+        state.infoRequest = { ...state.infoRequest, deadlineAt: move(state.infoRequest.deadlineAt) };
+    }
+    changed();
+    await record('calendar-changed', 'system', {
+      calendarVersion: state.calendarVersion,
+      previousDueAt,
+      dueAt: state.dueAt,
+    });
+  }
+
+  setHandler(calendarChangedSignal, ({ version }) => {
+    if (version <= (state.calendarVersion ?? 0)) return;
+    calendarChangePending = true;
+    changes += 1;
+  });
 
   // ---------- effects ----------
   async function record(
@@ -174,6 +251,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   /** The person who owes the next step: the leader while in review, otherwise the handler. */
   function pendingStep(): string | null {
+    if (state.awaitingHandler) return 'assign';
     if (state.stage === ComplaintStage.IN_REVIEW) return 'review';
     if (state.pendingConsultation) return 'consultation';
     if (state.stage === ComplaintStage.WAITING_CITIZEN)
@@ -202,15 +280,23 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   }
 
   async function assign(teamCode: string, round: number, exclude: string[] = []) {
-    const assignment = await assignHandler({
-      receiptNo: state.receiptNo,
-      teamCode,
-      skill: input.skill,
-      excludeEmployeeNos: exclude,
-      at: iso(),
-    });
+    let assignment;
+    try {
+      assignment = await assignHandler({
+        receiptNo: state.receiptNo,
+        teamCode,
+        skill: input.skill,
+        excludeEmployeeNos: exclude,
+        at: iso(),
+      });
+    } catch (error) {
+      if (!isNoHandlerAvailable(error) || !patched('wait-for-available-handler')) throw error;
+      await waitForHandler(teamCode, round);
+      return;
+    }
     // The citizen may have withdrawn while the handler was being chosen: a closed case stays closed.
     if (isTerminalStage(state.stage)) return;
+    state.awaitingHandler = undefined;
     state.handler = assignment.handler;
     state.stage = ComplaintStage.ASSIGNED;
     changed();
@@ -224,6 +310,28 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       reason: assignment.reason,
       inboxUrl: '/inbox',
     });
+  }
+
+  /**
+   * Nobody in the team is available: the complaint waits in the team's queue, the team leader is told
+   * once, and the main loop tries again (assignmentRetryAt) until someone can take it.
+   */
+  async function waitForHandler(teamCode: string, round: number) {
+    if (isTerminalStage(state.stage)) return;
+    lastAssignmentTry = now();
+    const first = state.awaitingHandler?.teamCode !== teamCode;
+    state.awaitingHandler = {
+      teamCode,
+      round,
+      since: first ? iso() : state.awaitingHandler!.since,
+      attempts: (first ? 0 : state.awaitingHandler!.attempts) + 1,
+    };
+    if (!first) return;
+    state.handler = undefined;
+    state.stage = ComplaintStage.RECEIVED;
+    changed();
+    await record('assignment-waiting', 'system', { teamCode }, { handlerEmployeeNo: null });
+    await notify('unassigned', { kind: 'team-leader', teamCode }, 'complaint-unassigned', { teamCode });
   }
 
   async function close(reason: string, actor: Actor | string) {
@@ -733,15 +841,32 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       ComplaintStage.IN_REVIEW,
     ];
     const slaRunning = slaRunningStages.includes(state.stage);
+    if (state.awaitingHandler) {
+      add(
+        'retry-assignment',
+        assignmentRetryAt(lastAssignmentTry, timing),
+        `retry-assignment#${state.awaitingHandler.attempts}`,
+      );
+    }
     if (slaRunning) {
       add(
         'interim',
-        interimNoticeAt(new Date(state.receivedAt), new Date(state.originalDueAt), state.slaDays, timing),
+        interimNoticeAt(
+          businessCalendar,
+          new Date(state.receivedAt),
+          new Date(state.originalDueAt),
+          state.slaDays,
+          timing,
+        ),
         'interim',
       );
-      add('reminder', reminderAt(due, state.slaDays, timing), `reminder@${state.dueAt}`);
+      add('reminder', reminderAt(businessCalendar, due, state.slaDays, timing), `reminder@${state.dueAt}`);
       add('escalate-leader', due, `escalate-leader@${state.dueAt}`);
-      add('escalate-director', directorEscalationAt(due, timing), `escalate-director@${state.dueAt}`);
+      add(
+        'escalate-director',
+        directorEscalationAt(businessCalendar, due, timing),
+        `escalate-director@${state.dueAt}`,
+      );
     }
     if (state.stage === ComplaintStage.WAITING_CITIZEN && state.infoRequest && !state.infoRequest.expired) {
       const deadline = new Date(state.infoRequest.deadlineAt);
@@ -840,10 +965,18 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       case 'reopen-window-end':
         await close('reopen window ended', 'system');
         return;
+      case 'retry-assignment':
+        await assign(state.awaitingHandler!.teamCode, state.awaitingHandler!.round);
+        return;
     }
   }
 
   // ---------- intake ----------
+  if (pinsCalendar) {
+    businessCalendar = await pinnedCalendar();
+    state.dueAt = complaintDueAt(new Date(state.receivedAt), state.slaDays, timing).toISOString();
+    state.originalDueAt = state.dueAt;
+  }
   publishVisibility();
   await record('received', 'citizen', {
     categoryCode: input.categoryCode,
@@ -860,6 +993,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   // ---------- main loop: wake on any change or on the next due timer ----------
   while (!isTerminalStage(state.stage)) {
+    if (calendarChangePending) {
+      await retime();
+      continue;
+    }
     const timer = nextTimer();
     const seen = changes;
     const woke = await condition(

@@ -3,7 +3,8 @@ import fp from 'fastify-plugin';
 import { Prisma } from '@prisma/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
-import { businessCalendar } from '../../domain/business-calendar.ts';
+import { toKstDateString } from '../../domain/business-calendar.ts';
+import { loadBusinessCalendar } from '../../platform/holiday-calendar.ts';
 import {
   ComplaintStage,
   complaintDueAt,
@@ -128,13 +129,18 @@ export const complaintIntakePlugin = fp(
       }
       const receivedAt = new Date();
       const timing = testTiming();
-      const dueAt = complaintDueAt(receivedAt, category.slaDays, timing);
+      const dueAt = complaintDueAt(
+        await loadBusinessCalendar(app.prisma, receivedAt),
+        receivedAt,
+        category.slaDays,
+        timing,
+      );
       const accessCode = newAccessCode();
 
       const [{ seq }] = await app.prisma.$queryRaw<
         [{ seq: bigint }]
       >`SELECT nextval('complaint_receipt_seq') AS seq`;
-      const year = businessCalendar.toKstDateString(receivedAt).slice(0, 4);
+      const year = toKstDateString(receivedAt).slice(0, 4);
       const receiptNo = `MW-${year}-${seq.toString().padStart(7, '0')}`;
       const input: ComplaintInput = {
         receiptNo,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { businessCalendar } from '../../domain/business-calendar.ts';
+import { toKstDateString } from '../../domain/business-calendar.ts';
 
 const Figures = Type.Object({
   closed: Type.Integer(),
@@ -44,7 +44,7 @@ export const complaintStatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const year = request.query.year ?? Number(businessCalendar.toKstDateString(new Date()).slice(0, 4));
+      const year = request.query.year ?? Number(toKstDateString(new Date()).slice(0, 4));
       const rows = await app.prisma.$queryRaw<Row[]>`
         SELECT "unitCode",
                COUNT(*) AS closed,

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Prisma } from '@prisma/client';
 import { actionsForStep, complaintLight, openComplaintStages } from '../../domain/complaint.ts';
-import { businessCalendar, WORKING_DAY_MILLIS } from '../../domain/business-calendar.ts';
+import { WORKING_DAY_MILLIS } from '../../domain/business-calendar.ts';
+import { loadBusinessCalendar } from '../../platform/holiday-calendar.ts';
 import { listPendingTaskSteps, listStuckTasks } from '../../activities/policy-task.ts';
 import { ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
@@ -141,7 +142,7 @@ export const workRoutes: FastifyPluginAsyncTypebox = async (app) => {
       for await (const execution of app.temporal.workflow.list({ query }))
         overdueIds.push(execution.workflowId);
 
-      const stuckBefore = businessCalendar.addWorkingMillis(
+      const stuckBefore = (await loadBusinessCalendar(app.prisma, new Date())).addWorkingMillis(
         new Date(),
         -STUCK_AFTER_BUSINESS_DAYS * WORKING_DAY_MILLIS,
       );

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, ComplaintInput } from '../../domain/complaint.ts';
 import { complaintDueAt } from '../../domain/complaint.ts';
-import { businessCalendar } from '../../domain/business-calendar.ts';
+import { toKstDateString } from '../../domain/business-calendar.ts';
+import { loadBusinessCalendar } from '../../platform/holiday-calendar.ts';
 import type { Db } from '../../platform/prisma.ts';
 import { BENCH_PASSWORD } from './stack.ts';
 
@@ -129,11 +130,12 @@ export async function prepareBareComplaints(
   const seqs = await prisma.$queryRaw<Array<{ seq: bigint }>>`
     SELECT nextval('complaint_receipt_seq') AS seq FROM generate_series(1, ${count}::int)`;
   const receivedAt = new Date();
-  const year = businessCalendar.toKstDateString(receivedAt).slice(0, 4);
+  const year = toKstDateString(receivedAt).slice(0, 4);
+  const calendar = await loadBusinessCalendar(prisma, receivedAt);
   const inputs: ComplaintInput[] = [];
   const rows = seqs.map(({ seq }, i) => {
     const category = byCode.get(categoryCodes[(offset + i) % categoryCodes.length]!)!;
-    const dueAt = complaintDueAt(receivedAt, category.slaDays);
+    const dueAt = complaintDueAt(calendar, receivedAt, category.slaDays);
     const receiptNo = `MW-${year}-${seq.toString().padStart(7, '0')}`;
     inputs.push({
       receiptNo,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { businessCalendar } from '../../domain/business-calendar.ts';
+import { toKstDateString } from '../../domain/business-calendar.ts';
 import { applyMigrations } from '../../embedded/migrate.ts';
 import { findFreePort, startEmbeddedPostgres } from '../../embedded/postgres.ts';
 import { startSmtpCatcher } from '../../embedded/smtp-catcher.ts';
@@ -157,7 +157,7 @@ export async function startBenchStack(options: {
     await applyMigrations(db.url);
     const prisma = createPrisma(db.url, 10);
     stops.push(() => prisma.$disconnect());
-    const seedYear = Number(businessCalendar.toKstDateString(new Date()).slice(0, 4));
+    const seedYear = Number(toKstDateString(new Date()).slice(0, 4));
     await seedDatabase(prisma, { year: seedYear, demoPassword: BENCH_PASSWORD });
 
     const cliPath = ensureTemporalCli();

@@ -3,11 +3,14 @@ import fc from 'fast-check';
 import {
   HOUR_MILLIS,
   WORKING_DAY_MILLIS,
-  businessCalendar as calendar,
   createBusinessCalendar,
   toKstDateString,
   toKstDateTimeString,
 } from '../../domain/business-calendar.ts';
+import { statutoryHolidays } from '../../platform/holiday-calendar.ts';
+
+/** The statutory holidays the Holiday table is seeded with (the library's years, then derived by rule). */
+const calendar = createBusinessCalendar(statutoryHolidays());
 
 /** An instant given as KST wall-clock time, 'YYYY-MM-DD HH:mm'. */
 function kst(dateTime: string): Date {
@@ -133,7 +136,7 @@ describe('holidays from the library, checked against the law', () => {
     expect(calendar.isBusinessDay(kstNoon('2027-06-07'))).toBe(true);
   });
 
-  it('applies fixed-date holidays and their weekend substitutes in years the library does not cover', () => {
+  it('derives holidays and their substitutes by rule in years the library does not cover', () => {
     expect(calendar.holidayName(kstNoon('2032-03-01'))).toBe('3ㆍ1절');
     expect(calendar.holidayName(kstNoon('2032-10-11'))).toBe('대체공휴일(한글날)');
     expect(calendar.holidayName(kstNoon('2032-12-27'))).toBe('대체공휴일(기독탄신일)');
@@ -282,11 +285,12 @@ describe('working-time arithmetic', () => {
   });
 });
 
-describe('configured holidays', () => {
-  it('treats an extra temporary holiday as a non-business day and counts around it', () => {
-    const withTemporaryHoliday = createBusinessCalendar({
-      extraHolidays: [{ date: '2026-10-02', name: '임시공휴일' }],
-    });
+describe('holidays given as data', () => {
+  it('treats an added temporary holiday as a non-business day and counts around it', () => {
+    const withTemporaryHoliday = createBusinessCalendar([
+      ...statutoryHolidays(),
+      { date: '2026-10-02', name: '임시공휴일' },
+    ]);
     expect(withTemporaryHoliday.holidayName(kstNoon('2026-10-02'))).toBe('임시공휴일');
     expect(calendar.isBusinessDay(kstNoon('2026-10-02'))).toBe(true);
     expect(toKstDateTimeString(withTemporaryHoliday.computeDueAt(kst('2026-10-01 17:00'), 1))).toBe(
@@ -294,17 +298,18 @@ describe('configured holidays', () => {
     );
   });
 
-  it('makes a removed holiday a business day again', () => {
-    const withoutLabourDay = createBusinessCalendar({ removedHolidays: ['2026-05-01'] });
+  it('makes a holiday left out of the data a business day', () => {
+    const withoutLabourDay = createBusinessCalendar(
+      statutoryHolidays().filter((h) => h.date !== '2026-05-01'),
+    );
     expect(withoutLabourDay.isBusinessDay(kstNoon('2026-05-01'))).toBe(true);
     expect(withoutLabourDay.holidayName(kstNoon('2026-05-01'))).toBeUndefined();
   });
 
-  it('rejects a configured date that is not a calendar date', () => {
-    expect(() => createBusinessCalendar({ extraHolidays: [{ date: '2026-02-30', name: 'x' }] })).toThrow(
-      RangeError,
-    );
-    expect(() => createBusinessCalendar({ removedHolidays: ['2026/05/01'] })).toThrow(RangeError);
+  it('rejects a holiday whose date is not a calendar date or that has no name', () => {
+    expect(() => createBusinessCalendar([{ date: '2026-02-30', name: 'x' }])).toThrow(RangeError);
+    expect(() => createBusinessCalendar([{ date: '2026/05/01', name: 'x' }])).toThrow(RangeError);
+    expect(() => createBusinessCalendar([{ date: '2026-05-01', name: ' ' }])).toThrow(RangeError);
   });
 });
 

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.ts';
 import type { ComplaintEventInput } from '../../activities/complaint.ts';
 import type { NotificationInput, SurveyMailInput } from '../../activities/mail.ts';
-import { businessCalendar } from '../../domain/business-calendar.ts';
+import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
 import type { Actor, ComplaintInput, ComplaintState } from '../../domain/complaint.ts';
 import {
   acceptUpdate,
@@ -63,6 +63,7 @@ const stubActivities: Pick<
   | 'reportOutcome'
   | 'sendNotification'
   | 'sendSurveyMail'
+  | 'loadCalendarSnapshot'
 > = {
   async assignHandler() {
     return { handler: { employeeNo: 'E1101', name: '김담당', team: 'T11' }, reason: 'least open load: 0' };
@@ -87,6 +88,9 @@ const stubActivities: Pick<
     of(input.receiptNo).surveys.push(input);
     return { status: 'sent' };
   },
+  async loadCalendarSnapshot() {
+    return { version: 1, from: '2018-01-01', to: '2050-12-31', holidays: statutoryHolidays() };
+  },
 };
 
 const ctx = useTimeSkippingWorker('complaint-wf', stubActivities);
@@ -101,7 +105,7 @@ async function start(slaDays = 7): Promise<WorkflowHandle<typeof complaintWorkfl
     headquartersCode: 'HQ1',
     slaDays,
     receivedAt: receivedAt.toISOString(),
-    dueAt: businessCalendar.computeDueAt(receivedAt, slaDays).toISOString(),
+    dueAt: statutoryBusinessCalendar().computeDueAt(receivedAt, slaDays).toISOString(),
   };
   const handle = await ctx.env.client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
     workflowId: receiptNo,
