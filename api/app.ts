@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { adminHistoryRoutes } from './routes/admin-history.ts';
 import { adminDirectoryRoutes } from './routes/admin-directory.ts';
 import { authRoutes } from './routes/auth.ts';
+import { calendarRoutes } from './routes/calendar.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { checkMail: options.checkMail });
   await app.register(categoryRoutes);
+  await app.register(calendarRoutes);
   await app.register(complaintRoutes);
   await app.register(authRoutes);
   await app.register(adminRoutes);
