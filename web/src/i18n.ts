@@ -245,6 +245,7 @@ const ko = {
       consultation: '상담 답변',
       'info-timeout': '보완 기한 경과 처리',
       escalated: '기한 경과 (상급자 확인)',
+      assign: '담당자 배정 대기',
     },
   },
   reviews: {
@@ -593,6 +594,7 @@ const en: Dictionary = {
       consultation: 'Answer the consultation',
       'info-timeout': 'Information deadline passed',
       escalated: 'Overdue (escalated to you)',
+      assign: 'Waiting for an available handler',
     },
   },
   reviews: {
