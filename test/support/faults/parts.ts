@@ -21,7 +21,7 @@ import { startTemporalDevServer, type EmbeddedTemporal } from '../../../embedded
 import { loadConfig, type Config } from '../../../platform/config.ts';
 import { createMailer } from '../../../platform/mailer.ts';
 import { createPrisma, type Db } from '../../../platform/prisma.ts';
-import { connectTemporal } from '../../../platform/temporal.ts';
+import { connectTemporal, temporalTls } from '../../../platform/temporal.ts';
 import { seedDatabase } from '../../../prisma/seed.ts';
 import { workflowsPath } from '../../../worker/create-worker.ts';
 import { DEMO_PASSWORD, SEED_YEAR } from '../constants.ts';
@@ -234,7 +234,7 @@ export async function startApi(parts: FaultParts, env: Record<string, string> = 
     ...env,
   });
   const prisma = createPrisma(config.DATABASE_URL, 8);
-  const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, temporalTls(config));
   const mailer = createMailer(config.SMTP_URL);
   // Errors go to a log file next to the workers' logs (kept with FAULTS_KEEP_DATA=1).
   const log = fs.createWriteStream(path.join(parts.root, `api-${(apiCount += 1)}.log`), { flags: 'a' });
