@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The cluster fault suite needs the real Temporal server (built once with Go) and takes minutes: it runs
+ * only with `npm run test:cluster` (or CLUSTER_TESTS=true), never inside the default `npm test`.
+ */
+const clusterTests =
+  process.env.npm_lifecycle_event === 'test:cluster' || process.env.CLUSTER_TESTS === 'true';
+
 export default defineConfig({
   test: {
     reporters: ['default', ['json', { outputFile: 'test-artifacts/results.json' }]],
@@ -52,6 +59,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...(clusterTests
+        ? [
+            {
+              test: {
+                name: 'cluster',
+                include: ['test/cluster/**/*.test.ts'],
+                testTimeout: 900_000,
+                hookTimeout: 600_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });
