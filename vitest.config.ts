@@ -9,7 +9,11 @@ const clusterTests =
 
 export default defineConfig({
   test: {
-    reporters: ['default', ['json', { outputFile: 'test-artifacts/results.json' }]],
+    // A second run in the same CI job (the cluster suite) writes its results next to, not over, the first.
+    reporters: [
+      'default',
+      ['json', { outputFile: process.env.TEST_RESULTS_FILE ?? 'test-artifacts/results.json' }],
+    ],
     projects: [
       {
         test: {
