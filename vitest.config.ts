@@ -1,8 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The cluster fault suite needs the real Temporal server (built once with Go) and takes minutes: it runs
+ * only with `npm run test:cluster` (or CLUSTER_TESTS=true), never inside the default `npm test`.
+ */
+const clusterTests =
+  process.env.npm_lifecycle_event === 'test:cluster' || process.env.CLUSTER_TESTS === 'true';
+
 export default defineConfig({
   test: {
-    reporters: ['default', ['json', { outputFile: 'test-artifacts/results.json' }]],
+    // A second run in the same CI job (the cluster suite) writes its results next to, not over, the first.
+    reporters: [
+      'default',
+      ['json', { outputFile: process.env.TEST_RESULTS_FILE ?? 'test-artifacts/results.json' }],
+    ],
     projects: [
       {
         test: {
@@ -52,6 +63,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...(clusterTests
+        ? [
+            {
+              test: {
+                name: 'cluster',
+                include: ['test/cluster/**/*.test.ts'],
+                testTimeout: 900_000,
+                hookTimeout: 600_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

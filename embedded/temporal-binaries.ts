@@ -79,3 +79,54 @@ export function ensureTemporalCli(): string | undefined {
   }
   return findTemporalCli();
 }
+
+/** The real Temporal server (not the dev server) and its schema tool, built from Go modules for `npm run cluster`. */
+export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+const serverInstall = path.join(projectRoot, '.tools', 'temporal-server');
+
+export interface TemporalServerBinaries {
+  server: string;
+  /** The schema tool; it carries the server's own schema files (`--schema-name postgresql/v12/temporal`). */
+  sql: string;
+}
+
+const serverBinaries = (dir: string): TemporalServerBinaries => ({
+  server: path.join(dir, 'server'),
+  sql: path.join(dir, 'sql'),
+});
+
+const present = (binaries: TemporalServerBinaries) =>
+  Object.values(binaries).every((file) => fs.existsSync(file));
+
+/**
+ * The Temporal server binaries, in order: TEMPORAL_SERVER_DIR (a folder with `server` and `sql`), or
+ * `.tools/temporal-server`, built there once with `go install` (about 2.5 minutes) and reused.
+ */
+export function ensureTemporalServer(log: (line: string) => void = console.log): TemporalServerBinaries {
+  const explicit = process.env.TEMPORAL_SERVER_DIR;
+  if (explicit) {
+    const binaries = serverBinaries(explicit);
+    if (!present(binaries))
+      throw new Error(`TEMPORAL_SERVER_DIR=${explicit} must hold the server and sql binaries`);
+    return binaries;
+  }
+  const binaries = serverBinaries(serverInstall);
+  if (present(binaries)) return binaries;
+  if (!onPath('go'))
+    throw new Error(
+      'The Temporal server is built from its Go module: install Go (https://go.dev/dl) or set TEMPORAL_SERVER_DIR',
+    );
+  fs.mkdirSync(serverInstall, { recursive: true });
+  for (const command of ['tools/sql', 'server']) {
+    if (fs.existsSync(path.join(serverInstall, path.basename(command)))) continue;
+    log(
+      `building the Temporal ${path.basename(command)} ${TEMPORAL_SERVER_VERSION} with go install (once; minutes)…`,
+    );
+    execFileSync('go', ['install', `${TEMPORAL_SERVER_MODULE}/cmd/${command}@${TEMPORAL_SERVER_VERSION}`], {
+      env: { ...process.env, GOBIN: serverInstall, GOFLAGS: '-mod=mod' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+  return binaries;
+}

@@ -11,6 +11,13 @@ const ConfigSchema = Type.Object({
   TEMPORAL_ADDRESS: Type.String({ minLength: 1 }),
   TEMPORAL_NAMESPACE: Type.String({ default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ default: 'portal' }),
+  /** mTLS to the Temporal frontend (all three PEM file paths, or none): this client's certificate and key. */
+  TEMPORAL_TLS_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** The CA that signed the frontend's certificate. */
+  TEMPORAL_TLS_CA: Type.Optional(Type.String({ minLength: 1 })),
+  /** The name the frontend's certificate is checked against when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.String({ pattern: '^smtps?://' }),
   MAIL_FROM: Type.String({ default: '행정혁신포털 <no-reply@portal.example.go.kr>' }),
   /** Base URL of links in mails; defaults to http://localhost:${PORT}. */
@@ -42,5 +49,12 @@ export type Config = Static<typeof ConfigSchema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Links in mails (sign-in, survey) must reach this server when PUBLIC_URL is not set: its own port.
   const data = { PUBLIC_URL: `http://localhost:${env.PORT ?? 3000}`, ...env };
-  return envSchema<Config>({ schema: ConfigSchema, data, dotenv: false });
+  const config = envSchema<Config>({ schema: ConfigSchema, data, dotenv: false });
+  const tlsFiles = ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'] as const;
+  const given = tlsFiles.filter((name) => config[name]);
+  if (given.length > 0 && given.length < tlsFiles.length) {
+    const missing = tlsFiles.filter((name) => !config[name]);
+    throw new Error(`${missing.join(', ')} must be set together with ${given.join(', ')} (mTLS to Temporal)`);
+  }
+  return config;
 }

@@ -2,7 +2,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../platform/config.ts';
 import { createMailer } from '../platform/mailer.ts';
 import { createPrisma } from '../platform/prisma.ts';
-import { connectTemporal } from '../platform/temporal.ts';
+import { connectTemporal, temporalTls } from '../platform/temporal.ts';
 import { activityDepsFrom, createPortalWorker } from './create-worker.ts';
 import { ensureRetentionSchedule } from './retention-schedule.ts';
 
@@ -18,8 +18,9 @@ if (config.WORKER_METRICS_PORT > 0) {
   }
 }
 const prisma = createPrisma(config.DATABASE_URL);
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+const tls = temporalTls(config);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls });
+const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, tls);
 const worker = await createPortalWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,

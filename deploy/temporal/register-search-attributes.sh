@@ -1,7 +1,8 @@
 #!/bin/sh
 # One-shot setup for the portal's Temporal namespace, run by the `temporal-setup` compose service
 # (image temporalio/admin-tools, which ships the `temporal` CLI). Idempotent: safe on every `docker compose up`.
-#   1. waits until the namespace exists (temporalio/auto-setup creates it once the server is up)
+#   1. creates the namespace when TEMPORAL_CREATE_NAMESPACE=true, and waits until it exists
+#      (the CLI connects with mTLS when TEMPORAL_TLS_CERT/KEY/CA are set)
 #   2. sets the namespace retention when TEMPORAL_RETENTION is given (e.g. 720h)
 #   3. registers the custom search attributes; "already exists" with the same type is fine,
 #      an existing attribute of a different type is an error
@@ -13,6 +14,13 @@ NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 RETENTION="${TEMPORAL_RETENTION:-}"
 # Name=Type pairs; keep in sync with domain/search-attributes.ts
 ATTRIBUTES="${PORTAL_SEARCH_ATTRIBUTES:-PortalWorkKind=Keyword PortalStage=Keyword PortalTeam=Keyword PortalAssignee=Keyword PortalDueAt=Datetime PortalOverdue=Bool}"
+
+if [ "${TEMPORAL_CREATE_NAMESPACE:-false}" = "true" ] &&
+  ! temporal operator namespace describe --namespace "$NAMESPACE" --address "$ADDRESS" >/dev/null 2>&1; then
+  temporal operator namespace create --namespace "$NAMESPACE" --address "$ADDRESS" --retention "${RETENTION:-720h}" ||
+    temporal operator namespace describe --namespace "$NAMESPACE" --address "$ADDRESS" >/dev/null
+  echo "temporal-setup: namespace '$NAMESPACE' created"
+fi
 
 tries=0
 until temporal operator namespace describe --namespace "$NAMESPACE" --address "$ADDRESS" >/dev/null 2>&1; do

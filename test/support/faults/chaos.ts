@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnWorker, type FaultParts, type WorkerProcess } from './parts.ts';
+import { spawnWorker, type ProcessParts, type WorkerProcess } from './parts.ts';
 
 export interface WorkerKiller {
   /** Stops killing; resolves with the number of kills and a worker left running. */
@@ -12,7 +12,7 @@ export interface WorkerKiller {
  * After `maxKills` the last worker is left running.
  */
 export function killWorkerRepeatedly(
-  parts: FaultParts,
+  parts: ProcessParts,
   options: {
     minUpMs?: number;
     maxUpMs?: number;

@@ -21,7 +21,7 @@ import { startTemporalDevServer, type EmbeddedTemporal } from '../../../embedded
 import { loadConfig, type Config } from '../../../platform/config.ts';
 import { createMailer } from '../../../platform/mailer.ts';
 import { createPrisma, type Db } from '../../../platform/prisma.ts';
-import { connectTemporal } from '../../../platform/temporal.ts';
+import { connectTemporal, temporalTls } from '../../../platform/temporal.ts';
 import { seedDatabase } from '../../../prisma/seed.ts';
 import { workflowsPath } from '../../../worker/create-worker.ts';
 import { DEMO_PASSWORD, SEED_YEAR } from '../constants.ts';
@@ -45,6 +45,12 @@ export interface FaultParts {
   smtpRunning(): boolean;
   stop(): Promise<void>;
 }
+
+/** What a worker process or an API instance needs of the parts (the cluster suite builds its own). */
+export type ProcessParts = Pick<
+  FaultParts,
+  'root' | 'databaseUrl' | 'temporalAddress' | 'smtpUrl' | 'taskQueue' | 'workflowBundlePath'
+>;
 
 export async function startParts(options: { name: string; smtp?: boolean }): Promise<FaultParts> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `portal-faults-${options.name}-`));
@@ -149,7 +155,7 @@ process.once('exit', () => {
 
 /** `node --import tsx worker/main.ts` as a child process, configured through its environment only. */
 export function spawnWorker(
-  parts: FaultParts,
+  parts: ProcessParts,
   options: { logName: string; env?: Record<string, string> },
 ): WorkerProcess {
   const log = fs.createWriteStream(path.join(parts.root, `${options.logName}.log`), { flags: 'a' });
@@ -219,7 +225,7 @@ export interface ApiInstance {
 let apiCount = 0;
 
 /** The API in this process, listening on its own port, with its own pools like a separate instance. */
-export async function startApi(parts: FaultParts, env: Record<string, string> = {}): Promise<ApiInstance> {
+export async function startApi(parts: ProcessParts, env: Record<string, string> = {}): Promise<ApiInstance> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: parts.databaseUrl,
@@ -234,7 +240,11 @@ export async function startApi(parts: FaultParts, env: Record<string, string> = 
     ...env,
   });
   const prisma = createPrisma(config.DATABASE_URL, 8);
-  const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporal(
+    config.TEMPORAL_ADDRESS,
+    config.TEMPORAL_NAMESPACE,
+    temporalTls(config),
+  );
   const mailer = createMailer(config.SMTP_URL);
   // Errors go to a log file next to the workers' logs (kept with FAULTS_KEEP_DATA=1).
   const log = fs.createWriteStream(path.join(parts.root, `api-${(apiCount += 1)}.log`), { flags: 'a' });
