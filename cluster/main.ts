@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { businessCalendar } from '../domain/business-calendar.ts';
+import { toKstDateString } from '../domain/business-calendar.ts';
 import { applyMigrations } from '../embedded/migrate.ts';
 import { choosePort } from '../embedded/ports.ts';
 import { findFreePort, startEmbeddedPostgres } from '../embedded/postgres.ts';
@@ -86,7 +86,7 @@ try {
     env.EMBEDDED = 'true';
   }
   if (env.EMBEDDED === 'true' && (await prisma.staff.count()) === 0) {
-    const year = Number(businessCalendar.toKstDateString(new Date()).slice(0, 4));
+    const year = Number(toKstDateString(new Date()).slice(0, 4));
     await seedDatabase(prisma, { year, demoPassword: env.DEMO_PASSWORD ?? 'portal-demo-2026' });
     log(`seeded the demo ministry for ${year}`);
   }
