@@ -13,8 +13,8 @@ const ConfigSchema = Type.Object({
   TEMPORAL_TASK_QUEUE: Type.String({ default: 'portal' }),
   SMTP_URL: Type.String({ pattern: '^smtps?://' }),
   MAIL_FROM: Type.String({ default: '행정혁신포털 <no-reply@portal.example.go.kr>' }),
-  /** Base URL of links in mails; defaults to http://localhost:${PORT}. */
-  PUBLIC_URL: Type.String({ default: 'http://localhost:3000' }),
+  /** Where citizens and staff open the portal: every link in a mail starts with it; defaults to http://localhost:${PORT}. */
+  PUBLIC_URL: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', default: 'http://localhost:3000' }),
   /** Only the embedded launcher sets this: enables /api/dev/mailbox and demo conveniences. */
   EMBEDDED: Type.Boolean({ default: false }),
   COOKIE_SECURE: Type.Boolean({ default: false }),
@@ -42,5 +42,6 @@ export type Config = Static<typeof ConfigSchema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Links in mails (sign-in, survey) must reach this server when PUBLIC_URL is not set: its own port.
   const data = { PUBLIC_URL: `http://localhost:${env.PORT ?? 3000}`, ...env };
-  return envSchema<Config>({ schema: ConfigSchema, data, dotenv: false });
+  const config = envSchema<Config>({ schema: ConfigSchema, data, dotenv: false });
+  return { ...config, PUBLIC_URL: config.PUBLIC_URL.replace(/\/+$/, '') };
 }
