@@ -18,6 +18,8 @@ import { adminDirectoryRoutes } from './routes/admin-directory.ts';
 import { authRoutes } from './routes/auth.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { complaintRoutes } from './routes/complaints.ts';
+import { complaintListRoutes } from './routes/complaint-list.ts';
+import { complaintMessageRoutes } from './routes/complaint-messages.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { performanceRoutes } from './routes/performance.ts';
@@ -72,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { checkMail: options.checkMail });
   await app.register(categoryRoutes);
   await app.register(complaintRoutes);
+  await app.register(complaintListRoutes);
+  await app.register(complaintMessageRoutes);
   await app.register(authRoutes);
   await app.register(adminRoutes);
   await app.register(adminHistoryRoutes);

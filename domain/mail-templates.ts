@@ -510,7 +510,10 @@ const renderers: { [K in MailTemplateName]: (data: MailTemplates[K]) => Rendered
       'A message from the handler',
       d,
       ['담당자가 민원에 답글을 남겼습니다.', d.reply, '', `나만의 공간: ${d.statusUrl}`],
-      ['The handler wrote to you about your complaint (see the Korean text above).', `My Space: ${d.statusUrl}`],
+      [
+        'The handler wrote to you about your complaint (see the Korean text above).',
+        `My Space: ${d.statusUrl}`,
+      ],
     ),
   'complaint-reopened': (d) =>
     mail(
