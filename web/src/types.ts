@@ -12,6 +12,24 @@ export interface TimelineEntry {
   detail: unknown;
 }
 
+export interface ComplaintMessage {
+  id: string;
+  at: string;
+  kind: string;
+  visibility: 'PUBLIC' | 'INTERNAL';
+  /** A name for staff readers; 'citizen', 'staff' or 'system' in the citizen's view. */
+  author: string;
+  authorKind: string;
+  body: string;
+}
+
+/** Staff only: the citizen's text, contact and place. */
+export interface CaseFile {
+  body: string;
+  citizen: { name: string; email: string; phone: string | null };
+  place: { address: string | null; latitude: number | null; longitude: number | null } | null;
+}
+
 export interface ComplaintView {
   receiptNo: string;
   title: string;
@@ -37,6 +55,9 @@ export interface ComplaintView {
   /** Given at filing (issue 18): shown to the citizen and staff in scope. */
   citizenPhone?: string | null;
   location?: { address: string | null; latitude: number | null; longitude: number | null } | null;
+  messages?: ComplaintMessage[];
+  caseFile?: CaseFile;
+  audience?: 'staff' | 'citizen';
 }
 
 export const progressStages = [

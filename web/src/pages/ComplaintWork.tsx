@@ -1,12 +1,13 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useParams } from 'react-router';
-import { Card, Select, Stack, Title } from '@mantine/core';
+import { Card, Select, Stack, Tabs, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, StaffPage } from '../components.tsx';
+import { localName } from '../format.ts';
 import { useMe, type Me } from '../session.ts';
 import { WorkflowHistoryLink } from '../WorkflowHistoryLink.tsx';
 import { openStages, type ComplaintView } from '../types.ts';
@@ -33,13 +34,58 @@ const actionsForStep: Record<string, ActionName[]> = {
   escalated: ['reassign', 'transfer'],
 };
 
-function actionFields(action: ActionName, t: (key: string) => string): FieldSpec[] {
+interface AssignableStaff {
+  employeeNo: string;
+  name: string;
+  nameEn: string;
+  team: { code: string; name: string; nameEn: string };
+  openLoad: number;
+  available: boolean;
+}
+
+/** Choices for the transfer and reassign pickers: teams, and people with their current open load. */
+interface Pickers {
+  teams: { value: string; label: string }[];
+  people: { value: string; label: string }[];
+}
+
+function usePickers(teamCode: string | undefined, lang: string): Pickers {
+  const { t } = useTranslation();
+  const everyone = useQuery({
+    queryKey: ['assignable'],
+    queryFn: () => api<{ staff: AssignableStaff[] }>('/api/staff/assignable'),
+    staleTime: 60_000,
+  });
+  const staff = everyone.data?.staff ?? [];
+  const teams = new Map(staff.map((s) => [s.team.code, s.team]));
+  return {
+    teams: [...teams.values()]
+      .filter((team) => team.code !== teamCode)
+      .map((team) => ({ value: team.code, label: localName(team, lang) })),
+    people: staff
+      .filter((s) => s.team.code === teamCode)
+      .map((s) => ({
+        value: s.employeeNo,
+        label:
+          t('casework.picker.load', { name: localName(s, lang), count: s.openLoad }) +
+          (s.available ? '' : ` · ${t('casework.picker.unavailable')}`),
+      })),
+  };
+}
+
+function actionFields(action: ActionName, t: (key: string) => string, pickers: Pickers): FieldSpec[] {
   switch (action) {
     case 'accept':
       return [];
     case 'transfer':
       return [
-        { name: 'teamCode', label: t('work.teamCode'), kind: 'text', required: true },
+        {
+          name: 'teamCode',
+          label: t('casework.picker.team'),
+          kind: 'pick',
+          options: pickers.teams,
+          required: true,
+        },
         { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
       ];
     case 'draft-answer':
@@ -53,7 +99,13 @@ function actionFields(action: ActionName, t: (key: string) => string): FieldSpec
       ];
     case 'reassign':
       return [
-        { name: 'employeeNo', label: t('work.employeeNo'), kind: 'text', required: true },
+        {
+          name: 'employeeNo',
+          label: t('casework.picker.person'),
+          kind: 'pick',
+          options: pickers.people,
+          required: true,
+        },
         { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
       ];
     case 'request-info':
@@ -99,8 +151,52 @@ function likelyActions(complaint: ComplaintView, me: Me): ActionName[] {
   return [...actions];
 }
 
-function Work({ receiptNo }: { receiptNo: string }) {
+/** Internal notes and public replies: no workflow step, so always at hand for staff in scope. */
+function WriteOnCase({ receiptNo }: { receiptNo: string }) {
   const { t } = useTranslation();
+  const client = useQueryClient();
+  // One key per message being written: a retried send after a lost answer is stored once.
+  const keys = useRef({ notes: crypto.randomUUID(), replies: crypto.randomUUID() });
+  const form = (path: 'notes' | 'replies', label: string, submitLabel: string) => (
+    <ActionForm
+      id={path}
+      fields={[{ name: 'body', label, kind: 'textarea', required: true }]}
+      submitLabel={submitLabel}
+      submit={(body) =>
+        api(`/api/complaints/${encodeURIComponent(receiptNo)}/${path}`, {
+          body,
+          headers: { 'idempotency-key': keys.current[path] },
+        })
+      }
+      onDone={() => {
+        keys.current[path] = crypto.randomUUID();
+        void client.invalidateQueries({ queryKey: ['complaint', receiptNo] });
+      }}
+    />
+  );
+  return (
+    <Card withBorder>
+      <Title order={2} size="h5" mb="sm">
+        {t('casework.write')}
+      </Title>
+      <Tabs defaultValue="note">
+        <Tabs.List>
+          <Tabs.Tab value="note">{t('casework.note')}</Tabs.Tab>
+          <Tabs.Tab value="reply">{t('casework.reply')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="note" pt="sm">
+          {form('notes', t('casework.noteLabel'), t('casework.noteSubmit'))}
+        </Tabs.Panel>
+        <Tabs.Panel value="reply" pt="sm">
+          {form('replies', t('casework.replyLabel'), t('casework.replySubmit'))}
+        </Tabs.Panel>
+      </Tabs>
+    </Card>
+  );
+}
+
+function Work({ receiptNo }: { receiptNo: string }) {
+  const { t, i18n } = useTranslation();
   const { me } = useMe();
   const client = useQueryClient();
   const complaint = useQuery({
@@ -109,6 +205,7 @@ function Work({ receiptNo }: { receiptNo: string }) {
     refetchInterval: (query) => (query.state.error ? false : 4_000),
   });
   const [chosen, setChosen] = useState<ActionName | null>(null);
+  const pickers = usePickers(complaint.data?.team.code, i18n.language);
   if (complaint.error) return <ErrorState error={complaint.error} />;
   if (!complaint.data || !me) return <Loading />;
   const actions = likelyActions(complaint.data, me);
@@ -134,7 +231,7 @@ function Work({ receiptNo }: { receiptNo: string }) {
             <ActionForm
               key={`${action}-${complaint.data.stage}`}
               id={action}
-              fields={actionFields(action, t)}
+              fields={actionFields(action, t, pickers)}
               submitLabel={t(`work.${action}`)}
               submit={(body) =>
                 api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, { body })
@@ -148,6 +245,7 @@ function Work({ receiptNo }: { receiptNo: string }) {
         </Card>
       ) : null}
       <ComplaintDetails complaint={complaint.data} />
+      <WriteOnCase receiptNo={receiptNo} />
     </Stack>
   );
 }
