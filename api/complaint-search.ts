@@ -109,8 +109,13 @@ export function filterConditions(filters: ComplaintFilters, caller: Caller, now:
   if (filters.dueBefore) where.push(Prisma.sql`c."dueAt" < ${filters.dueBefore}`);
   if (filters.receivedFrom) where.push(Prisma.sql`c."receivedAt" >= ${filters.receivedFrom}`);
   if (filters.receivedTo) where.push(Prisma.sql`c."receivedAt" < ${filters.receivedTo}`);
-  // The same expression as the GIN trigram index "Complaint_text_trgm_idx".
-  if (filters.q) where.push(Prisma.sql`(c.title || ' ' || c.body) ILIKE ${likePattern(filters.q)}`);
+  // A receipt number (or its start) finds that complaint by its primary key; any other text goes to the
+  // same expression as the GIN trigram index "Complaint_text_trgm_idx".
+  if (filters.q && /^MW-[0-9-]+$/i.test(filters.q)) {
+    where.push(Prisma.sql`c."receiptNo" LIKE ${`${filters.q.toUpperCase().replace(/[\\%_]/g, '')}%`}`);
+  } else if (filters.q) {
+    where.push(Prisma.sql`(c.title || ' ' || c.body) ILIKE ${likePattern(filters.q)}`);
+  }
   if (filters.queue) where.push(queueCondition(filters.queue, caller, now));
   return where;
 }
