@@ -20,6 +20,8 @@ import { categoryRoutes } from './routes/categories.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { complaintListRoutes } from './routes/complaint-list.ts';
 import { complaintMessageRoutes } from './routes/complaint-messages.ts';
+import { complaintLinkRoutes } from './routes/complaint-links.ts';
+import { cannedAnswerRoutes } from './routes/canned-answers.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { performanceRoutes } from './routes/performance.ts';
@@ -76,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(complaintRoutes);
   await app.register(complaintListRoutes);
   await app.register(complaintMessageRoutes);
+  await app.register(complaintLinkRoutes);
+  await app.register(cannedAnswerRoutes);
   await app.register(authRoutes);
   await app.register(adminRoutes);
   await app.register(adminHistoryRoutes);

@@ -50,6 +50,10 @@ export const Action = {
   COMPLAINT_NOTE: 'complaint.note',
   /** A public reply to the citizen outside the answer (the citizen is mailed). */
   COMPLAINT_REPLY: 'complaint.reply',
+  /** Linking a complaint to a related, duplicate or repeated one. */
+  COMPLAINT_LINK: 'complaint.link',
+  /** A category's answer templates: written and retired by the leader of the category's team. */
+  CANNED_ANSWER_MANAGE: 'canned-answer.manage',
   TASK_READ: 'task.read',
   STUCK_VIEW: 'work.stuck',
   /** A unit's strategy map: mission, vision, strategies, objectives and KPIs. */
@@ -118,6 +122,14 @@ export const policy: Record<Action, Rule> = {
   [Action.COMPLAINT_REPLY]: {
     who: 'the assigned handler or a manager of the team (leader, director, admin)',
     allows: (p, s) => isAssignee(p, s) || managesTeam(p, s),
+  },
+  [Action.COMPLAINT_LINK]: {
+    who: 'the assigned handler or a manager of the team (leader, director, admin)',
+    allows: (p, s) => isAssignee(p, s) || managesTeam(p, s),
+  },
+  [Action.CANNED_ANSWER_MANAGE]: {
+    who: "the leader of the category's team or an admin",
+    allows: (p, s) => leadsTeam(p, s) || hasRole(p, 'ADMIN'),
   },
   [Action.COMPLAINT_CITIZEN_ACT]: {
     who: 'the citizen who filed the complaint',

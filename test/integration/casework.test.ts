@@ -56,10 +56,10 @@ const search = async (employeeNo: string, query: string) => {
   return response.json<{ items: { receiptNo: string; citizen: string }[]; nextCursor: string | null }>();
 };
 
-describe('casework: the case file, the citizen allow-list and search', () => {
-  let street: Awaited<ReturnType<typeof file>>;
-  let facility: Awaited<ReturnType<typeof file>>;
+let street: Awaited<ReturnType<typeof file>>;
+let facility: Awaited<ReturnType<typeof file>>;
 
+describe('casework: the case file, the citizen allow-list and search', () => {
   beforeAll(async () => {
     // S-REPORT belongs to team T12 (headquarters HQ1), G-FACILITY to T32 (HQ3).
     street = await file(
@@ -266,5 +266,123 @@ describe('casework: the case file, the citizen allow-list and search', () => {
     const staff = response.json<{ staff: { employeeNo: string; openLoad: number }[] }>().staff;
     expect(staff.map((s) => s.employeeNo)).toContain(facility.handlerNo);
     expect(staff.find((s) => s.employeeNo === facility.handlerNo)!.openLoad).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('casework: repeated complaints and canned answers', () => {
+  let first: Awaited<ReturnType<typeof file>>;
+  let again: Awaited<ReturnType<typeof file>>;
+  let lookalike: Awaited<ReturnType<typeof file>>;
+  const email = `repeat.${run}@example.com`;
+  const text = `시장골목 배수구가 막혀 비만 오면 물이 넘칩니다 ${run}. 배수구 청소를 요청합니다.`;
+
+  beforeAll(async () => {
+    first = await file('S-REPORT', text, email);
+    again = await file('S-REPORT', `다시 신고합니다. ${text}`, email);
+    lookalike = await file('S-REPORT', `${text} 같은 문제입니다.`, `neighbour.${run}@example.com`);
+  }, 120_000);
+
+  it('suggests the same citizen’s and similar complaints in the category, and records a handler’s link once, audited', async () => {
+    const handler = await session(again.handlerNo);
+    const similar = await stack.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${again.receiptNo}/similar`,
+      headers: handler,
+    });
+    expect(similar.statusCode, similar.body).toBe(200);
+    const found = similar.json<{ similar: { receiptNo: string; why: string }[] }>().similar;
+    expect(found.find((s) => s.receiptNo === first.receiptNo)?.why).toBe('same-citizen');
+    expect(found.find((s) => s.receiptNo === lookalike.receiptNo)?.why).toBe('similar-text');
+    expect(found.map((s) => s.receiptNo)).not.toContain(again.receiptNo);
+
+    const link = () =>
+      stack.app.inject({
+        method: 'POST',
+        url: `/api/complaints/${again.receiptNo}/links`,
+        headers: handler,
+        payload: { relatedReceiptNo: first.receiptNo, kind: 'repeated', reason: '같은 배수구 반복 신고' },
+      });
+    expect((await link()).statusCode).toBe(201);
+    expect((await link()).statusCode).toBe(200);
+    expect(await stack.prisma.complaintLink.count({ where: { receiptNo: again.receiptNo } })).toBe(1);
+    expect(
+      await stack.prisma.auditLog.count({
+        where: { action: 'complaint.linked', subject: `complaint:${again.receiptNo}` },
+      }),
+    ).toBe(1);
+    // Seen from the other side too.
+    const fromFirst = await stack.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${first.receiptNo}/similar`,
+      headers: await session('E1200'),
+    });
+    expect(fromFirst.json().links).toEqual([
+      expect.objectContaining({
+        receiptNo: again.receiptNo,
+        kind: 'repeated',
+        reason: '같은 배수구 반복 신고',
+      }),
+    ]);
+    const colleagueNo = again.handlerNo === 'E1201' ? 'E1202' : 'E1201';
+    const refused = await stack.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${again.receiptNo}/links`,
+      headers: await session(colleagueNo),
+      payload: { relatedReceiptNo: lookalike.receiptNo, kind: 'duplicate', reason: '중복' },
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('lets the team leader keep canned answers for a category, fills them for a case when a handler inserts one, and counts the use', async () => {
+    const leader = await session('E1200');
+    const create = (payload: object, headers: Record<string, string> = leader) =>
+      stack.app.inject({ method: 'POST', url: '/api/canned-answers', headers, payload });
+    const created = await create({
+      categoryCode: 'S-REPORT',
+      title: `배수구 안내 ${run}`,
+      body: '{citizenName}님, 접수번호 {receiptNo} 민원은 {dueDate}까지 처리하겠습니다.',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    expect(
+      (await create({ categoryCode: 'S-REPORT', title: '틀림', body: '{citizen} 님께' })).statusCode,
+    ).toBe(422);
+    expect(
+      (
+        await create(
+          { categoryCode: 'S-REPORT', title: '직원', body: '직원은 만들 수 없습니다' },
+          await session('E1201'),
+        )
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await create({ categoryCode: 'G-FACILITY', title: '남의 팀', body: '다른 팀 분야입니다' })).statusCode,
+    ).toBe(403);
+
+    const handler = await session(first.handlerNo);
+    const used = await stack.app.inject({
+      method: 'POST',
+      url: `/api/canned-answers/${id}/use`,
+      headers: handler,
+      payload: { receiptNo: first.receiptNo },
+    });
+    expect(used.statusCode, used.body).toBe(200);
+    expect(used.json().text).toMatch(
+      new RegExp(`^박시민님, 접수번호 ${first.receiptNo} 민원은 20\\d\\d년 \\d+월 \\d+일까지`),
+    );
+    expect(used.json().usageCount).toBe(1);
+    const wrongCategory = await stack.app.inject({
+      method: 'POST',
+      url: `/api/canned-answers/${id}/use`,
+      headers: await session('E0001'),
+      payload: { receiptNo: facility.receiptNo },
+    });
+    expect(wrongCategory.statusCode).toBe(422);
+    const listed = await stack.app.inject({
+      method: 'GET',
+      url: '/api/canned-answers?category=S-REPORT',
+      headers: handler,
+    });
+    expect(listed.json().items.find((a: { id: number }) => a.id === id).usageCount).toBe(1);
   });
 });

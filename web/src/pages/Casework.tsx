@@ -22,6 +22,8 @@ import { api } from '../api.ts';
 import { ErrorState, Loading, ScrollTable, StageBadge, StaffPage } from '../components.tsx';
 import { formatDateTime, localName } from '../format.ts';
 import type { Named } from '../types.ts';
+import { CannedAnswersAdmin } from '../CannedAnswers.tsx';
+import { useMe } from '../session.ts';
 
 interface ListItem {
   receiptNo: string;
@@ -161,6 +163,7 @@ function Results({ filters }: { filters: Filters }) {
 /** The staff home page: saved queues with counts, then search and filters over what the person may read. */
 export default function Casework() {
   const { t } = useTranslation();
+  const { me } = useMe();
   const [filters, setFilters] = useState<Filters>({
     queue: null,
     q: '',
@@ -222,6 +225,7 @@ export default function Casework() {
           </form>
         </Card>
         <Results filters={filters} />
+        {me && (me.role === 'TEAM_LEADER' || me.role === 'ADMIN') ? <CannedAnswersAdmin me={me} /> : null}
       </Stack>
     </StaffPage>
   );
