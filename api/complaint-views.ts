@@ -15,6 +15,8 @@ const TimelineEntry = Type.Object({
   type: Type.String(),
   stage: Type.String(),
   actor: Type.String(),
+  /** Staff view: the acting official's name (the actor holds their employee number and role). */
+  actorName: Type.Optional(Type.String()),
   detail: Type.Unknown(),
 });
 
@@ -106,8 +108,13 @@ export const complaintViewInclude = {
 
 export type LoadedComplaint = Prisma.ComplaintGetPayload<{ include: typeof complaintViewInclude }>;
 
-/** Names of the staff who wrote messages, for the staff view (loaded separately: authorId is not a relation). */
-export type AuthorNames = ReadonlyMap<number, string>;
+/** Names of the staff who wrote messages or acted, for the staff view (authorId is not a relation). */
+export interface AuthorNames {
+  byId: ReadonlyMap<number, string>;
+  byEmployeeNo: ReadonlyMap<string, string>;
+}
+
+const employeeNoOf = (actor: string) => /^(E\d+)\b/.exec(actor)?.[1];
 
 /**
  * Timeline events a citizen sees, each with the detail keys they may see. Anything not listed (review
@@ -254,6 +261,9 @@ export function staffView(complaint: LoadedComplaint, authors: AuthorNames) {
       type: e.type,
       stage: e.stage,
       actor: e.actor,
+      ...(authors.byEmployeeNo.has(employeeNoOf(e.actor) ?? '')
+        ? { actorName: authors.byEmployeeNo.get(employeeNoOf(e.actor)!)! }
+        : {}),
       detail: e.detail,
     })),
     draftAnswer: complaint.draftAnswer,
@@ -264,7 +274,7 @@ export function staffView(complaint: LoadedComplaint, authors: AuthorNames) {
       visibility: m.visibility === 'PUBLIC' ? ('PUBLIC' as const) : ('INTERNAL' as const),
       author:
         m.authorKind === 'staff' && m.authorId !== null
-          ? (authors.get(m.authorId) ?? 'staff')
+          ? (authors.byId.get(m.authorId) ?? 'staff')
           : m.authorKind === 'citizen'
             ? complaint.citizenName
             : m.authorKind,
@@ -285,20 +295,24 @@ export function complaintViewFor(complaint: LoadedComplaint, viewer: Actor, auth
   return viewer.kind === 'staff' ? staffView(complaint, authors) : citizenView(complaint);
 }
 
-/** Author names for a loaded complaint's staff messages. */
+/** Names of the staff behind a loaded complaint's messages and timeline events, in one query. */
 export async function messageAuthors(
   prisma: Db,
-  complaint: Pick<LoadedComplaint, 'messages'>,
+  complaint: Pick<LoadedComplaint, 'messages' | 'events'>,
 ): Promise<AuthorNames> {
   const ids = [
     ...new Set(
       complaint.messages.flatMap((m) => (m.authorKind === 'staff' && m.authorId ? [m.authorId] : [])),
     ),
   ];
-  if (ids.length === 0) return new Map();
+  const employeeNos = [...new Set(complaint.events.flatMap((e) => employeeNoOf(e.actor) ?? []))];
+  if (ids.length === 0 && employeeNos.length === 0) return { byId: new Map(), byEmployeeNo: new Map() };
   const staff = await prisma.staff.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, nameKo: true },
+    where: { OR: [{ id: { in: ids } }, { employeeNo: { in: employeeNos } }] },
+    select: { id: true, employeeNo: true, nameKo: true },
   });
-  return new Map(staff.map((s) => [s.id, s.nameKo]));
+  return {
+    byId: new Map(staff.map((s) => [s.id, s.nameKo])),
+    byEmployeeNo: new Map(staff.map((s) => [s.employeeNo, s.nameKo])),
+  };
 }

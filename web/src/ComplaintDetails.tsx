@@ -33,6 +33,14 @@ function describeDetail(
     .join(' · ');
 }
 
+/** "안지훈 (팀장)" for an official, "민원인" / "시스템" otherwise; never a bare role code. */
+function describeActor(entry: TimelineEntry, t: (key: string, options?: Record<string, unknown>) => string) {
+  const role = /\((\w+)\)$/.exec(entry.actor)?.[1];
+  if (entry.actorName)
+    return role ? `${entry.actorName} (${t(`role.${role}`, { defaultValue: role })})` : entry.actorName;
+  return t(`casework.actor.${entry.actor}`, { defaultValue: entry.actor });
+}
+
 function TimelineItem({ entry, lang }: { entry: TimelineEntry; lang: string }) {
   const { t } = useTranslation();
   const detail = describeDetail(entry.detail, lang, t);
@@ -43,7 +51,7 @@ function TimelineItem({ entry, lang }: { entry: TimelineEntry; lang: string }) {
         · {t(`stage.${entry.stage}`, { defaultValue: entry.stage })}
       </Text>
       <Text size="xs" c="dimmed">
-        {formatDateTime(entry.at, lang)} · {t(`casework.actor.${entry.actor}`, { defaultValue: entry.actor })}
+        {formatDateTime(entry.at, lang)} · {describeActor(entry, t)}
       </Text>
       {detail ? (
         <Text size="sm" mt={2}>

@@ -9,6 +9,8 @@ export interface TimelineEntry {
   type: string;
   stage: string;
   actor: string;
+  /** Staff view: the acting official's name. */
+  actorName?: string;
   detail: unknown;
 }
 
