@@ -174,7 +174,7 @@ export function App() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs">
+      <AppShell.Navbar p="xs" style={{ overflowY: 'auto' }}>
         <Navigation onNavigate={close} />
         {me ? (
           <Button hiddenFrom="xs" mt="md" size="xs" variant="default" onClick={() => void signOut()}>
