@@ -4,6 +4,8 @@ import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import {
+  absoluteLinks,
+  citizenMailData,
   renderMail,
   type MailTemplateName,
   type MailTemplates,
@@ -126,10 +128,11 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
   const deliver = createOutbox({ prisma, mailer, from });
 
   async function sendNotification(input: NotificationInput): Promise<{ status: 'sent' | 'already-sent' }> {
-    return deliver(input.key, async () => ({
-      to: await resolveAddress(input.to),
-      mail: renderMail(input.template, (await withComplaintTitle(input.data)) as never),
-    }));
+    return deliver(input.key, async () => {
+      const data = absoluteLinks(await withComplaintTitle(input.data), publicUrl);
+      const shown = input.to.kind === 'citizen' ? citizenMailData(input.template, data) : data;
+      return { to: await resolveAddress(input.to), mail: renderMail(input.template, shown as never) };
+    });
   }
 
   /**

@@ -29,6 +29,8 @@ export interface MailTemplates {
   'complaint-withdrawn': ComplaintMail & { reason: string };
   'complaint-reopened': ComplaintMail & { reason: string };
   'complaint-unassigned': ComplaintMail & { teamCode: string };
+  /** A public reply from staff on the case file. */
+  'complaint-reply': ComplaintMail & { reply: string; statusUrl: string };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -515,6 +517,17 @@ const renderers: { [K in MailTemplateName]: (data: MailTemplates[K]) => Rendered
     ),
   'complaint-withdrawn': (d) =>
     mail('민원이 취하되었습니다', 'Complaint withdrawn', d, [`사유: ${d.reason}`], [`Reason: ${d.reason}`]),
+  'complaint-reply': (d) =>
+    mail(
+      '담당자 답글',
+      'A message from the handler',
+      d,
+      ['담당자가 민원에 답글을 남겼습니다.', d.reply, '', `나만의 공간: ${d.statusUrl}`],
+      [
+        'The handler wrote to you about your complaint (see the Korean text above).',
+        `My Space: ${d.statusUrl}`,
+      ],
+    ),
   'complaint-reopened': (d) =>
     mail(
       '민원이 재개되었습니다',
@@ -532,6 +545,44 @@ const renderers: { [K in MailTemplateName]: (data: MailTemplates[K]) => Rendered
       ],
     ),
 };
+
+/**
+ * What a mail to a citizen may carry, per template: only these fields reach the text, whatever else the
+ * caller passed (a review opinion, an assignment reason, a role code). A template not listed here sends
+ * the citizen nothing but the receipt number, title and due time.
+ */
+const citizenCommon = ['receiptNo', 'title', 'dueAt'] as const;
+export const citizenMailFields: Partial<Record<MailTemplateName, readonly string[]>> = {
+  'complaint-received': ['accessHint', 'statusUrl'],
+  'complaint-transferred': ['teamName'],
+  'complaint-answered': ['surveyUrl', 'expiresAt'],
+  'complaint-survey-reminder': ['surveyUrl', 'expiresAt'],
+  'complaint-extension-consent': ['reason', 'newDueAt'],
+  'complaint-extended': ['reason', 'newDueAt'],
+  'complaint-info-requested': ['question', 'deadlineAt'],
+  'complaint-info-reminder': ['deadlineAt'],
+  'complaint-consultation-answered': ['reply'],
+  'complaint-interim': [],
+  'complaint-withdrawn': ['reason'],
+  'complaint-reply': ['reply', 'statusUrl'],
+};
+
+export function citizenMailData(template: MailTemplateName, data: object): Record<string, unknown> {
+  const allowed = [...citizenCommon, ...(citizenMailFields[template] ?? [])];
+  const source = data as Record<string, unknown>;
+  return Object.fromEntries(allowed.filter((key) => key in source).map((key) => [key, source[key]]));
+}
+
+/** Links in workflow data are paths (workflow code knows no host); mails carry them absolute. */
+export function absoluteLinks<T extends object>(data: T, publicUrl: string): T {
+  const base = publicUrl.replace(/\/+$/, '');
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [
+      key,
+      key.endsWith('Url') && typeof value === 'string' && value.startsWith('/') ? `${base}${value}` : value,
+    ]),
+  ) as T;
+}
 
 export function renderMail<K extends MailTemplateName>(template: K, data: MailTemplates[K]): RenderedMail {
   return renderers[template](data);

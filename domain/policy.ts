@@ -46,6 +46,14 @@ export const Action = {
   COMPLAINT_REVIEW: 'complaint.review',
   COMPLAINT_REASSIGN: 'complaint.reassign',
   COMPLAINT_CITIZEN_ACT: 'complaint.citizen-act',
+  /** An internal note on the case file (staff only, never shown to the citizen). */
+  COMPLAINT_NOTE: 'complaint.note',
+  /** A public reply to the citizen outside the answer (the citizen is mailed). */
+  COMPLAINT_REPLY: 'complaint.reply',
+  /** Linking a complaint to a related, duplicate or repeated one. */
+  COMPLAINT_LINK: 'complaint.link',
+  /** A category's answer templates: written and retired by the leader of the category's team. */
+  CANNED_ANSWER_MANAGE: 'canned-answer.manage',
   TASK_READ: 'task.read',
   STUCK_VIEW: 'work.stuck',
   /** A unit's strategy map: mission, vision, strategies, objectives and KPIs. */
@@ -109,6 +117,22 @@ export const policy: Record<Action, Rule> = {
     who: 'a manager of the team (leader, director, admin)',
     allows: managesTeam,
   },
+  [Action.COMPLAINT_NOTE]: {
+    who: 'its team, its handler, the director of its headquarters, the head or an admin',
+    allows: (p, s) => policy[Action.COMPLAINT_READ].allows(p, s),
+  },
+  [Action.COMPLAINT_REPLY]: {
+    who: 'the assigned handler or a manager of the team (leader, director, admin)',
+    allows: (p, s) => isAssignee(p, s) || managesTeam(p, s),
+  },
+  [Action.COMPLAINT_LINK]: {
+    who: 'the assigned handler or a manager of the team (leader, director, admin)',
+    allows: (p, s) => isAssignee(p, s) || managesTeam(p, s),
+  },
+  [Action.CANNED_ANSWER_MANAGE]: {
+    who: "the leader of the category's team or an admin",
+    allows: (p, s) => leadsTeam(p, s) || hasRole(p, 'ADMIN'),
+  },
   [Action.COMPLAINT_CITIZEN_ACT]: {
     who: 'the citizen who filed the complaint',
     allows: (p) => p.kind === 'citizen',
@@ -152,6 +176,26 @@ export const policy: Record<Action, Rule> = {
       hasRole(p, 'ADMIN', 'HR') && !isSubject(p, s) && (!s.roles?.includes('ADMIN') || hasRole(p, 'ADMIN')),
   },
 };
+
+/**
+ * complaint.read as a filter for lists and search: everything for the head and admins, else the
+ * caller's team, their own cases, and for a director their headquarters. Agrees with `permits`
+ * (test/unit/casework-scope.test.ts checks both over the roles).
+ */
+export type ComplaintReadScope =
+  | { all: true }
+  | { all: false; teamCode: string | null; headquartersCode: string | null; assigneeNo: string };
+
+export function complaintReadScope(p: Principal): ComplaintReadScope | null {
+  if (!isStaff(p)) return null;
+  if (hasRole(p, 'ADMIN', 'HEAD')) return { all: true };
+  return {
+    all: false,
+    teamCode: p.unitCode ?? null,
+    headquartersCode: hasRole(p, 'DIRECTOR') ? (p.headquartersCode ?? null) : null,
+    assigneeNo: p.employeeNo!,
+  };
+}
 
 export function decide(principal: Principal | undefined, action: Action, scope: Scope = {}): Decision {
   const rule = policy[action];

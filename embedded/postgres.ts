@@ -116,7 +116,8 @@ export async function startEmbeddedPostgres(options: {
     port,
     persistent: true,
     createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // C sorting, but a UTF-8 character class: pg_trgm makes no trigrams from Hangul under LC_CTYPE C.
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-ctype=C.UTF-8'],
     onLog: (message) => options.log?.(String(message).trim()),
     onError: (message) => options.log?.(String(message).trim()),
   });
@@ -126,9 +127,45 @@ export async function startEmbeddedPostgres(options: {
   await client.connect();
   const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
   await client.end();
-  if (exists.rowCount === 0) await pg.createDatabase(databaseName);
+  // Explicit ctype, so that a data folder made by an older initdb (LC_CTYPE C) still gets a new
+  // database whose text search reads Korean.
+  if (exists.rowCount === 0) await createUtf8Database(pg, databaseName);
+  else await warnIfCtypeIsC(pg, databaseName, options.log);
   return {
     url: `postgresql://${user}:${password}@127.0.0.1:${port}/${databaseName}`,
     stop: () => pg.stop(),
   };
+}
+
+async function createUtf8Database(pg: EmbeddedPostgres, databaseName: string) {
+  const client = pg.getPgClient();
+  await client.connect();
+  try {
+    const name = `"${databaseName.replace(/"/g, '""')}"`;
+    await client.query(
+      `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER libc LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database created before the ctype change keeps working; only Korean search in it finds nothing. */
+async function warnIfCtypeIsC(pg: EmbeddedPostgres, databaseName: string, log?: (line: string) => void) {
+  const client = pg.getPgClient();
+  await client.connect();
+  try {
+    const result = await client.query<{ ctype: string }>(
+      'SELECT datctype AS ctype FROM pg_database WHERE datname = $1',
+      [databaseName],
+    );
+    if (result.rows[0]?.ctype === 'C') {
+      log?.(
+        `database ${databaseName} has LC_CTYPE C: complaint search cannot match Korean words until it is ` +
+          'recreated with LC_CTYPE C.UTF-8 (delete .data/postgres for a fresh start)',
+      );
+    }
+  } finally {
+    await client.end();
+  }
 }

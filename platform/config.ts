@@ -20,8 +20,8 @@ const ConfigSchema = Type.Object({
   TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.String({ pattern: '^smtps?://' }),
   MAIL_FROM: Type.String({ default: '행정혁신포털 <no-reply@portal.example.go.kr>' }),
-  /** Base URL of links in mails; defaults to http://localhost:${PORT}. */
-  PUBLIC_URL: Type.String({ default: 'http://localhost:3000' }),
+  /** Where citizens and staff open the portal: every link in a mail starts with it; defaults to http://localhost:${PORT}. */
+  PUBLIC_URL: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', default: 'http://localhost:3000' }),
   /** Only the embedded launcher sets this: enables /api/dev/mailbox and demo conveniences. */
   EMBEDDED: Type.Boolean({ default: false }),
   COOKIE_SECURE: Type.Boolean({ default: false }),
@@ -56,5 +56,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = tlsFiles.filter((name) => !config[name]);
     throw new Error(`${missing.join(', ')} must be set together with ${given.join(', ')} (mTLS to Temporal)`);
   }
-  return config;
+  return { ...config, PUBLIC_URL: config.PUBLIC_URL.replace(/\/+$/, '') };
 }

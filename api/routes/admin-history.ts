@@ -294,6 +294,28 @@ function decodeMap(
   return result;
 }
 
+/** A decision an auditor reads first: who decided what, when and why (audit log and recorded timeline). */
+export const Decision = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String({ description: 'employee number, citizen or system' }),
+  actorName: Type.Union([Type.String(), Type.Null()]),
+  actorRole: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String({ description: 'e.g. complaint.review, complaint.assigned, task.review' }),
+  decision: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  source: Type.Union([Type.Literal('audit'), Type.Literal('timeline')]),
+});
+export type Decision = Static<typeof Decision>;
+
+/** Timeline events the system decides on its own (assignment, escalation, closing); staff actions come from the audit log. */
+const systemDecisionEvents = new Set([
+  'assigned',
+  'reassigned',
+  'escalated',
+  'closed',
+  'info-deadline-passed',
+]);
+
 const CSV_COLUMNS = [
   'eventId',
   'at',
@@ -333,6 +355,61 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return task?.unit.parent?.code ?? null;
   }
 
+  /** The decisions on a complaint or task, oldest first: the audit log, plus the system's own decisions. */
+  async function decisionsOf(workflowId: string): Promise<Decision[]> {
+    const [audits, events] = await Promise.all([
+      app.prisma.auditLog.findMany({
+        where: { subject: { in: [`complaint:${workflowId}`, `task:${workflowId}`] } },
+        orderBy: { seq: 'asc' },
+      }),
+      app.prisma.complaintEvent.findMany({
+        where: { receiptNo: workflowId, type: { in: [...systemDecisionEvents] } },
+        orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      }),
+    ]);
+    const fromAudit = audits.map((entry) => {
+      const after = (entry.after ?? {}) as Record<string, unknown>;
+      return {
+        at: entry.at.toISOString(),
+        actor: entry.actor,
+        action: entry.action,
+        decision: text(after.decision) ?? text(after.stage),
+        reason: entry.reason,
+        source: 'audit' as const,
+      };
+    });
+    const fromTimeline = events.map((event) => {
+      const detail = (event.detail ?? {}) as Record<string, unknown>;
+      const handler = (detail.handler ?? {}) as Record<string, unknown>;
+      return {
+        at: event.at.toISOString(),
+        actor: event.actor,
+        action: `complaint.${event.type}`,
+        decision: text(handler.name) ?? text(detail.level) ?? null,
+        reason: text(detail.reason),
+        source: 'timeline' as const,
+      };
+    });
+    const all = [...fromAudit, ...fromTimeline].sort((a, b) => a.at.localeCompare(b.at));
+    const employeeNos = [
+      ...new Set(all.map((d) => /^E\d+/.exec(d.actor)?.[0]).filter((n) => n !== undefined)),
+    ];
+    const staff = await app.prisma.staff.findMany({
+      where: { employeeNo: { in: employeeNos } },
+      select: { employeeNo: true, nameKo: true, role: true },
+    });
+    const byNo = new Map(staff.map((s) => [s.employeeNo, s]));
+    return all.map((d) => {
+      const person = byNo.get(/^E\d+/.exec(d.actor)?.[0] ?? '');
+      return {
+        ...d,
+        actor: person?.employeeNo ?? d.actor,
+        actorName: person?.nameKo ?? null,
+        actorRole: person?.role ?? null,
+      };
+    });
+  }
+
   app.get(
     '/api/admin/workflows/:workflowId/history',
     {
@@ -358,6 +435,10 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
               status: Type.String(),
               events: Type.Integer({
                 description: 'raw history events, including workflow-task bookkeeping',
+              }),
+              decisions: Type.Array(Decision, {
+                description:
+                  'who decided what, when and why: the audit log and the system decisions, oldest first',
               }),
               timeline: Type.Array(TimelineEntry),
             }),
@@ -391,7 +472,7 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw notFound();
         throw error;
       }
-      const timeline = renderHistory(history.events ?? []);
+      const [timeline, decisions] = [renderHistory(history.events ?? []), await decisionsOf(workflowId)];
       if (request.query.format === 'csv') {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
@@ -404,6 +485,7 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         workflowType: description.type ?? null,
         status: description.status.name,
         events: history.events?.length ?? 0,
+        decisions,
         timeline,
       };
     },

@@ -16,6 +16,7 @@ import { hashSurveyToken } from '../../activities/mail.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
+import { ComplaintView, complaintViewFor, complaintViewInclude, messageAuthors } from '../complaint-views.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
 import { citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
@@ -61,57 +62,6 @@ const Filed = Type.Object({
   accessCode: Type.String(),
   stage: Type.String(),
   dueAt: Type.String({ format: 'date-time' }),
-});
-
-const TimelineEntry = Type.Object({
-  at: Type.String({ format: 'date-time' }),
-  type: Type.String(),
-  stage: Type.String(),
-  actor: Type.String(),
-  detail: Type.Unknown(),
-});
-
-const ComplaintView = Type.Object({
-  receiptNo: Type.String(),
-  title: Type.String(),
-  category: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() }),
-  stage: Type.String(),
-  team: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() }),
-  handler: Type.Union([
-    Type.Object({
-      employeeNo: Type.String(),
-      name: Type.String(),
-      nameEn: Type.String(),
-      team: Type.String(),
-    }),
-    Type.Null(),
-  ]),
-  receivedAt: Type.String({ format: 'date-time' }),
-  dueAt: Type.String({ format: 'date-time' }),
-  answeredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  timeline: Type.Array(TimelineEntry),
-  answer: Type.Union([Type.String(), Type.Null()]),
-  satisfaction: Type.Union([
-    Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]) }),
-    Type.Null(),
-  ]),
-  escalationLevel: Type.Integer(),
-  overdue: Type.Boolean(),
-  extensionCount: Type.Integer(),
-  pendingStep: Type.Union([Type.String(), Type.Null()]),
-  infoDeadlineAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  draftAnswer: Type.Union([Type.String(), Type.Null()]),
-  /** The place given at filing (issue 18), and the citizen's optional phone: the citizen and staff in scope. */
-  location: Type.Union([
-    Type.Object({
-      address: Type.Union([Type.String(), Type.Null()]),
-      latitude: Type.Union([Type.Number(), Type.Null()]),
-      longitude: Type.Union([Type.Number(), Type.Null()]),
-    }),
-    Type.Null(),
-  ]),
-  citizenPhone: Type.Union([Type.String(), Type.Null()]),
 });
 
 const Text = (min: number, max: number) => Type.String({ minLength: min, maxLength: max });
@@ -251,15 +201,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** The complaint with everything its view needs, in one query. */
   const loadComplaint = (receiptNo: string) =>
-    app.prisma.complaint.findUnique({
-      where: { receiptNo },
-      include: {
-        category: true,
-        team: { include: { parent: true } },
-        handler: { include: { unit: true } },
-        events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
-      },
-    });
+    app.prisma.complaint.findUnique({ where: { receiptNo }, include: complaintViewInclude });
   type LoadedComplaint = NonNullable<Awaited<ReturnType<typeof loadComplaint>>>;
 
   /** Citizen (access code or survey token) or staff in scope; anything else looks like a missing complaint. */
@@ -324,58 +266,9 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return toView(complaint, viewer);
   }
 
-  /** Citizens never see an unapproved draft: only an approved answer reaches them. */
-  function toView(complaint: LoadedComplaint, viewer: Actor) {
-    return {
-      receiptNo: complaint.receiptNo,
-      title: complaint.title,
-      category: {
-        code: complaint.category.code,
-        name: complaint.category.nameKo,
-        nameEn: complaint.category.nameEn,
-      },
-      stage: complaint.stage,
-      team: { code: complaint.team.code, name: complaint.team.nameKo, nameEn: complaint.team.nameEn },
-      handler: complaint.handler
-        ? {
-            employeeNo: complaint.handler.employeeNo,
-            name: complaint.handler.nameKo,
-            nameEn: complaint.handler.nameEn,
-            team: complaint.handler.unit.code,
-          }
-        : null,
-      receivedAt: complaint.receivedAt.toISOString(),
-      dueAt: complaint.dueAt.toISOString(),
-      answeredAt: complaint.answeredAt?.toISOString() ?? null,
-      closedAt: complaint.closedAt?.toISOString() ?? null,
-      timeline: complaint.events.map((e) => ({
-        at: e.at.toISOString(),
-        type: e.type,
-        stage: e.stage,
-        actor: e.actor,
-        detail: e.detail,
-      })),
-      answer: complaint.answer,
-      satisfaction:
-        complaint.satisfaction === null
-          ? null
-          : { score: complaint.satisfaction, comment: complaint.satisfactionComment },
-      escalationLevel: complaint.escalationLevel,
-      overdue: complaint.overdue,
-      extensionCount: complaint.extensionCount,
-      pendingStep: complaint.pendingStep,
-      infoDeadlineAt: complaint.infoDeadlineAt?.toISOString() ?? null,
-      draftAnswer: viewer.kind === 'staff' ? complaint.draftAnswer : null,
-      location:
-        complaint.locationAddress === null && complaint.latitude === null
-          ? null
-          : {
-              address: complaint.locationAddress,
-              latitude: complaint.latitude,
-              longitude: complaint.longitude,
-            },
-      citizenPhone: complaint.citizenPhone,
-    };
+  /** Built in api/complaint-views.ts: the whole case for staff in scope, an allow-listed view for the citizen. */
+  async function toView(complaint: LoadedComplaint, viewer: Actor) {
+    return complaintViewFor(complaint, viewer, await messageAuthors(app.prisma, complaint));
   }
 
   const handle = (receiptNo: string) => app.temporal.workflow.getHandle(complaintWorkflowId(receiptNo));

@@ -155,6 +155,14 @@ describe('the admin screens in real Chromium', () => {
     await page.getByTestId('workflow-history-link').click();
     await page.waitForURL(`**/admin/workflows/${receiptNo}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('워크플로 이력');
+    // Decisions first (who, when, what, why); the engine's events one click away, filterable by kind.
+    const decisions = page.getByTestId('decisions');
+    await decisions.waitFor();
+    expect(await decisions.locator('[data-action="complaint.assigned"]').textContent()).toContain(
+      '자동 배정',
+    );
+    expect(await page.getByTestId('workflow-timeline').count()).toBe(0);
+    await page.getByTestId('toggle-engine').click();
     const timeline = page.getByTestId('workflow-timeline');
     await timeline.waitFor();
     const started = timeline.locator('[data-testid="history-entry"][data-kind="workflow.started"]');
@@ -189,12 +197,17 @@ describe('the admin screens in real Chromium', () => {
     expect(body).toContain('workflow.started');
     await screenshot(page, 'admin-workflow-history');
 
-    // The lookup form on /admin leads to the same page.
+    // The lookup form on /admin leads to the same page, typed or picked from the list by receipt number.
     await page.goto('/admin');
     await page.getByTestId('workflow-lookup').getByLabel('워크플로 ID').fill(receiptNo);
     await page.getByRole('button', { name: '이력 보기' }).click();
     await page.waitForURL(`**/admin/workflows/${receiptNo}`);
-    await page.getByTestId('workflow-timeline').waitFor();
+    await page.getByTestId('decisions').waitFor();
+    await page.goto('/admin');
+    await page.getByTestId('workflow-lookup').getByLabel('워크플로 ID').fill(receiptNo.slice(0, 12));
+    await page.getByRole('option', { name: new RegExp(receiptNo) }).click();
+    await page.waitForURL(`**/admin/workflows/${receiptNo}`);
+    await page.getByTestId('decisions').waitFor();
     await context.close();
   });
 

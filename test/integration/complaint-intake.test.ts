@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login as signIn } from '../support/session.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 
@@ -67,7 +68,16 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     expect(view.handler.team).toBe(category.team);
     expect(view.handler.employeeNo).toMatch(/^E\d{4}$/);
     expect(view.timeline.map((e: { type: string }) => e.type)).toEqual(['received', 'assigned']);
-    expect(view.timeline[1].detail.reason).toContain('least open load');
+    // The assignment rule's reason is for staff; the citizen's view shows who, not why (issue 12).
+    expect(view.timeline[1].detail).toEqual({ handler: { name: expect.any(String) } });
+    const staffView = (
+      await stack.app.inject({
+        method: 'GET',
+        url: `/api/complaints/${filed.receiptNo}`,
+        headers: await signIn(stack.app, view.handler.employeeNo),
+      })
+    ).json();
+    expect(staffView.timeline[1].detail.reason).toContain('least open load');
     expect(new Date(view.dueAt).getTime()).toBeGreaterThan(Date.now());
 
     const handler = await stack.prisma.staff.findUniqueOrThrow({

@@ -162,7 +162,24 @@ describe('complaint lifecycle over HTTP', () => {
     expect(rated.statusCode).toBe(200);
     expect(rated.json().stage).toBe('closed');
     expect(rated.json().satisfaction).toEqual({ score: 4, comment: '빠른 조치 감사합니다' });
+    // The citizen's view leaves out the internal review rounds (issue 12); staff see every step.
     expect(rated.json().timeline.map((e: { type: string }) => e.type)).toEqual([
+      'received',
+      'assigned',
+      'accepted',
+      'answer-approved',
+      'rated',
+      'closed',
+    ]);
+    expect(JSON.stringify(rated.json())).not.toContain('재발 방지 대책을 포함하세요');
+    const staffView = (
+      await stack.app.inject({
+        method: 'GET',
+        url: `/api/complaints/${complaint.receiptNo}`,
+        headers: leader,
+      })
+    ).json();
+    expect(staffView.timeline.map((e: { type: string }) => e.type)).toEqual([
       'received',
       'assigned',
       'accepted',
@@ -173,7 +190,7 @@ describe('complaint lifecycle over HTTP', () => {
       'rated',
       'closed',
     ]);
-    const returnEvent = rated.json().timeline.find((e: { type: string }) => e.type === 'answer-returned');
+    const returnEvent = staffView.timeline.find((e: { type: string }) => e.type === 'answer-returned');
     expect(returnEvent.detail.opinion).toBe('재발 방지 대책을 포함하세요');
     expect(returnEvent.actor).toContain(leaderNo);
 

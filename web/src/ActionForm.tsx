@@ -6,6 +6,7 @@ import {
   NumberInput,
   Radio,
   Rating,
+  Select,
   Stack,
   Text,
   TextInput,
@@ -22,7 +23,8 @@ export interface FieldSpec {
   name: string;
   label: string;
   /** `date` is a day in Korea's calendar, sent as 18:00 Korea time; `milestones` is a plan's milestone list. */
-  kind: 'text' | 'textarea' | 'number' | 'choice' | 'rating' | 'date' | 'milestones';
+  /** `pick` chooses one of `options` from a searchable list (a team, a person). */
+  kind: 'text' | 'textarea' | 'number' | 'choice' | 'pick' | 'rating' | 'date' | 'milestones';
   options?: { value: string; label: string }[];
   required?: boolean;
   min?: number;
@@ -188,6 +190,20 @@ export function ActionForm({
                     ))}
                   </Group>
                 </Radio.Group>
+              );
+            case 'pick':
+              return (
+                <Select
+                  key={field.name}
+                  {...common}
+                  searchable
+                  data={field.options ?? []}
+                  value={values[field.name] || null}
+                  onChange={(value) => set(field.name, value ?? '')}
+                  nothingFoundMessage="—"
+                  maw={480}
+                  data-testid={`pick-${field.name}`}
+                />
               );
             case 'rating':
               return (

@@ -25,6 +25,7 @@ const SignIn = lazy(() => import('./pages/SignIn.tsx'));
 const Inbox = lazy(() => import('./pages/Inbox.tsx'));
 const Reviews = lazy(() => import('./pages/Reviews.tsx'));
 const ComplaintWork = lazy(() => import('./pages/ComplaintWork.tsx'));
+const Casework = lazy(() => import('./pages/Casework.tsx'));
 const TaskDetail = lazy(() => import('./pages/TaskDetail.tsx'));
 const Tasks = lazy(() => import('./pages/Tasks.tsx'));
 const NewTask = lazy(() => import('./pages/NewTask.tsx'));
@@ -99,6 +100,7 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
       </Text>
       {me ? (
         <>
+          {item('/casework', t('casework.nav'))}
           {item('/inbox', t('nav.inbox'))}
           {item('/tasks', t('tasks.nav'))}
           {isLeader(me) ? item('/reviews', t('nav.reviews')) : null}
@@ -172,7 +174,7 @@ export function App() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs">
+      <AppShell.Navbar p="xs" style={{ overflowY: 'auto' }}>
         <Navigation onNavigate={close} />
         {me ? (
           <Button hiddenFrom="xs" mt="md" size="xs" variant="default" onClick={() => void signOut()}>
@@ -190,6 +192,7 @@ export function App() {
               <Route path="/survey/:receiptNo" element={<Survey />} />
               <Route path="/mailbox" element={<Mailbox />} />
               <Route path="/signin" element={<SignIn />} />
+              <Route path="/casework" element={<Casework />} />
               <Route path="/inbox" element={<Inbox />} />
               <Route path="/reviews" element={<Reviews />} />
               <Route path="/complaints/:receiptNo" element={<ComplaintWork />} />

@@ -3,7 +3,13 @@ import { Badge, Card, Stack, Stepper, Text, Timeline, Title, Typography } from '
 import { useTranslation } from 'react-i18next';
 import { StageBadge } from './components.tsx';
 import { formatDateTime, localName } from './format.ts';
-import { progressStages, type ComplaintView, type TimelineEntry } from './types.ts';
+import {
+  progressStages,
+  type CaseFile,
+  type ComplaintMessage,
+  type ComplaintView,
+  type TimelineEntry,
+} from './types.ts';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -27,6 +33,14 @@ function describeDetail(
     .join(' · ');
 }
 
+/** "안지훈 (팀장)" for an official, "민원인" / "시스템" otherwise; never a bare role code. */
+function describeActor(entry: TimelineEntry, t: (key: string, options?: Record<string, unknown>) => string) {
+  const role = /\((\w+)\)$/.exec(entry.actor)?.[1];
+  if (entry.actorName)
+    return role ? `${entry.actorName} (${t(`role.${role}`, { defaultValue: role })})` : entry.actorName;
+  return t(`casework.actor.${entry.actor}`, { defaultValue: entry.actor });
+}
+
 function TimelineItem({ entry, lang }: { entry: TimelineEntry; lang: string }) {
   const { t } = useTranslation();
   const detail = describeDetail(entry.detail, lang, t);
@@ -37,7 +51,7 @@ function TimelineItem({ entry, lang }: { entry: TimelineEntry; lang: string }) {
         · {t(`stage.${entry.stage}`, { defaultValue: entry.stage })}
       </Text>
       <Text size="xs" c="dimmed">
-        {formatDateTime(entry.at, lang)} · {entry.actor}
+        {formatDateTime(entry.at, lang)} · {describeActor(entry, t)}
       </Text>
       {detail ? (
         <Text size="sm" mt={2}>
@@ -45,6 +59,89 @@ function TimelineItem({ entry, lang }: { entry: TimelineEntry; lang: string }) {
         </Text>
       ) : null}
     </>
+  );
+}
+
+/** Staff only: what the citizen wrote, how to reach them and where it happened. */
+function CaseFileCard({ caseFile }: { caseFile: CaseFile }) {
+  const { t } = useTranslation();
+  const place = caseFile.place;
+  const coordinates =
+    place && place.latitude !== null && place.longitude !== null
+      ? `${place.latitude.toFixed(5)}, ${place.longitude.toFixed(5)}`
+      : null;
+  return (
+    <Card withBorder data-testid="case-file">
+      <Title order={2} size="h5" mb="sm">
+        {t('casework.caseFile')}
+      </Title>
+      <p style={{ whiteSpace: 'pre-wrap', marginTop: 0 }} data-testid="case-body">
+        {caseFile.body}
+      </p>
+      <dl className="facts">
+        <div>
+          <dt>{t('casework.citizenName')}</dt>
+          <dd>{caseFile.citizen.name}</dd>
+        </div>
+        <div>
+          <dt>{t('casework.email')}</dt>
+          <dd>{caseFile.citizen.email}</dd>
+        </div>
+        <div>
+          <dt>{t('casework.phone')}</dt>
+          <dd>{caseFile.citizen.phone ?? t('casework.noPhone')}</dd>
+        </div>
+        {place?.address ? (
+          <div>
+            <dt>{t('casework.place')}</dt>
+            <dd>{place.address}</dd>
+          </div>
+        ) : null}
+        {coordinates ? (
+          <div>
+            <dt>{t('casework.coordinates')}</dt>
+            <dd>{coordinates}</dd>
+          </div>
+        ) : null}
+      </dl>
+    </Card>
+  );
+}
+
+/** Every message in order; internal ones marked as such (the citizen's view has none). */
+function MessagesCard({ messages }: { messages: ComplaintMessage[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Card withBorder data-testid="messages">
+      <Title order={2} size="h5" mb="sm">
+        {t('casework.messages')}
+      </Title>
+      {messages.length === 0 ? <Text size="sm">{t('casework.noMessages')}</Text> : null}
+      <Stack gap="sm">
+        {messages.map((message) => (
+          <div
+            key={message.id}
+            data-testid="message"
+            data-visibility={message.visibility}
+            data-kind={message.kind}
+          >
+            <Text size="sm" fw={600}>
+              {t(`casework.kind.${message.kind}`, { defaultValue: message.kind })}{' '}
+              <Badge size="sm" color={message.visibility === 'INTERNAL' ? 'orange.9' : 'blue.8'}>
+                {message.visibility === 'INTERNAL' ? t('casework.internal') : t('casework.public')}
+              </Badge>
+            </Text>
+            <Text size="xs" c="dimmed">
+              {formatDateTime(message.at, i18n.language)} ·{' '}
+              {t(`casework.actor.${message.author}`, { defaultValue: message.author })}
+            </Text>
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+              {message.body}
+            </Text>
+          </div>
+        ))}
+      </Stack>
+    </Card>
   );
 }
 
@@ -100,6 +197,11 @@ export function ComplaintDetails({ complaint }: { complaint: ComplaintView }) {
           ))}
         </dl>
       </Card>
+
+      {complaint.caseFile ? <CaseFileCard caseFile={complaint.caseFile} /> : null}
+      {complaint.messages && (complaint.messages.length > 0 || complaint.caseFile) ? (
+        <MessagesCard messages={complaint.messages} />
+      ) : null}
 
       {complaint.stage !== 'withdrawn' ? (
         <Card withBorder>

@@ -9,7 +9,27 @@ export interface TimelineEntry {
   type: string;
   stage: string;
   actor: string;
+  /** Staff view: the acting official's name. */
+  actorName?: string;
   detail: unknown;
+}
+
+export interface ComplaintMessage {
+  id: string;
+  at: string;
+  kind: string;
+  visibility: 'PUBLIC' | 'INTERNAL';
+  /** A name for staff readers; 'citizen', 'staff' or 'system' in the citizen's view. */
+  author: string;
+  authorKind: string;
+  body: string;
+}
+
+/** Staff only: the citizen's text, contact and place. */
+export interface CaseFile {
+  body: string;
+  citizen: { name: string; email: string; phone: string | null };
+  place: { address: string | null; latitude: number | null; longitude: number | null } | null;
 }
 
 export interface ComplaintView {
@@ -37,6 +57,9 @@ export interface ComplaintView {
   /** Given at filing (issue 18): shown to the citizen and staff in scope. */
   citizenPhone?: string | null;
   location?: { address: string | null; latitude: number | null; longitude: number | null } | null;
+  messages?: ComplaintMessage[];
+  caseFile?: CaseFile;
+  audience?: 'staff' | 'citizen';
 }
 
 export const progressStages = [

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { Alert, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { Alert, Autocomplete, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ErrorState, StaffPage } from '../components.tsx';
@@ -44,6 +45,33 @@ function WorkflowLookup() {
   const [params] = useSearchParams();
   const linked = params.get('workflowId');
   const [draft, setDraft] = useState('');
+  const [typed] = useDebouncedValue(draft.trim(), 250);
+  // Complaints by receipt number or a word of their text, tasks by id or title: nobody types a workflow id blind.
+  const complaints = useQuery({
+    queryKey: ['history-pick', 'complaints', typed],
+    queryFn: () =>
+      api<{ items: { receiptNo: string; title: string }[] }>(
+        `/api/complaints?limit=10&q=${encodeURIComponent(typed)}`,
+      ),
+    enabled: typed.length >= 2,
+  });
+  const tasks = useQuery({
+    queryKey: ['history-pick', 'tasks'],
+    queryFn: () => api<{ items: { id: string; title: string }[] }>('/api/tasks'),
+    enabled: typed.length >= 2,
+    staleTime: 60_000,
+  });
+  const needle = typed.toLowerCase();
+  const options = [
+    ...(complaints.data?.items ?? []).map((c) => ({
+      value: c.receiptNo,
+      label: `${c.receiptNo} · ${c.title}`,
+    })),
+    ...(tasks.data?.items ?? [])
+      .filter((task) => task.id.toLowerCase().includes(needle) || task.title.toLowerCase().includes(needle))
+      .slice(0, 10)
+      .map((task) => ({ value: task.id, label: `${task.id} · ${task.title}` })),
+  ];
   if (linked) return <Navigate to={workflowHistoryPath(linked)} replace />;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -59,12 +87,18 @@ function WorkflowLookup() {
       </Text>
       <form onSubmit={submit} data-testid="workflow-lookup">
         <Group align="flex-end">
-          <TextInput
+          <Autocomplete
             label={t('admin.workflowId')}
+            description={t('casework.history.pickHint')}
             value={draft}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-            w={280}
+            onChange={setDraft}
+            // The list shows "id · title"; choosing one keeps only the id.
+            data={options.map((o) => o.label)}
+            filter={({ options: shown }) => shown}
+            onOptionSubmit={(label) => void navigate(workflowHistoryPath(label.split(' · ')[0]!))}
+            w={420}
             maw="100%"
+            data-testid="workflow-pick"
           />
           <Button type="submit">{t('admin.show')}</Button>
         </Group>

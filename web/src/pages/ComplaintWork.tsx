@@ -1,12 +1,13 @@
-import { useState } from 'react';
-import { useParams } from 'react-router';
-import { Card, Select, Stack, Title } from '@mantine/core';
+import { useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Anchor, Badge, Card, Select, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, StaffPage } from '../components.tsx';
+import { formatDateTime, localName } from '../format.ts';
 import { useMe, type Me } from '../session.ts';
 import { WorkflowHistoryLink } from '../WorkflowHistoryLink.tsx';
 import { openStages, type ComplaintView } from '../types.ts';
@@ -33,17 +34,69 @@ const actionsForStep: Record<string, ActionName[]> = {
   escalated: ['reassign', 'transfer'],
 };
 
-function actionFields(action: ActionName, t: (key: string) => string): FieldSpec[] {
+interface AssignableStaff {
+  employeeNo: string;
+  name: string;
+  nameEn: string;
+  team: { code: string; name: string; nameEn: string };
+  openLoad: number;
+  available: boolean;
+}
+
+/** Choices for the transfer and reassign pickers: teams, and people with their current open load. */
+interface Pickers {
+  teams: { value: string; label: string }[];
+  people: { value: string; label: string }[];
+}
+
+function usePickers(teamCode: string | undefined, lang: string): Pickers {
+  const { t } = useTranslation();
+  const everyone = useQuery({
+    queryKey: ['assignable'],
+    queryFn: () => api<{ staff: AssignableStaff[] }>('/api/staff/assignable'),
+    staleTime: 60_000,
+  });
+  const staff = everyone.data?.staff ?? [];
+  const teams = new Map(staff.map((s) => [s.team.code, s.team]));
+  return {
+    teams: [...teams.values()]
+      .filter((team) => team.code !== teamCode)
+      .map((team) => ({ value: team.code, label: localName(team, lang) })),
+    people: staff
+      .filter((s) => s.team.code === teamCode)
+      .map((s) => ({
+        value: s.employeeNo,
+        label:
+          t('casework.picker.load', { name: localName(s, lang), count: s.openLoad }) +
+          (s.available ? '' : ` · ${t('casework.picker.unavailable')}`),
+      })),
+  };
+}
+
+function actionFields(
+  action: ActionName,
+  t: (key: string) => string,
+  pickers: Pickers,
+  draftText?: string,
+): FieldSpec[] {
   switch (action) {
     case 'accept':
       return [];
     case 'transfer':
       return [
-        { name: 'teamCode', label: t('work.teamCode'), kind: 'text', required: true },
+        {
+          name: 'teamCode',
+          label: t('casework.picker.team'),
+          kind: 'pick',
+          options: pickers.teams,
+          required: true,
+        },
         { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
       ];
     case 'draft-answer':
-      return [{ name: 'answer', label: t('work.answer'), kind: 'textarea', required: true }];
+      return [
+        { name: 'answer', label: t('work.answer'), kind: 'textarea', required: true, initial: draftText },
+      ];
     case 'review':
       return reviewFields(t);
     case 'request-extension':
@@ -53,7 +106,13 @@ function actionFields(action: ActionName, t: (key: string) => string): FieldSpec
       ];
     case 'reassign':
       return [
-        { name: 'employeeNo', label: t('work.employeeNo'), kind: 'text', required: true },
+        {
+          name: 'employeeNo',
+          label: t('casework.picker.person'),
+          kind: 'pick',
+          options: pickers.people,
+          required: true,
+        },
         { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
       ];
     case 'request-info':
@@ -99,8 +158,187 @@ function likelyActions(complaint: ComplaintView, me: Me): ActionName[] {
   return [...actions];
 }
 
-function Work({ receiptNo }: { receiptNo: string }) {
+interface CannedAnswer {
+  id: number;
+  title: string;
+  usageCount: number;
+}
+
+/** Inserts a category's canned answer, filled for this case, into the draft (the use is counted). */
+function CannedAnswerPicker({
+  complaint,
+  onInsert,
+}: {
+  complaint: ComplaintView;
+  onInsert: (inserted: { id: number; text: string }) => void;
+}) {
   const { t } = useTranslation();
+  const answers = useQuery({
+    queryKey: ['canned-answers', complaint.category.code],
+    queryFn: () =>
+      api<{ items: CannedAnswer[] }>(
+        `/api/canned-answers?category=${encodeURIComponent(complaint.category.code)}`,
+      ),
+  });
+  const items = answers.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Select
+      label={t('casework.canned.insert')}
+      placeholder={t('casework.canned.choose')}
+      data={items.map((a) => ({
+        value: String(a.id),
+        label: t('casework.canned.option', { title: a.title, count: a.usageCount }),
+      }))}
+      value={null}
+      searchable
+      onChange={(value) => {
+        if (!value) return;
+        void api<{ text: string }>(`/api/canned-answers/${value}/use`, {
+          body: { receiptNo: complaint.receiptNo },
+        }).then((used) => onInsert({ id: Date.now(), text: used.text }));
+      }}
+      maw={480}
+      data-testid="canned-answer"
+    />
+  );
+}
+
+interface Similar {
+  receiptNo: string;
+  title: string;
+  stage: string;
+  receivedAt: string;
+  why: 'same-citizen' | 'similar-text';
+  similarity: number;
+}
+interface LinkView {
+  receiptNo: string;
+  title: string;
+  kind: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** Possibly repeated or duplicate complaints, and the links a handler recorded. */
+function RelatedCases({ receiptNo }: { receiptNo: string }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const related = useQuery({
+    queryKey: ['complaint', receiptNo, 'similar'],
+    queryFn: () =>
+      api<{ similar: Similar[]; links: LinkView[] }>(
+        `/api/complaints/${encodeURIComponent(receiptNo)}/similar`,
+      ),
+  });
+  if (!related.data) return null;
+  const { similar, links } = related.data;
+  if (similar.length === 0 && links.length === 0) return null;
+  return (
+    <Card withBorder data-testid="related-cases">
+      <Title order={2} size="h5" mb="sm">
+        {t('casework.related.title')}
+      </Title>
+      <Stack gap="xs">
+        {links.map((link) => (
+          <Text size="sm" key={`link-${link.receiptNo}`} data-testid="complaint-link">
+            <Anchor component={Link} to={`/complaints/${link.receiptNo}`}>
+              {link.receiptNo}
+            </Anchor>{' '}
+            · {link.title} · {t(`casework.related.kind.${link.kind}`)} · {link.reason} ({link.by},{' '}
+            {formatDateTime(link.at, i18n.language)})
+          </Text>
+        ))}
+        {similar.map((item) => (
+          <Text size="sm" key={item.receiptNo} data-testid="similar-case">
+            <Anchor component={Link} to={`/complaints/${item.receiptNo}`}>
+              {item.receiptNo}
+            </Anchor>{' '}
+            · {item.title} · {t(`stage.${item.stage}`)} ·{' '}
+            <Badge size="sm" color="gray.7">
+              {t(`casework.related.why.${item.why}`)}
+            </Badge>
+          </Text>
+        ))}
+      </Stack>
+      {similar.length > 0 ? (
+        <ActionForm
+          id="link"
+          fields={[
+            {
+              name: 'relatedReceiptNo',
+              label: t('casework.related.pick'),
+              kind: 'pick',
+              options: similar.map((s) => ({ value: s.receiptNo, label: `${s.receiptNo} · ${s.title}` })),
+              required: true,
+            },
+            {
+              name: 'kind',
+              label: t('casework.related.kindLabel'),
+              kind: 'choice',
+              options: ['related', 'duplicate', 'repeated'].map((k) => ({
+                value: k,
+                label: t(`casework.related.kind.${k}`),
+              })),
+            },
+            { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
+          ]}
+          submitLabel={t('casework.related.link')}
+          submit={(body) => api(`/api/complaints/${encodeURIComponent(receiptNo)}/links`, { body })}
+          onDone={() => void client.invalidateQueries({ queryKey: ['complaint', receiptNo, 'similar'] })}
+        />
+      ) : null}
+    </Card>
+  );
+}
+
+/** Internal notes and public replies: no workflow step, so always at hand for staff in scope. */
+function WriteOnCase({ receiptNo }: { receiptNo: string }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  // One key per message being written: a retried send after a lost answer is stored once.
+  const keys = useRef({ notes: crypto.randomUUID(), replies: crypto.randomUUID() });
+  const form = (path: 'notes' | 'replies', label: string, submitLabel: string) => (
+    <ActionForm
+      id={path}
+      fields={[{ name: 'body', label, kind: 'textarea', required: true }]}
+      submitLabel={submitLabel}
+      submit={(body) =>
+        api(`/api/complaints/${encodeURIComponent(receiptNo)}/${path}`, {
+          body,
+          headers: { 'idempotency-key': keys.current[path] },
+        })
+      }
+      onDone={() => {
+        keys.current[path] = crypto.randomUUID();
+        void client.invalidateQueries({ queryKey: ['complaint', receiptNo] });
+      }}
+    />
+  );
+  return (
+    <Card withBorder>
+      <Title order={2} size="h5" mb="sm">
+        {t('casework.write')}
+      </Title>
+      <Tabs defaultValue="note">
+        <Tabs.List>
+          <Tabs.Tab value="note">{t('casework.note')}</Tabs.Tab>
+          <Tabs.Tab value="reply">{t('casework.reply')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="note" pt="sm">
+          {form('notes', t('casework.noteLabel'), t('casework.noteSubmit'))}
+        </Tabs.Panel>
+        <Tabs.Panel value="reply" pt="sm">
+          {form('replies', t('casework.replyLabel'), t('casework.replySubmit'))}
+        </Tabs.Panel>
+      </Tabs>
+    </Card>
+  );
+}
+
+function Work({ receiptNo }: { receiptNo: string }) {
+  const { t, i18n } = useTranslation();
   const { me } = useMe();
   const client = useQueryClient();
   const complaint = useQuery({
@@ -109,6 +347,8 @@ function Work({ receiptNo }: { receiptNo: string }) {
     refetchInterval: (query) => (query.state.error ? false : 4_000),
   });
   const [chosen, setChosen] = useState<ActionName | null>(null);
+  const [inserted, setInserted] = useState<{ id: number; text: string } | null>(null);
+  const pickers = usePickers(complaint.data?.team.code, i18n.language);
   if (complaint.error) return <ErrorState error={complaint.error} />;
   if (!complaint.data || !me) return <Loading />;
   const actions = likelyActions(complaint.data, me);
@@ -131,10 +371,13 @@ function Work({ receiptNo }: { receiptNo: string }) {
               maw={360}
               data-testid="action-select"
             />
+            {action === 'draft-answer' ? (
+              <CannedAnswerPicker complaint={complaint.data} onInsert={setInserted} />
+            ) : null}
             <ActionForm
-              key={`${action}-${complaint.data.stage}`}
+              key={`${action}-${complaint.data.stage}-${inserted?.id ?? 0}`}
               id={action}
-              fields={actionFields(action, t)}
+              fields={actionFields(action, t, pickers, inserted?.text)}
               submitLabel={t(`work.${action}`)}
               submit={(body) =>
                 api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, { body })
@@ -148,6 +391,8 @@ function Work({ receiptNo }: { receiptNo: string }) {
         </Card>
       ) : null}
       <ComplaintDetails complaint={complaint.data} />
+      <RelatedCases receiptNo={receiptNo} />
+      <WriteOnCase receiptNo={receiptNo} />
     </Stack>
   );
 }

@@ -1,9 +1,24 @@
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Card, Code, Group, Stack, Text, Timeline, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  MultiSelect,
+  Stack,
+  Table,
+  Text,
+  Timeline,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
-import { ErrorState, Loading, PageTitle, StaffOnly } from '../components.tsx';
+import { ErrorState, Loading, PageTitle, ScrollTable, StaffOnly } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 
 /** One entry of GET /api/admin/workflows/:workflowId/history (api/routes/admin-history.ts). */
@@ -20,7 +35,20 @@ interface TimelineEntry {
   summary: string;
 }
 
+/** A decision (api/routes/admin-history.ts Decision): the audit log and the system's own decisions. */
+interface Decision {
+  at: string;
+  actor: string;
+  actorName: string | null;
+  actorRole: string | null;
+  action: string;
+  decision: string | null;
+  reason: string | null;
+  source: 'audit' | 'timeline';
+}
+
 interface History {
+  decisions?: Decision[];
   workflowId: string;
   runId: string | null;
   workflowType: string | null;
@@ -86,8 +114,65 @@ function Entry({ entry }: { entry: TimelineEntry }) {
   );
 }
 
+/** Who, when, what, why: what an auditor reads first. */
+function Decisions({ decisions }: { decisions: Decision[] }) {
+  const { t, i18n } = useTranslation();
+  const who = (d: Decision) =>
+    d.actorName
+      ? `${d.actorName} (${t(`role.${d.actorRole}`, { defaultValue: d.actorRole ?? '' })})`
+      : d.actor === 'system'
+        ? t('casework.history.system')
+        : d.actor === 'citizen'
+          ? t('casework.history.citizen')
+          : d.actor;
+  return (
+    <Card withBorder data-testid="decisions">
+      <Title order={2} size="h4" mb={4}>
+        {t('casework.history.decisions')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('casework.history.decisionsLead')}
+      </Text>
+      {decisions.length === 0 ? (
+        <Text>{t('casework.history.noDecisions')}</Text>
+      ) : (
+        <ScrollTable
+          minWidth={720}
+          columns={[
+            t('casework.history.when'),
+            t('casework.history.who'),
+            t('casework.history.what'),
+            t('casework.history.outcome'),
+            t('casework.history.why'),
+          ]}
+        >
+          {decisions.map((d, index) => (
+            <Table.Tr key={`${d.at}-${index}`} data-testid="decision" data-action={d.action}>
+              <Table.Td>{formatDateTime(d.at, i18n.language)}</Table.Td>
+              <Table.Td>{who(d)}</Table.Td>
+              <Table.Td>
+                {t(`casework.history.action.${d.action.replaceAll('.', '_')}`, { defaultValue: d.action })}
+              </Table.Td>
+              <Table.Td>
+                {d.decision
+                  ? t(`work.${d.decision}`, {
+                      defaultValue: t(`stage.${d.decision}`, { defaultValue: d.decision }),
+                    })
+                  : '—'}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{d.reason ?? '—'}</Table.Td>
+            </Table.Tr>
+          ))}
+        </ScrollTable>
+      )}
+    </Card>
+  );
+}
+
 function HistoryView({ workflowId }: { workflowId: string }) {
   const { t } = useTranslation();
+  const [showEngine, setShowEngine] = useState(false);
+  const [kinds, setKinds] = useState<string[]>([]);
   const history = useQuery({
     queryKey: ['workflow-history', workflowId],
     queryFn: () => api<History>(`/api/admin/workflows/${encodeURIComponent(workflowId)}/history`),
@@ -105,8 +190,18 @@ function HistoryView({ workflowId }: { workflowId: string }) {
   }
   if (!history.data) return <Loading />;
   const data = history.data;
+  const allKinds = [...new Set(data.timeline.map((e) => e.kind))].sort();
+  const shown = kinds.length ? data.timeline.filter((e) => kinds.includes(e.kind)) : data.timeline;
   return (
     <Stack>
+      {data.decisions ? <Decisions decisions={data.decisions} /> : null}
+      <Group>
+        <Button variant="light" onClick={() => setShowEngine((v) => !v)} data-testid="toggle-engine">
+          {showEngine
+            ? t('casework.history.hideEngine')
+            : t('casework.history.engine', { count: data.timeline.length })}
+        </Button>
+      </Group>
       <Card withBorder>
         <Group justify="space-between" wrap="wrap" gap="sm">
           <Stack gap={2}>
@@ -127,27 +222,37 @@ function HistoryView({ workflowId }: { workflowId: string }) {
           </Anchor>
         </Group>
       </Card>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="md">
-          {workflowId}
-        </Title>
-        {data.timeline.length === 0 ? (
-          <Text>{t('wfHistory.empty')}</Text>
-        ) : (
-          <Timeline
-            active={data.timeline.length - 1}
-            bulletSize={14}
-            lineWidth={2}
-            data-testid="workflow-timeline"
-          >
-            {data.timeline.map((entry) => (
-              <Timeline.Item key={entry.eventId}>
-                <Entry entry={entry} />
-              </Timeline.Item>
-            ))}
-          </Timeline>
-        )}
-      </Card>
+      {!data.decisions || showEngine ? (
+        <Card withBorder>
+          <Title order={2} size="h4" mb="md">
+            {workflowId}
+          </Title>
+          <MultiSelect
+            label={t('casework.history.kinds')}
+            data={allKinds.map((kind) => ({
+              value: kind,
+              label: t(`wfHistory.kind.${kind.replaceAll('.', '_')}`, { defaultValue: kind }),
+            }))}
+            value={kinds}
+            onChange={setKinds}
+            clearable
+            mb="md"
+            maw={520}
+            data-testid="kind-filter"
+          />
+          {shown.length === 0 ? (
+            <Text>{t('wfHistory.empty')}</Text>
+          ) : (
+            <Timeline active={shown.length - 1} bulletSize={14} lineWidth={2} data-testid="workflow-timeline">
+              {shown.map((entry) => (
+                <Timeline.Item key={entry.eventId}>
+                  <Entry entry={entry} />
+                </Timeline.Item>
+              ))}
+            </Timeline>
+          )}
+        </Card>
+      ) : null}
     </Stack>
   );
 }

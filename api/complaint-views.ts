@@ -1,0 +1,318 @@
+import { Type } from 'typebox';
+import type { Prisma } from '@prisma/client';
+import type { Actor } from '../domain/complaint.ts';
+import type { Db } from '../platform/prisma.ts';
+
+/**
+ * What each reader sees of a complaint. Staff in scope get the whole case file; the citizen gets a view
+ * built from allow-lists (fields, timeline event kinds and their detail keys, public messages), so that
+ * a review opinion, an internal note, a staff role code or an engine detail cannot reach them by
+ * accident when the workflow records something new.
+ */
+
+const TimelineEntry = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  type: Type.String(),
+  stage: Type.String(),
+  actor: Type.String(),
+  /** Staff view: the acting official's name (the actor holds their employee number and role). */
+  actorName: Type.Optional(Type.String()),
+  detail: Type.Unknown(),
+});
+
+const Message = Type.Object({
+  id: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  kind: Type.String(),
+  visibility: Type.Union([Type.Literal('PUBLIC'), Type.Literal('INTERNAL')]),
+  /** 'citizen', 'system', or for staff readers the author's name; citizens see 'staff' for any official. */
+  author: Type.String(),
+  authorKind: Type.String(),
+  body: Type.String(),
+});
+
+const CaseFile = Type.Object({
+  body: Type.String(),
+  citizen: Type.Object({
+    name: Type.String(),
+    email: Type.String(),
+    phone: Type.Union([Type.String(), Type.Null()]),
+  }),
+  place: Type.Union([
+    Type.Object({
+      address: Type.Union([Type.String(), Type.Null()]),
+      latitude: Type.Union([Type.Number(), Type.Null()]),
+      longitude: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+});
+
+export const ComplaintView = Type.Object({
+  receiptNo: Type.String(),
+  title: Type.String(),
+  category: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() }),
+  stage: Type.String(),
+  team: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() }),
+  handler: Type.Union([
+    Type.Object({
+      employeeNo: Type.String(),
+      name: Type.String(),
+      nameEn: Type.String(),
+      team: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+  receivedAt: Type.String({ format: 'date-time' }),
+  dueAt: Type.String({ format: 'date-time' }),
+  answeredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  timeline: Type.Array(TimelineEntry),
+  answer: Type.Union([Type.String(), Type.Null()]),
+  satisfaction: Type.Union([
+    Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+  escalationLevel: Type.Integer(),
+  overdue: Type.Boolean(),
+  extensionCount: Type.Integer(),
+  pendingStep: Type.Union([Type.String(), Type.Null()]),
+  infoDeadlineAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  draftAnswer: Type.Union([Type.String(), Type.Null()]),
+  /** The place given at filing (issue 18), and the citizen's optional phone: the citizen and staff in scope. */
+  location: Type.Union([
+    Type.Object({
+      address: Type.Union([Type.String(), Type.Null()]),
+      latitude: Type.Union([Type.Number(), Type.Null()]),
+      longitude: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  citizenPhone: Type.Union([Type.String(), Type.Null()]),
+  /** Every message in order: all of them for staff, the public ones for the citizen. */
+  messages: Type.Array(Message),
+  /** Staff only: the citizen's text, contact and place. */
+  caseFile: Type.Optional(CaseFile),
+  /** 'staff' or 'citizen': which view this is. */
+  audience: Type.Union([Type.Literal('staff'), Type.Literal('citizen')]),
+});
+
+/** The relations a view needs; load with this include. */
+export const complaintViewInclude = {
+  category: true,
+  team: { include: { parent: true } },
+  handler: { include: { unit: true } },
+  events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+  messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+} satisfies Prisma.ComplaintInclude;
+
+export type LoadedComplaint = Prisma.ComplaintGetPayload<{ include: typeof complaintViewInclude }>;
+
+/** Names of the staff who wrote messages or acted, for the staff view (authorId is not a relation). */
+export interface AuthorNames {
+  byId: ReadonlyMap<number, string>;
+  byEmployeeNo: ReadonlyMap<string, string>;
+}
+
+const employeeNoOf = (actor: string) => /^(E\d+)\b/.exec(actor)?.[1];
+
+/**
+ * Timeline events a citizen sees, each with the detail keys they may see. Anything not listed (review
+ * drafts and opinions, escalations, reminders to staff, assignment reasons, engine flags such as
+ * `resumed` or `previousDueAt`) is left out.
+ */
+export const citizenTimeline: Readonly<Record<string, readonly string[]>> = {
+  received: ['dueAt'],
+  assigned: ['handler'],
+  reassigned: ['handler'],
+  accepted: [],
+  transferred: [],
+  'answer-approved': [],
+  'extension-consent-requested': ['reason', 'days', 'newDueAt'],
+  extended: ['reason', 'newDueAt'],
+  'extension-refused': [],
+  'info-requested': ['question', 'deadlineAt'],
+  'info-added': ['text'],
+  'info-deadline-passed': [],
+  'info-timeout-continued': [],
+  'consultation-requested': ['message'],
+  'consultation-answered': ['reply'],
+  'interim-notice': [],
+  withdrawn: ['reason'],
+  rated: ['score', 'comment'],
+  reopened: ['reason'],
+  closed: [],
+};
+
+/** Message kinds the citizen may see, whatever their stored visibility says. */
+export const citizenMessageKinds: ReadonlySet<string> = new Set([
+  'citizen-info',
+  'consultation-request',
+  'reply',
+  'answer',
+]);
+
+const actorKind = (actor: string) => (actor === 'citizen' || actor === 'system' ? actor : 'staff');
+
+function citizenDetail(type: string, detail: Prisma.JsonValue): Record<string, unknown> {
+  const allowed = citizenTimeline[type] ?? [];
+  const source = detail && typeof detail === 'object' && !Array.isArray(detail) ? detail : {};
+  const shown: Record<string, unknown> = {};
+  for (const key of allowed) {
+    const value = (source as Record<string, unknown>)[key];
+    if (value === undefined || value === null) continue;
+    // A person is shown by name only: no employee number, team code or role.
+    shown[key] =
+      key === 'handler' && typeof value === 'object'
+        ? { name: (value as { name?: string }).name ?? '' }
+        : value;
+  }
+  return shown;
+}
+
+const isCitizenMessage = (m: LoadedComplaint['messages'][number]) =>
+  m.visibility === 'PUBLIC' && citizenMessageKinds.has(m.kind) && m.redactedAt === null;
+
+function commonView(complaint: LoadedComplaint) {
+  return {
+    receiptNo: complaint.receiptNo,
+    title: complaint.title,
+    category: {
+      code: complaint.category.code,
+      name: complaint.category.nameKo,
+      nameEn: complaint.category.nameEn,
+    },
+    stage: complaint.stage,
+    team: { code: complaint.team.code, name: complaint.team.nameKo, nameEn: complaint.team.nameEn },
+    handler: complaint.handler
+      ? {
+          employeeNo: complaint.handler.employeeNo,
+          name: complaint.handler.nameKo,
+          nameEn: complaint.handler.nameEn,
+          team: complaint.handler.unit.code,
+        }
+      : null,
+    receivedAt: complaint.receivedAt.toISOString(),
+    dueAt: complaint.dueAt.toISOString(),
+    answeredAt: complaint.answeredAt?.toISOString() ?? null,
+    closedAt: complaint.closedAt?.toISOString() ?? null,
+    answer: complaint.answer,
+    satisfaction:
+      complaint.satisfaction === null
+        ? null
+        : { score: complaint.satisfaction, comment: complaint.satisfactionComment },
+    escalationLevel: complaint.escalationLevel,
+    overdue: complaint.overdue,
+    extensionCount: complaint.extensionCount,
+    pendingStep: complaint.pendingStep,
+    infoDeadlineAt: complaint.infoDeadlineAt?.toISOString() ?? null,
+    // The citizen's own contact and place: theirs to see, and staff's.
+    location:
+      complaint.locationAddress === null && complaint.latitude === null
+        ? null
+        : {
+            address: complaint.locationAddress,
+            latitude: complaint.latitude,
+            longitude: complaint.longitude,
+          },
+    citizenPhone: complaint.citizenPhone,
+  };
+}
+
+/** The citizen's view: allow-listed fields, events and public messages only. */
+export function citizenView(complaint: LoadedComplaint) {
+  return {
+    ...commonView(complaint),
+    // The citizen's own escalation level is internal management; overdue is theirs to know.
+    escalationLevel: 0,
+    timeline: complaint.events
+      .filter((e) => e.type in citizenTimeline)
+      .map((e) => ({
+        at: e.at.toISOString(),
+        type: e.type,
+        stage: e.stage,
+        actor: actorKind(e.actor),
+        detail: citizenDetail(e.type, e.detail),
+      })),
+    draftAnswer: null,
+    messages: complaint.messages.filter(isCitizenMessage).map((m) => ({
+      id: m.id.toString(),
+      at: m.createdAt.toISOString(),
+      kind: m.kind,
+      visibility: 'PUBLIC' as const,
+      author: m.authorKind === 'citizen' ? 'citizen' : m.authorKind === 'system' ? 'system' : 'staff',
+      authorKind: m.authorKind,
+      body: m.body,
+    })),
+    audience: 'citizen' as const,
+  };
+}
+
+/** Staff in scope: the whole case file, every event with its detail, every message in order. */
+export function staffView(complaint: LoadedComplaint, authors: AuthorNames) {
+  const place =
+    complaint.locationAddress !== null || complaint.latitude !== null || complaint.longitude !== null
+      ? { address: complaint.locationAddress, latitude: complaint.latitude, longitude: complaint.longitude }
+      : null;
+  return {
+    ...commonView(complaint),
+    timeline: complaint.events.map((e) => ({
+      at: e.at.toISOString(),
+      type: e.type,
+      stage: e.stage,
+      actor: e.actor,
+      ...(authors.byEmployeeNo.has(employeeNoOf(e.actor) ?? '')
+        ? { actorName: authors.byEmployeeNo.get(employeeNoOf(e.actor)!)! }
+        : {}),
+      detail: e.detail,
+    })),
+    draftAnswer: complaint.draftAnswer,
+    messages: complaint.messages.map((m) => ({
+      id: m.id.toString(),
+      at: m.createdAt.toISOString(),
+      kind: m.kind,
+      visibility: m.visibility === 'PUBLIC' ? ('PUBLIC' as const) : ('INTERNAL' as const),
+      author:
+        m.authorKind === 'staff' && m.authorId !== null
+          ? (authors.byId.get(m.authorId) ?? 'staff')
+          : m.authorKind === 'citizen'
+            ? complaint.citizenName
+            : m.authorKind,
+      authorKind: m.authorKind,
+      body: m.redactedAt ? '' : m.body,
+    })),
+    caseFile: {
+      body: complaint.body,
+      citizen: { name: complaint.citizenName, email: complaint.citizenEmail, phone: complaint.citizenPhone },
+      place,
+    },
+    audience: 'staff' as const,
+  };
+}
+
+/** The view for whoever reads: the citizen's allow-listed view unless the reader is staff in scope. */
+export function complaintViewFor(complaint: LoadedComplaint, viewer: Actor, authors: AuthorNames) {
+  return viewer.kind === 'staff' ? staffView(complaint, authors) : citizenView(complaint);
+}
+
+/** Names of the staff behind a loaded complaint's messages and timeline events, in one query. */
+export async function messageAuthors(
+  prisma: Db,
+  complaint: Pick<LoadedComplaint, 'messages' | 'events'>,
+): Promise<AuthorNames> {
+  const ids = [
+    ...new Set(
+      complaint.messages.flatMap((m) => (m.authorKind === 'staff' && m.authorId ? [m.authorId] : [])),
+    ),
+  ];
+  const employeeNos = [...new Set(complaint.events.flatMap((e) => employeeNoOf(e.actor) ?? []))];
+  if (ids.length === 0 && employeeNos.length === 0) return { byId: new Map(), byEmployeeNo: new Map() };
+  const staff = await prisma.staff.findMany({
+    where: { OR: [{ id: { in: ids } }, { employeeNo: { in: employeeNos } }] },
+    select: { id: true, employeeNo: true, nameKo: true },
+  });
+  return {
+    byId: new Map(staff.map((s) => [s.id, s.nameKo])),
+    byEmployeeNo: new Map(staff.map((s) => [s.employeeNo, s.nameKo])),
+  };
+}

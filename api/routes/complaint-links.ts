@@ -1,0 +1,213 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { Prisma } from '@prisma/client';
+import { openComplaintStages } from '../../domain/complaint.ts';
+import { ErrorCode } from '../../domain/errors.ts';
+import { Action, permits } from '../../domain/policy.ts';
+import { appendAudit } from '../../platform/audit.ts';
+import { AppError, ErrorBody } from '../errors.ts';
+import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+
+const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
+
+const Similar = Type.Object({
+  receiptNo: Type.String(),
+  title: Type.String(),
+  stage: Type.String(),
+  receivedAt: Type.String({ format: 'date-time' }),
+  /** 'same-citizen' (same e-mail) or 'similar-text' (pg_trgm similarity in the same category). */
+  why: Type.Union([Type.Literal('same-citizen'), Type.Literal('similar-text')]),
+  similarity: Type.Number(),
+});
+
+const Link = Type.Object({
+  receiptNo: Type.String(),
+  title: Type.String(),
+  kind: Type.String(),
+  reason: Type.String(),
+  by: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+/** Closed complaints count as "recent" for this long: a repeat within it is the kind §23 is about. */
+const RECENT_DAYS = 180;
+/** pg_trgm similarity of title and text from which a complaint in the same category is suggested. */
+const SIMILARITY_THRESHOLD = 0.3;
+
+/**
+ * Repeated and duplicate complaints (민원 처리에 관한 법률 §23): suggestions for a case (same citizen, or
+ * similar text in the same category, open or recent), and a handler's recorded link between two cases.
+ */
+export const complaintLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  async function caseInScope(staff: SessionStaff, receiptNo: string) {
+    const complaint = await app.prisma.complaint.findUnique({
+      where: { receiptNo },
+      include: { team: { include: { parent: true } }, handler: true },
+    });
+    const scope = {
+      teamCode: complaint?.team.code,
+      headquartersCode: complaint?.team.parent?.code ?? null,
+      assigneeNo: complaint?.handler?.employeeNo ?? null,
+    };
+    if (!complaint || !permits(staff, Action.COMPLAINT_READ, scope)) {
+      throw new AppError(ErrorCode.NOT_FOUND, `No complaint ${receiptNo} in your scope`);
+    }
+    return { complaint, scope };
+  }
+
+  app.get(
+    '/api/complaints/:receiptNo/similar',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['complaints'],
+        summary:
+          'Possibly repeated or duplicate complaints: the same citizen, or similar text (pg_trgm) in the same category, open or closed recently',
+        params: Type.Object({ receiptNo: ReceiptNo }),
+        response: {
+          200: Type.Object({ similar: Type.Array(Similar), links: Type.Array(Link) }),
+          401: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const staff = requireStaff(request);
+      const { complaint } = await caseInScope(staff, request.params.receiptNo);
+      const since = new Date(Date.now() - RECENT_DAYS * 24 * 3600_000);
+      const text = `${complaint.title} ${complaint.body}`;
+      const rows = await app.prisma.$queryRaw<
+        Array<{
+          receiptNo: string;
+          title: string;
+          stage: string;
+          receivedAt: Date;
+          why: string;
+          similarity: number;
+        }>
+      >`
+        SELECT c."receiptNo", c.title, c.stage, c."receivedAt",
+               CASE WHEN c."citizenEmail" = ${complaint.citizenEmail} THEN 'same-citizen' ELSE 'similar-text' END AS why,
+               similarity(c.title || ' ' || c.body, ${text})::float8 AS similarity
+        FROM "Complaint" c
+        WHERE c."receiptNo" <> ${complaint.receiptNo}
+          AND c."anonymisedAt" IS NULL
+          AND (c.stage IN (${Prisma.join(openComplaintStages)}) OR c."receivedAt" >= ${since})
+          AND (c."citizenEmail" = ${complaint.citizenEmail}
+               OR (c."categoryCode" = ${complaint.categoryCode}
+                   AND similarity(c.title || ' ' || c.body, ${text}) >= ${SIMILARITY_THRESHOLD}))
+        ORDER BY (c."citizenEmail" = ${complaint.citizenEmail}) DESC, similarity DESC, c."receivedAt" DESC
+        LIMIT 10`;
+      const links = await app.prisma.$queryRaw<
+        Array<{ receiptNo: string; title: string; kind: string; reason: string; by: string; at: Date }>
+      >`
+        SELECT other."receiptNo", other.title, l.kind, l.reason, s."nameKo" AS by, l."createdAt" AS at
+        FROM "ComplaintLink" l
+        JOIN "Complaint" other
+          ON other."receiptNo" = CASE WHEN l."receiptNo" = ${complaint.receiptNo} THEN l."relatedReceiptNo" ELSE l."receiptNo" END
+        JOIN "Staff" s ON s.id = l."createdById"
+        WHERE l."receiptNo" = ${complaint.receiptNo} OR l."relatedReceiptNo" = ${complaint.receiptNo}
+        ORDER BY l."createdAt"`;
+      return {
+        similar: rows.map((r) => ({
+          receiptNo: r.receiptNo,
+          title: r.title,
+          stage: r.stage,
+          receivedAt: r.receivedAt.toISOString(),
+          why: r.why === 'same-citizen' ? ('same-citizen' as const) : ('similar-text' as const),
+          similarity: Number(r.similarity.toFixed(3)),
+        })),
+        links: links.map((l) => ({ ...l, at: l.at.toISOString() })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/complaints/:receiptNo/links',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['complaints'],
+        summary:
+          'Link this complaint to a related, duplicate or repeated one, with the reason (recorded and audited; repeating it is safe)',
+        params: Type.Object({ receiptNo: ReceiptNo }),
+        body: Type.Object(
+          {
+            relatedReceiptNo: ReceiptNo,
+            kind: Type.Union([Type.Literal('related'), Type.Literal('duplicate'), Type.Literal('repeated')]),
+            reason: Type.String({ minLength: 2, maxLength: 2000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Link,
+          200: Link,
+          401: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+          422: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const staff = requireStaff(request);
+      const { receiptNo } = request.params;
+      const { relatedReceiptNo, kind, reason } = request.body;
+      if (relatedReceiptNo === receiptNo) {
+        throw new AppError(ErrorCode.VALIDATION, 'relatedReceiptNo must be another complaint');
+      }
+      const { scope } = await caseInScope(staff, receiptNo);
+      if (!permits(staff, Action.COMPLAINT_LINK, scope)) {
+        throw new AppError(
+          ErrorCode.FORBIDDEN,
+          'Only the assigned handler or a manager of the team may link complaints',
+        );
+      }
+      const related = await caseInScope(staff, relatedReceiptNo);
+      const existing = await app.prisma.complaintLink.findFirst({
+        where: {
+          OR: [
+            { receiptNo, relatedReceiptNo },
+            { receiptNo: relatedReceiptNo, relatedReceiptNo: receiptNo },
+          ],
+        },
+      });
+      const view = (at: Date) => ({
+        receiptNo: relatedReceiptNo,
+        title: related.complaint.title,
+        kind,
+        reason,
+        by: staff.name,
+        at: at.toISOString(),
+      });
+      if (existing) {
+        if (existing.kind !== kind || existing.reason !== reason) {
+          throw new AppError(ErrorCode.CONFLICT, `${receiptNo} and ${relatedReceiptNo} are already linked`);
+        }
+        return reply.status(200).send(view(existing.createdAt));
+      }
+      const link = await app.prisma
+        .$transaction(async (tx) => {
+          const created = await tx.complaintLink.create({
+            data: { receiptNo, relatedReceiptNo, kind, reason, createdById: staff.id },
+          });
+          await appendAudit(tx, {
+            actor: staff.employeeNo,
+            action: 'complaint.linked',
+            subject: `complaint:${receiptNo}`,
+            after: { relatedReceiptNo, kind },
+            reason,
+          });
+          return created;
+        })
+        .catch(async (error: unknown) => {
+          // A concurrent identical request won the race: answer as for a repeat.
+          if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+          return null;
+        });
+      if (!link) return reply.status(200).send(view(new Date()));
+      return reply.status(201).send(view(link.createdAt));
+    },
+  );
+};
