@@ -615,6 +615,12 @@ export function createPerformanceActivities(deps: {
           };
         }
         const before = await resultOf();
+        if (!before.dataSufficient) {
+          throw notRetryable(
+            ErrorCode.CONFLICT,
+            `${input.employeeNo} is below the data minimum and not ranked: HR decides their grade instead`,
+          );
+        }
         await tx.yearEndPersonResult.update({
           where: { year_employeeNo: { year: input.year, employeeNo: input.employeeNo } },
           data: { finalScore: input.finalScore, adjusted: true },
