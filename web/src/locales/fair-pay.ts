@@ -1,0 +1,63 @@
+import { defineBundle } from './bundle.ts';
+
+/** "Why this grade", the evidence drill-down, people below the data minimum and units without enough data. */
+export const fairPayBundle = defineBundle(
+  {
+    fairPay: {
+      insufficientData: '자료 부족',
+      insufficientDataHint: '측정된 KPI 비중 {{share}}%: 점수·신호등·순위 없음',
+      notRanked: '순위 제외',
+      evidence: '근거 자료',
+      complaints: '민원 (접수번호)',
+      tasks: '과제',
+      innovations: '혁신 활동',
+      leaderEvaluations: '부서장 평가 이력',
+      capability: '역량평가(360°)',
+      raters: '평가자 {{count}}명',
+      slaMet: '기한 내',
+      slaMissed: '기한 초과',
+      noEvidence: '반영된 자료가 없습니다.',
+      noData: {
+        title: '자료 부족으로 순위에서 제외된 직원',
+        lead: '측정된 자료가 최소 기준에 못 미쳐 등급 배분 순위에 넣지 않았습니다. 사유를 적어 등급 또는 미지급을 결정하세요.',
+        measured: '측정 비중',
+        decision: '결정',
+        grade: '등급 부여',
+        noBonus: '미지급',
+        reason: '결정 사유',
+        decide: '결정',
+        decided: '결정됨',
+        pending: '결정 대기',
+      },
+    },
+  },
+  {
+    fairPay: {
+      insufficientData: 'Insufficient data',
+      insufficientDataHint: '{{share}}% of the KPI weight measured: no score, light or rank',
+      notRanked: 'Not ranked',
+      evidence: 'Evidence',
+      complaints: 'Complaints (receipt no.)',
+      tasks: 'Tasks',
+      innovations: 'Innovation items',
+      leaderEvaluations: "Leader's evaluations",
+      capability: 'Capability (360°)',
+      raters: '{{count}} raters',
+      slaMet: 'on time',
+      slaMissed: 'late',
+      noEvidence: 'Nothing counted here.',
+      noData: {
+        title: 'Not ranked: too little data',
+        lead: 'Their measured data is below the minimum, so they are not in the forced distribution. Decide a grade or no bonus, with a reason.',
+        measured: 'Measured',
+        decision: 'Decision',
+        grade: 'Give grade',
+        noBonus: 'No bonus',
+        reason: 'Reason',
+        decide: 'Decide',
+        decided: 'Decided',
+        pending: 'Awaiting decision',
+      },
+    },
+  },
+);
