@@ -8,14 +8,12 @@ import {
   BONUS_GRADES,
   TIE_RULE,
   bonusGradeCounts,
-  capabilityScore,
   MISSING_INPUT_RULE,
   kpiStanding,
   resolveScoringConfig,
   type KpiDirection,
   type KpiInput,
   type BonusGrade,
-  type RaterGroup,
   type ScoringConfig,
   type TrafficLight,
 } from '../domain/scoring.ts';
@@ -68,7 +66,7 @@ const PERSPECTIVE_KEYS = {
   LEARNING_GROWTH: 'learningGrowth',
 } as const;
 
-const HEAD_OF_UNIT_ROLES = `('TEAM_LEADER', 'DIRECTOR', 'HEAD')`;
+export const HEAD_OF_UNIT_ROLES = `('TEAM_LEADER', 'DIRECTOR', 'HEAD')`;
 
 /** A stored KPI row as the scoring module reads it (its own thresholds, where set, override the year's). */
 export function kpiScoringInput(kpi: {
@@ -694,135 +692,6 @@ export function createPerformanceActivities(deps: {
     return { notified };
   }
 
-  // -------------------------------------------------------------------------------------------------------
-  // 360° capability evaluation
-
-  /**
-   * Rater selection in one statement: superiors (the head of the subject's unit, or of the unit above for a
-   * unit head), peers (same unit, same kind of role) and subordinates (for unit heads: the members of their
-   * unit and the heads of the units below).
-   */
-  async function selectCapabilityRaters(input: {
-    cycleId: string;
-  }): Promise<{ invited: number; raters: number }> {
-    const invited = await prisma.$executeRawUnsafe(
-      `WITH people AS (
-         SELECT s."employeeNo" AS no, s."unitId" AS unit_id, u."parentId" AS parent_id,
-           s.role IN ${HEAD_OF_UNIT_ROLES} AS is_head
-         FROM "Staff" s JOIN "OrgUnit" u ON u.id = s."unitId" WHERE s.role NOT IN ('ADMIN')
-       ),
-       pairs AS (
-         SELECT subj.no AS subject, rater.no AS rater, 'SUPERIOR' AS grp
-         FROM people subj JOIN people rater
-           ON rater.is_head AND ((NOT subj.is_head AND rater.unit_id = subj.unit_id)
-                                 OR (subj.is_head AND rater.unit_id = subj.parent_id))
-         UNION ALL
-         SELECT subj.no, rater.no, 'PEER' FROM people subj JOIN people rater
-           ON rater.unit_id = subj.unit_id AND rater.no <> subj.no AND rater.is_head = subj.is_head
-         UNION ALL
-         SELECT subj.no, rater.no, 'SUBORDINATE' FROM people subj JOIN people rater
-           ON subj.is_head AND ((NOT rater.is_head AND rater.unit_id = subj.unit_id)
-                                OR (rater.is_head AND rater.parent_id = subj.unit_id))
-       )
-       INSERT INTO "CapabilityRating" ("cycleId", "subjectNo", "raterNo", "raterGroup")
-       SELECT $1, subject, rater, grp FROM pairs WHERE subject <> rater
-       ON CONFLICT DO NOTHING`,
-      input.cycleId,
-    );
-    const raters = await prisma.capabilityRating.groupBy({
-      by: ['raterNo'],
-      where: { cycleId: input.cycleId },
-    });
-    return { invited, raters: raters.length };
-  }
-
-  async function mailCapabilityRaters(input: {
-    year: number;
-    cycleId: string;
-    deadline: string;
-    kind: 'invitation' | 'reminder';
-  }): Promise<{ mailed: number }> {
-    const pending = await prisma.capabilityRating.groupBy({
-      by: ['raterNo'],
-      where: { cycleId: input.cycleId, submittedAt: null },
-      _count: { _all: true },
-      orderBy: { raterNo: 'asc' },
-    });
-    for (const [index, row] of pending.entries()) {
-      await sendNotification({
-        key: `${input.cycleId}:${input.kind}:${row.raterNo}`,
-        to: { kind: 'staff', employeeNo: row.raterNo },
-        template: input.kind === 'invitation' ? 'capability-invitation' : 'capability-reminder',
-        data: {
-          year: input.year,
-          pending: row._count._all,
-          deadline: input.deadline,
-          evaluationUrl: `/performance/${input.year}/evaluations`,
-        },
-      });
-      heartbeat(index);
-    }
-    if (input.kind === 'reminder') {
-      await prisma.capabilityRating.updateMany({
-        where: { cycleId: input.cycleId, submittedAt: null },
-        data: { remindedAt: new Date() },
-      });
-    }
-    return { mailed: pending.length };
-  }
-
-  async function countCapabilityRatings(input: {
-    cycleId: string;
-  }): Promise<{ invited: number; submitted: number }> {
-    const [invited, submitted] = await Promise.all([
-      prisma.capabilityRating.count({ where: { cycleId: input.cycleId } }),
-      prisma.capabilityRating.count({ where: { cycleId: input.cycleId, submittedAt: { not: null } } }),
-    ]);
-    return { invited, submitted };
-  }
-
-  /**
-   * Per subject: the submitted ratings grouped by rater group (SQL), then capabilityScore's folding rule
-   * (groups under the minimum are pooled or folded into the overall mean); only anonymity-safe parts
-   * are stored.
-   */
-  async function aggregateCapability(input: {
-    year: number;
-    cycleId: string;
-  }): Promise<{ subjects: number }> {
-    const { scoring } = await loadYearConfig(prisma, input.year);
-    const rows = await prisma.$queryRawUnsafe<
-      { subject: string; ratings: { group: RaterGroup; score: number }[] }[]
-    >(
-      `SELECT "subjectNo" AS subject,
-         jsonb_agg(jsonb_build_object('group', "raterGroup", 'score', score) ORDER BY "raterGroup", score) AS ratings
-       FROM "CapabilityRating" WHERE "cycleId" = $1 AND score IS NOT NULL GROUP BY 1`,
-      input.cycleId,
-    );
-    const results = rows.map(({ subject, ratings }) => {
-      const result = capabilityScore(ratings, scoring.raterGroupWeights, scoring.minRaterGroupSize);
-      return {
-        subjectNo: subject,
-        score: result.score,
-        rule: result.rule,
-        raterCount: result.raterCount,
-        parts: { parts: result.parts, foldedGroups: result.foldedGroups, belowMinimum: result.belowMinimum },
-      };
-    });
-    await prisma.$transaction([
-      prisma.$executeRawUnsafe(`DELETE FROM "CapabilityResult" WHERE year = $1`, input.year),
-      prisma.$executeRawUnsafe(
-        `INSERT INTO "CapabilityResult" (year, "subjectNo", "cycleId", score, rule, parts, "raterCount")
-         SELECT $1, r."subjectNo", $2, r.score, r.rule, r.parts, r."raterCount"
-         FROM jsonb_to_recordset($3::jsonb) AS r("subjectNo" text, score float8, rule text, parts jsonb, "raterCount" int)`,
-        input.year,
-        input.cycleId,
-        JSON.stringify(results),
-      ),
-    ]);
-    return { subjects: results.length };
-  }
-
   return {
     openPerformanceYear,
     recordOutcomes,
@@ -832,10 +701,6 @@ export function createPerformanceActivities(deps: {
     aggregateYearEnd,
     applyAdjustment,
     notifyYearEndResults,
-    selectCapabilityRaters,
-    mailCapabilityRaters,
-    countCapabilityRatings,
-    aggregateCapability,
   };
 }
 

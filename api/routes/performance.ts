@@ -20,12 +20,10 @@ import {
   MIN_REASON_LENGTH,
   YearStage,
   adjustResultUpdate,
-  capabilityCycleStatusQuery,
   decideYearEndUpdate,
   innovationTransitions,
   kpiChangedSignal,
   performanceStatusQuery,
-  ratingSubmittedSignal,
   startCapabilityCycleUpdate,
   submitYearEndUpdate,
   triggerYearEndUpdate,
@@ -58,6 +56,7 @@ import {
 } from './performance-shared.ts';
 import { strategyMapEditRoutes } from './strategy-map.ts';
 import { explainStoredResult } from './performance-fairness.ts';
+import { openCapabilityCycle } from './capability.ts';
 
 const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
   CUSTOMER: 'customer',
@@ -672,6 +671,11 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const staff = requireStaff(request);
       const { year } = request.params;
       await assertYearOpen(year);
+      await openCapabilityCycle(app.prisma, {
+        year,
+        deadline: request.body.deadline,
+        startedBy: staff.employeeNo,
+      });
       const handle = await ensureYearWorkflow(year);
       const started = await handle.executeUpdate(startCapabilityCycleUpdate, {
         args: [{ actor: actorOf(staff), deadline: request.body.deadline }],
@@ -680,106 +684,6 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .status(202)
         .header('location', `/api/performance/${year}/evaluations/capability`)
         .send(started);
-    },
-  );
-
-  app.get(
-    '/api/performance/:year/evaluations/capability',
-    {
-      config: { access: 'staff' },
-      schema: {
-        tags: ['performance'],
-        summary:
-          'The 360° cycle: its status and the ratings the signed-in person still owes (raters stay anonymous)',
-        params: YearParams,
-        response: {
-          200: Type.Object({
-            cycle: Type.Union([Type.Unknown(), Type.Null()]),
-            toRate: Type.Array(
-              Type.Object({ subjectNo: Type.String(), name: Type.String(), submitted: Type.Boolean() }),
-            ),
-            myResult: Type.Union([
-              Type.Object({
-                score: Num,
-                rule: Type.String(),
-                parts: Type.Unknown(),
-                raterCount: Type.Integer(),
-              }),
-              Type.Null(),
-            ]),
-          }),
-          ...Errors,
-        },
-      },
-    },
-    async (request) => {
-      const staff = requireStaff(request);
-      const { year } = request.params;
-      const cycleId = `capability-${year}`;
-      let cycle: unknown = null;
-      try {
-        cycle = await app.temporal.workflow.getHandle(cycleId).query(capabilityCycleStatusQuery);
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError))
-          request.log.warn({ err: error }, 'capability cycle query failed');
-      }
-      const invitations = await app.prisma.capabilityRating.findMany({
-        where: { cycleId, raterNo: staff.employeeNo },
-        orderBy: { subjectNo: 'asc' },
-      });
-      const names = await app.prisma.staff.findMany({
-        where: { employeeNo: { in: invitations.map((i) => i.subjectNo) } },
-        select: { employeeNo: true, nameKo: true },
-      });
-      const result = await app.prisma.capabilityResult.findUnique({
-        where: { year_subjectNo: { year, subjectNo: staff.employeeNo } },
-      });
-      return {
-        cycle,
-        toRate: invitations.map((i) => ({
-          subjectNo: i.subjectNo,
-          name: names.find((n) => n.employeeNo === i.subjectNo)?.nameKo ?? i.subjectNo,
-          submitted: i.submittedAt !== null,
-        })),
-        myResult: result
-          ? { score: result.score, rule: result.rule, parts: result.parts, raterCount: result.raterCount }
-          : null,
-      };
-    },
-  );
-
-  app.put(
-    '/api/performance/:year/evaluations/capability/:subjectNo',
-    {
-      config: { access: 'staff' },
-      schema: {
-        tags: ['performance'],
-        summary:
-          'Submit (or change before the deadline) a 360° rating of a colleague one was invited to rate',
-        params: Type.Object({ year: Year, subjectNo: Type.String({ pattern: '^E[0-9]{4,6}$' }) }),
-        body: Type.Object(
-          { score: Type.Number({ minimum: 0, maximum: 100 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ ok: Type.Boolean() }), ...Errors },
-      },
-    },
-    async (request) => {
-      const staff = requireStaff(request);
-      const { year, subjectNo } = request.params;
-      const cycleId = `capability-${year}`;
-      const handle = app.temporal.workflow.getHandle(cycleId);
-      const cycle = await handle.query(capabilityCycleStatusQuery).catch(() => null);
-      if (!cycle || cycle.stage !== 'OPEN')
-        throw new AppError(ErrorCode.WRONG_STAGE, 'The 360° evaluation is not open');
-      const updated = await app.prisma.capabilityRating.updateMany({
-        where: { cycleId, subjectNo, raterNo: staff.employeeNo },
-        data: { score: request.body.score, submittedAt: new Date() },
-      });
-      if (updated.count === 0)
-        throw new AppError(ErrorCode.FORBIDDEN, `You were not invited to rate ${subjectNo}`);
-      await handle.signal(ratingSubmittedSignal, { raterNo: staff.employeeNo, subjectNo });
-      return { ok: true };
     },
   );
 
