@@ -17,6 +17,11 @@ export const fairPayBundle = defineBundle(
       slaMet: '기한 내',
       slaMissed: '기한 초과',
       noEvidence: '반영된 자료가 없습니다.',
+      capabilityComment: '의견 (익명, 평가자가 기준 인원 이상일 때만 공개)',
+      capabilityDeadline: '마감일',
+      capabilityStart: '다면평가 시작',
+      capabilityCloseReason: '마감 사유',
+      capabilityClose: '다면평가 지금 마감',
       noData: {
         title: '자료 부족으로 순위에서 제외된 직원',
         lead: '측정된 자료가 최소 기준에 못 미쳐 등급 배분 순위에 넣지 않았습니다. 사유를 적어 등급 또는 미지급을 결정하세요.',
@@ -46,6 +51,11 @@ export const fairPayBundle = defineBundle(
       slaMet: 'on time',
       slaMissed: 'late',
       noEvidence: 'Nothing counted here.',
+      capabilityComment: 'Comment (anonymous, shown only from the threshold number of raters)',
+      capabilityDeadline: 'Deadline',
+      capabilityStart: 'Start the 360° evaluation',
+      capabilityCloseReason: 'Reason for closing',
+      capabilityClose: 'Close the 360° evaluation now',
       noData: {
         title: 'Not ranked: too little data',
         lead: 'Their measured data is below the minimum, so they are not in the forced distribution. Decide a grade or no bonus, with a reason.',
