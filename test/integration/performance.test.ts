@@ -280,7 +280,11 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
       else expect(stored!.score!).toBeCloseTo(card.score, 9);
     }
 
-    const reviewResponse = await call('E0003', 'GET', `/api/performance/${YEAR}/year-end/review`);
+    // The trigger answers once the workflow is in HR review; the row's aggregatedAt follows a moment later.
+    const reviewResponse = await waitFor(async () => {
+      const response = await call('E0003', 'GET', `/api/performance/${YEAR}/year-end/review`);
+      return response.statusCode === 200 ? response : undefined;
+    });
     expect(reviewResponse.statusCode, reviewResponse.body).toBe(200);
     const review = reviewResponse.json();
     const e1101 = review.people.find((p: { employeeNo: string }) => p.employeeNo === 'E1101');
