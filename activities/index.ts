@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
+import { createCapabilityActivities } from './capability.ts';
 import { createComplaintActivities } from './complaint.ts';
 import { createMailActivities, createOutbox } from './mail.ts';
 import { createOutcomeReportActivities } from './performance-report.ts';
@@ -20,6 +21,12 @@ export interface ActivityDeps {
 
 /** All activities the worker registers, built over their dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const { sendNotification } = createMailActivities({
+    prisma: deps.prisma,
+    mailer: deps.mailer,
+    from: deps.mailFrom,
+    publicUrl: deps.publicUrl,
+  });
   return {
     ...createComplaintActivities({ prisma: deps.prisma }),
     ...createMailActivities({
@@ -36,15 +43,8 @@ export function createActivities(deps: ActivityDeps) {
       deliver: createOutbox({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom }),
       publicUrl: deps.publicUrl,
     }),
-    ...createPerformanceActivities({
-      prisma: deps.prisma,
-      sendNotification: createMailActivities({
-        prisma: deps.prisma,
-        mailer: deps.mailer,
-        from: deps.mailFrom,
-        publicUrl: deps.publicUrl,
-      }).sendNotification,
-    }),
+    ...createPerformanceActivities({ prisma: deps.prisma, sendNotification }),
+    ...createCapabilityActivities({ prisma: deps.prisma, sendNotification }),
   };
 }
 

@@ -8,6 +8,7 @@
 import {
   PERSON_MIX_INPUTS,
   personInputShares,
+  type TeamRole,
   type PersonMixInput,
   type ScoringConfig,
 } from '../domain/scoring.ts';
@@ -195,4 +196,41 @@ export function personMixCtes(
 export function lightSql(score: string, green: string, yellow: string): string {
   return `CASE WHEN ${score} IS NULL THEN NULL WHEN ${score} >= ${green} THEN 'GREEN'
     WHEN ${score} >= ${yellow} THEN 'YELLOW' ELSE 'RED' END`;
+}
+
+/**
+ * personDataGate of domain/scoring.ts in SQL, over a relation with team_role and the PERSON_MIX_INPUTS
+ * columns (team_score, leader_evaluation, system_score, capability_result): the expressions measured_share
+ * (percent of the final result's weight with a value), measured_inputs and data_sufficient.
+ */
+export function dataGateSql(
+  scoring: Pick<ScoringConfig, 'individualMix' | 'performanceMix' | 'finalMix' | 'dataMinimum'>,
+): { measuredShare: string; measuredInputs: string; sufficient: string } {
+  const column: Record<PersonMixInput, string> = {
+    teamScore: 'team_score',
+    leaderEvaluation: 'leader_evaluation',
+    systemScore: 'system_score',
+    capabilityResult: 'capability_result',
+  };
+  const shares: Record<TeamRole, Record<PersonMixInput, number>> = {
+    LEADER: personInputShares('LEADER', scoring),
+    MEMBER: personInputShares('MEMBER', scoring),
+  };
+  const byRole = (input: PersonMixInput, scale: (share: number) => number) =>
+    `CASE WHEN team_role = 'LEADER' THEN (${scale(shares.LEADER[input])})::float8 ` +
+    `ELSE (${scale(shares.MEMBER[input])})::float8 END`;
+  const present = (input: PersonMixInput) => `${column[input]} IS NOT NULL`;
+  const measuredShare = PERSON_MIX_INPUTS.map(
+    (input) => `CASE WHEN ${present(input)} THEN ${byRole(input, (share) => share * 100)} ELSE 0 END`,
+  ).join(' + ');
+  const measuredInputs = PERSON_MIX_INPUTS.map(
+    (input) => `CASE WHEN ${present(input)} THEN ${byRole(input, (share) => (share > 0 ? 1 : 0))} ELSE 0 END`,
+  ).join(' + ');
+  const { measuredSharePercent, measuredInputs: minInputs } = scoring.dataMinimum;
+  return {
+    measuredShare: `(${measuredShare})`,
+    measuredInputs: `(${measuredInputs})::int`,
+    sufficient: `((${measuredShare}) + 1e-9 >= (${Number(measuredSharePercent)})::float8
+      AND (${measuredInputs}) >= ${Number(minInputs)})`,
+  };
 }

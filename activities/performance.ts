@@ -6,15 +6,14 @@ import { ErrorCode } from '../domain/errors.ts';
 import type { PerformanceOutcome } from '../domain/performance-outcomes.ts';
 import {
   BONUS_GRADES,
+  TIE_RULE,
   bonusGradeCounts,
-  capabilityScore,
   MISSING_INPUT_RULE,
   kpiStanding,
   resolveScoringConfig,
   type KpiDirection,
   type KpiInput,
   type BonusGrade,
-  type RaterGroup,
   type ScoringConfig,
   type TrafficLight,
 } from '../domain/scoring.ts';
@@ -32,6 +31,7 @@ import {
   UNIT_TREE_CTE,
   achievementSql,
   addToUnitFactsCte,
+  dataGateSql,
   kpiActualSql,
   lightSql,
   personMixCtes,
@@ -66,7 +66,7 @@ const PERSPECTIVE_KEYS = {
   LEARNING_GROWTH: 'learningGrowth',
 } as const;
 
-const HEAD_OF_UNIT_ROLES = `('TEAM_LEADER', 'DIRECTOR', 'HEAD')`;
+export const HEAD_OF_UNIT_ROLES = `('TEAM_LEADER', 'DIRECTOR', 'HEAD')`;
 
 /** A stored KPI row as the scoring module reads it (its own thresholds, where set, override the year's). */
 export function kpiScoringInput(kpi: {
@@ -99,16 +99,19 @@ function notRetryable(code: ErrorCode, message: string): ApplicationFailure {
 }
 
 /**
- * Ranks, grades, payouts and promotion candidates of every result with a final score, in one UPDATE.
- * Tie rule (the one of domain/scoring.ts rankWithinPayGradeGroups): final score, then performance result,
- * then capability result (higher first, compared at rankingDecimals), then employee number (code-unit
- * order). How many get each grade comes from bonusGradeCounts (largest remainder) per group size.
+ * Ranks, grades, payouts and promotion candidates of every result that passed the data gate, in one
+ * UPDATE, by the tie rule of domain/scoring.ts rankWithinPayGradeGroups: final score, then performance
+ * result, then capability result (higher first, compared at rankingDecimals); people still equal share
+ * the rank (SQL rank()) and so the grade, and the quota bends. The employee number only orders the listing.
+ * How many places each grade has comes from bonusGradeCounts (largest remainder) over the ranked group.
+ * People below the data minimum are not ranked: they carry HR's decision (a grade paid at its rate, or no
+ * bonus) or nothing until HR decides.
  */
 export async function gradeYearEndResults(tx: Tx, year: number, config: YearConfig): Promise<void> {
   const { scoring } = config;
   const groups = await tx.$queryRawUnsafe<{ payGrade: string; size: bigint }[]>(
     `SELECT "payGrade", count(*) AS size FROM "YearEndPersonResult"
-     WHERE year = $1 AND "finalScore" IS NOT NULL GROUP BY 1`,
+     WHERE year = $1 AND "finalScore" IS NOT NULL AND "dataSufficient" GROUP BY 1`,
     year,
   );
   const share = Math.min(100, Math.max(0, scoring.promotionTopShare));
@@ -135,10 +138,19 @@ export async function gradeYearEndResults(tx: Tx, year: number, config: YearConf
   const d = scoring.rankingDecimals;
   const r = (column: string) => `ROUND((${column})::numeric, ${d})`;
   await tx.$executeRawUnsafe(
-    `UPDATE "YearEndPersonResult" SET rank = NULL, "groupSize" = NULL, grade = NULL, payout = NULL,
-       "promotionCandidate" = false, "baseAmount" = NULL
-     WHERE year = $1 AND "finalScore" IS NULL`,
+    `UPDATE "YearEndPersonResult" p SET rank = NULL, "groupSize" = NULL, "promotionCandidate" = false,
+       grade = p."dataDecisionGrade",
+       "baseAmount" = COALESCE(($2::jsonb ->> p."payGrade")::float8, $3::float8),
+       payout = CASE
+         WHEN p."dataDecisionGrade" IS NOT NULL THEN ROUND((COALESCE(($2::jsonb ->> p."payGrade")::float8, $3::float8)
+           * ($4::jsonb ->> p."dataDecisionGrade")::float8 / 100)::numeric, ${scoring.payoutDecimals})
+         WHEN p."dataDecision" = 'NO_BONUS' THEN 0 END,
+       why = p.why - 'ranking'
+     WHERE year = $1 AND ("finalScore" IS NULL OR NOT "dataSufficient")`,
     year,
+    JSON.stringify(config.baseAmounts),
+    DEFAULT_BASE_AMOUNT,
+    JSON.stringify(scoring.bonusRates),
   );
   await tx.$executeRawUnsafe(
     `WITH grp AS (
@@ -147,34 +159,45 @@ export async function gradeYearEndResults(tx: Tx, year: number, config: YearConf
      ),
      ranked AS (
        SELECT p."employeeNo", p."payGrade",
-         row_number() OVER w AS rank,
+         rank() OVER ranking AS rank,
          count(*) OVER (PARTITION BY p."payGrade") AS group_size,
+         count(*) OVER (PARTITION BY p."payGrade", ${r('p."finalScore"')}, ${r('p."performanceResult"')},
+                                     ${r('p."capabilityResult"')}) - 1 AS tied_with,
          ${r('p."finalScore"')} AS cf, ${r('p."performanceResult"')} AS cp, ${r('p."capabilityResult"')} AS cc,
-         lag(${r('p."finalScore"')}) OVER w AS pf, lag(${r('p."performanceResult"')}) OVER w AS pp,
-         lag(${r('p."capabilityResult"')}) OVER w AS pc
+         lag(${r('p."finalScore"')}) OVER listing AS pf, lag(${r('p."performanceResult"')}) OVER listing AS pp,
+         lag(${r('p."capabilityResult"')}) OVER listing AS pc
        FROM "YearEndPersonResult" p
-       WHERE p.year = $1 AND p."finalScore" IS NOT NULL
-       WINDOW w AS (PARTITION BY p."payGrade"
+       WHERE p.year = $1 AND p."finalScore" IS NOT NULL AND p."dataSufficient"
+       WINDOW ranking AS (PARTITION BY p."payGrade"
          ORDER BY ${r('p."finalScore"')} DESC, ${r('p."performanceResult"')} DESC NULLS LAST,
-                  ${r('p."capabilityResult"')} DESC NULLS LAST, p."employeeNo" COLLATE "C", p."staffId")
+                  ${r('p."capabilityResult"')} DESC NULLS LAST),
+       listing AS (PARTITION BY p."payGrade"
+         ORDER BY ${r('p."finalScore"')} DESC, ${r('p."performanceResult"')} DESC NULLS LAST,
+                  ${r('p."capabilityResult"')} DESC NULLS LAST, p."employeeNo" COLLATE "C")
      ),
      graded AS (
        SELECT ranked.*, grp.counts, grp.promo, grp.base,
          CASE WHEN rank <= grp.s_last THEN 'S' WHEN rank <= grp.a_last THEN 'A'
               WHEN rank <= grp.b_last THEN 'B' ELSE 'C' END AS grade,
+         CASE WHEN rank <= grp.s_last THEN grp.s_last WHEN rank <= grp.a_last THEN grp.a_last
+              WHEN rank <= grp.b_last THEN grp.b_last ELSE group_size END AS grade_last,
          CASE WHEN rank <= grp.s_last THEN jsonb_build_object('first', 1, 'last', grp.s_last)
               WHEN rank <= grp.a_last THEN jsonb_build_object('first', grp.s_last + 1, 'last', grp.a_last)
               WHEN rank <= grp.b_last THEN jsonb_build_object('first', grp.a_last + 1, 'last', grp.b_last)
               ELSE jsonb_build_object('first', grp.b_last + 1, 'last', group_size) END AS grade_ranks,
          CASE WHEN pf IS NULL THEN NULL WHEN pf <> cf THEN 'FINAL_SCORE'
               WHEN pp IS DISTINCT FROM cp THEN 'PERFORMANCE_RESULT'
-              WHEN pc IS DISTINCT FROM cc THEN 'CAPABILITY_RESULT' ELSE 'EMPLOYEE_NO' END AS decided_by
+              WHEN pc IS DISTINCT FROM cc THEN 'CAPABILITY_RESULT' ELSE 'TIE' END AS decided_by
        FROM ranked JOIN grp ON grp."payGrade" = ranked."payGrade"
      ),
+     awarded AS (
+       SELECT "payGrade", jsonb_build_object('S', 0, 'A', 0, 'B', 0, 'C', 0) || jsonb_object_agg(grade, n) AS counts
+       FROM (SELECT "payGrade", grade, count(*) AS n FROM graded GROUP BY 1, 2) g GROUP BY 1
+     ),
      paid AS (
-       SELECT graded.*, ($3::jsonb ->> grade)::float8 AS rate_percent,
+       SELECT graded.*, awarded.counts AS awarded_counts, ($3::jsonb ->> grade)::float8 AS rate_percent,
          base * ($3::jsonb ->> grade)::float8 / 100 AS payout_raw
-       FROM graded
+       FROM graded JOIN awarded ON awarded."payGrade" = graded."payGrade"
      )
      UPDATE "YearEndPersonResult" p SET
        rank = paid.rank, "groupSize" = paid.group_size, grade = paid.grade, "baseAmount" = paid.base,
@@ -185,15 +208,16 @@ export async function gradeYearEndResults(tx: Tx, year: number, config: YearConf
          'compared', jsonb_build_object('finalScore', paid.cf, 'performanceResult', paid.cp,
                                         'capabilityResult', paid.cc),
          'decidedBy', paid.decided_by, 'tieRule', $4::text,
-         'quotas', $5::jsonb, 'gradeCounts', paid.counts, 'gradeRanks', paid.grade_ranks,
+         'tiedWith', paid.tied_with, 'quotaBent', paid.rank + paid.tied_with > paid.grade_last,
+         'quotas', $5::jsonb, 'gradeCounts', paid.counts, 'awardedCounts', paid.awarded_counts,
+         'gradeRanks', paid.grade_ranks,
          'ratePercent', paid.rate_percent, 'baseAmount', paid.base, 'payoutBeforeRounding', paid.payout_raw,
          'promotionCandidates', paid.promo))
      FROM paid WHERE p.year = $1 AND p."employeeNo" = paid."employeeNo"`,
     year,
     JSON.stringify(plan),
     JSON.stringify(scoring.bonusRates),
-    'final score, then performance result, then capability result (higher first, at ' +
-      `${d} decimals), then employee number`,
+    TIE_RULE,
     JSON.stringify(scoring.bonusQuotas),
   );
 }
@@ -225,7 +249,8 @@ export async function aggregateYearEndSql(
     Object.entries(PERSPECTIVE_KEYS).map(([enumName, key]) => [enumName, pw[key]]),
   );
   const units = await tx.$executeRawUnsafe(
-    `INSERT INTO "YearEndUnitResult" (year, "unitCode", "unitKind", score, "perspectiveScores", light)
+    `INSERT INTO "YearEndUnitResult" (year, "unitCode", "unitKind", score, "perspectiveScores", light,
+       "measuredKpiShare", "insufficientData")
      WITH RECURSIVE ${UNIT_TREE_CTE},
      unit_facts AS (
        SELECT t.ancestor_id AS unit_id, ${SUM_FACTS}
@@ -254,14 +279,29 @@ export async function aggregateYearEndSql(
          jsonb_object_agg(p.perspective, p.score) AS scores
        FROM perspective p JOIN jsonb_each_text($2::jsonb) w ON w.key = p.perspective
        GROUP BY p.unit_id
+     ),
+     measured AS (
+       SELECT unit_id, COALESCE(100.0 * sum(weight) FILTER (WHERE actual IS NOT NULL AND weight > 0)
+                                / NULLIF(sum(weight) FILTER (WHERE weight > 0), 0), 0) AS share
+       FROM kpi GROUP BY 1
+     ),
+     judged AS (
+       SELECT u.code, u.kind::text AS kind, COALESCE(m.share, 0) AS share,
+         NOT (COALESCE(m.share, 0) > 0 AND COALESCE(m.share, 0) + 1e-9 >= ${num(scoring.unitMeasuredKpiSharePercent)})
+           AS insufficient,
+         us.score, us.scores
+       FROM "OrgUnit" u LEFT JOIN unit_score us ON us.unit_id = u.id LEFT JOIN measured m ON m.unit_id = u.id
      )
-     SELECT $1, u.code, u.kind::text, us.score, COALESCE(us.scores, '{}'::jsonb),
-       ${lightSql('us.score', num(scoring.lightThresholds.green), num(scoring.lightThresholds.yellow))}
-     FROM "OrgUnit" u LEFT JOIN unit_score us ON us.unit_id = u.id`,
+     SELECT $1, code, kind, CASE WHEN insufficient THEN NULL ELSE score END, COALESCE(scores, '{}'::jsonb),
+       CASE WHEN insufficient THEN NULL ELSE
+         ${lightSql('score', num(scoring.lightThresholds.green), num(scoring.lightThresholds.yellow))} END,
+       share, insufficient
+     FROM judged`,
     year,
     JSON.stringify(perspectiveWeights),
   );
 
+  const gate = dataGateSql(scoring);
   const sw = scoring.systemScoreWeights;
   const systemScore = weightedMeanSql([
     ['sp.tasks', num(sw.tasks)],
@@ -272,7 +312,8 @@ export async function aggregateYearEndSql(
   const people = await tx.$executeRawUnsafe(
     `INSERT INTO "YearEndPersonResult" (year, "employeeNo", "staffId", "unitCode", "teamRole", "payGrade",
        "teamScore", "leaderEvaluation", "systemScore", "individualScore", "performanceResult",
-       "capabilityResult", "computedFinalScore", "finalScore", why)
+       "capabilityResult", "computedFinalScore", "finalScore", "measuredShare", "measuredInputs",
+       "dataSufficient", why)
      WITH person_facts AS (
        SELECT f.employee_no, ${SUM_FACTS} FROM ye_facts f WHERE f.employee_no IS NOT NULL GROUP BY 1
      ),
@@ -289,7 +330,8 @@ export async function aggregateYearEndSql(
      base AS (
        SELECT s.id AS staff_id, s."employeeNo" AS employee_no, u.code AS unit_code, s."payGrade" AS pay_grade,
          CASE WHEN s.role IN ${HEAD_OF_UNIT_ROLES} THEN 'LEADER' ELSE 'MEMBER' END AS team_role,
-         ur.score AS team_score, le.score AS leader_evaluation, cr.score AS capability_result,
+         ur.score AS team_score, ur."insufficientData" AS unit_insufficient,
+         le.score AS leader_evaluation, cr.score AS capability_result,
          sp.tasks, sp.complaints, sp.satisfaction, sp.innovation,
          ${systemScore} AS system_score
        FROM "Staff" s
@@ -302,6 +344,7 @@ export async function aggregateYearEndSql(
      ${personMixCtes(scoring, 'base')}
      SELECT $1, employee_no, staff_id, unit_code, team_role, pay_grade, team_score, leader_evaluation,
        system_score, individual_score, performance_result, capability_result, final_score, final_score,
+       ${gate.measuredShare}, ${gate.measuredInputs}, final_score IS NOT NULL AND ${gate.sufficient},
        jsonb_build_object(
          'teamRole', team_role, 'unitCode', unit_code, 'teamScore', team_score,
          'leaderEvaluation', leader_evaluation,
@@ -312,7 +355,11 @@ export async function aggregateYearEndSql(
          'finalScore', final_score,
          'weights', $2::jsonb,
          'missing', to_jsonb(missing),
-         'missingRule', $3::text)
+         'missingRule', $3::text,
+         'unitInsufficientData', COALESCE(unit_insufficient, false),
+         'dataGate', jsonb_build_object('measuredShare', ${gate.measuredShare},
+           'measuredInputs', ${gate.measuredInputs}, 'minimum', $4::jsonb,
+           'sufficient', final_score IS NOT NULL AND ${gate.sufficient}))
      FROM with_final`,
     year,
     JSON.stringify({
@@ -322,6 +369,7 @@ export async function aggregateYearEndSql(
       final: scoring.finalMix,
     }),
     MISSING_INPUT_RULE,
+    JSON.stringify(scoring.dataMinimum),
   );
   await gradeYearEndResults(tx, year, config);
   return { units, people };
@@ -565,6 +613,12 @@ export function createPerformanceActivities(deps: {
           };
         }
         const before = await resultOf();
+        if (!before.dataSufficient) {
+          throw notRetryable(
+            ErrorCode.CONFLICT,
+            `${input.employeeNo} is below the data minimum and not ranked: HR decides their grade instead`,
+          );
+        }
         await tx.yearEndPersonResult.update({
           where: { year_employeeNo: { year: input.year, employeeNo: input.employeeNo } },
           data: { finalScore: input.finalScore, adjusted: true },
@@ -638,135 +692,6 @@ export function createPerformanceActivities(deps: {
     return { notified };
   }
 
-  // -------------------------------------------------------------------------------------------------------
-  // 360° capability evaluation
-
-  /**
-   * Rater selection in one statement: superiors (the head of the subject's unit, or of the unit above for a
-   * unit head), peers (same unit, same kind of role) and subordinates (for unit heads: the members of their
-   * unit and the heads of the units below).
-   */
-  async function selectCapabilityRaters(input: {
-    cycleId: string;
-  }): Promise<{ invited: number; raters: number }> {
-    const invited = await prisma.$executeRawUnsafe(
-      `WITH people AS (
-         SELECT s."employeeNo" AS no, s."unitId" AS unit_id, u."parentId" AS parent_id,
-           s.role IN ${HEAD_OF_UNIT_ROLES} AS is_head
-         FROM "Staff" s JOIN "OrgUnit" u ON u.id = s."unitId" WHERE s.role NOT IN ('ADMIN')
-       ),
-       pairs AS (
-         SELECT subj.no AS subject, rater.no AS rater, 'SUPERIOR' AS grp
-         FROM people subj JOIN people rater
-           ON rater.is_head AND ((NOT subj.is_head AND rater.unit_id = subj.unit_id)
-                                 OR (subj.is_head AND rater.unit_id = subj.parent_id))
-         UNION ALL
-         SELECT subj.no, rater.no, 'PEER' FROM people subj JOIN people rater
-           ON rater.unit_id = subj.unit_id AND rater.no <> subj.no AND rater.is_head = subj.is_head
-         UNION ALL
-         SELECT subj.no, rater.no, 'SUBORDINATE' FROM people subj JOIN people rater
-           ON subj.is_head AND ((NOT rater.is_head AND rater.unit_id = subj.unit_id)
-                                OR (rater.is_head AND rater.parent_id = subj.unit_id))
-       )
-       INSERT INTO "CapabilityRating" ("cycleId", "subjectNo", "raterNo", "raterGroup")
-       SELECT $1, subject, rater, grp FROM pairs WHERE subject <> rater
-       ON CONFLICT DO NOTHING`,
-      input.cycleId,
-    );
-    const raters = await prisma.capabilityRating.groupBy({
-      by: ['raterNo'],
-      where: { cycleId: input.cycleId },
-    });
-    return { invited, raters: raters.length };
-  }
-
-  async function mailCapabilityRaters(input: {
-    year: number;
-    cycleId: string;
-    deadline: string;
-    kind: 'invitation' | 'reminder';
-  }): Promise<{ mailed: number }> {
-    const pending = await prisma.capabilityRating.groupBy({
-      by: ['raterNo'],
-      where: { cycleId: input.cycleId, submittedAt: null },
-      _count: { _all: true },
-      orderBy: { raterNo: 'asc' },
-    });
-    for (const [index, row] of pending.entries()) {
-      await sendNotification({
-        key: `${input.cycleId}:${input.kind}:${row.raterNo}`,
-        to: { kind: 'staff', employeeNo: row.raterNo },
-        template: input.kind === 'invitation' ? 'capability-invitation' : 'capability-reminder',
-        data: {
-          year: input.year,
-          pending: row._count._all,
-          deadline: input.deadline,
-          evaluationUrl: `/performance/${input.year}/evaluations`,
-        },
-      });
-      heartbeat(index);
-    }
-    if (input.kind === 'reminder') {
-      await prisma.capabilityRating.updateMany({
-        where: { cycleId: input.cycleId, submittedAt: null },
-        data: { remindedAt: new Date() },
-      });
-    }
-    return { mailed: pending.length };
-  }
-
-  async function countCapabilityRatings(input: {
-    cycleId: string;
-  }): Promise<{ invited: number; submitted: number }> {
-    const [invited, submitted] = await Promise.all([
-      prisma.capabilityRating.count({ where: { cycleId: input.cycleId } }),
-      prisma.capabilityRating.count({ where: { cycleId: input.cycleId, submittedAt: { not: null } } }),
-    ]);
-    return { invited, submitted };
-  }
-
-  /**
-   * Per subject: the submitted ratings grouped by rater group (SQL), then capabilityScore's folding rule
-   * (groups under the minimum are pooled or folded into the overall mean); only anonymity-safe parts
-   * are stored.
-   */
-  async function aggregateCapability(input: {
-    year: number;
-    cycleId: string;
-  }): Promise<{ subjects: number }> {
-    const { scoring } = await loadYearConfig(prisma, input.year);
-    const rows = await prisma.$queryRawUnsafe<
-      { subject: string; ratings: { group: RaterGroup; score: number }[] }[]
-    >(
-      `SELECT "subjectNo" AS subject,
-         jsonb_agg(jsonb_build_object('group', "raterGroup", 'score', score) ORDER BY "raterGroup", score) AS ratings
-       FROM "CapabilityRating" WHERE "cycleId" = $1 AND score IS NOT NULL GROUP BY 1`,
-      input.cycleId,
-    );
-    const results = rows.map(({ subject, ratings }) => {
-      const result = capabilityScore(ratings, scoring.raterGroupWeights, scoring.minRaterGroupSize);
-      return {
-        subjectNo: subject,
-        score: result.score,
-        rule: result.rule,
-        raterCount: result.raterCount,
-        parts: { parts: result.parts, foldedGroups: result.foldedGroups, belowMinimum: result.belowMinimum },
-      };
-    });
-    await prisma.$transaction([
-      prisma.$executeRawUnsafe(`DELETE FROM "CapabilityResult" WHERE year = $1`, input.year),
-      prisma.$executeRawUnsafe(
-        `INSERT INTO "CapabilityResult" (year, "subjectNo", "cycleId", score, rule, parts, "raterCount")
-         SELECT $1, r."subjectNo", $2, r.score, r.rule, r.parts, r."raterCount"
-         FROM jsonb_to_recordset($3::jsonb) AS r("subjectNo" text, score float8, rule text, parts jsonb, "raterCount" int)`,
-        input.year,
-        input.cycleId,
-        JSON.stringify(results),
-      ),
-    ]);
-    return { subjects: results.length };
-  }
-
   return {
     openPerformanceYear,
     recordOutcomes,
@@ -776,10 +701,6 @@ export function createPerformanceActivities(deps: {
     aggregateYearEnd,
     applyAdjustment,
     notifyYearEndResults,
-    selectCapabilityRaters,
-    mailCapabilityRaters,
-    countCapabilityRatings,
-    aggregateCapability,
   };
 }
 

@@ -27,6 +27,8 @@ import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { performanceRoutes } from './routes/performance.ts';
 import { performanceWorkRoutes } from './routes/performance-work.ts';
+import { performanceFairnessRoutes } from './routes/performance-fairness.ts';
+import { capabilityRoutes } from './routes/capability.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { taskCustomerRoutes } from './routes/task-customers.ts';
 import { developmentRoutes } from './routes/development.ts';
@@ -88,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminDirectoryRoutes);
   await app.register(performanceRoutes);
   await app.register(performanceWorkRoutes);
+  await app.register(performanceFairnessRoutes);
+  await app.register(capabilityRoutes);
   await app.register(workRoutes);
   await app.register(complaintStatsRoutes);
   await app.register(taskRoutes);

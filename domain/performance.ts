@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PerformanceOutcome, PerformanceWorkflowInput } from './performance-outcomes.ts';
 import type { BonusGrade, ScoringConfigOverrides, TrafficLight } from './scoring.ts';
+import type { CapabilityCycleCarry } from './capability.ts';
 
 /**
  * The year's performance workflow: its stages, its carried state, and every signal, query and update,
@@ -162,6 +163,11 @@ export interface CapabilityCycleInput {
   deadline: string;
   /** Reminder this long before the deadline. */
   reminderBeforeMs?: number;
+  /** How often the open cycle wakes to count stored ratings (default CAPABILITY_POLL_MS). */
+  pollMs?: number;
+  /** Continue as new past this many history events (default CAPABILITY_HISTORY_LIMIT). */
+  historyEventLimit?: number;
+  carry?: CapabilityCycleCarry;
 }
 export interface CapabilityCycleStatus {
   cycleId: string;

@@ -36,6 +36,14 @@ export interface Scope {
   roles?: readonly string[];
   /** The person a result or entry is about (year-end adjustments, KPI entries). */
   subjectNo?: string | null;
+  /**
+   * People whose own work it is (an innovation's proposer, a KPI entry's submitter and the KPI's owner):
+   * separation of duties, they never review, adopt, score or approve it.
+   */
+  ownerNos?: readonly (string | null | undefined)[];
+  /** For HEAD_ROLE_CONFIRM: who asked for the change, and whether the ministry has a head today. */
+  requestedBy?: string;
+  headExists?: boolean;
 }
 
 export const Action = {
@@ -71,6 +79,15 @@ export const Action = {
   STAFF_MOVE: 'staff.move',
   /** Public holidays of the business calendar (election days, 임시공휴일). */
   CALENDAR_MANAGE: 'calendar.manage',
+  /** Review, adopt or reject an innovation proposal. Scope: the proposal's unit, its proposer in ownerNos. */
+  INNOVATION_DECIDE: 'innovation.decide',
+  INNOVATION_SCORE: 'innovation.score',
+  /** The unit head's evaluation of a member. Scope: the member's unit as teamCode, the member as subjectNo. */
+  LEADER_EVALUATE: 'evaluation.leader',
+  /** Approve or reject a manual KPI value. Scope: submitter and KPI owner in ownerNos. */
+  KPI_ENTRY_DECIDE: 'kpi-entry.decide',
+  /** The second person of a HEAD role change: the head, or a second admin while there is no head. */
+  HEAD_ROLE_CONFIRM: 'head-role.confirm',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
 
@@ -92,6 +109,12 @@ export const leadsTeam = (p: Principal, scope: Scope) => hasRole(p, 'TEAM_LEADER
 export const directsHeadquarters = (p: Principal, scope: Scope) =>
   hasRole(p, 'DIRECTOR') && !!scope.headquartersCode && p.headquartersCode === scope.headquartersCode;
 const isSubject = (p: Principal, scope: Scope) => !!scope.subjectNo && p.employeeNo === scope.subjectNo;
+/** Separation of duties: nobody decides on their own work. */
+const ownsIt = (p: Principal, scope: Scope) =>
+  isStaff(p) && (scope.ownerNos ?? []).some((no) => !!no && no === p.employeeNo);
+/** The head of the unit itself (team leader, director of a headquarters, head of the ministry). */
+const headsUnit = (p: Principal, scope: Scope) =>
+  hasRole(p, 'TEAM_LEADER', 'DIRECTOR', 'HEAD') && inTeam(p, scope);
 /** Leader of the team, director of its headquarters, or an admin. */
 const managesTeam = (p: Principal, scope: Scope) =>
   leadsTeam(p, scope) || directsHeadquarters(p, scope) || hasRole(p, 'ADMIN');
@@ -171,9 +194,35 @@ export const policy: Record<Action, Rule> = {
   [Action.CALENDAR_MANAGE]: { who: 'an admin', allows: (p) => hasRole(p, 'ADMIN') },
   [Action.STAFF_READ]: { who: 'an admin or HR', allows: (p) => hasRole(p, 'ADMIN', 'HR') },
   [Action.STAFF_MOVE]: {
-    who: 'an admin or HR, on someone else (nobody moves or promotes themselves); only an admin grants or removes the admin role',
+    who: 'an admin or HR, on someone else (nobody moves or promotes themselves); only an admin grants or removes the admin or head role',
     allows: (p, s) =>
-      hasRole(p, 'ADMIN', 'HR') && !isSubject(p, s) && (!s.roles?.includes('ADMIN') || hasRole(p, 'ADMIN')),
+      hasRole(p, 'ADMIN', 'HR') &&
+      !isSubject(p, s) &&
+      ((!s.roles?.includes('ADMIN') && !s.roles?.includes('HEAD')) || hasRole(p, 'ADMIN')),
+  },
+  [Action.INNOVATION_DECIDE]: {
+    who: "HR, the unit's head or the director above it, never the proposer",
+    allows: (p, s) =>
+      !ownsIt(p, s) && (hasRole(p, 'HR', 'ADMIN') || headsUnit(p, s) || directsHeadquarters(p, s)),
+  },
+  [Action.INNOVATION_SCORE]: {
+    who: "HR or the unit's head, never the proposer",
+    allows: (p, s) => !ownsIt(p, s) && (hasRole(p, 'HR', 'ADMIN') || headsUnit(p, s)),
+  },
+  [Action.LEADER_EVALUATE]: {
+    who: "the head of the member's own unit, never about themselves",
+    allows: (p, s) => headsUnit(p, s) && !isSubject(p, s),
+  },
+  [Action.KPI_ENTRY_DECIDE]: {
+    who: "HR, the head, or the head of the unit above the KPI's unit; never the one who entered it or the KPI's owner",
+    allows: (p, s) => !ownsIt(p, s) && hasRole(p, 'HR', 'ADMIN', 'HEAD', 'DIRECTOR'),
+  },
+  [Action.HEAD_ROLE_CONFIRM]: {
+    who: 'the head of the ministry, or a second admin while there is no head; never the one who asked',
+    allows: (p, s) =>
+      isStaff(p) &&
+      p.employeeNo !== s.requestedBy &&
+      (hasRole(p, 'HEAD') || (!s.headExists && hasRole(p, 'ADMIN'))),
   },
 };
 

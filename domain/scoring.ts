@@ -47,8 +47,20 @@ export interface ScoringConfig {
   readonly bonusQuotas: Readonly<Record<BonusGrade, number>>;
   readonly bonusRates: Readonly<Record<BonusGrade, number>>;
   readonly promotionTopShare: number;
-  /** Scores are compared at this many decimals when ranking, so float noise never decides a rank. */
+  /**
+   * Scores are compared (and shown on the results pages) at this many decimals when ranking: two people
+   * whose scores read the same are tied, and float noise never decides a rank.
+   */
   readonly rankingDecimals: number;
+  /** No data, no grade: see `personDataGate`. */
+  readonly dataMinimum: {
+    /** Percent of the final result's weight (by `personInputShares`) that must rest on measured inputs. */
+    readonly measuredSharePercent: number;
+    /** How many of the weighted inputs (team score, leader evaluation, system score, 360°) must have a value. */
+    readonly measuredInputs: number;
+  };
+  /** Percent of a unit's KPI weight that must have a value before it gets a score, a light or a rank. */
+  readonly unitMeasuredKpiSharePercent: number;
   /** Payouts are rounded half-up to this many decimals (0: whole won). */
   readonly payoutDecimals: number;
 }
@@ -73,8 +85,10 @@ export const defaultScoringConfig: ScoringConfig = deepFreeze({
   bonusQuotas: { S: 20, A: 40, B: 30, C: 10 },
   bonusRates: { S: 172.5, A: 125, B: 85, C: 0 },
   promotionTopShare: 10,
-  rankingDecimals: 4,
+  rankingDecimals: 2,
   payoutDecimals: 0,
+  dataMinimum: { measuredSharePercent: 50, measuredInputs: 2 },
+  unitMeasuredKpiSharePercent: 50,
 });
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -103,6 +117,8 @@ export function resolveScoringConfig(
     promotionTopShare: overrides.promotionTopShare ?? base.promotionTopShare,
     rankingDecimals: overrides.rankingDecimals ?? base.rankingDecimals,
     payoutDecimals: overrides.payoutDecimals ?? base.payoutDecimals,
+    dataMinimum: { ...base.dataMinimum, ...overrides.dataMinimum },
+    unitMeasuredKpiSharePercent: overrides.unitMeasuredKpiSharePercent ?? base.unitMeasuredKpiSharePercent,
   };
 }
 
@@ -152,6 +168,15 @@ export function validateScoringConfig(config: ScoringConfig): string[] {
     problems.push(`promotionTopShare must be within 0..100 (got ${config.promotionTopShare})`);
   }
   checkDecimals('rankingDecimals', config.rankingDecimals);
+  const { measuredSharePercent, measuredInputs } = config.dataMinimum;
+  if (!(measuredSharePercent >= 0 && measuredSharePercent <= 100))
+    problems.push(`dataMinimum.measuredSharePercent must be within 0..100 (got ${measuredSharePercent})`);
+  if (!Number.isInteger(measuredInputs) || measuredInputs < 0 || measuredInputs > 4)
+    problems.push(`dataMinimum.measuredInputs must be an integer 0..4 (got ${measuredInputs})`);
+  if (!(config.unitMeasuredKpiSharePercent >= 0 && config.unitMeasuredKpiSharePercent <= 100))
+    problems.push(
+      `unitMeasuredKpiSharePercent must be within 0..100 (got ${config.unitMeasuredKpiSharePercent})`,
+    );
   checkDecimals('payoutDecimals', config.payoutDecimals);
   return problems;
 }
@@ -351,16 +376,51 @@ export interface PerspectiveResult {
 }
 
 export interface ScorecardResult {
+  /** Null while nothing is measured, or while the unit has too little data (`insufficientData`). */
   readonly score: number | null;
+  /** Null (never red) while the unit has too little data. */
   readonly light: TrafficLight | null;
+  /** Percent of the unit's KPI weight that has a value. */
+  readonly measuredKpiShare: number;
+  /** Below `unitMeasuredKpiSharePercent`: shown as "insufficient data", not scored, lit or ranked. */
+  readonly insufficientData: boolean;
   /** In `PERSPECTIVES` order. */
   readonly perspectives: PerspectiveResult[];
 }
 
-/** KPI → objective → perspective → unit, with achievement and a traffic light at every level. */
+/**
+ * Percent of the KPIs' positive weight that has a value (0 when there is no weighted KPI at all). One KPI
+ * with data out of eight must not turn a whole unit red, so a unit below `unitMeasuredKpiSharePercent` is
+ * "insufficient data" rather than scored.
+ */
+export function measuredKpiShare(kpis: readonly Pick<KpiInput, 'weight' | 'actual'>[]): number {
+  let total = 0;
+  let measured = 0;
+  for (const { weight, actual } of kpis) {
+    if (!(weight > 0) || !Number.isFinite(weight)) continue;
+    total += weight;
+    if (actual !== null && Number.isFinite(actual)) measured += weight;
+  }
+  return total > 0 ? (measured * 100) / total : 0;
+}
+
+export function unitHasEnoughData(
+  share: number,
+  config: Pick<ScoringConfig, 'unitMeasuredKpiSharePercent'>,
+): boolean {
+  return share > 0 && share + 1e-9 >= config.unitMeasuredKpiSharePercent;
+}
+
+/**
+ * KPI → objective → perspective → unit, with achievement and a traffic light at every level. A unit with
+ * too little measured KPI weight gets no unit score or light (its KPIs and objectives still show theirs).
+ */
 export function evaluateScorecard(
   scorecard: ScorecardInput,
-  config: Pick<ScoringConfig, 'achievementCap' | 'lightThresholds' | 'perspectiveWeights'>,
+  config: Pick<
+    ScoringConfig,
+    'achievementCap' | 'lightThresholds' | 'perspectiveWeights' | 'unitMeasuredKpiSharePercent'
+  >,
 ): ScorecardResult {
   const lightOf = (score: number | null, thresholds: LightThresholds = config.lightThresholds) =>
     score === null ? null : trafficLight(score, thresholds);
@@ -376,11 +436,17 @@ export function evaluateScorecard(
     return { perspective, weight, score, light: lightOf(score), objectives };
   });
 
-  const score = unitScore(
-    Object.fromEntries(perspectives.map(({ perspective, score }) => [perspective, score])),
-    config.perspectiveWeights,
+  const share = measuredKpiShare(
+    PERSPECTIVES.flatMap((perspective) => (scorecard[perspective] ?? []).flatMap((o) => o.kpis)),
   );
-  return { score, light: lightOf(score), perspectives };
+  const insufficientData = !unitHasEnoughData(share, config);
+  const score = insufficientData
+    ? null
+    : unitScore(
+        Object.fromEntries(perspectives.map(({ perspective, score }) => [perspective, score])),
+        config.perspectiveWeights,
+      );
+  return { score, light: lightOf(score), measuredKpiShare: share, insufficientData, perspectives };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -504,6 +570,54 @@ export function personMix(
   };
 }
 
+/**
+ * NO DATA, NO GRADE. A person is ranked in the forced distribution (and paid by it) only when
+ *   - at least `dataMinimum.measuredSharePercent` percent (default 50) of their final result's weight, by
+ *     `personInputShares` for their role, rests on inputs that have a value, and
+ *   - at least `dataMinimum.measuredInputs` (default 2) of the weighted inputs have a value.
+ * A unit's team score counts as a value only when the unit itself has enough data (`unitHasEnoughData`).
+ * Everyone below it is listed for HR with the reasons, and HR decides their grade (or no bonus) with an
+ * audited reason; they take no place in any quota. MISSING_INPUT_RULE still re-spreads a missing input's
+ * weight for those above the minimum. Source: the pay guidance excludes from the performance-bonus ranking
+ * whoever was not evaluated for long enough (공무원보수 등의 업무지침, 성과상여금: 평가대상기간 중 근무기간
+ * 2개월 미만자 지급 제외), which the portal reads as "too little measured to be compared".
+ */
+export interface DataGate {
+  readonly sufficient: boolean;
+  /** Percent of the final result's weight with a value. */
+  readonly measuredShare: number;
+  readonly measuredInputs: number;
+  /** Weighted inputs without a value, in PERSON_MIX_INPUTS order. */
+  readonly missing: PersonMixInput[];
+  readonly reasons: ('MEASURED_SHARE_BELOW_MINIMUM' | 'TOO_FEW_MEASURED_INPUTS')[];
+}
+
+export function personDataGate(
+  role: TeamRole,
+  inputs: Readonly<Record<PersonMixInput, number | null>>,
+  config: Pick<ScoringConfig, 'individualMix' | 'performanceMix' | 'finalMix' | 'dataMinimum'>,
+): DataGate {
+  const shares = personInputShares(role, config);
+  let measuredShare = 0;
+  let measuredInputs = 0;
+  const missing: PersonMixInput[] = [];
+  for (const input of PERSON_MIX_INPUTS) {
+    if (!(shares[input] > 0)) continue;
+    const value = inputs[input];
+    if (value === null || !Number.isFinite(value)) {
+      missing.push(input);
+      continue;
+    }
+    measuredShare += shares[input] * 100;
+    measuredInputs += 1;
+  }
+  const reasons: DataGate['reasons'] = [];
+  if (measuredShare + 1e-9 < config.dataMinimum.measuredSharePercent)
+    reasons.push('MEASURED_SHARE_BELOW_MINIMUM');
+  if (measuredInputs < config.dataMinimum.measuredInputs) reasons.push('TOO_FEW_MEASURED_INPUTS');
+  return { sufficient: reasons.length === 0, measuredShare, measuredInputs, missing, reasons };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Multi-source (360°) capability
 
@@ -609,21 +723,26 @@ export interface RankablePerson {
   readonly capabilityResult: number;
 }
 
-/** What put a person below the one ranked just above them. */
-export type RankDecidedBy = 'FINAL_SCORE' | 'PERFORMANCE_RESULT' | 'CAPABILITY_RESULT' | 'EMPLOYEE_NO' | 'ID';
+/**
+ * What put a person below the one listed just above them; TIE when nothing did (they share the rank).
+ * An employee number or an id never decides anything.
+ */
+export type RankDecidedBy = 'FINAL_SCORE' | 'PERFORMANCE_RESULT' | 'CAPABILITY_RESULT' | 'TIE';
 
 export interface RankedPerson<P extends RankablePerson = RankablePerson> {
   readonly person: P;
-  /** 1-based, unique within the pay-grade group. */
+  /** 1-based competition rank within the pay-grade group: people tied share a rank (1, 2, 2, 4). */
   readonly rank: number;
   readonly groupSize: number;
+  /** How many others share this rank. */
+  readonly tiedWith: number;
   /** The values compared, at `rankingDecimals`. */
   readonly compared: {
     readonly finalScore: number;
     readonly performanceResult: number;
     readonly capabilityResult: number;
   };
-  /** Null for rank 1. */
+  /** Null for the first listed. */
   readonly decidedBy: RankDecidedBy | null;
 }
 
@@ -632,12 +751,21 @@ function compareCodeUnits(a: string, b: string): number {
 }
 
 /**
- * Tie rule: within a pay-grade group, people are ordered by final score (higher first), then performance
- * result (higher first), then capability result (higher first), all compared at `rankingDecimals`, then
- * employee number ascending, then id ascending (plain code-unit order, no locale). Every person gets a
- * distinct rank, so a tie never lets more people into a grade than its quota. Groups come out in
- * code-unit order of their name; the input order never matters.
+ * TIE RULE, after the Korean public-service practice for performance-related pay:
+ *   1. final score (higher first),
+ *   2. performance result (근무실적: the performance-rating part first, as the promotion-list tie rule of
+ *      공무원 성과평가 등에 관한 규정 puts 근무성적평가점 before anything else),
+ *   3. capability result (직무수행능력),
+ * all compared at `rankingDecimals`, the precision the results pages show. People still equal share the
+ * rank ("동점인 경우에는 차순을 두지 않고 동순위로 한다": the 성과상여금 지급순위명부 rule of the
+ * 공무원보수 등의 업무지침), so they always get the same grade and the grade's quota bends (see
+ * `assignBonusGrades`). Within a shared rank people are listed by employee number for a stable display
+ * only; that order decides nothing. Groups come out in code-unit order of their name.
  */
+export const TIE_RULE =
+  'final score, then performance result, then capability result (higher first, at the displayed precision); ' +
+  'still equal: the same rank and grade, and the quota bends (never the employee number)';
+
 export function rankWithinPayGradeGroups<P extends RankablePerson>(
   people: readonly P[],
   config: Pick<ScoringConfig, 'rankingDecimals'>,
@@ -665,7 +793,7 @@ export function rankWithinPayGradeGroups<P extends RankablePerson>(
       },
     }));
     type Entry = (typeof members)[number];
-    const firstDifference = (a: Entry, b: Entry): { step: RankDecidedBy; order: number } | null => {
+    const firstDifference = (a: Entry, b: Entry): { step: RankDecidedBy; order: number } => {
       if (a.compared.finalScore !== b.compared.finalScore)
         return { step: 'FINAL_SCORE', order: b.compared.finalScore - a.compared.finalScore };
       if (a.compared.performanceResult !== b.compared.performanceResult)
@@ -678,23 +806,34 @@ export function rankWithinPayGradeGroups<P extends RankablePerson>(
           step: 'CAPABILITY_RESULT',
           order: b.compared.capabilityResult - a.compared.capabilityResult,
         };
-      if (a.person.employeeNo !== b.person.employeeNo)
-        return { step: 'EMPLOYEE_NO', order: compareCodeUnits(a.person.employeeNo, b.person.employeeNo) };
-      if (a.person.id !== b.person.id)
-        return { step: 'ID', order: compareCodeUnits(a.person.id, b.person.id) };
-      return null;
+      return { step: 'TIE', order: 0 };
     };
-    members.sort((a, b) => firstDifference(a, b)?.order ?? 0);
+    members.sort(
+      (a, b) =>
+        firstDifference(a, b).order ||
+        compareCodeUnits(a.person.employeeNo, b.person.employeeNo) ||
+        compareCodeUnits(a.person.id, b.person.id),
+    );
+    const ranks: number[] = [];
+    for (const [index, entry] of members.entries()) {
+      const previous = index > 0 ? members[index - 1] : undefined;
+      const tied = previous !== undefined && firstDifference(previous, entry).step === 'TIE';
+      ranks.push(tied ? (ranks[index - 1] ?? index + 1) : index + 1);
+    }
+    const sharing = new Map<number, number>();
+    for (const rank of ranks) sharing.set(rank, (sharing.get(rank) ?? 0) + 1);
     ranked.set(
       groupName,
       members.map((entry, index) => {
         const previous = index > 0 ? members[index - 1] : undefined;
+        const rank = ranks[index] ?? index + 1;
         return {
           person: entry.person,
-          rank: index + 1,
+          rank,
           groupSize: members.length,
+          tiedWith: (sharing.get(rank) ?? 1) - 1,
           compared: entry.compared,
-          decidedBy: previous === undefined ? null : (firstDifference(previous, entry)?.step ?? 'ID'),
+          decidedBy: previous === undefined ? null : firstDifference(previous, entry).step,
         };
       }),
     );
@@ -753,8 +892,14 @@ export interface BonusWhy {
   /** The values the ranking compared, at `rankingDecimals`. */
   readonly compared: RankedPerson['compared'];
   readonly decidedBy: RankDecidedBy | null;
+  /** How many others share this rank (and so this grade). */
+  readonly tiedWith: number;
+  /** This person's tie reaches past the grade's last quota place: the grade took more than its quota. */
+  readonly quotaBent: boolean;
   readonly quotas: Readonly<Record<BonusGrade, number>>;
+  /** Quota places per grade (largest remainder); `awardedCounts` may differ where a tie bent a quota. */
   readonly gradeCounts: Record<BonusGrade, number>;
+  readonly awardedCounts: Record<BonusGrade, number>;
   /** The ranks that received this grade in this group. */
   readonly gradeRanks: { readonly first: number; readonly last: number };
   readonly ratePercent: number;
@@ -774,8 +919,10 @@ export interface BonusAssignment {
 
 /**
  * Grades by rank within each pay-grade group (see `rankWithinPayGradeGroups` for the tie rule and
- * `bonusGradeCounts` for the rounding rule); payout = base amount × rate, rounded to `payoutDecimals`.
- * Sorted by group, then rank.
+ * `bonusGradeCounts` for the rounding rule): a person gets the grade whose quota places include their
+ * (shared) rank, so people tied always share a grade, and a tie across a grade's last place lets that
+ * grade take more than its quota (`quotaBent`) and the next fewer. Payout = base amount × rate, rounded
+ * to `payoutDecimals`. Sorted by group, then rank.
  */
 export function assignBonusGrades(
   people: readonly BonusCandidate[],
@@ -790,8 +937,12 @@ export function assignBonusGrades(
       gradeRanks.set(grade, { first: last + 1, last: last + gradeCounts[grade] });
       last += gradeCounts[grade];
     }
-    for (const { person, rank, groupSize, compared, decidedBy } of ranked) {
-      const grade = BONUS_GRADES.find((candidate) => rank <= (gradeRanks.get(candidate)?.last ?? 0)) ?? 'C';
+    const gradeOf = (rank: number): BonusGrade =>
+      BONUS_GRADES.find((candidate) => rank <= (gradeRanks.get(candidate)?.last ?? 0)) ?? 'C';
+    const awardedCounts: Record<BonusGrade, number> = { S: 0, A: 0, B: 0, C: 0 };
+    for (const { rank } of ranked) awardedCounts[gradeOf(rank)] += 1;
+    for (const { person, rank, groupSize, compared, decidedBy, tiedWith } of ranked) {
+      const grade = gradeOf(rank);
       const ratePercent = config.bonusRates[grade];
       const payoutBeforeRounding = (person.baseAmount * ratePercent) / 100;
       assignments.push({
@@ -810,8 +961,11 @@ export function assignBonusGrades(
           capabilityResult: person.capabilityResult,
           compared,
           decidedBy,
+          tiedWith,
+          quotaBent: rank + tiedWith > (gradeRanks.get(grade)?.last ?? rank),
           quotas: { ...config.bonusQuotas },
           gradeCounts,
+          awardedCounts,
           gradeRanks: gradeRanks.get(grade) ?? { first: rank, last: rank },
           ratePercent,
           baseAmount: person.baseAmount,
@@ -835,7 +989,7 @@ export interface PromotionCandidate {
 /**
  * The top `promotionTopShare` percent of each pay-grade group by the same ranking as bonuses: the count is
  * group size × share rounded down, but at least one person in every non-empty group when the share is
- * above zero. Sorted by group, then rank.
+ * above zero; everyone sharing a rank within it is in. Sorted by group, then rank.
  */
 export function promotionCandidates(
   people: readonly RankablePerson[],
@@ -846,7 +1000,8 @@ export function promotionCandidates(
     const share = clamp(config.promotionTopShare, 0, 100);
     const candidateCount =
       share > 0 ? Math.min(ranked.length, Math.max(1, Math.floor((ranked.length * share) / 100))) : 0;
-    for (const { person, rank, groupSize } of ranked.slice(0, candidateCount)) {
+    // People tied with the last candidate are candidates too (their order would be the employee number).
+    for (const { person, rank, groupSize } of ranked.filter((entry) => entry.rank <= candidateCount)) {
       candidates.push({
         id: person.id,
         employeeNo: person.employeeNo,
@@ -858,4 +1013,54 @@ export function promotionCandidates(
     }
   }
   return candidates;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The year end as a whole: the data gate, then the forced distribution
+
+export interface YearEndCandidate extends BonusCandidate {
+  readonly teamRole: TeamRole;
+  readonly inputs: Readonly<Record<PersonMixInput, number | null>>;
+}
+
+export interface UnrankedPerson {
+  readonly id: string;
+  readonly employeeNo: string;
+  readonly payGradeGroup: string;
+  readonly gate: DataGate;
+}
+
+/**
+ * Everyone through `personDataGate`; those above the minimum are ranked and graded per pay-grade group
+ * (`assignBonusGrades`, group sizes count only them), the rest are listed for HR's decision and are neither
+ * ranked nor paid by the distribution.
+ */
+export function gradeYearEnd(
+  people: readonly YearEndCandidate[],
+  config: Pick<
+    ScoringConfig,
+    | 'bonusQuotas'
+    | 'bonusRates'
+    | 'rankingDecimals'
+    | 'payoutDecimals'
+    | 'individualMix'
+    | 'performanceMix'
+    | 'finalMix'
+    | 'dataMinimum'
+  >,
+): { assignments: BonusAssignment[]; unranked: UnrankedPerson[] } {
+  const ranked: YearEndCandidate[] = [];
+  const unranked: UnrankedPerson[] = [];
+  for (const person of people) {
+    const gate = personDataGate(person.teamRole, person.inputs, config);
+    if (gate.sufficient) ranked.push(person);
+    else
+      unranked.push({
+        id: person.id,
+        employeeNo: person.employeeNo,
+        payGradeGroup: person.payGradeGroup,
+        gate,
+      });
+  }
+  return { assignments: assignBonusGrades(ranked, config), unranked };
 }

@@ -1,5 +1,18 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import {
+  CAPABILITY_HISTORY_LIMIT,
+  CAPABILITY_POLL_MS,
+  closeCapabilityCycleSignal,
+  type CapabilityCycleCarry,
+} from '../domain/capability.ts';
 import {
   capabilityCycleStatusQuery,
   ratingSubmittedSignal,
@@ -23,59 +36,81 @@ const THREE_DAYS_MS = 3 * 24 * 3_600_000;
 /**
  * The year's multi-source (360°) capability evaluation, a child of the performance workflow: selects raters
  * (superiors, peers, subordinates), invites them, reminds those still pending before the deadline, closes
- * at the deadline (or when every rating is in) and aggregates with the anonymity rule of
- * domain/scoring.ts capabilityScore (a rater group under the minimum is folded into the overall score).
+ * at the deadline, when HR closes it in the portal or when every rating is in, and aggregates with the
+ * anonymity rule of domain/scoring.ts capabilityScore.
+ *
+ * Ratings never reach this workflow: the API stores them in PostgreSQL. The workflow wakes on a timer
+ * (every `pollMs`) or on a close signal, however many arrive (they only set a flag), counts what is stored,
+ * and continues as new past `historyEventLimit` events, so its history is bounded by time, not by ratings.
  */
 export async function capabilityEvaluationWorkflow(
   input: CapabilityCycleInput,
 ): Promise<CapabilityCycleStatus> {
+  const carry: CapabilityCycleCarry = input.carry
+    ? { ...input.carry, runNumber: input.carry.runNumber + 1 }
+    : { stage: 'OPEN', invited: 0, submitted: 0, reminded: false, runNumber: 1 };
   const status: CapabilityCycleStatus = {
     cycleId: input.cycleId,
-    stage: 'SELECTING',
-    invited: 0,
-    submitted: 0,
+    stage: input.carry ? carry.stage : 'SELECTING',
+    invited: carry.invited,
+    submitted: carry.submitted,
     deadline: input.deadline,
   };
-  let ratingArrived = false;
+  let nudged = false;
   setHandler(capabilityCycleStatusQuery, () => status);
+  setHandler(closeCapabilityCycleSignal, () => {
+    nudged = true;
+  });
+  // Kept for callers of the earlier API; a burst of them is one wake-up.
   setHandler(ratingSubmittedSignal, () => {
-    ratingArrived = true;
+    nudged = true;
   });
 
-  const selected = await selectCapabilityRaters({ cycleId: input.cycleId });
-  status.invited = selected.invited;
-  status.stage = 'OPEN';
-  await mailCapabilityRaters({
-    year: input.year,
-    cycleId: input.cycleId,
-    deadline: input.deadline,
-    kind: 'invitation',
-  });
-
-  let allIn = status.invited === 0;
-  /** Sleeps until `at`, waking on submitted ratings to close early once every rating is in. */
-  const waitUntil = async (at: number) => {
-    while (!allIn && Date.now() < at) {
-      const woke = await condition(() => ratingArrived, at - Date.now());
-      if (!woke) continue;
-      ratingArrived = false;
-      const counts = await countCapabilityRatings({ cycleId: input.cycleId });
-      status.submitted = counts.submitted;
-      allIn = counts.submitted >= counts.invited;
-    }
-  };
-
-  const deadline = Date.parse(input.deadline);
-  await waitUntil(deadline - (input.reminderBeforeMs ?? THREE_DAYS_MS));
-  if (!allIn) {
+  if (!input.carry) {
+    const selected = await selectCapabilityRaters({ cycleId: input.cycleId });
+    status.invited = selected.invited;
+    status.stage = 'OPEN';
     await mailCapabilityRaters({
       year: input.year,
       cycleId: input.cycleId,
       deadline: input.deadline,
-      kind: 'reminder',
+      kind: 'invitation',
     });
   }
-  await waitUntil(deadline);
+
+  const pollMs = input.pollMs ?? CAPABILITY_POLL_MS;
+  const historyLimit = input.historyEventLimit ?? CAPABILITY_HISTORY_LIMIT;
+  const deadline = Date.parse(input.deadline);
+  const reminderAt = deadline - (input.reminderBeforeMs ?? THREE_DAYS_MS);
+  let closeRequested = false;
+  const allIn = () => status.invited === 0 || status.submitted >= status.invited;
+
+  while (status.stage === 'OPEN' && !closeRequested && !allIn() && Date.now() < deadline) {
+    const nextMilestone = !carry.reminded && Date.now() < reminderAt ? reminderAt : deadline;
+    await condition(() => nudged, Math.max(1, Math.min(pollMs, nextMilestone - Date.now())));
+    nudged = false;
+    const counts = await countCapabilityRatings({ cycleId: input.cycleId });
+    status.invited = counts.invited;
+    status.submitted = counts.submitted;
+    closeRequested = counts.closeRequested;
+    if (!carry.reminded && !closeRequested && !allIn() && Date.now() >= reminderAt) {
+      await mailCapabilityRaters({
+        year: input.year,
+        cycleId: input.cycleId,
+        deadline: input.deadline,
+        kind: 'reminder',
+      });
+      carry.reminded = true;
+    }
+    if (workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof capabilityEvaluationWorkflow>({
+        ...input,
+        carry: { ...carry, stage: 'OPEN', invited: status.invited, submitted: status.submitted },
+      });
+    }
+  }
+
   status.stage = 'CLOSED';
   status.submitted = (await countCapabilityRatings({ cycleId: input.cycleId })).submitted;
   await aggregateCapability({ year: input.year, cycleId: input.cycleId });

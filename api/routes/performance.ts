@@ -6,7 +6,7 @@ import type { Perspective as DbPerspective, Prisma } from '@prisma/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
-import { Action, permits } from '../../domain/policy.ts';
+import { Action, decide, permits } from '../../domain/policy.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
   performanceWorkflowId,
@@ -20,12 +20,10 @@ import {
   MIN_REASON_LENGTH,
   YearStage,
   adjustResultUpdate,
-  capabilityCycleStatusQuery,
   decideYearEndUpdate,
   innovationTransitions,
   kpiChangedSignal,
   performanceStatusQuery,
-  ratingSubmittedSignal,
   startCapabilityCycleUpdate,
   submitYearEndUpdate,
   triggerYearEndUpdate,
@@ -57,6 +55,8 @@ import {
   mayDecideKpiEntry,
 } from './performance-shared.ts';
 import { strategyMapEditRoutes } from './strategy-map.ts';
+import { explainStoredResult } from './performance-fairness.ts';
+import { openCapabilityCycle } from './capability.ts';
 
 const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
   CUSTOMER: 'customer',
@@ -90,6 +90,9 @@ const ScorecardView = Type.Object({
   unit: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String(), kind: Type.String() }),
   score: Num,
   light: Light,
+  /** Percent of the unit's KPI weight with a value; below the configured share: no score, no light. */
+  measuredKpiShare: Type.Number(),
+  insufficientData: Type.Boolean(),
   perspectives: Type.Array(
     Type.Object({
       perspective: Type.String(),
@@ -152,6 +155,13 @@ const PersonResultView = Type.Object({
   payout: Num,
   promotionCandidate: Type.Boolean(),
   why: Type.Unknown(),
+  measuredShare: Num,
+  dataSufficient: Type.Boolean(),
+  dataDecision: Type.Union([Type.String(), Type.Null()]),
+  dataDecisionReason: Type.Union([Type.String(), Type.Null()]),
+  dataDecisionBy: Type.Union([Type.String(), Type.Null()]),
+  /** "Why this grade" in words; the score it explains is `finalScore`, the one the ranking used. */
+  explanation: Type.Object({ ko: Type.Array(Type.String()), en: Type.Array(Type.String()) }),
 });
 const ResultsView = Type.Object({
   year: Type.Integer(),
@@ -165,6 +175,8 @@ const ResultsView = Type.Object({
       score: Num,
       light: Type.Union([Type.String(), Type.Null()]),
       perspectiveScores: Type.Unknown(),
+      measuredKpiShare: Num,
+      insufficientData: Type.Boolean(),
     }),
   ),
   people: Type.Array(PersonResultView),
@@ -300,6 +312,8 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         unit: { code: unit.code, name: unit.nameKo, nameEn: unit.nameEn, kind: unit.kind },
         score: card.score,
         light: card.light,
+        measuredKpiShare: card.measuredKpiShare,
+        insufficientData: card.insufficientData,
         perspectives: card.perspectives.map((p) => ({
           perspective: p.perspective,
           weight: p.weight,
@@ -510,12 +524,15 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!entry) throw new AppError(ErrorCode.NOT_FOUND, `No KPI entry ${id}`);
         if (entry.status !== 'PENDING')
           throw new AppError(ErrorCode.WRONG_STAGE, `The entry is already ${entry.status}`);
-        if (entry.submittedBy === staff.employeeNo)
-          throw new AppError(ErrorCode.FORBIDDEN, 'Nobody approves their own entry');
         const kpi = await tx.kpi.findUniqueOrThrow({
           where: { year_code: { year, code: entry.kpiCode } },
           include: { objective: { include: { unit: { include: { parent: true } } } } },
         });
+        if (!permits(staff, Action.KPI_ENTRY_DECIDE, { ownerNos: [entry.submittedBy, kpi.ownerNo] }))
+          throw new AppError(
+            ErrorCode.FORBIDDEN,
+            'Nobody approves their own entry or an entry on a KPI they own',
+          );
         const unit = kpi.objective.unit;
         if (!mayDecideKpiEntry(staff, unit)) {
           throw new AppError(
@@ -581,15 +598,43 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { year, employeeNo } = request.params;
       const subject = await app.prisma.staff.findUnique({ where: { employeeNo }, include: { unit: true } });
       if (!subject) throw new AppError(ErrorCode.NOT_FOUND, `No staff ${employeeNo}`);
-      if (subject.unit.code !== staff.unitCode || subject.employeeNo === staff.employeeNo) {
-        throw new AppError(ErrorCode.FORBIDDEN, 'Only the head of the member’s own unit evaluates them');
-      }
+      const decision = decide(staff, Action.LEADER_EVALUATE, {
+        teamCode: subject.unit.code,
+        subjectNo: employeeNo,
+      });
+      if (!decision.allowed) throw new AppError(ErrorCode.FORBIDDEN, `Only ${decision.who} evaluates them`);
       await assertYearOpen(year);
       const { score, comment } = request.body;
-      await app.prisma.leaderEvaluation.upsert({
-        where: { year_subjectNo: { year, subjectNo: employeeNo } },
-        create: { year, subjectNo: employeeNo, evaluatorNo: staff.employeeNo, score, comment },
-        update: { evaluatorNo: staff.employeeNo, score, comment, at: new Date() },
+      // The current evaluation is the latest revision; every earlier one stays, and each change is audited.
+      await app.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`leader-evaluation:${year}:${employeeNo}`}))`;
+        const before = await tx.leaderEvaluation.findUnique({
+          where: { year_subjectNo: { year, subjectNo: employeeNo } },
+        });
+        await tx.leaderEvaluation.upsert({
+          where: { year_subjectNo: { year, subjectNo: employeeNo } },
+          create: { year, subjectNo: employeeNo, evaluatorNo: staff.employeeNo, score, comment },
+          update: { evaluatorNo: staff.employeeNo, score, comment, at: new Date() },
+        });
+        await tx.leaderEvaluationRevision.create({
+          data: {
+            year,
+            subjectNo: employeeNo,
+            evaluatorNo: staff.employeeNo,
+            score,
+            comment,
+            previousScore: before?.score ?? null,
+          },
+        });
+        await appendAudit(tx, {
+          actor: staff.employeeNo,
+          action: before ? 'performance.evaluation.leader-revised' : 'performance.evaluation.leader-given',
+          subject: `evaluation:${year}:${employeeNo}`,
+          before: before
+            ? { score: before.score, evaluatorNo: before.evaluatorNo, comment: before.comment }
+            : null,
+          after: { score, evaluatorNo: staff.employeeNo, comment: comment ?? null },
+        });
       });
       const outcome: PerformanceOutcome = {
         kind: 'evaluation-submitted',
@@ -626,6 +671,11 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const staff = requireStaff(request);
       const { year } = request.params;
       await assertYearOpen(year);
+      await openCapabilityCycle(app.prisma, {
+        year,
+        deadline: request.body.deadline,
+        startedBy: staff.employeeNo,
+      });
       const handle = await ensureYearWorkflow(year);
       const started = await handle.executeUpdate(startCapabilityCycleUpdate, {
         args: [{ actor: actorOf(staff), deadline: request.body.deadline }],
@@ -634,106 +684,6 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .status(202)
         .header('location', `/api/performance/${year}/evaluations/capability`)
         .send(started);
-    },
-  );
-
-  app.get(
-    '/api/performance/:year/evaluations/capability',
-    {
-      config: { access: 'staff' },
-      schema: {
-        tags: ['performance'],
-        summary:
-          'The 360° cycle: its status and the ratings the signed-in person still owes (raters stay anonymous)',
-        params: YearParams,
-        response: {
-          200: Type.Object({
-            cycle: Type.Union([Type.Unknown(), Type.Null()]),
-            toRate: Type.Array(
-              Type.Object({ subjectNo: Type.String(), name: Type.String(), submitted: Type.Boolean() }),
-            ),
-            myResult: Type.Union([
-              Type.Object({
-                score: Num,
-                rule: Type.String(),
-                parts: Type.Unknown(),
-                raterCount: Type.Integer(),
-              }),
-              Type.Null(),
-            ]),
-          }),
-          ...Errors,
-        },
-      },
-    },
-    async (request) => {
-      const staff = requireStaff(request);
-      const { year } = request.params;
-      const cycleId = `capability-${year}`;
-      let cycle: unknown = null;
-      try {
-        cycle = await app.temporal.workflow.getHandle(cycleId).query(capabilityCycleStatusQuery);
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError))
-          request.log.warn({ err: error }, 'capability cycle query failed');
-      }
-      const invitations = await app.prisma.capabilityRating.findMany({
-        where: { cycleId, raterNo: staff.employeeNo },
-        orderBy: { subjectNo: 'asc' },
-      });
-      const names = await app.prisma.staff.findMany({
-        where: { employeeNo: { in: invitations.map((i) => i.subjectNo) } },
-        select: { employeeNo: true, nameKo: true },
-      });
-      const result = await app.prisma.capabilityResult.findUnique({
-        where: { year_subjectNo: { year, subjectNo: staff.employeeNo } },
-      });
-      return {
-        cycle,
-        toRate: invitations.map((i) => ({
-          subjectNo: i.subjectNo,
-          name: names.find((n) => n.employeeNo === i.subjectNo)?.nameKo ?? i.subjectNo,
-          submitted: i.submittedAt !== null,
-        })),
-        myResult: result
-          ? { score: result.score, rule: result.rule, parts: result.parts, raterCount: result.raterCount }
-          : null,
-      };
-    },
-  );
-
-  app.put(
-    '/api/performance/:year/evaluations/capability/:subjectNo',
-    {
-      config: { access: 'staff' },
-      schema: {
-        tags: ['performance'],
-        summary:
-          'Submit (or change before the deadline) a 360° rating of a colleague one was invited to rate',
-        params: Type.Object({ year: Year, subjectNo: Type.String({ pattern: '^E[0-9]{4,6}$' }) }),
-        body: Type.Object(
-          { score: Type.Number({ minimum: 0, maximum: 100 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ ok: Type.Boolean() }), ...Errors },
-      },
-    },
-    async (request) => {
-      const staff = requireStaff(request);
-      const { year, subjectNo } = request.params;
-      const cycleId = `capability-${year}`;
-      const handle = app.temporal.workflow.getHandle(cycleId);
-      const cycle = await handle.query(capabilityCycleStatusQuery).catch(() => null);
-      if (!cycle || cycle.stage !== 'OPEN')
-        throw new AppError(ErrorCode.WRONG_STAGE, 'The 360° evaluation is not open');
-      const updated = await app.prisma.capabilityRating.updateMany({
-        where: { cycleId, subjectNo, raterNo: staff.employeeNo },
-        data: { score: request.body.score, submittedAt: new Date() },
-      });
-      if (updated.count === 0)
-        throw new AppError(ErrorCode.FORBIDDEN, `You were not invited to rate ${subjectNo}`);
-      await handle.signal(ratingSubmittedSignal, { raterNo: staff.employeeNo, subjectNo });
-      return { ok: true };
     },
   );
 
@@ -946,8 +896,14 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         score: u.score,
         light: u.light,
         perspectiveScores: u.perspectiveScores,
+        measuredKpiShare: u.measuredKpiShare,
+        insufficientData: u.insufficientData,
       })),
-      people: people.map((p) => ({ ...p, name: nameOf.get(p.employeeNo) ?? p.employeeNo })),
+      people: people.map((p) => ({
+        ...p,
+        name: nameOf.get(p.employeeNo) ?? p.employeeNo,
+        explanation: explainStoredResult(p, adjustments, config),
+      })),
       adjustments: adjustments.map((a) => ({
         employeeNo: a.employeeNo,
         before: a.before,
@@ -1126,15 +1082,21 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         const isUnitHead =
           staff.unitCode === unit.code && ['TEAM_LEADER', 'DIRECTOR', 'HEAD'].includes(staff.role);
-        const isDirector = staff.role === 'DIRECTOR' && staff.unitCode === unit.parent?.code;
-        const isHr = HR_ROLES.includes(staff.role);
-        const allowed =
+        const scope = {
+          teamCode: unit.code,
+          headquartersCode: unit.parent?.code ?? unit.code,
+          ownerNos: [activity.proposerNo],
+        };
+        const rule = action === 'score' ? Action.INNOVATION_SCORE : Action.INNOVATION_DECIDE;
+        const decision =
           action === 'implement'
-            ? staff.employeeNo === activity.proposerNo || isUnitHead
-            : action === 'score'
-              ? isHr || isUnitHead
-              : isHr || isUnitHead || isDirector;
-        if (!allowed) throw new AppError(ErrorCode.FORBIDDEN, `You may not ${action} this activity`);
+            ? {
+                allowed: staff.employeeNo === activity.proposerNo || isUnitHead,
+                who: 'the proposer or the unit head',
+              }
+            : decide(staff, rule, scope);
+        if (!decision.allowed)
+          throw new AppError(ErrorCode.FORBIDDEN, `Only ${decision.who} may ${action} this activity`);
         if (action === 'score' && score === undefined)
           throw new AppError(ErrorCode.VALIDATION, 'score is required');
         if (

@@ -156,6 +156,39 @@ describe('performance work screens in real Chromium against the real stack', () 
 
   it('HR adjusts with a reason and submits, the head rejects with an opinion, HR resubmits, the head approves, results are final', async () => {
     const path = `/performance/year-end?year=${YEAR}`;
+    // No data, no grade: E1102's pay-grade group gets a leader evaluation and a 360° result each, and this
+    // year's data minimum is set to what those two inputs carry, so the group is ranked and has an S place.
+    const e1102 = await stack.prisma.staff.findUniqueOrThrow({ where: { employeeNo: 'E1102' } });
+    const group = await stack.prisma.staff.findMany({
+      where: { payGrade: e1102.payGrade, role: 'STAFF' },
+      orderBy: { employeeNo: 'asc' },
+    });
+    await stack.prisma.leaderEvaluation.createMany({
+      data: group.map((s, i) => ({
+        year: YEAR,
+        subjectNo: s.employeeNo,
+        evaluatorNo: 'E1100',
+        score: 60 + (i % 7) * 5,
+      })),
+      skipDuplicates: true,
+    });
+    await stack.prisma.capabilityResult.createMany({
+      data: group.map((s, i) => ({
+        year: YEAR,
+        subjectNo: s.employeeNo,
+        cycleId: `capability-${YEAR}`,
+        score: 70 + (i % 5) * 4,
+        rule: 'BY_GROUP',
+        parts: {},
+        raterCount: 5,
+      })),
+      skipDuplicates: true,
+    });
+    await stack.prisma.performanceYear.upsert({
+      where: { year: YEAR },
+      create: { year: YEAR, config: { scoring: { dataMinimum: { measuredSharePercent: 40 } } } },
+      update: { config: { scoring: { dataMinimum: { measuredSharePercent: 40 } } } },
+    });
     const hr = await newPage();
     await signIn(hr.page, 'E0003');
     await hr.page.getByRole('link', { name: '연말 평가·결재' }).click();

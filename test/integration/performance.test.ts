@@ -3,8 +3,10 @@ import { createOutcomeReportActivities } from '../../activities/performance-repo
 import { loadYearConfig } from '../../activities/performance.ts';
 import type { ComplaintClosedOutcome, PerformanceOutcome } from '../../domain/performance-outcomes.ts';
 import {
-  assignBonusGrades,
+  bonusGradeCounts,
   evaluateScorecard,
+  gradeYearEnd,
+  type TeamRole,
   type Perspective,
   type ScorecardInput,
 } from '../../domain/scoring.ts';
@@ -267,15 +269,22 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
           },
         ];
       }
-      const expected = evaluateScorecard(input, scoring).score;
+      const card = evaluateScorecard(input, scoring);
       const stored = await stack.prisma.yearEndUnitResult.findUnique({
         where: { year_unitCode: { year: YEAR, unitCode } },
       });
-      expect(stored?.score).not.toBeNull();
-      expect(stored!.score!).toBeCloseTo(expected!, 9);
+      // A unit with too little measured KPI weight has no score and no light: "insufficient data", not red.
+      expect(stored?.insufficientData, unitCode).toBe(card.insufficientData);
+      expect(stored!.measuredKpiShare!).toBeCloseTo(card.measuredKpiShare, 9);
+      if (card.score === null) expect([stored?.score, stored?.light]).toEqual([null, null]);
+      else expect(stored!.score!).toBeCloseTo(card.score, 9);
     }
 
-    const reviewResponse = await call('E0003', 'GET', `/api/performance/${YEAR}/year-end/review`);
+    // The trigger answers once the workflow is in HR review; the row's aggregatedAt follows a moment later.
+    const reviewResponse = await waitFor(async () => {
+      const response = await call('E0003', 'GET', `/api/performance/${YEAR}/year-end/review`);
+      return response.statusCode === 200 ? response : undefined;
+    });
     expect(reviewResponse.statusCode, reviewResponse.body).toBe(200);
     const review = reviewResponse.json();
     const e1101 = review.people.find((p: { employeeNo: string }) => p.employeeNo === 'E1101');
@@ -287,55 +296,129 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
       rank: e1101.rank,
       quotas: { S: 20, A: 40, B: 30, C: 10 },
     });
-    // Grades and payouts from SQL equal assignBonusGrades over the same final scores.
+    // Grades and payouts from SQL equal gradeYearEnd over the same scores: the data gate first, then the
+    // forced distribution over those above it.
     type Row = {
       employeeNo: string;
       payGrade: string;
+      teamRole: TeamRole;
+      teamScore: number | null;
+      leaderEvaluation: number | null;
+      systemScore: number | null;
       finalScore: number | null;
       performanceResult: number | null;
       capabilityResult: number | null;
       baseAmount: number;
-      grade: string;
-      payout: number;
+      grade: string | null;
+      payout: number | null;
+      dataSufficient: boolean;
     };
-    const graded: Row[] = review.people.filter((p: Row) => p.finalScore !== null);
-    const expectedGrades = assignBonusGrades(
-      graded.map((p) => ({
-        id: p.employeeNo,
-        employeeNo: p.employeeNo,
-        payGradeGroup: p.payGrade,
-        finalScore: p.finalScore!,
-        performanceResult: p.performanceResult ?? 0,
-        capabilityResult: p.capabilityResult ?? 0,
-        baseAmount: p.baseAmount,
-      })),
+    const people: Row[] = review.people;
+    const { assignments, unranked } = gradeYearEnd(
+      people
+        .filter((p) => p.finalScore !== null)
+        .map((p) => ({
+          id: p.employeeNo,
+          employeeNo: p.employeeNo,
+          payGradeGroup: p.payGrade,
+          teamRole: p.teamRole,
+          inputs: {
+            teamScore: p.teamScore,
+            leaderEvaluation: p.leaderEvaluation,
+            systemScore: p.systemScore,
+            capabilityResult: p.capabilityResult,
+          },
+          finalScore: p.finalScore!,
+          performanceResult: p.performanceResult ?? 0,
+          capabilityResult: p.capabilityResult ?? 0,
+          baseAmount: p.baseAmount,
+        })),
       scoring,
     );
-    expect(graded.length).toBeGreaterThan(50);
-    for (const assignment of expectedGrades) {
-      const row = graded.find((p) => p.employeeNo === assignment.employeeNo)!;
+    expect(assignments.length).toBeGreaterThan(0);
+    for (const assignment of assignments) {
+      const row = people.find((p) => p.employeeNo === assignment.employeeNo)!;
       expect([row.employeeNo, row.grade, row.payout]).toEqual([
         assignment.employeeNo,
         assignment.grade,
         assignment.payout,
       ]);
     }
+    const unrankedNos = new Set(unranked.map((u) => u.employeeNo));
+    for (const row of people.filter((p) => !p.dataSufficient)) {
+      expect([row.grade, row.payout], row.employeeNo).toEqual([null, null]);
+      if (row.finalScore !== null) expect(unrankedNos.has(row.employeeNo)).toBe(true);
+    }
+
+    // HR decides for someone below the data minimum, with an audited reason.
+    const noData = people.find((p) => !p.dataSufficient && p.employeeNo !== 'E0003')!;
+    const decided = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/no-data-decisions`, {
+      employeeNo: noData.employeeNo,
+      decision: 'GRADE',
+      grade: 'B',
+      reason: '평가 자료 부족: 지침에 따라 B등급 부여',
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json()).toMatchObject({ grade: 'B', payout: Math.round((noData.baseAmount * 85) / 100) });
+    expect(
+      (
+        await stack.prisma.auditLog.findFirst({
+          where: {
+            action: 'performance.year-end.no-data-decided',
+            subject: `performance:${YEAR}:${noData.employeeNo}`,
+          },
+        })
+      )?.reason,
+    ).toBe('평가 자료 부족: 지침에 따라 B등급 부여');
+    // The adjusted person: in the largest ranked group, so that its best grade has a place.
+    const largest = assignments.reduce((a, b) => (b.why.groupSize > a.why.groupSize ? b : a));
+    const target = assignments.find(
+      (a) => a.payGradeGroup === largest.payGradeGroup && a.employeeNo !== 'E0003',
+    )!.employeeNo;
+    const counts = bonusGradeCounts(largest.why.groupSize, scoring.bonusQuotas);
+    const bestGrade = (['S', 'A', 'B', 'C'] as const).find((g) => counts[g] > 0);
+    expect(
+      (
+        await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/no-data-decisions`, {
+          employeeNo: target,
+          decision: 'NO_BONUS',
+          reason: '순위 대상자는 결정 대상 아님',
+        })
+      ).statusCode,
+    ).toBe(409);
 
     const bad = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/adjustments`, {
-      employeeNo: 'E1102',
+      employeeNo: target,
       finalScore: 99,
       reason: '',
     });
     expect(bad.statusCode).toBe(422);
+    expect(
+      (
+        await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/adjustments`, {
+          employeeNo: noData.employeeNo,
+          finalScore: 99,
+          reason: '자료 없는 사람의 점수 조정',
+        })
+      ).statusCode,
+    ).toBe(409);
     const adjusted = await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/adjustments`, {
-      employeeNo: 'E1102',
+      employeeNo: target,
       finalScore: 119,
       reason: '감사원 표창 실적 반영',
     });
     expect(adjusted.statusCode).toBe(200);
-    expect(adjusted.json()).toMatchObject({ employeeNo: 'E1102', after: 119, grade: 'S', rank: 1 });
+    expect(adjusted.json()).toMatchObject({ employeeNo: target, after: 119, grade: bestGrade, rank: 1 });
+    // The score explained is the score used: the adjusted one, with who and why.
+    const explained = (await call('E0003', 'GET', `/api/performance/${YEAR}/year-end/review`))
+      .json()
+      .people.find((p: Row) => p.employeeNo === target);
+    expect(explained.explanation.ko[0]).toBe('최종 점수 119.00 (인사 조정 반영)');
+    expect(explained.explanation.en[0]).toBe('Final score 119.00 (after HR adjustment)');
+    expect(explained.explanation.ko.join('\n')).toContain('조정자 E0003, 사유: 감사원 표창 실적 반영');
+    expect(explained.why.ranking.compared.finalScore).toBe(119);
     const audit = await stack.prisma.auditLog.findFirst({
-      where: { action: 'performance.year-end.adjusted', subject: `performance:${YEAR}:E1102` },
+      where: { action: 'performance.year-end.adjusted', subject: `performance:${YEAR}:${target}` },
     });
     expect(audit?.reason).toBe('감사원 표창 실적 반영');
     expect(audit?.actor).toBe('E0003');
@@ -376,8 +459,16 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     const staffCount = await stack.prisma.staff.count();
     expect(body.people).toHaveLength(staffCount);
     expect(body.adjustments).toMatchObject([
-      { employeeNo: 'E1102', after: 119, reason: '감사원 표창 실적 반영', actor: 'E0003' },
+      { employeeNo: target, after: 119, reason: '감사원 표창 실적 반영', actor: 'E0003' },
     ]);
+    // The drill-down names the complaints by receipt number.
+    const evidence = (await call('E1101', 'GET', `/api/performance/${YEAR}/results/E1101/evidence`)).json();
+    expect(evidence.complaints.map((c: { receiptNo: string }) => c.receiptNo)).toContain(
+      `MW-${YEAR}-0000001`,
+    );
+    expect((await call('E1102', 'GET', `/api/performance/${YEAR}/results/E1101/evidence`)).statusCode).toBe(
+      403,
+    );
     const own = (await call('E1101', 'GET', `/api/performance/${YEAR}/results`)).json();
     expect(own.people.map((p: { employeeNo: string }) => p.employeeNo)).toEqual(['E1101']);
 

@@ -786,7 +786,7 @@ describe('assignBonusGrades', () => {
     });
   });
 
-  it('breaks equal final scores by performance result, then capability result, then employee number', () => {
+  it('breaks equal final scores by performance result, then capability result, and never by employee number', () => {
     const people = [
       candidate({ id: 'd', employeeNo: '1004', finalScore: 90, performanceResult: 85, capabilityResult: 70 }),
       candidate({ id: 'c', employeeNo: '1003', finalScore: 90, performanceResult: 85, capabilityResult: 70 }),
@@ -795,20 +795,23 @@ describe('assignBonusGrades', () => {
       candidate({ id: 'e', employeeNo: '1000', finalScore: 91 }),
     ];
     const result = assignBonusGrades(people, config);
-    expect(result.map((r) => [r.id, r.why.decidedBy])).toEqual([
-      ['e', null],
-      ['b', 'FINAL_SCORE'],
-      ['c', 'CAPABILITY_RESULT'],
-      ['d', 'EMPLOYEE_NO'],
-      ['a', 'PERFORMANCE_RESULT'],
+    expect(result.map((r) => [r.id, r.rank, r.why.decidedBy])).toEqual([
+      ['e', 1, null],
+      ['b', 2, 'FINAL_SCORE'],
+      ['c', 3, 'CAPABILITY_RESULT'],
+      ['d', 3, 'TIE'],
+      ['a', 5, 'PERFORMANCE_RESULT'],
     ]);
+    expect(result.find((r) => r.id === 'c')?.grade).toBe(result.find((r) => r.id === 'd')?.grade);
   });
 
-  it('never lets people identical in every score exceed a quota together', () => {
+  it('gives people identical in every score the same grade and lets the quota bend, saying so', () => {
     const twins = Array.from({ length: 5 }, (_, i) => candidate({ id: `t${i}`, employeeNo: `10${i}` }));
     const result = assignBonusGrades(twins, config);
-    expect(result.map((r) => r.grade).join('')).toBe('SAABB');
-    expect(result.slice(1).every((r) => r.why.decidedBy === 'EMPLOYEE_NO')).toBe(true);
+    expect(result.map((r) => r.grade).join('')).toBe('SSSSS');
+    expect(result.every((r) => r.rank === 1 && r.why.tiedWith === 4 && r.why.quotaBent)).toBe(true);
+    expect(result[0]?.why.gradeCounts).toEqual({ S: 1, A: 2, B: 2, C: 0 });
+    expect(result[0]?.why.awardedCounts).toEqual({ S: 5, A: 0, B: 0, C: 0 });
   });
 
   it('treats scores equal up to float noise as a tie', () => {
@@ -847,9 +850,14 @@ describe('assignBonusGrades', () => {
     );
   });
 
-  it('gives each group exactly the quota counts', () => {
+  it('gives each group exactly the quota counts when nobody is tied', () => {
     fc.assert(
-      fc.property(candidates, (people) => {
+      fc.property(candidates, (all) => {
+        const seen = new Set<string>();
+        const people = all.filter((p) => {
+          const key = `${p.payGradeGroup}:${p.finalScore}:${p.performanceResult}:${p.capabilityResult}`;
+          return !seen.has(key) && seen.add(key);
+        });
         const result = assignBonusGrades(people, config);
         expect(result).toHaveLength(people.length);
         for (const group of new Set(people.map((p) => p.payGradeGroup))) {

@@ -134,7 +134,7 @@ const stubActivities: Partial<Activities> = {
     return { mailed: 6 };
   },
   async countCapabilityRatings() {
-    return { invited: 12, submitted: 7 };
+    return { invited: 12, submitted: 7, closeRequested: false };
   },
   async aggregateCapability({ year }) {
     fake(year).cycle.push('aggregate');

@@ -7,6 +7,7 @@ import { tasksBundle } from './locales/tasks.ts';
 import { citizenBundle } from './locales/citizen.ts';
 import { customersBundle } from './locales/customers.ts';
 import { caseworkBundle } from './locales/casework.ts';
+import { fairPayBundle } from './locales/fair-pay.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
 const bundles: LocaleBundle[] = [
@@ -16,6 +17,7 @@ const bundles: LocaleBundle[] = [
   citizenBundle,
   customersBundle,
   caseworkBundle,
+  fairPayBundle,
 ];
 
 export const LANGUAGE_KEY = 'portal.lang';

@@ -23,13 +23,28 @@ interface CapabilityPart {
   mean: number;
 }
 
+interface CapabilityItem {
+  code: string;
+  nameKo: string;
+  nameEn: string;
+  descriptionKo: string;
+  descriptionEn: string;
+}
+
 interface CapabilityView {
-  cycle: { stage: string; invited: number; submitted: number; deadline: string } | null;
+  cycle: {
+    stage: string;
+    invited: number;
+    submitted: number;
+    deadline: string;
+    anonymityThreshold?: number;
+  } | null;
+  items?: CapabilityItem[];
   toRate: { subjectNo: string; name: string; submitted: boolean }[];
   myResult: {
     score: number | null;
     rule: string;
-    parts: { parts?: CapabilityPart[] } | null;
+    parts: { parts?: CapabilityPart[]; items?: Record<string, number>; comments?: string[] } | null;
     raterCount: number;
   } | null;
 }
@@ -129,6 +144,10 @@ function CapabilitySection({ year }: { year: number }) {
   const cycle = capability.data?.cycle ?? null;
   const open = cycle?.stage === 'OPEN';
   const mine = capability.data?.myResult ?? null;
+  const items = capability.data?.items ?? [];
+  const { me } = useMe();
+  const hr = !!me && ['HR', 'ADMIN'].includes(me.role);
+  const refresh = () => void client.invalidateQueries({ queryKey: ['evaluations', year, 'capability'] });
   const groupsLabel = (groups: string[]) =>
     groups.map((g) => t(`evaluations.group.${g}`, { defaultValue: g })).join(' + ');
   return (
@@ -156,6 +175,30 @@ function CapabilitySection({ year }: { year: number }) {
           </Text>
         </Group>
       ) : null}
+      {hr && capability.data && !cycle ? (
+        <Card withBorder data-testid="capability-start">
+          <ActionForm
+            id="capability-start"
+            fields={[
+              { name: 'deadline', label: t('fairPay.capabilityDeadline'), kind: 'date', required: true },
+            ]}
+            submitLabel={t('fairPay.capabilityStart')}
+            submit={(body) => api(`/api/performance/${year}/evaluations/capability`, { body })}
+            onDone={refresh}
+          />
+        </Card>
+      ) : null}
+      {hr && open ? (
+        <Card withBorder data-testid="capability-close">
+          <ActionForm
+            id="capability-close"
+            fields={[{ name: 'reason', label: t('fairPay.capabilityCloseReason'), kind: 'textarea' }]}
+            submitLabel={t('fairPay.capabilityClose')}
+            submit={(body) => api(`/api/performance/${year}/evaluations/capability/close`, { body })}
+            onDone={refresh}
+          />
+        </Card>
+      ) : null}
       {cycle && !open && capability.data?.toRate.length ? (
         <Alert color="gray">{t('evaluations.notOpen')}</Alert>
       ) : null}
@@ -174,19 +217,57 @@ function CapabilitySection({ year }: { year: number }) {
                   {subject.submitted ? t('evaluations.submitted') : t('evaluations.pending')}
                 </Badge>
               </Group>
+              {open && items.length ? (
+                <Stack gap={2}>
+                  {items.map((item) => (
+                    <Text size="xs" c="dimmed" key={item.code}>
+                      <strong>{lang === 'en' ? item.nameEn : item.nameKo}</strong>:{' '}
+                      {lang === 'en' ? item.descriptionEn : item.descriptionKo}
+                    </Text>
+                  ))}
+                </Stack>
+              ) : null}
               {open ? (
                 <ActionForm
                   id={`rate-${subject.subjectNo}`}
-                  fields={[
-                    {
-                      name: 'score',
-                      label: t('evaluations.rateField'),
-                      kind: 'number',
-                      min: 0,
-                      max: 100,
-                      required: true,
-                    },
-                  ]}
+                  fields={
+                    items.length
+                      ? [
+                          ...items.map((item) => ({
+                            name: `item:${item.code}`,
+                            label: lang === 'en' ? item.nameEn : item.nameKo,
+                            kind: 'number' as const,
+                            min: 0,
+                            max: 100,
+                            required: true,
+                          })),
+                          {
+                            name: 'comment',
+                            label: t('fairPay.capabilityComment'),
+                            kind: 'textarea' as const,
+                          },
+                        ]
+                      : [
+                          {
+                            name: 'score',
+                            label: t('evaluations.rateField'),
+                            kind: 'number',
+                            min: 0,
+                            max: 100,
+                            required: true,
+                          },
+                        ]
+                  }
+                  toBody={
+                    items.length
+                      ? (values) => ({
+                          itemScores: Object.fromEntries(
+                            items.map((item) => [item.code, Number(values[`item:${item.code}`])]),
+                          ),
+                          ...(values.comment?.trim() ? { comment: values.comment.trim() } : {}),
+                        })
+                      : undefined
+                  }
                   submitLabel={t('evaluations.rate')}
                   submit={(body) =>
                     api(`/api/performance/${year}/evaluations/capability/${subject.subjectNo}`, {
@@ -213,6 +294,19 @@ function CapabilitySection({ year }: { year: number }) {
             {t(`evaluations.rule.${mine.rule}`, { defaultValue: mine.rule })} ·{' '}
             {t('evaluations.raterCount', { count: mine.raterCount })}
           </Text>
+          {Object.entries(mine.parts?.items ?? {}).map(([code, mean]) => {
+            const item = items.find((i) => i.code === code);
+            return (
+              <Text size="sm" key={code}>
+                {item ? (lang === 'en' ? item.nameEn : item.nameKo) : code}: {formatNumber(mean, lang)}
+              </Text>
+            );
+          })}
+          {(mine.parts?.comments ?? []).map((comment) => (
+            <Text size="sm" key={comment} fs="italic">
+              “{comment}”
+            </Text>
+          ))}
           {(mine.parts?.parts ?? []).map((part) => (
             <Text size="sm" key={part.groups.join('+')}>
               {t('evaluations.part', {

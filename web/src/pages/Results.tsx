@@ -1,10 +1,11 @@
 import { Fragment, useState } from 'react';
-import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
-import { formatNumber, localName } from '../format.ts';
+import { formatDateTime, formatNumber, localName } from '../format.ts';
 import { useYearParam, YearSelect } from '../performance-work.tsx';
 import type { ScoreAdjustment } from '../performance-types.ts';
 import { MyDevelopmentPlan } from '../development.tsx';
@@ -25,8 +26,30 @@ interface ResultRow {
   light?: string | null;
   score?: number | null;
   why?: unknown;
-  explanation?: unknown;
+  /** "Why this grade" in words, per language; the score it explains is finalScore. */
+  explanation?: { ko: string[]; en: string[] };
   reasons?: unknown;
+  insufficientData?: boolean;
+  measuredKpiShare?: number | null;
+  dataSufficient?: boolean;
+}
+
+interface Evidence {
+  complaints: {
+    receiptNo: string;
+    slaMet: boolean;
+    satisfaction: number | null;
+    businessDaysTaken: number | null;
+  }[];
+  tasks: {
+    taskId: string;
+    goalAchievement: number | null;
+    timeliness: number | null;
+    quality: number | null;
+  }[];
+  innovations: { activityId: string; title: string; score: number | null }[];
+  leaderEvaluations: { evaluatorNo: string; score: number; previousScore: number | null; at: string }[];
+  capability: { score: number | null; rule: string; raterCount: number } | null;
 }
 
 interface Results {
@@ -41,17 +64,95 @@ interface Results {
   items?: ResultRow[];
 }
 
-function explain(row: ResultRow): string[] {
-  const why = row.why ?? row.explanation ?? row.reasons;
-  if (!why) return [];
-  if (typeof why === 'string') return [why];
-  if (Array.isArray(why)) return why.map((w) => (typeof w === 'string' ? w : JSON.stringify(w)));
-  return Object.entries(why as Record<string, unknown>).map(
-    ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+function explain(row: ResultRow, lang: string): string[] {
+  if (row.explanation) return lang === 'en' ? row.explanation.en : row.explanation.ko;
+  return [];
+}
+
+/** The complaints, tasks and innovation items that moved each part of one person's result. */
+function EvidencePanel({ year, employeeNo }: { year: number; employeeNo: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const evidence = useQuery({
+    queryKey: ['evidence', year, employeeNo],
+    queryFn: () => api<Evidence>(`/api/performance/${year}/results/${employeeNo}/evidence`),
+  });
+  if (evidence.isLoading) return <Loading />;
+  if (evidence.error) return <ErrorState error={evidence.error} />;
+  const data = evidence.data;
+  if (!data) return null;
+  const empty = <Text size="sm">{t('fairPay.noEvidence')}</Text>;
+  return (
+    <Stack gap={4} data-testid={`evidence-${employeeNo}`}>
+      <Text fw={600} size="sm">
+        {t('fairPay.evidence')}
+      </Text>
+      <Text size="sm" fw={500}>
+        {t('fairPay.complaints')}
+      </Text>
+      {data.complaints.length
+        ? data.complaints.map((c) => (
+            <Text key={c.receiptNo} size="sm">
+              <Anchor component={Link} to={`/complaints/${c.receiptNo}`}>
+                {c.receiptNo}
+              </Anchor>{' '}
+              {c.slaMet ? t('fairPay.slaMet') : t('fairPay.slaMissed')}
+              {c.satisfaction !== null ? ` · ${formatNumber(c.satisfaction, lang)}/5` : ''}
+            </Text>
+          ))
+        : empty}
+      <Text size="sm" fw={500}>
+        {t('fairPay.tasks')}
+      </Text>
+      {data.tasks.length
+        ? data.tasks.map((task) => (
+            <Text key={task.taskId} size="sm">
+              <Anchor component={Link} to={`/tasks/${task.taskId}`}>
+                {task.taskId}
+              </Anchor>{' '}
+              {[task.goalAchievement, task.timeliness, task.quality]
+                .map((v) => formatNumber(v, lang))
+                .join(' / ')}
+            </Text>
+          ))
+        : empty}
+      <Text size="sm" fw={500}>
+        {t('fairPay.innovations')}
+      </Text>
+      {data.innovations.length
+        ? data.innovations.map((item) => (
+            <Text key={item.activityId} size="sm">
+              {item.activityId} {item.title} · {formatNumber(item.score, lang)}
+            </Text>
+          ))
+        : empty}
+      <Text size="sm" fw={500}>
+        {t('fairPay.leaderEvaluations')}
+      </Text>
+      {data.leaderEvaluations.length
+        ? data.leaderEvaluations.map((e) => (
+            <Text key={e.at} size="sm">
+              {formatDateTime(e.at, lang)} {e.evaluatorNo}: {formatNumber(e.previousScore, lang)} →{' '}
+              {formatNumber(e.score, lang)}
+            </Text>
+          ))
+        : empty}
+      <Text size="sm" fw={500}>
+        {t('fairPay.capability')}
+      </Text>
+      {data.capability ? (
+        <Text size="sm">
+          {formatNumber(data.capability.score, lang, 2)} ·{' '}
+          {t('fairPay.raters', { count: data.capability.raterCount })}
+        </Text>
+      ) : (
+        empty
+      )}
+    </Stack>
   );
 }
 
-function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit' }) {
+function ResultTable({ rows, kind, year }: { rows: ResultRow[]; kind: 'person' | 'unit'; year: number }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [open, setOpen] = useState<string | null>(null);
@@ -71,7 +172,7 @@ function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit
     >
       {rows.map((row, index) => {
         const id = row.employeeNo ?? row.unitCode ?? row.code ?? String(index);
-        const reasons = explain(row);
+        const reasons = explain(row, lang);
         return (
           <Fragment key={id}>
             <Table.Tr>
@@ -83,8 +184,30 @@ function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit
               {kind === 'person' ? (
                 <Table.Td>{formatNumber(row.capabilityScore ?? row.capabilityResult, lang)}</Table.Td>
               ) : null}
-              <Table.Td>{formatNumber(row.finalScore ?? row.score, lang)}</Table.Td>
-              <Table.Td>{row.grade ? <Badge color="indigo.8">{row.grade}</Badge> : '—'}</Table.Td>
+              <Table.Td>
+                {row.insufficientData ? (
+                  <Badge
+                    color="gray.7"
+                    variant="outline"
+                    title={t('fairPay.insufficientDataHint', {
+                      share: formatNumber(row.measuredKpiShare ?? 0, lang),
+                    })}
+                  >
+                    {t('fairPay.insufficientData')}
+                  </Badge>
+                ) : (
+                  formatNumber(row.finalScore ?? row.score, lang, 2)
+                )}
+              </Table.Td>
+              <Table.Td>
+                {row.grade ? <Badge color="indigo.8">{row.grade}</Badge> : null}
+                {kind === 'person' && row.dataSufficient === false ? (
+                  <Badge color="gray.7" variant="outline">
+                    {t('fairPay.notRanked')}
+                  </Badge>
+                ) : null}
+                {!row.grade && !(kind === 'person' && row.dataSufficient === false) ? '—' : null}
+              </Table.Td>
               <Table.Td>
                 {reasons.length ? (
                   <Button
@@ -101,12 +224,15 @@ function ResultTable({ rows, kind }: { rows: ResultRow[]; kind: 'person' | 'unit
             {open === id ? (
               <Table.Tr>
                 <Table.Td colSpan={7}>
-                  <Stack gap={2}>
+                  <Stack gap={2} data-testid={`why-${id}`}>
                     {reasons.map((r) => (
-                      <Text key={r} size="sm">
+                      <Text key={r} size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                         {r}
                       </Text>
                     ))}
+                    {kind === 'person' && row.employeeNo ? (
+                      <EvidencePanel year={year} employeeNo={row.employeeNo} />
+                    ) : null}
                   </Stack>
                 </Table.Td>
               </Table.Tr>
@@ -146,8 +272,8 @@ function ResultsContent() {
         <ErrorState error={results.error} />
       ) : null}
       {results.isLoading ? <Loading /> : null}
-      {results.data?.units?.length ? <ResultTable rows={results.data.units} kind="unit" /> : null}
-      {people.length ? <ResultTable rows={people} kind="person" /> : null}
+      {results.data?.units?.length ? <ResultTable rows={results.data.units} kind="unit" year={year} /> : null}
+      {people.length ? <ResultTable rows={people} kind="person" year={year} /> : null}
       <MyDevelopmentPlan year={year} />
       {results.data?.adjustments?.length ? (
         <ScrollTable

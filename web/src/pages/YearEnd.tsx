@@ -41,6 +41,11 @@ interface PersonResult {
   grade: string | null;
   payout: number | null;
   promotionCandidate: boolean;
+  measuredShare: number | null;
+  dataSufficient: boolean;
+  dataDecision: string | null;
+  dataDecisionReason: string | null;
+  dataDecisionBy: string | null;
 }
 
 interface Review {
@@ -170,9 +175,9 @@ function ReviewTable({
             <Table.Td>{person.payGrade}</Table.Td>
             <Table.Td>{formatNumber(person.performanceResult, lang)}</Table.Td>
             <Table.Td>{formatNumber(person.capabilityResult, lang)}</Table.Td>
-            <Table.Td>{formatNumber(person.computedFinalScore, lang)}</Table.Td>
+            <Table.Td>{formatNumber(person.computedFinalScore, lang, 2)}</Table.Td>
             <Table.Td data-testid="final-score">
-              {formatNumber(person.finalScore, lang)}
+              {formatNumber(person.finalScore, lang, 2)}
               {person.adjusted ? (
                 <Badge ml={4} size="xs" color="#b3400d">
                   {t('yearEnd.adjustedMark')}
@@ -190,15 +195,19 @@ function ReviewTable({
             </Table.Td>
             {canAdjust ? (
               <Table.Td>
-                <Button
-                  size="compact-xs"
-                  variant="default"
-                  aria-expanded={open === person.employeeNo}
-                  aria-label={t('yearEnd.adjustFor', { name: person.name })}
-                  onClick={() => setOpen(open === person.employeeNo ? null : person.employeeNo)}
-                >
-                  {t('yearEnd.adjust')}
-                </Button>
+                {person.dataSufficient ? (
+                  <Button
+                    size="compact-xs"
+                    variant="default"
+                    aria-expanded={open === person.employeeNo}
+                    aria-label={t('yearEnd.adjustFor', { name: person.name })}
+                    onClick={() => setOpen(open === person.employeeNo ? null : person.employeeNo)}
+                  >
+                    {t('yearEnd.adjust')}
+                  </Button>
+                ) : (
+                  t('fairPay.notRanked')
+                )}
               </Table.Td>
             ) : null}
           </Table.Tr>
@@ -243,6 +252,85 @@ function ReviewTable({
         </Fragment>
       ))}
     </ScrollTable>
+  );
+}
+
+/**
+ * People below the data minimum: not ranked in the distribution. HR decides a grade (paid at its rate) or
+ * no bonus for each, with a reason that is audited.
+ */
+function NoDataList({
+  year,
+  review,
+  canDecide,
+  onChanged,
+}: {
+  year: number;
+  review: Review;
+  canDecide: boolean;
+  onChanged: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const people = review.people.filter((p) => !p.dataSufficient);
+  if (people.length === 0) return null;
+  return (
+    <Card withBorder data-testid="no-data-list">
+      <Title order={2} size="h4" mb="xs">
+        {t('fairPay.noData.title')} ({people.length})
+      </Title>
+      <Text size="sm" mb="sm">
+        {t('fairPay.noData.lead')}
+      </Text>
+      <Stack gap="sm">
+        {people.map((person) => (
+          <Stack key={person.employeeNo} gap={4} data-testid={`no-data-${person.employeeNo}`}>
+            <Text size="sm">
+              {person.name} ({person.employeeNo}) · {person.unitCode} · {t('fairPay.noData.measured')}{' '}
+              {formatNumber(person.measuredShare ?? 0, lang)}% ·{' '}
+              {person.dataDecision
+                ? `${t('fairPay.noData.decided')}: ${
+                    person.dataDecision === 'NO_BONUS' ? t('fairPay.noData.noBonus') : person.grade
+                  } (${person.dataDecisionBy}: ${person.dataDecisionReason})`
+                : t('fairPay.noData.pending')}
+            </Text>
+            {canDecide ? (
+              <ActionForm
+                id={`no-data-${person.employeeNo}`}
+                fields={[
+                  {
+                    name: 'choice',
+                    label: t('fairPay.noData.decision'),
+                    kind: 'choice',
+                    required: true,
+                    options: [
+                      ...['S', 'A', 'B', 'C'].map((g) => ({
+                        value: g,
+                        label: `${t('fairPay.noData.grade')} ${g}`,
+                      })),
+                      { value: 'NO_BONUS', label: t('fairPay.noData.noBonus') },
+                    ],
+                    initial: 'B',
+                  },
+                  { name: 'reason', label: t('fairPay.noData.reason'), kind: 'textarea', required: true },
+                ]}
+                submitLabel={t('fairPay.noData.decide')}
+                toBody={(values) => ({
+                  employeeNo: person.employeeNo,
+                  decision: values.choice === 'NO_BONUS' ? 'NO_BONUS' : 'GRADE',
+                  ...(values.choice === 'NO_BONUS' ? {} : { grade: values.choice }),
+                  reason: (values.reason ?? '').trim(),
+                })}
+                submit={(body) =>
+                  validationOn('reason', api(`/api/performance/${year}/year-end/no-data-decisions`, { body }))
+                }
+                onDone={onChanged}
+              />
+            ) : null}
+          </Stack>
+        ))}
+      </Stack>
+    </Card>
   );
 }
 
@@ -416,6 +504,12 @@ function YearEndContent() {
             year={year}
             review={review.data}
             canAdjust={isHr && stage === 'HR_REVIEW'}
+            onChanged={refresh}
+          />
+          <NoDataList
+            year={year}
+            review={review.data}
+            canDecide={isHr && stage === 'HR_REVIEW'}
             onChanged={refresh}
           />
           <AdjustmentList review={review.data} />
