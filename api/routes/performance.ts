@@ -57,6 +57,7 @@ import {
   mayDecideKpiEntry,
 } from './performance-shared.ts';
 import { strategyMapEditRoutes } from './strategy-map.ts';
+import { EmployeeNo } from '../schemas.ts';
 
 const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
   CUSTOMER: 'customer',
@@ -565,7 +566,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['performance'],
         summary: "The unit head's evaluation of a member's task achievement (0..100)",
-        params: Type.Object({ year: Year, employeeNo: Type.String({ pattern: '^E[0-9]{4,6}$' }) }),
+        params: Type.Object({ year: Year, employeeNo: EmployeeNo }),
         body: Type.Object(
           {
             score: Type.Number({ minimum: 0, maximum: 100 }),
@@ -710,7 +711,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['performance'],
         summary:
           'Submit (or change before the deadline) a 360° rating of a colleague one was invited to rate',
-        params: Type.Object({ year: Year, subjectNo: Type.String({ pattern: '^E[0-9]{4,6}$' }) }),
+        params: Type.Object({ year: Year, subjectNo: EmployeeNo }),
         body: Type.Object(
           { score: Type.Number({ minimum: 0, maximum: 100 }) },
           { additionalProperties: false },
@@ -837,7 +838,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: YearParams,
         body: Type.Object(
           {
-            employeeNo: Type.String({ pattern: '^E[0-9]{4,6}$' }),
+            employeeNo: EmployeeNo,
             finalScore: Type.Number({ minimum: 0, maximum: 120 }),
             reason: Type.String({ minLength: MIN_REASON_LENGTH, maxLength: 2000 }),
           },

@@ -25,6 +25,7 @@ import {
 } from '../../domain/policy-task.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { EmployeeNo } from '../schemas.ts';
 
 const TaskId = Type.String({ pattern: '^PT-[0-9]{4}-[0-9]{4,}$', description: 'e.g. PT-2026-0001' });
 const IsoTime = Type.String({ format: 'date-time' });
@@ -48,7 +49,7 @@ const CreateTaskBody = Type.Object(
     title: Type.String({ minLength: 2, maxLength: 200 }),
     purpose: Text(),
     taskType: Type.Optional(Type.Union(TASK_TYPES.map((t) => Type.Literal(t)))),
-    ownerNo: Type.Optional(Type.String({ pattern: '^E[0-9]{4}$' })),
+    ownerNo: Type.Optional(EmployeeNo),
     kpiCode: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
     outcomeMeasure: Type.Optional(Text(300)),
     outcomeTarget: Type.Optional(Type.Number()),
