@@ -44,7 +44,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         summary:
           'Appends the audit chain head to AUDIT_HEAD_FILE now (the API also does it every AUDIT_HEAD_EXPORT_SECONDS); verify checks the chain against every exported head',
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: {
           200: Type.Object({
             seq: Type.Union([Type.String(), Type.Null()]),
