@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { configureAuditChain, exportAuditHead } from '../platform/audit.ts';
 import { trustProxyOf } from '../platform/config.ts';
-import { installErrorHandler } from './errors.ts';
+import { frameworkErrorReply, installErrorHandler } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { loggerOptions, securityPlugin } from './plugins/security.ts';
@@ -48,6 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? loggerOptions(options.logger ?? { level: options.config.LOG_LEVEL })
         : options.logger,
     bodyLimit: 256 * 1024,
+    frameworkErrors: frameworkErrorReply,
     // X-Forwarded-For is believed only from the proxies named in TRUSTED_PROXIES (default: none).
     trustProxy: trustProxyOf(options.config),
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ServiceError,
   WorkflowNotFoundError,
@@ -157,6 +157,14 @@ function fromFrameworkError(error: FastifyError): { code: ErrorCode; message: st
   if (status === 415) return { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: error.message };
   if (status === 429) return { code: ErrorCode.RATE_LIMITED, message: error.message };
   return { code: ErrorCode.MALFORMED_REQUEST, message: error.message };
+}
+
+/** For fastify's `frameworkErrors` option: failures before routing (a badly encoded URL) answered alike. */
+export function frameworkErrorReply(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const mapped = fromFrameworkError(error);
+  return reply
+    .status(httpStatusOf[mapped.code])
+    .send({ error: { code: mapped.code, message: mapped.message } });
 }
 
 /** The one mapping from failures to HTTP responses; 5xx responses never carry internal messages. */
