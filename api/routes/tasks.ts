@@ -25,6 +25,7 @@ import {
 } from '../../domain/policy-task.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { toCsv } from '../csv.ts';
 import { EmployeeNo } from '../schemas.ts';
 
 const TaskId = Type.String({ pattern: '^PT-[0-9]{4}-[0-9]{4,}$', description: 'e.g. PT-2026-0001' });
@@ -210,11 +211,6 @@ function asAppError(error: unknown): unknown {
     return new AppError(error.type, error.message);
   return error;
 }
-
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 interface ActionRoute {
   action: TaskActionType;
@@ -674,26 +670,22 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'score',
         'opinion',
       ];
-      const rows = task.trail.map((t) =>
-        [
-          t.at,
-          t.phase,
-          t.round,
-          t.step,
-          t.reviewer.employeeNo,
-          t.reviewer.name,
-          t.role,
-          t.decision,
-          t.score,
-          t.opinion,
-        ]
-          .map(csvCell)
-          .join(','),
-      );
+      const rows = task.trail.map((t) => [
+        t.at,
+        t.phase,
+        t.round,
+        t.step,
+        t.reviewer.employeeNo,
+        t.reviewer.name,
+        t.role,
+        t.decision,
+        t.score,
+        t.opinion,
+      ]);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${task.id}-trail.csv"`)
-        .send(`\uFEFF${[header.join(','), ...rows].join('\r\n')}\r\n`);
+        .send(toCsv(header, rows, { bom: true, quote: 'needed' }));
     },
   );
 
