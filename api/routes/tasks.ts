@@ -719,19 +719,26 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           where: { id },
           include: { owner: true, unit: { include: { parent: true } } },
         });
-        if (!task) throw notFound(id);
+        const chain = task ? (task.reviewChain as unknown as Reviewer[]) : [];
+        // Out of scope reads like missing, as complaints do: neither the task nor its owner is revealed.
+        if (
+          !task ||
+          !mayRead(staff, {
+            teamCode: task.unit.code,
+            hqCode: task.unit.parent?.code ?? null,
+            reviewChain: chain,
+          })
+        ) {
+          throw notFound(id);
+        }
         if (isTerminalTaskStage(task.stage)) {
           throw new AppError(
             ErrorCode.WRONG_STAGE,
             `The task is ${task.stage}; no further action is possible`,
           );
         }
-        const chain = task.reviewChain as unknown as Reviewer[];
         if (route.who === 'owner' && staff.employeeNo !== task.owner.employeeNo) {
-          throw new AppError(
-            ErrorCode.FORBIDDEN,
-            `Only the task owner (${task.owner.employeeNo}) may '${route.action}'`,
-          );
+          throw new AppError(ErrorCode.FORBIDDEN, `Only the task owner may '${route.action}'`);
         }
         if (route.who === 'reviewer' && !chain.some((r) => r.employeeNo === staff.employeeNo)) {
           throw new AppError(ErrorCode.FORBIDDEN, `${staff.employeeNo} is not in this task's review chain`);
