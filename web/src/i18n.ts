@@ -6,6 +6,7 @@ import { performanceWork } from './locales/performance-work.ts';
 import { tasksBundle } from './locales/tasks.ts';
 import { citizenBundle } from './locales/citizen.ts';
 import { customersBundle } from './locales/customers.ts';
+import { accountBundle } from './locales/account.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
 const bundles: LocaleBundle[] = [
@@ -14,6 +15,7 @@ const bundles: LocaleBundle[] = [
   adminDirectoryBundle,
   citizenBundle,
   customersBundle,
+  accountBundle,
 ];
 
 export const LANGUAGE_KEY = 'portal.lang';
