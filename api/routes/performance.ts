@@ -587,10 +587,24 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       await assertYearOpen(year);
       const { score, comment } = request.body;
-      await app.prisma.leaderEvaluation.upsert({
-        where: { year_subjectNo: { year, subjectNo: employeeNo } },
-        create: { year, subjectNo: employeeNo, evaluatorNo: staff.employeeNo, score, comment },
-        update: { evaluatorNo: staff.employeeNo, score, comment, at: new Date() },
+      // A new evaluation replaces the last one: the audit entry keeps both.
+      await app.prisma.$transaction(async (tx) => {
+        const key = { year_subjectNo: { year, subjectNo: employeeNo } };
+        const previous = await tx.leaderEvaluation.findUnique({ where: key });
+        await tx.leaderEvaluation.upsert({
+          where: key,
+          create: { year, subjectNo: employeeNo, evaluatorNo: staff.employeeNo, score, comment },
+          update: { evaluatorNo: staff.employeeNo, score, comment, at: new Date() },
+        });
+        await appendAudit(tx, {
+          actor: staff.employeeNo,
+          action: 'evaluation.leader',
+          subject: `evaluation:leader:${year}:${employeeNo}`,
+          before: previous
+            ? { evaluatorNo: previous.evaluatorNo, score: previous.score, comment: previous.comment }
+            : null,
+          after: { evaluatorNo: staff.employeeNo, score, comment: comment ?? null },
+        });
       });
       const outcome: PerformanceOutcome = {
         kind: 'evaluation-submitted',
