@@ -109,8 +109,8 @@ describe('a burst of guesses', () => {
   });
 
   it('does the same argon2 work for an unknown employee number as for a wrong password', async () => {
-    const employeeNo = await freshAccount(2);
-    const unknown = `E7${digits}9`;
+    const knownNos = [await freshAccount(2), await freshAccount(5)];
+    const unknownNos = [`E7${digits}8`, `E7${digits}9`];
     const timed = async (no: string) => {
       const started = performance.now();
       const answer = await signIn(stack.app, no, 'not-the-password');
@@ -122,16 +122,20 @@ describe('a burst of guesses', () => {
     const missing: number[] = [];
     // Alternating, below the threshold of each account.
     for (let i = 0; i < LOCKOUT_FAILURES - 1; i += 1) {
-      known.push(await timed(employeeNo));
-      missing.push(await timed(unknown));
+      for (let k = 0; k < 2; k += 1) {
+        known.push(await timed(knownNos[k]!));
+        missing.push(await timed(unknownNos[k]!));
+      }
     }
-    expect((await passwordChecks()) - checksBefore).toBe(2 * (LOCKOUT_FAILURES - 1));
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    expect((await passwordChecks()) - checksBefore).toBe(4 * (LOCKOUT_FAILURES - 1));
+    // The fastest answer is the work itself; slower ones are this shared machine's noise.
+    const fastest = (xs: number[]) => Math.min(...xs);
     console.log(
-      `sign-in timing: wrong password median ${median(known).toFixed(1)} ms, unknown account ${median(missing).toFixed(1)} ms`,
+      `sign-in timing: wrong password fastest ${fastest(known).toFixed(1)} ms, unknown account ${fastest(missing).toFixed(1)} ms`,
     );
     // Without the dummy check an unknown account answered in about a millisecond, 50× faster.
-    expect(median(missing)).toBeGreaterThan(median(known) * 0.5);
+    expect(fastest(missing)).toBeGreaterThan(fastest(known) * 0.5);
+    const unknown = unknownNos[1]!;
     // Unknown accounts lock out too, so the answer does not reveal existence after the threshold either.
     expect((await signIn(stack.app, unknown, 'x')).statusCode).toBe(401);
     expect((await signIn(stack.app, unknown, 'x')).statusCode).toBe(429);
