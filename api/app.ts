@@ -6,7 +6,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { installErrorHandler } from './errors.ts';
+import { configureAuditChain, exportAuditHead } from '../platform/audit.ts';
+import { trustProxyOf } from '../platform/config.ts';
+import { frameworkErrorReply, installErrorHandler } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { loggerOptions, securityPlugin } from './plugins/security.ts';
@@ -52,10 +54,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? loggerOptions(options.logger ?? { level: options.config.LOG_LEVEL })
         : options.logger,
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    frameworkErrors: frameworkErrorReply,
+    // X-Forwarded-For is believed only from the proxies named in TRUSTED_PROXIES (default: none).
+    trustProxy: trustProxyOf(options.config),
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  configureAuditChain(options.config);
   installErrorHandler(app);
   await app.register(cookie);
   await app.register(servicesPlugin, options);
@@ -101,6 +106,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(taskCustomerRoutes);
   await app.register(developmentRoutes);
   if (options.config.EMBEDDED) await app.register(devMailboxRoutes);
+
+  const headFile = options.config.AUDIT_HEAD_FILE;
+  const everySeconds = options.config.AUDIT_HEAD_EXPORT_SECONDS;
+  if (headFile && everySeconds > 0) {
+    const timer = setInterval(() => {
+      exportAuditHead(options.prisma, headFile).catch((error: unknown) =>
+        app.log.warn({ err: error }, 'audit head not exported'),
+      );
+    }, everySeconds * 1000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
 
   if (fs.existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });

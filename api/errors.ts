@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ServiceError,
   WorkflowNotFoundError,
@@ -103,6 +103,15 @@ function fromTemporalOutage(error: unknown): AppError | undefined {
   const grpcCode = (error.cause as { code?: unknown } | undefined)?.code;
   const GRPC_FAILED_PRECONDITION = 9;
   const GRPC_UNAVAILABLE = 14;
+  const GRPC_INVALID_ARGUMENT = 3;
+  const GRPC_NOT_FOUND = 5;
+  // A malformed id or run id reaches Temporal only as far as its argument check: the caller's mistake.
+  if (grpcCode === GRPC_INVALID_ARGUMENT) {
+    return new AppError(ErrorCode.VALIDATION, 'The workflow service refused the id or run id as malformed');
+  }
+  if (grpcCode === GRPC_NOT_FOUND) {
+    return new AppError(ErrorCode.NOT_FOUND, 'No such workflow or run');
+  }
   if (grpcCode === GRPC_UNAVAILABLE) {
     return new AppError(
       ErrorCode.UNAVAILABLE,
@@ -118,6 +127,44 @@ function fromTemporalOutage(error: unknown): AppError | undefined {
     );
   }
   return undefined;
+}
+
+/** fastify's own refusals (request parsing, body limits, content types): our codes, statuses kept. */
+function fromFrameworkError(error: FastifyError): { code: ErrorCode; message: string } {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is larger than allowed' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+    case 'FST_ERR_CTP_EMPTY_TYPE':
+      return {
+        code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        message: 'Unsupported Content-Type: send application/json',
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: ErrorCode.MALFORMED_REQUEST, message: 'The request body is not valid JSON' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        code: ErrorCode.MALFORMED_REQUEST,
+        message: 'The body is empty but its Content-Type says JSON: send a JSON body or no Content-Type',
+      };
+    case 'FST_ERR_BAD_URL':
+      return { code: ErrorCode.MALFORMED_REQUEST, message: 'The URL is not validly encoded' };
+  }
+  const status = error.statusCode ?? 400;
+  if (status === 404) return { code: ErrorCode.NOT_FOUND, message: error.message };
+  if (status === 413) return { code: ErrorCode.PAYLOAD_TOO_LARGE, message: error.message };
+  if (status === 415) return { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: error.message };
+  if (status === 429) return { code: ErrorCode.RATE_LIMITED, message: error.message };
+  return { code: ErrorCode.MALFORMED_REQUEST, message: error.message };
+}
+
+/** For fastify's `frameworkErrors` option: failures before routing (a badly encoded URL) answered alike. */
+export function frameworkErrorReply(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const mapped = fromFrameworkError(error);
+  return reply
+    .status(httpStatusOf[mapped.code])
+    .send({ error: { code: mapped.code, message: mapped.message } });
 }
 
 /** The one mapping from failures to HTTP responses; 5xx responses never carry internal messages. */
@@ -145,9 +192,10 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {
+      const mapped = fromFrameworkError(fastifyError);
       return reply
-        .status(status)
-        .send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: error.message } });
+        .status(httpStatusOf[mapped.code])
+        .send({ error: { code: mapped.code, message: mapped.message } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: ErrorCode.INTERNAL, message: 'Internal error' } });

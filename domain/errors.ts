@@ -4,6 +4,10 @@
  */
 export const ErrorCode = {
   VALIDATION: 'VALIDATION',
+  /** The request could not be read at all: malformed JSON, a bad URL, an empty body declared as JSON. */
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   NOT_FOUND: 'NOT_FOUND',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
@@ -21,6 +25,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const httpStatusOf: Record<ErrorCode, number> = {
   VALIDATION: 422,
+  MALFORMED_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

@@ -5,6 +5,8 @@
  * usual port that is taken is replaced by a free one, and the launcher says which and by what.
  * Ctrl-C stops everything this started.
  */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createPrisma } from '../platform/prisma.ts';
 import { seedDatabase } from '../prisma/seed.ts';
@@ -18,6 +20,16 @@ import { ensureTemporalCli, projectRoot } from './temporal-binaries.ts';
 import { startTemporalDevServer } from './temporal-server.ts';
 
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(projectRoot, '.data'));
+/** The embedded installation's audit key: generated once, kept in the data folder (mode 600). */
+function embeddedAuditSecret(directory: string): string {
+  const file = path.join(directory, 'audit-hmac.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(directory, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
 const supervisor = createSupervisor('start');
 const { log } = supervisor;
 
@@ -26,6 +38,11 @@ try {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const port = await choosePort('portal', env, log);
   env.PORT = String(port);
+  // A demo on a laptop is not a server: loopback only, unless HOST says otherwise.
+  env.HOST ??= '127.0.0.1';
+  // The audit chain's key and its exported head live beside the data, outside the database.
+  env.AUDIT_HMAC_SECRET ??= embeddedAuditSecret(dataDir);
+  env.AUDIT_HEAD_FILE ??= path.join(dataDir, 'audit-head.log');
 
   if (!env.DATABASE_URL) {
     const db = await startEmbeddedPostgres({

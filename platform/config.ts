@@ -7,6 +7,11 @@ const ConfigSchema = Type.Object({
   }),
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '0.0.0.0' }),
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR ranges, e.g.
+   * `10.0.0.0/8,127.0.0.1`). Empty: none, the client IP is the socket's, so a forged header changes nothing.
+   */
+  TRUSTED_PROXIES: Type.String({ default: '' }),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   TEMPORAL_ADDRESS: Type.String({ minLength: 1 }),
   TEMPORAL_NAMESPACE: Type.String({ default: 'default' }),
@@ -22,6 +27,20 @@ const ConfigSchema = Type.Object({
   MAIL_FROM: Type.String({ default: '행정혁신포털 <no-reply@portal.example.go.kr>' }),
   /** Where citizens and staff open the portal: every link in a mail starts with it; defaults to http://localhost:${PORT}. */
   PUBLIC_URL: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', default: 'http://localhost:3000' }),
+  /**
+   * Key of the audit log's hash chain (HMAC-SHA256), at least 32 characters; kept outside the database so
+   * that whoever can write the database cannot re-chain a rewritten entry. Required in production; the
+   * embedded launcher and tests generate one under the data folder.
+   */
+  AUDIT_HMAC_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** Append-only file the audit chain head is exported to (and verified against); empty turns it off. */
+  AUDIT_HEAD_FILE: Type.String({ default: '' }),
+  /** How often the API appends the chain head to AUDIT_HEAD_FILE, in seconds; 0 only on demand. */
+  AUDIT_HEAD_EXPORT_SECONDS: Type.Integer({ minimum: 0, default: 300 }),
+  /** Whether `/metrics` answers callers other than loopback (a scraper in another container). */
+  METRICS_REMOTE: Type.Boolean({ default: false }),
+  /** Worker only: address its Prometheus endpoint binds to. */
+  WORKER_METRICS_HOST: Type.String({ default: '127.0.0.1' }),
   /** Only the embedded launcher sets this: enables /api/dev/mailbox and demo conveniences. */
   EMBEDDED: Type.Boolean({ default: false }),
   COOKIE_SECURE: Type.Boolean({ default: false }),
@@ -43,18 +62,39 @@ const ConfigSchema = Type.Object({
   /** Citizen name, email and text of complaints closed longer ago than this are anonymised. */
   RETENTION_DAYS_AFTER_CLOSE: Type.Integer({ minimum: 1, default: 365 }),
 });
-export type Config = Static<typeof ConfigSchema>;
+type RawConfig = Static<typeof ConfigSchema>;
+export type Config = Omit<RawConfig, 'AUDIT_HMAC_SECRET'> & { AUDIT_HMAC_SECRET: string };
+
+/** Stands in for AUDIT_HMAC_SECRET outside production when none is given (tests, one-off scripts). */
+export const DEVELOPMENT_AUDIT_SECRET = 'development-only-audit-chain-key-not-for-production';
 
 /** Reads and validates configuration at boot; fails fast naming the missing or malformed variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Links in mails (sign-in, survey) must reach this server when PUBLIC_URL is not set: its own port.
+  // Links in mails (sign-in, survey, password reset) must reach this server when PUBLIC_URL is not set: its own port.
   const data = { PUBLIC_URL: `http://localhost:${env.PORT ?? 3000}`, ...env };
-  const config = envSchema<Config>({ schema: ConfigSchema, data, dotenv: false });
+  const raw = envSchema<RawConfig>({ schema: ConfigSchema, data, dotenv: false });
   const tlsFiles = ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'] as const;
-  const given = tlsFiles.filter((name) => config[name]);
+  const given = tlsFiles.filter((name) => raw[name]);
   if (given.length > 0 && given.length < tlsFiles.length) {
-    const missing = tlsFiles.filter((name) => !config[name]);
+    const missing = tlsFiles.filter((name) => !raw[name]);
     throw new Error(`${missing.join(', ')} must be set together with ${given.join(', ')} (mTLS to Temporal)`);
   }
-  return { ...config, PUBLIC_URL: config.PUBLIC_URL.replace(/\/+$/, '') };
+  if (raw.NODE_ENV === 'production' && !raw.AUDIT_HMAC_SECRET) {
+    throw new Error(
+      'AUDIT_HMAC_SECRET is required in production (at least 32 characters, kept outside the database)',
+    );
+  }
+  return {
+    ...raw,
+    PUBLIC_URL: raw.PUBLIC_URL.replace(/\/+$/, ''),
+    AUDIT_HMAC_SECRET: raw.AUDIT_HMAC_SECRET ?? DEVELOPMENT_AUDIT_SECRET,
+  };
+}
+
+/** The `trustProxy` setting for fastify: off unless TRUSTED_PROXIES names the proxies in front. */
+export function trustProxyOf(config: Pick<Config, 'TRUSTED_PROXIES'>): false | string[] {
+  const proxies = config.TRUSTED_PROXIES.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return proxies.length > 0 ? proxies : false;
 }

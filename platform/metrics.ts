@@ -35,6 +35,11 @@ export function createApiMetrics(options: { prisma: Db }) {
     help: 'Complaint filings answered 202 by this instance (idempotent replays included)',
     registers: [registry],
   });
+  const passwordChecks = new Counter({
+    name: 'portal_password_checks_total',
+    help: 'argon2 password checks made by sign-in (each one is an attempt an attacker could use)',
+    registers: [registry],
+  });
 
   // Business state is read from PostgreSQL at scrape time, so every API instance reports the same truth.
   // The registry collects all metrics at once; each gauge reads its own figures (a failed read leaves it empty).
@@ -98,6 +103,7 @@ export function createApiMetrics(options: { prisma: Db }) {
 
   return {
     registry,
+    passwordChecks,
     observeRequest(labels: { method: string; route: string; status: number }, seconds: number) {
       const values = { method: labels.method, route: labels.route, status: String(labels.status) };
       requests.inc(values);

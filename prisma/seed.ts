@@ -11,7 +11,7 @@
  * Run directly: `DATABASE_URL=... [DEMO_PASSWORD=...] npx tsx prisma/seed.ts` seeds the current year (KST).
  */
 import { pathToFileURL } from 'node:url';
-import { hash, verify } from '@node-rs/argon2';
+import { hash } from '@node-rs/argon2';
 import type {
   ComplaintKind,
   KpiDirection,
@@ -996,19 +996,10 @@ async function writePlan(
     unitIds.set(unit.code, row.id);
   }
 
-  // Staff. The demo password is hashed once, only if some account needs it; an existing hash is kept
-  // when it already verifies against the demo password (argon2 salts differ on every hash).
+  // Staff. The demo password is hashed once, only if an account is created; an existing account keeps
+  // its password, so a changed or reset password survives every later seed (and every embedded start).
   let demoHash: Promise<string> | undefined;
   const demoPasswordHash = (): Promise<string> => (demoHash ??= hash(demoPassword));
-  const verified = new Map<string, Promise<boolean>>();
-  const isDemoHash = (passwordHash: string): Promise<boolean> => {
-    let result = verified.get(passwordHash);
-    if (!result) {
-      result = verify(passwordHash, demoPassword).catch(() => false);
-      verified.set(passwordHash, result);
-    }
-    return result;
-  };
   for (const person of plan.staff) {
     const data = {
       nameKo: person.nameKo,
@@ -1022,17 +1013,12 @@ async function writePlan(
       absentUntil: person.absentUntil,
     };
     const stored = await tx.staff.findUnique({ where: { employeeNo: person.employeeNo } });
-    const passwordOk = stored !== null && (await isDemoHash(stored.passwordHash));
-    await reconcile(stats.staff, stored, (row) => !passwordOk || differs(row, data), {
+    await reconcile(stats.staff, stored, (row) => differs(row, data), {
       create: async () =>
         tx.staff.create({
           data: { employeeNo: person.employeeNo, passwordHash: await demoPasswordHash(), ...data },
         }),
-      update: async () =>
-        tx.staff.update({
-          where: { employeeNo: person.employeeNo },
-          data: passwordOk ? data : { ...data, passwordHash: await demoPasswordHash() },
-        }),
+      update: async () => tx.staff.update({ where: { employeeNo: person.employeeNo }, data }),
     });
   }
 
@@ -1132,6 +1118,10 @@ export async function seedDatabaseWithStats(
   prisma: PrismaClient,
   options: { year: number; demoPassword: string },
 ): Promise<SeedStats> {
+  // Demo accounts with a published password have no place in production.
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('The demo seed refuses to run with NODE_ENV=production');
+  }
   const plan = buildSeedPlan(options.year);
   return prisma.$transaction(
     async (tx) => {

@@ -1,4 +1,5 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { configureAuditChain } from '../platform/audit.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createMailer } from '../platform/mailer.ts';
 import { createPrisma } from '../platform/prisma.ts';
@@ -7,8 +8,9 @@ import { activityDepsFrom, createPortalWorker } from './create-worker.ts';
 import { ensureRetentionSchedule } from './retention-schedule.ts';
 
 const config = loadConfig();
+configureAuditChain(config);
 if (config.WORKER_METRICS_PORT > 0) {
-  const bindAddress = `0.0.0.0:${config.WORKER_METRICS_PORT}`;
+  const bindAddress = `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}`;
   try {
     Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress } } } });
     console.log(`worker metrics (Prometheus) at http://${bindAddress}/metrics`);

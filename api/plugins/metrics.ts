@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { fromLoopback } from '../loopback.ts';
 import { createApiMetrics, type ApiMetrics } from '../../platform/metrics.ts';
 
 declare module 'fastify' {
@@ -9,7 +10,7 @@ declare module 'fastify' {
 
 /**
  * Prometheus metrics of this API instance at `GET /metrics` (outside /api: for the scraper, not for
- * browsers; keep it off the public load balancer). Registered before the routes so every route is measured.
+ * browsers; loopback callers only unless METRICS_REMOTE). Registered before the routes so every route is measured.
  */
 export const metricsPlugin = fp(
   async (app) => {
@@ -23,9 +24,11 @@ export const metricsPlugin = fp(
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-    );
+    app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+      // Loopback only unless METRICS_REMOTE: figures about the system are not for the public network.
+      if (!app.config.METRICS_REMOTE && !fromLoopback(request)) return reply.callNotFound();
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
   },
   { name: 'metrics', dependencies: ['services'] },
 );

@@ -54,6 +54,22 @@ export function clearCsrfCookie(reply: FastifyReply) {
   void reply.clearCookie(CSRF_COOKIE, { path: '/' });
 }
 
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The JSON-pointer-like path of the first string (or key) that holds NUL or a lone surrogate, else null. */
+export function unstorableTextAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
+  if (value === null || typeof value !== 'object' || depth > 32) return null;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const childPath = `${path}/${key}`;
+    if (UNSTORABLE.test(key)) return childPath;
+    const found = unstorableTextAt(child, childPath, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -160,6 +176,25 @@ export const securityPlugin = fp(
           if ([value].flat().some((v) => typeof v === 'number' && !Number.isFinite(v))) {
             throw new AppError(ErrorCode.VALIDATION, `Invalid ${part}: ${name} must be a finite number`);
           }
+        }
+      }
+    });
+
+    // PostgreSQL cannot store NUL (22021) and a lone surrogate is no text at all: refuse both in any
+    // string of the params, query or body before validation, naming where, instead of failing deep inside.
+    app.addHook('preValidation', async (request) => {
+      for (const [part, value] of [
+        ['params', request.params],
+        ['querystring', request.query],
+        ['body', request.body],
+      ] as const) {
+        const where = unstorableTextAt(value, '');
+        if (where !== null) {
+          throw new AppError(
+            ErrorCode.VALIDATION,
+            `Invalid ${part}: ${where || 'value'} contains a NUL character or an unpaired surrogate`,
+            [{ path: where, message: 'must not contain NUL characters or unpaired surrogates' }],
+          );
         }
       }
     });

@@ -22,6 +22,7 @@ import { terminalTaskStages } from '../../domain/policy-task.ts';
 import { appendAudit, appendAuditOfChange } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { EmployeeNo } from '../schemas.ts';
 
 /**
  * The organisation directory (issue 6): units, staff accounts and complaint categories. Admins manage
@@ -43,7 +44,6 @@ const UnitCode = Type.String({
   pattern: '^[A-Z][A-Z0-9-]+$',
   description: 'upper-case letters, digits and dashes, e.g. T14',
 });
-const EmployeeNo = Type.String({ pattern: '^E[0-9]{4,8}$', description: 'E and 4–8 digits' });
 const CategoryCode = Type.String({
   minLength: 3,
   maxLength: 40,

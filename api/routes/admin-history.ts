@@ -9,6 +9,7 @@ import { ErrorCode } from '../../domain/errors.ts';
 import { Action, decide } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
+import { toCsv, type CsvValue } from '../csv.ts';
 
 const { temporal } = proto;
 type HistoryEvent = TemporalApi.api.history.v1.IHistoryEvent;
@@ -328,17 +329,12 @@ const CSV_COLUMNS = [
   'reason',
   'summary',
 ] as const;
-const csvCell = (value: unknown) => {
-  const raw = value === null || value === undefined ? '' : String(value);
-  // Quote always; neutralise spreadsheet formulas in free text.
-  const safe = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-  return `"${safe.replaceAll('"', '""')}"`;
-};
 export const timelineCsv = (timeline: TimelineEntry[]) =>
-  [
-    CSV_COLUMNS.join(','),
-    ...timeline.map((entry) => CSV_COLUMNS.map((c) => csvCell(entry[c])).join(',')),
-  ].join('\r\n') + '\r\n';
+  toCsv(
+    CSV_COLUMNS,
+    timeline.map((entry) => CSV_COLUMNS.map((c) => entry[c] as CsvValue)),
+    { bom: false, quote: 'always' },
+  );
 
 export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The headquarters a workflow belongs to, for a director's scope (complaints and tasks; null otherwise). */

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { verifyAuditChain } from '../../platform/audit.ts';
+import { ErrorCode } from '../../domain/errors.ts';
+import { exportAuditHead, verifyAuditChain } from '../../platform/audit.ts';
 import {
   RETENTION_SCHEDULE_ID,
   RETENTION_WORKFLOW_TYPE,
   type RetentionInput,
   type RetentionResult,
 } from '../../domain/retention.ts';
-import { ErrorBody } from '../errors.ts';
+import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
 
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -24,13 +25,43 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ok: Type.Boolean(),
             entries: Type.Integer(),
             brokenAt: Type.Union([Type.String(), Type.Null()]),
+            exportedHeadsChecked: Type.Integer(),
+            exportMismatchAt: Type.Union([Type.String(), Type.Null()]),
           }),
           401: ErrorBody,
           403: ErrorBody,
         },
       },
     },
-    async () => verifyAuditChain(app.prisma),
+    async () => verifyAuditChain(app.prisma, { headFile: app.config.AUDIT_HEAD_FILE || undefined }),
+  );
+
+  app.post(
+    '/api/admin/audit/export-head',
+    {
+      config: { access: ['ADMIN'] },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Appends the audit chain head to AUDIT_HEAD_FILE now (the API also does it every AUDIT_HEAD_EXPORT_SECONDS); verify checks the chain against every exported head',
+        response: {
+          200: Type.Object({
+            seq: Type.Union([Type.String(), Type.Null()]),
+            hash: Type.Union([Type.String(), Type.Null()]),
+          }),
+          401: ErrorBody,
+          403: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async () => {
+      if (!app.config.AUDIT_HEAD_FILE) {
+        throw new AppError(ErrorCode.CONFLICT, 'No AUDIT_HEAD_FILE is configured on this server');
+      }
+      const head = await exportAuditHead(app.prisma, app.config.AUDIT_HEAD_FILE);
+      return { seq: head?.seq ?? null, hash: head?.hash ?? null };
+    },
   );
 
   app.post(

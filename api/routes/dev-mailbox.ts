@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ErrorCode } from '../../domain/errors.ts';
+import { AppError, ErrorBody } from '../errors.ts';
+import { fromLoopback } from '../loopback.ts';
 
 const Mail = Type.Object({
   id: Type.Integer(),
@@ -26,10 +29,14 @@ export const devMailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           to: Type.Optional(Type.String({ maxLength: 254 })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
         }),
-        response: { 200: Type.Object({ mails: Type.Array(Mail) }) },
+        response: { 200: Type.Object({ mails: Type.Array(Mail) }), 404: ErrorBody },
       },
     },
     async (request) => {
+      // Every mail of the system is here, survey and reset links included: this machine or an admin only.
+      if (!fromLoopback(request) && request.staff?.role !== 'ADMIN') {
+        throw new AppError(ErrorCode.NOT_FOUND, 'The mailbox is open to this machine and to admins only');
+      }
       const { to, limit } = request.query;
       const mails = await app.prisma.devMail.findMany({
         where: to ? { to: { contains: to, mode: 'insensitive' } } : {},

@@ -6,13 +6,14 @@ import { Action, decide } from '../../domain/policy.ts';
 import { strategyMapScope } from '../../domain/strategy-map.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
+import { EmployeeNo } from '../schemas.ts';
 
 /** Schema fragments, views and guards that the performance routes (scorecards, map editing, work screens) share. */
 
 export const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 export const YearParams = Type.Object({ year: Year });
 export const Num = Type.Union([Type.Number(), Type.Null()]);
-export const StaffNo = Type.String({ pattern: '^E[0-9]{4,6}$' });
+export const StaffNo = EmployeeNo;
 export const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 /** A strategic objective as the strategy map shows it (kpiCodes in the order the rows were read). */

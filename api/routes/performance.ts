@@ -57,6 +57,7 @@ import {
 import { strategyMapEditRoutes } from './strategy-map.ts';
 import { explainStoredResult } from './performance-fairness.ts';
 import { openCapabilityCycle } from './capability.ts';
+import { EmployeeNo } from '../schemas.ts';
 
 const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
   CUSTOMER: 'customer',
@@ -582,7 +583,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['performance'],
         summary: "The unit head's evaluation of a member's task achievement (0..100)",
-        params: Type.Object({ year: Year, employeeNo: Type.String({ pattern: '^E[0-9]{4,6}$' }) }),
+        params: Type.Object({ year: Year, employeeNo: EmployeeNo }),
         body: Type.Object(
           {
             score: Type.Number({ minimum: 0, maximum: 100 }),
@@ -787,7 +788,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: YearParams,
         body: Type.Object(
           {
-            employeeNo: Type.String({ pattern: '^E[0-9]{4,6}$' }),
+            employeeNo: EmployeeNo,
             finalScore: Type.Number({ minimum: 0, maximum: 120 }),
             reason: Type.String({ minLength: MIN_REASON_LENGTH, maxLength: 2000 }),
           },

@@ -25,6 +25,8 @@ import {
 } from '../../domain/policy-task.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { toCsv } from '../csv.ts';
+import { EmployeeNo } from '../schemas.ts';
 
 const TaskId = Type.String({ pattern: '^PT-[0-9]{4}-[0-9]{4,}$', description: 'e.g. PT-2026-0001' });
 const IsoTime = Type.String({ format: 'date-time' });
@@ -48,7 +50,7 @@ const CreateTaskBody = Type.Object(
     title: Type.String({ minLength: 2, maxLength: 200 }),
     purpose: Text(),
     taskType: Type.Optional(Type.Union(TASK_TYPES.map((t) => Type.Literal(t)))),
-    ownerNo: Type.Optional(Type.String({ pattern: '^E[0-9]{4}$' })),
+    ownerNo: Type.Optional(EmployeeNo),
     kpiCode: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
     outcomeMeasure: Type.Optional(Text(300)),
     outcomeTarget: Type.Optional(Type.Number()),
@@ -209,11 +211,6 @@ function asAppError(error: unknown): unknown {
     return new AppError(error.type, error.message);
   return error;
 }
-
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 interface ActionRoute {
   action: TaskActionType;
@@ -673,26 +670,22 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'score',
         'opinion',
       ];
-      const rows = task.trail.map((t) =>
-        [
-          t.at,
-          t.phase,
-          t.round,
-          t.step,
-          t.reviewer.employeeNo,
-          t.reviewer.name,
-          t.role,
-          t.decision,
-          t.score,
-          t.opinion,
-        ]
-          .map(csvCell)
-          .join(','),
-      );
+      const rows = task.trail.map((t) => [
+        t.at,
+        t.phase,
+        t.round,
+        t.step,
+        t.reviewer.employeeNo,
+        t.reviewer.name,
+        t.role,
+        t.decision,
+        t.score,
+        t.opinion,
+      ]);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${task.id}-trail.csv"`)
-        .send(`\uFEFF${[header.join(','), ...rows].join('\r\n')}\r\n`);
+        .send(toCsv(header, rows, { bom: true, quote: 'needed' }));
     },
   );
 
@@ -726,19 +719,26 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           where: { id },
           include: { owner: true, unit: { include: { parent: true } } },
         });
-        if (!task) throw notFound(id);
+        const chain = task ? (task.reviewChain as unknown as Reviewer[]) : [];
+        // Out of scope reads like missing, as complaints do: neither the task nor its owner is revealed.
+        if (
+          !task ||
+          !mayRead(staff, {
+            teamCode: task.unit.code,
+            hqCode: task.unit.parent?.code ?? null,
+            reviewChain: chain,
+          })
+        ) {
+          throw notFound(id);
+        }
         if (isTerminalTaskStage(task.stage)) {
           throw new AppError(
             ErrorCode.WRONG_STAGE,
             `The task is ${task.stage}; no further action is possible`,
           );
         }
-        const chain = task.reviewChain as unknown as Reviewer[];
         if (route.who === 'owner' && staff.employeeNo !== task.owner.employeeNo) {
-          throw new AppError(
-            ErrorCode.FORBIDDEN,
-            `Only the task owner (${task.owner.employeeNo}) may '${route.action}'`,
-          );
+          throw new AppError(ErrorCode.FORBIDDEN, `Only the task owner may '${route.action}'`);
         }
         if (route.who === 'reviewer' && !chain.some((r) => r.employeeNo === staff.employeeNo)) {
           throw new AppError(ErrorCode.FORBIDDEN, `${staff.employeeNo} is not in this task's review chain`);

@@ -263,3 +263,82 @@ describe('fuzzing the public and staff routes', () => {
     expect(tried).toBeGreaterThanOrEqual(RUNS);
   }, 120_000);
 });
+
+describe('text the database cannot store', () => {
+  it('answers 422 naming the field to a NUL character or an unpaired surrogate on every route', async () => {
+    const sessions: Record<string, SessionHeaders> = {};
+    const sessionFor = async (access: (typeof stack.app.apiRoutes)[number]['access']) => {
+      if (access === 'public') return {};
+      const role = access === 'staff' ? 'STAFF' : access[0]!;
+      const employeeNo = {
+        STAFF: 'E1101',
+        TEAM_LEADER: 'E1100',
+        DIRECTOR: 'E0100',
+        HR: 'E0003',
+        HEAD: 'E0001',
+        ADMIN: 'E0002',
+      }[role];
+      sessions[role] ??= await login(stack.app, employeeNo!);
+      return sessions[role];
+    };
+    const routes = stack.app.apiRoutes.filter((r) => !SKIPPED.has(`${r.method} ${r.url}`));
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      const headers = await sessionFor(route.access);
+      const withParams = (value: string) => route.url.replace(/:[A-Za-z]+/g, value);
+      const cases: Array<{ what: string; url: string; payload?: string }> = [
+        { what: 'query NUL', url: `${withParams('X1')}?note=a%00b` },
+      ];
+      if (route.url.includes(':')) cases.push({ what: 'param NUL', url: withParams('a%00b') });
+      if (route.method !== 'GET') {
+        cases.push({ what: 'body NUL', url: withParams('X1'), payload: '{"text":"a\\u0000b"}' });
+        cases.push({ what: 'body lone surrogate', url: withParams('X1'), payload: '{"text":"a\\ud800b"}' });
+        cases.push({ what: 'key lone surrogate', url: withParams('X1'), payload: '{"\\udc00":"x"}' });
+      }
+      for (const c of cases) {
+        const response = await stack.app.inject({
+          method: route.method as 'GET',
+          url: c.url,
+          headers: c.payload ? { ...headers, 'content-type': 'application/json' } : headers,
+          ...(c.payload ? { payload: c.payload } : {}),
+        });
+        checked += 1;
+        const answer = response.statusCode === 422 ? response.json() : null;
+        if (
+          answer?.error?.code !== 'VALIDATION' ||
+          !/NUL character or an unpaired surrogate/.test(answer.error.message)
+        ) {
+          wrong.push(
+            `${route.method} ${route.url} ${c.what}: ${response.statusCode} ${response.body.slice(0, 120)}`,
+          );
+        }
+      }
+    }
+    console.log(
+      `unstorable text: ${checked} requests over ${routes.length} routes, ${wrong.length} not answered 422`,
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers malformed JSON, a wrong content type and a too large body with our error codes', async () => {
+    const send = (headers: Record<string, string>, payload: string) =>
+      stack.app.inject({ method: 'POST', url: '/api/complaints', headers, payload });
+    const malformed = await send({ 'content-type': 'application/json' }, '{"categoryCode": ');
+    expect([malformed.statusCode, malformed.json().error.code]).toEqual([400, 'MALFORMED_REQUEST']);
+    const empty = await send({ 'content-type': 'application/json' }, '');
+    expect([empty.statusCode, empty.json().error.code]).toEqual([400, 'MALFORMED_REQUEST']);
+    const xml = await send({ 'content-type': 'application/xml' }, '<a/>');
+    expect([xml.statusCode, xml.json().error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    const big = await send(
+      { 'content-type': 'application/json' },
+      JSON.stringify({ body: 'x'.repeat(300 * 1024) }),
+    );
+    expect([big.statusCode, big.json().error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const badUrl = await stack.app.inject({ method: 'GET', url: '/api/complaints/%E0%A4%A' });
+    expect([badUrl.statusCode, badUrl.json().error.code]).toEqual([400, 'MALFORMED_REQUEST']);
+    for (const response of [malformed, empty, xml, big, badUrl]) {
+      expect(response.json().error.code).not.toMatch(/^FST_/);
+    }
+  });
+});

@@ -292,19 +292,21 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     expect(again.statusCode).toBe(409);
   });
 
-  it('answers 403 to a reviewer outside the chain and to a chain member whose step it is not', async () => {
+  it('answers 404 to staff outside the task’s scope (naming nobody) and 403 to a chain member whose step it is not', async () => {
     const id = await createdTask();
     await action(id, 'E2101', 'submit', {});
     const outsider = await action(id, 'E1200', 'review', { decision: 'approve', opinion: '타 팀장' });
-    expect(outsider.statusCode).toBe(403);
-    expect(outsider.json().error.code).toBe('FORBIDDEN');
+    expect(outsider.statusCode).toBe(404);
+    expect(outsider.json().error.code).toBe('NOT_FOUND');
+    expect(outsider.body).not.toContain('E2101');
     const early = await action(id, 'E0200', 'review', { decision: 'approve', opinion: '본부장 선결재' });
     expect(early.statusCode).toBe(403);
     expect(early.json().error.message).toContain('E2100');
     const notOwner = await action(id, 'E2102', 'report-progress', { text: '남의 과제', progress: 10 });
     expect(notOwner.statusCode).toBe(403);
+    expect(notOwner.body).not.toContain('E2101');
     const otherDirector = await action(id, 'E0100', 'designate-focus', { reason: '타 본부' });
-    expect(otherDirector.statusCode).toBe(403);
+    expect(otherDirector.statusCode).toBe(404);
     expect((await getTask(id)).json().trail).toHaveLength(1);
   });
 

@@ -46,6 +46,7 @@ const CustomerTask = lazy(() => import('./pages/CustomerTask.tsx'));
 const CustomerRate = lazy(() => import('./pages/CustomerRate.tsx'));
 const Development = lazy(() => import('./pages/Development.tsx'));
 const DevelopmentNeeds = lazy(() => import('./pages/DevelopmentNeeds.tsx'));
+const Password = lazy(() => import('./pages/Password.tsx'));
 
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -166,6 +167,9 @@ export function App() {
                     role: t(`role.${me.role}`),
                   })}
                 </Text>
+                <Button size="xs" variant="subtle" component={Link} to="/account/password">
+                  {t('account.changeTitle')}
+                </Button>
                 <Button size="xs" variant="default" onClick={() => void signOut()}>
                   {t('nav.signOut')}
                 </Button>
@@ -193,6 +197,8 @@ export function App() {
               <Route path="/mailbox" element={<Mailbox />} />
               <Route path="/signin" element={<SignIn />} />
               <Route path="/casework" element={<Casework />} />
+              <Route path="/account/password" element={<Password />} />
+              <Route path="/reset-password" element={<Password />} />
               <Route path="/inbox" element={<Inbox />} />
               <Route path="/reviews" element={<Reviews />} />
               <Route path="/complaints/:receiptNo" element={<ComplaintWork />} />

@@ -8,6 +8,7 @@ import { citizenBundle } from './locales/citizen.ts';
 import { customersBundle } from './locales/customers.ts';
 import { caseworkBundle } from './locales/casework.ts';
 import { fairPayBundle } from './locales/fair-pay.ts';
+import { accountBundle } from './locales/account.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
 const bundles: LocaleBundle[] = [
@@ -18,6 +19,7 @@ const bundles: LocaleBundle[] = [
   customersBundle,
   caseworkBundle,
   fairPayBundle,
+  accountBundle,
 ];
 
 export const LANGUAGE_KEY = 'portal.lang';

@@ -49,9 +49,13 @@ export default function SignIn() {
               required
               autoComplete="current-password"
             />
-            {login.error instanceof ApiError && login.error.status === 401 ? (
-              <Alert color="red" role="alert">
-                {t('signIn.failed')}
+            {login.error instanceof ApiError && (login.error.status === 401 || login.error.status === 429) ? (
+              <Alert color="red" role="alert" data-testid="signin-refused">
+                {login.error.code === 'LOCKED_OUT'
+                  ? t('account.lockedOut')
+                  : login.error.code === 'RATE_LIMITED'
+                    ? t('account.rateLimited')
+                    : t('signIn.failed')}
               </Alert>
             ) : login.error && Object.keys(errors).length === 0 ? (
               <ErrorState error={login.error} />

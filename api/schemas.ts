@@ -1,0 +1,11 @@
+import { Type } from 'typebox';
+import { EMPLOYEE_NO_PATTERN } from '../domain/employee-number.ts';
+
+/** Value schemas shared by the routes: one definition each. */
+export const EmployeeNo = Type.String({ pattern: EMPLOYEE_NO_PATTERN, description: 'E and 4–8 digits' });
+
+export const NewPassword = Type.String({
+  minLength: 10,
+  maxLength: 200,
+  description: 'at least 10 characters; stored only as an argon2 hash',
+});

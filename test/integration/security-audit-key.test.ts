@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditHash, configureAuditChain, recordAudit } from '../../platform/audit.ts';
+import { login, type SessionHeaders } from '../support/session.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+
+/**
+ * The audit chain against someone who can write the database: without AUDIT_HMAC_SECRET a rewritten and
+ * re-chained entry does not verify; with the key it does, until the chain is checked against the heads
+ * exported to the append-only file outside the database.
+ */
+let stack: Stack;
+let admin: SessionHeaders;
+const headFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-head-')), 'audit-head.log');
+
+beforeAll(async () => {
+  stack = await startStack({ AUDIT_HEAD_FILE: headFile, AUDIT_HEAD_EXPORT_SECONDS: '0' });
+  admin = await login(stack.app, 'E0002');
+});
+afterAll(async () => {
+  await stack?.stop();
+  fs.rmSync(path.dirname(headFile), { recursive: true, force: true });
+});
+
+const verify = async () => {
+  const response = await stack.app.inject({ method: 'GET', url: '/api/admin/audit/verify', headers: admin });
+  expect(response.statusCode).toBe(200);
+  return response.json() as {
+    ok: boolean;
+    entries: number;
+    brokenAt: string | null;
+    exportedHeadsChecked: number;
+    exportMismatchAt: string | null;
+  };
+};
+
+type Row = Awaited<ReturnType<Stack['prisma']['auditLog']['findMany']>>[number];
+
+/** Rewrites entry `seq` and re-links every later entry and the checkpoint with `hashOf`, as an attacker would. */
+async function rewriteAndRechain(seq: bigint, hashOf: (prev: string, row: Row) => string) {
+  const rows = await stack.prisma.auditLog.findMany({
+    where: { seq: { gte: seq } },
+    orderBy: { seq: 'asc' },
+  });
+  const previous = await stack.prisma.auditLog.findUniqueOrThrow({ where: { seq: seq - 1n } });
+  let prevHash = previous.hash;
+  for (const row of rows) {
+    const changed = row.seq === seq ? { ...row, actor: 'E9999', reason: 'rewritten by the attacker' } : row;
+    const hash = hashOf(prevHash, changed);
+    await stack.prisma.auditLog.update({
+      where: { seq: row.seq },
+      data: { actor: changed.actor, reason: changed.reason, prevHash, hash },
+    });
+    prevHash = hash;
+  }
+  await stack.prisma.auditCheckpoint.update({ where: { id: 1 }, data: { hash: prevHash } });
+  return rows;
+}
+
+async function restore(rows: Row[]) {
+  for (const row of rows) {
+    await stack.prisma.auditLog.update({
+      where: { seq: row.seq },
+      data: { actor: row.actor, reason: row.reason, prevHash: row.prevHash, hash: row.hash },
+    });
+  }
+  await stack.prisma.auditCheckpoint.update({ where: { id: 1 }, data: { hash: rows.at(-1)!.hash } });
+}
+
+const entryOf = (row: Row) => ({
+  actor: row.actor,
+  action: row.action,
+  subject: row.subject,
+  before: row.before ?? undefined,
+  after: row.after ?? undefined,
+  reason: row.reason ?? undefined,
+  at: row.at,
+  seq: row.seq,
+});
+
+describe('keyed audit chain', () => {
+  it('detects an entry rewritten and re-chained without the key', async () => {
+    for (let i = 0; i < 4; i += 1) {
+      await recordAudit(stack.prisma, { actor: 'E0002', action: 'test.keyed-chain', subject: `probe:${i}` });
+    }
+    expect(await verify()).toMatchObject({ ok: true, brokenAt: null });
+    const last = (await stack.prisma.auditLog.findFirstOrThrow({ orderBy: { seq: 'desc' } })).seq;
+    const target = last - 2n;
+    const findings: string[] = [];
+    // The exact chain algorithm, under any key but the configured one (here: one the attacker guessed).
+    configureAuditChain({ AUDIT_HMAC_SECRET: 'a-guessed-key-of-at-least-32-characters' });
+    const guessed = await rewriteAndRechain(target, (prev, row) => auditHash(prev, entryOf(row)));
+    configureAuditChain(stack.config);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: target.toString() });
+    findings.push(`re-chain under a guessed key at ${target}`);
+    await restore(guessed);
+    expect(await verify()).toMatchObject({ ok: true });
+    console.log(`audit key test: ${findings.join(', ')} detected`);
+  });
+
+  it('catches a rewrite re-chained with the key through the head exported before it', async () => {
+    await recordAudit(stack.prisma, { actor: 'E0002', action: 'test.exported-head', subject: 'probe:head' });
+    const exported = await stack.app.inject({
+      method: 'POST',
+      url: '/api/admin/audit/export-head',
+      headers: admin,
+    });
+    expect(exported.statusCode, exported.body).toBe(200);
+    const head = exported.json() as { seq: string; hash: string };
+    expect(fs.readFileSync(headFile, 'utf8')).toContain(head.hash);
+    // Later entries after the export are fine.
+    await recordAudit(stack.prisma, { actor: 'E0002', action: 'test.exported-head', subject: 'probe:after' });
+    expect(await verify()).toMatchObject({ ok: true, exportMismatchAt: null });
+    expect((await verify()).exportedHeadsChecked).toBeGreaterThanOrEqual(1);
+
+    // With the key, the rewrite re-chains cleanly: the chain alone cannot tell…
+    const target = BigInt(head.seq) - 1n;
+    const rewritten = await rewriteAndRechain(target, (prev, row) => auditHash(prev, entryOf(row)));
+    const found = await verify();
+    expect(found.brokenAt).toBeNull();
+    // …but the exported head no longer matches.
+    expect(found).toMatchObject({ ok: false, exportMismatchAt: head.seq });
+    await restore(rewritten);
+    expect(await verify()).toMatchObject({ ok: true, exportMismatchAt: null });
+
+    // A line forged into the file without the key is itself a finding.
+    fs.appendFileSync(
+      headFile,
+      `${JSON.stringify({ seq: head.seq, hash: 'f'.repeat(64), exportedAt: '', mac: 'x' })}\n`,
+    );
+    expect(await verify()).toMatchObject({ ok: false, exportMismatchAt: head.seq });
+    console.log(`audit head test: key-made rewrite at ${target} caught by the head exported at ${head.seq}`);
+  });
+});
