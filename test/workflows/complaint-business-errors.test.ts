@@ -58,7 +58,7 @@ const activities: Pick<
       );
     return {
       handler: { employeeNo: available[0]!, name: available[0]!, team: teamCode },
-      reason: 'least open load',
+      reason: 'least open load: 0',
     };
   },
   async recordComplaintEvent(event) {
@@ -133,7 +133,7 @@ async function updateFailure(promise: Promise<unknown>): Promise<string | undefi
 
 /** Withdraws the case and checks that the run ended COMPLETED, never FAILED. */
 async function endsCompleted(handle: WorkflowHandle) {
-  await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, reason: '해결됨' }] });
+  await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, messageId: '1' }] });
   await handle.result();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
 }
@@ -170,7 +170,7 @@ describe('no business condition fails a complaint workflow', () => {
     const handle = await start('T11');
     await until(handle, (s) => s.stage === 'assigned');
     const transferred = await handle.executeUpdate(transferUpdate, {
-      args: [{ actor: leader, teamCode: 'T-EMPTY2', reason: '소관 부서 이관' }],
+      args: [{ actor: leader, teamCode: 'T-EMPTY2', messageId: '1' }],
     });
     expect(transferred.awaitingHandler?.teamCode).toBe('T-EMPTY2');
     expect(transferred.handler).toBeUndefined();
@@ -188,14 +188,14 @@ describe('no business condition fails a complaint workflow', () => {
     expect(
       await updateFailure(
         handle.executeUpdate(transferUpdate, {
-          args: [{ actor: leader, teamCode: 'X-NOWHERE', reason: '이관' }],
+          args: [{ actor: leader, teamCode: 'X-NOWHERE', messageId: '1' }],
         }),
       ),
     ).toBe(ErrorCode.VALIDATION);
     expect(
       await updateFailure(
         handle.executeUpdate(reassignUpdate, {
-          args: [{ actor: leader, employeeNo: 'E9999', reason: '재배정' }],
+          args: [{ actor: leader, employeeNo: 'E9999', messageId: '1' }],
         }),
       ),
     ).toBe(ErrorCode.VALIDATION);

@@ -166,7 +166,7 @@ function addHolidayBefore(dueAt: string, name: string): string {
 }
 
 async function finish(handle: WorkflowHandle, fixtureName: string) {
-  await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, reason: '해결됨' }] });
+  await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, messageId: '1' }] });
   await handle.result();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   const history = await handle.fetchHistory();
