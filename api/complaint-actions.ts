@@ -4,6 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { complaintWorkflowId, type Actor } from '../domain/complaint.ts';
 import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
 import { ErrorCode } from '../domain/errors.ts';
+import { signActorClaim } from '../platform/actor-claims.ts';
 import { appendAudit, type AuditEntry } from '../platform/audit.ts';
 import { AppError } from './errors.ts';
 import { hashRequest, isUniqueViolation } from './plugins/complaint-intake.ts';
@@ -101,12 +102,20 @@ export async function applyComplaintAction(
     }
   }
 
-  const args = { ...body, ...(messageId ? { messageId } : {}), actor: options.actor };
+  const updateId = idempotencyKey ? `${action}:${author.name}:${idempotencyKey}` : randomUUID();
+  const workflowId = complaintWorkflowId(receiptNo);
+  // The worker believes the actor only with this signature (issue 15, platform/actor-claims.ts).
+  const actorClaim = signActorClaim(app.config.ACTOR_SIGNING_SECRET, {
+    actor: options.actor,
+    action: options.update.name,
+    workflowId,
+    updateId,
+  });
+  const args = { ...body, ...(messageId ? { messageId } : {}), actor: options.actor, actorClaim };
   try {
-    await app.temporal.workflow.getHandle(complaintWorkflowId(receiptNo)).executeUpdate(options.update, {
-      args: [args as never],
-      updateId: idempotencyKey ? `${action}:${author.name}:${idempotencyKey}` : randomUUID(),
-    });
+    await app.temporal.workflow
+      .getHandle(workflowId)
+      .executeUpdate(options.update, { args: [args as never], updateId });
   } catch (error) {
     // A refused action leaves nothing behind: its text and its key go, so a corrected retry starts afresh.
     if (storedHere && error instanceof WorkflowUpdateFailedError) {

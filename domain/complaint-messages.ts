@@ -1,10 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, ComplaintState } from './complaint.ts';
+import type { SignedActorArgs } from './actor-claim.ts';
 
 /** Every query, signal and update of the complaint workflow, declared once for workflow and API. */
 export const complaintStateQuery = defineQuery<ComplaintState>('complaintState');
 
-interface WithActor {
+/** The API signs the actor of each Update (domain/actor-claim.ts); the workflow believes only a signed one. */
+interface WithActor extends SignedActorArgs {
   actor: Actor;
 }
 /**

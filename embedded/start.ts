@@ -5,6 +5,7 @@
  * usual port that is taken is replaced by a free one, and the launcher says which and by what.
  * Ctrl-C stops everything this started.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createPrisma } from '../platform/prisma.ts';
 import { seedDatabase } from '../prisma/seed.ts';
@@ -26,6 +27,8 @@ try {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const port = await choosePort('portal', env, log);
   env.PORT = String(port);
+  // The API signs Update actors and the worker checks them: both children get the same key.
+  env.ACTOR_SIGNING_SECRET ??= randomBytes(32).toString('hex');
 
   if (!env.DATABASE_URL) {
     const db = await startEmbeddedPostgres({

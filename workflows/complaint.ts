@@ -3,11 +3,13 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  currentUpdateInfo,
   log,
   patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
@@ -66,6 +68,7 @@ import {
   isTeamLeaderOf,
 } from '../domain/complaint-policy.ts';
 import { ErrorCode } from '../domain/errors.ts';
+import { unsignedActorReason, type SignedActorArgs } from '../domain/actor-claim.ts';
 import type { ComplaintClosedOutcome } from '../domain/performance-outcomes.ts';
 import {
   AssigneeAttr,
@@ -429,7 +432,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
    * Registers an Update whose handler takes its turn; the validator runs again when the turn comes, since
    * an Update queued behind another may no longer be allowed (reject, never ignore).
    */
-  function onUpdate<Args>(
+  function onUpdate<Args extends SignedActorArgs>(
     update: UpdateDefinition<ComplaintState, [Args]>,
     handler: (args: Args) => Promise<ComplaintState>,
     options: { validator: (args: Args) => void },
@@ -441,7 +444,19 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
           if (byTheBook) options.validator(args);
           return handler(args);
         }),
-      options,
+      {
+        validator: (args: Args) => {
+          // The actor is believed only when the portal API signed it for this very Update (issue 15).
+          const unsigned = unsignedActorReason(args, {
+            action: update.name,
+            workflowId: workflowInfo().workflowId,
+            updateId: currentUpdateInfo()?.id,
+            nowMs: Date.now(),
+          });
+          if (unsigned) throw fail(ErrorCode.FORBIDDEN, unsigned);
+          options.validator(args);
+        },
+      },
     );
   }
 

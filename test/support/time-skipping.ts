@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 // @temporalio/proto is CommonJS: under Node's ESM loader only its default export is reliable.
@@ -15,6 +15,7 @@ import {
 } from '@temporalio/worker';
 import { findTemporalTestServer, installTemporalBinaries } from '../../embedded/temporal-binaries.ts';
 import { workflowsPath } from '../../worker/create-worker.ts';
+import { ActorClaimCodec } from '../../platform/actor-claims.ts';
 
 let runtimeInstalled = false;
 
@@ -64,6 +65,8 @@ export function useTimeSkippingWorker(name: string, activities: object) {
   const context = {
     env: undefined as unknown as TestWorkflowEnvironment,
     taskQueue: `${name}-${randomUUID()}`,
+    /** The worker checks Update actors signed with this key, as the portal's worker does (platform/actor-claims.ts). */
+    actorSigningSecret: randomBytes(32).toString('hex'),
   };
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -74,6 +77,7 @@ export function useTimeSkippingWorker(name: string, activities: object) {
       taskQueue: context.taskQueue,
       workflowBundle: await workflowBundle(),
       activities,
+      dataConverter: { payloadCodecs: [new ActorClaimCodec(context.actorSigningSecret)] },
     });
     running = worker.run();
   });
