@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
-import { businessCalendar } from '../../domain/business-calendar.ts';
+import { toKstDateString } from '../../domain/business-calendar.ts';
 import type { ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { login } from '../support/session.ts';
@@ -19,7 +19,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const year = Number(businessCalendar.toKstDateString(new Date()).slice(0, 4));
+const year = Number(toKstDateString(new Date()).slice(0, 4));
 
 describe('outcomes of closing cases', () => {
   it('parks a poisoned outcome, and complaints closing after it still close and are counted', async () => {
