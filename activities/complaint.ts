@@ -3,6 +3,7 @@ import { Prisma } from '@prisma/client';
 import type { Db } from '../platform/prisma.ts';
 import { readCalendarSnapshot, snapshotWindow, type CalendarSnapshot } from '../platform/holiday-calendar.ts';
 import { ErrorCode } from '../domain/errors.ts';
+import { MessageKind, type MessageRef } from '../domain/complaint-messages.ts';
 import {
   openComplaintStages,
   type Assignment,
@@ -27,6 +28,8 @@ export interface ComplaintEventInput {
   stage: ComplaintStage;
   actor: string;
   detail?: Record<string, unknown>;
+  /** Stored texts (ComplaintMessage) shown in the read model's detail under the given field. */
+  texts?: MessageRef[];
   /** Read-model fields that change with this event. */
   patch?: {
     handlerEmployeeNo?: string | null;
@@ -43,6 +46,10 @@ export interface ComplaintEventInput {
     pendingStep?: string | null;
     infoDeadlineAt?: string | null;
     draftAnswer?: string | null;
+    /** Read-model text fields filled from stored messages (the workflow holds only their ids). */
+    draftAnswerMessageId?: string;
+    answerMessageId?: string;
+    satisfactionCommentMessageId?: string | null;
   };
 }
 
@@ -95,13 +102,21 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
   /** Appends a timeline event and updates the read model in one transaction, once per eventKey. */
   async function recordComplaintEvent(event: ComplaintEventInput): Promise<void> {
     await prisma.$transaction(async (tx) => {
+      const patch = event.patch ?? {};
+      const bodies = await messageBodies(tx, event.receiptNo, [
+        ...(event.texts ?? []).map((text) => text.messageId),
+        patch.draftAnswerMessageId,
+        patch.answerMessageId,
+        patch.satisfactionCommentMessageId,
+      ]);
+      const detail = { ...event.detail };
+      for (const text of event.texts ?? []) detail[text.field] = bodies.get(text.messageId) ?? null;
       const inserted = await tx.$executeRaw`
         INSERT INTO "ComplaintEvent" ("receiptNo", "eventKey", at, type, stage, actor, detail)
         VALUES (${event.receiptNo}, ${event.eventKey}, ${new Date(event.at)}, ${event.type}, ${event.stage},
-                ${event.actor}, ${JSON.stringify(event.detail ?? {})}::jsonb)
+                ${event.actor}, ${JSON.stringify(detail)}::jsonb)
         ON CONFLICT ("receiptNo", "eventKey") DO NOTHING`;
       if (inserted === 0) return;
-      const patch = event.patch ?? {};
       // Concurrent Update handlers and timers can land their writes out of order after a retry. The
       // snapshot fields (stage, due time, escalation, pending step) follow only the newest event; the
       // fields an event owns (answer, handler, rating, ...) are always written.
@@ -140,8 +155,43 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
       if (patch.satisfaction !== undefined) data.satisfaction = patch.satisfaction;
       if (patch.satisfactionComment !== undefined) data.satisfactionComment = patch.satisfactionComment;
       if (patch.draftAnswer !== undefined) data.draftAnswer = patch.draftAnswer;
+      if (patch.draftAnswerMessageId) data.draftAnswer = bodies.get(patch.draftAnswerMessageId) ?? null;
+      if (patch.satisfactionCommentMessageId !== undefined) {
+        data.satisfactionComment = patch.satisfactionCommentMessageId
+          ? (bodies.get(patch.satisfactionCommentMessageId) ?? null)
+          : null;
+      }
+      if (patch.answerMessageId) {
+        // The approved draft becomes the citizen's answer: a public message of its own.
+        const answer = bodies.get(patch.answerMessageId) ?? '';
+        data.answer = answer;
+        await tx.complaintMessage.create({
+          data: {
+            receiptNo: event.receiptNo,
+            visibility: 'PUBLIC',
+            kind: MessageKind.ANSWER,
+            authorKind: 'staff',
+            body: answer,
+          },
+        });
+      }
       await tx.complaint.update({ where: { receiptNo: event.receiptNo }, data });
     });
+  }
+
+  /** Bodies of the complaint's stored messages by id; a message of another complaint is not read. */
+  async function messageBodies(
+    tx: Prisma.TransactionClient,
+    receiptNo: string,
+    ids: (string | null | undefined)[],
+  ) {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))].map(BigInt);
+    if (wanted.length === 0) return new Map<string, string>();
+    const rows = await tx.complaintMessage.findMany({
+      where: { receiptNo, id: { in: wanted } },
+      select: { id: true, body: true },
+    });
+    return new Map(rows.map((row) => [row.id.toString(), row.body]));
   }
 
   /** The team a complaint is transferred to; an unknown team is bad input, not a retryable failure. */

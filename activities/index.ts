@@ -35,7 +35,11 @@ export function createActivities(deps: ActivityDeps) {
       from: deps.mailFrom,
       publicUrl: deps.publicUrl,
     }),
-    ...createOutcomeReportActivities({ temporal: deps.temporal, taskQueue: deps.taskQueue }),
+    ...createOutcomeReportActivities({
+      prisma: deps.prisma,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+    }),
     ...createPolicyTaskActivities({ prisma: deps.prisma }),
     ...createRetentionActivities({ prisma: deps.prisma }),
     ...createTaskCustomerActivities({

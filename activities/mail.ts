@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
 import { ErrorCode } from '../domain/errors.ts';
+import type { MessageRef } from '../domain/complaint-messages.ts';
 import {
   absoluteLinks,
   citizenMailData,
@@ -26,6 +27,8 @@ export interface NotificationInput<K extends MailTemplateName = MailTemplateName
   to: Recipient;
   template: K;
   data: MailTemplates[K];
+  /** Stored texts (ComplaintMessage of data.receiptNo) put into the template data under the given field. */
+  texts?: MessageRef[];
 }
 
 export interface SurveyMailInput {
@@ -125,11 +128,24 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
     return { ...data, title: complaint?.title };
   }
 
+  async function withTexts<T extends object>(data: T, texts: MessageRef[] = []): Promise<T> {
+    if (texts.length === 0 || !('receiptNo' in data) || typeof data.receiptNo !== 'string') return data;
+    const rows = await prisma.complaintMessage.findMany({
+      where: { receiptNo: data.receiptNo, id: { in: texts.map((text) => BigInt(text.messageId)) } },
+      select: { id: true, body: true },
+    });
+    const bodies = new Map(rows.map((row) => [row.id.toString(), row.body]));
+    return {
+      ...data,
+      ...Object.fromEntries(texts.map((text) => [text.field, bodies.get(text.messageId) ?? ''])),
+    };
+  }
+
   const deliver = createOutbox({ prisma, mailer, from });
 
   async function sendNotification(input: NotificationInput): Promise<{ status: 'sent' | 'already-sent' }> {
     return deliver(input.key, async () => {
-      const data = absoluteLinks(await withComplaintTitle(input.data), publicUrl);
+      const data = absoluteLinks(await withTexts(await withComplaintTitle(input.data), input.texts), publicUrl);
       const shown = input.to.kind === 'citizen' ? citizenMailData(input.template, data) : data;
       return { to: await resolveAddress(input.to), mail: renderMail(input.template, shown as never) };
     });

@@ -238,7 +238,7 @@ export async function aggregateYearEndSql(
   await tx.$executeRawUnsafe(
     `CREATE TEMP TABLE ye_facts ON COMMIT DROP AS
      SELECT o."unitCode" AS unit_code, o."employeeNo" AS employee_no, ${OUTCOME_FACT_COLUMNS}
-     FROM "PerformanceOutcome" o WHERE o.year = $1 GROUP BY 1, 2`,
+     FROM "PerformanceOutcome" o WHERE o.year = $1 AND o."parkedAt" IS NULL GROUP BY 1, 2`,
     year,
   );
   await tx.$executeRawUnsafe(`DELETE FROM "YearEndUnitResult" WHERE year = $1`, year);
@@ -425,6 +425,80 @@ export function createPerformanceActivities(deps: {
       JSON.stringify(input.outcomes),
     );
     return { inserted: rows.length, unitCodes: [...new Set(rows.map((row) => row.unitCode))].sort() };
+  }
+
+  /**
+   * Adds recorded, not yet applied outcomes of the year to their units' running totals, oldest first, at
+   * most `limit` per call, in one statement that also marks them applied (SKIP LOCKED: two runs never apply
+   * the same row). When the batch fails (an outcome whose payload cannot be summed), each outcome is applied
+   * on its own and the ones that fail are parked with their error: they block nothing and admins see them.
+   */
+  async function applyRecordedOutcomes(input: { year: number; limit: number }): Promise<{
+    applied: number;
+    parked: number;
+    unitCodes: string[];
+    more: boolean;
+  }> {
+    const applyStatement = (only: 'batch' | 'one') =>
+      `WITH picked AS (
+         SELECT "outcomeKey" FROM "PerformanceOutcome"
+         WHERE year = $1 AND "appliedAt" IS NULL AND "parkedAt" IS NULL
+           ${only === 'one' ? 'AND "outcomeKey" = $3' : ''}
+         ORDER BY "recordedAt", "outcomeKey" LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ),
+       inserted AS (
+         UPDATE "PerformanceOutcome" o SET "appliedAt" = now() AT TIME ZONE 'UTC'
+         FROM picked p WHERE o."outcomeKey" = p."outcomeKey"
+         RETURNING o.year, o.kind, o."unitCode", o.payload
+       ),
+       ${addToUnitFactsCte('totals', 'inserted')}
+       SELECT "unitCode" FROM inserted`;
+    const unitsOf = (rows: { unitCode: string }[]) => rows.map((row) => row.unitCode);
+    let applied: string[];
+    let parked = 0;
+    try {
+      applied = unitsOf(
+        await prisma.$queryRawUnsafe<{ unitCode: string }[]>(
+          applyStatement('batch'),
+          input.year,
+          input.limit,
+        ),
+      );
+    } catch {
+      applied = [];
+      const candidates = await prisma.$queryRaw<{ outcomeKey: string }[]>`
+        SELECT "outcomeKey" FROM "PerformanceOutcome"
+        WHERE year = ${input.year} AND "appliedAt" IS NULL AND "parkedAt" IS NULL
+        ORDER BY "recordedAt", "outcomeKey" LIMIT ${input.limit}`;
+      for (const { outcomeKey } of candidates) {
+        try {
+          applied.push(
+            ...unitsOf(
+              await prisma.$queryRawUnsafe<{ unitCode: string }[]>(
+                applyStatement('one'),
+                input.year,
+                1,
+                outcomeKey,
+              ),
+            ),
+          );
+        } catch (error) {
+          parked += await prisma.$executeRaw`
+            UPDATE "PerformanceOutcome" SET "parkedAt" = now() AT TIME ZONE 'UTC', "parkError" = ${String(error).slice(0, 1000)}
+            WHERE "outcomeKey" = ${outcomeKey} AND "appliedAt" IS NULL AND "parkedAt" IS NULL`;
+        }
+      }
+    }
+    const [{ pending }] = await prisma.$queryRaw<[{ pending: boolean }]>`
+      SELECT EXISTS (SELECT 1 FROM "PerformanceOutcome"
+                     WHERE year = ${input.year} AND "appliedAt" IS NULL AND "parkedAt" IS NULL) AS pending`;
+    return {
+      applied: applied.length,
+      parked,
+      unitCodes: [...new Set(applied)].sort(),
+      more: pending,
+    };
   }
 
   /**
@@ -695,6 +769,7 @@ export function createPerformanceActivities(deps: {
   return {
     openPerformanceYear,
     recordOutcomes,
+    applyRecordedOutcomes,
     recomputeKpis,
     refreshUnitLights,
     recordYearDecision,

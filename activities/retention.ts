@@ -13,8 +13,8 @@ import type { Db } from '../platform/prisma.ts';
 
 /**
  * Anonymisation of closed complaints past their retention period. What identifies or was written by the
- * citizen goes (name, email, body, satisfaction comment, the citizen's own words in the timeline, the
- * mails sent to them); what statistics need stays (category, team, handler, stage, times, score, SLA data).
+ * citizen goes (name, email, body, satisfaction comment, the citizen's own words in the timeline and in
+ * the stored complaint messages, the mails sent to them); what statistics need stays (category, team, handler, stage, times, score, SLA data).
  */
 /** Every string inside a JSON value, redacted. */
 function redactStrings(value: Prisma.JsonValue, citizen: { name: string; email: string }): Prisma.JsonValue {
@@ -91,6 +91,24 @@ export function createRetentionActivities({ prisma }: { prisma: Db }) {
           SET detail = CASE WHEN detail ? 'score' THEN jsonb_build_object('score', detail->'score', 'anonymised', true)
                             ELSE jsonb_build_object('anonymised', true) END
           WHERE "receiptNo" IN (${Prisma.join(receiptNos)}) AND actor = 'citizen'`;
+        // Texts kept outside workflow history (ComplaintMessage): the citizen's own words go, staff-written
+        // ones keep their text without the citizen's data.
+        const messages = await tx.complaintMessage.findMany({
+          where: { receiptNo: { in: receiptNos }, redactedAt: null },
+          select: { id: true, receiptNo: true, authorKind: true, body: true },
+        });
+        for (const message of messages) {
+          await tx.complaintMessage.update({
+            where: { id: message.id },
+            data: {
+              body:
+                message.authorKind === 'citizen'
+                  ? ANONYMISED_TEXT
+                  : redactPersonalData(message.body, citizenOf.get(message.receiptNo)!),
+              redactedAt: now,
+            },
+          });
+        }
         // Mails to the citizen: the outbox keys start with the receipt number.
         await tx.$executeRaw`
           UPDATE "EmailOutbox" SET "to" = ${ANONYMISED_NAME}, text = ${ANONYMISED_TEXT}, html = NULL

@@ -148,6 +148,7 @@ export const citizenTimeline: Readonly<Record<string, readonly string[]>> = {
 export const citizenMessageKinds: ReadonlySet<string> = new Set([
   'citizen-info',
   'consultation-request',
+  'consultation-reply',
   'reply',
   'answer',
 ]);

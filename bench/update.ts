@@ -7,8 +7,10 @@
  *
  * Env: UPDATE_COUNT (per side, default 150), BENCH_WORKER / BENCH_API = child | in-process.
  */
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { acceptUpdate } from '../domain/complaint-messages.ts';
+import { signActorClaim } from '../platform/actor-claims.ts';
 import { describeLatencies, printResult, round } from './support/measure.ts';
 import {
   activeCategories,
@@ -86,9 +88,18 @@ export async function main() {
           if ((JSON.parse(text) as { stage: string }).stage !== 'in_progress')
             throw new Error(`not accepted: ${text}`);
         } else {
+          // Signed like the API signs it: the worker refuses an Update whose actor is not signed.
+          const actor = actors.get(handlerNo)!;
+          const updateId = randomUUID();
+          const actorClaim = signActorClaim(stack.env.ACTOR_SIGNING_SECRET!, {
+            actor,
+            action: acceptUpdate.name,
+            workflowId: row.receiptNo,
+            updateId,
+          });
           const state = await stack.temporal.workflow
             .getHandle(row.receiptNo)
-            .executeUpdate(acceptUpdate, { args: [{ actor: actors.get(handlerNo)! }] });
+            .executeUpdate(acceptUpdate, { args: [{ actor, actorClaim }], updateId });
           if (state.stage !== 'in_progress') throw new Error(`not accepted: ${state.stage}`);
         }
         const ms = performance.now() - t0;

@@ -1,61 +1,112 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, ComplaintState } from './complaint.ts';
+import type { SignedActorArgs } from './actor-claim.ts';
 
 /** Every query, signal and update of the complaint workflow, declared once for workflow and API. */
 export const complaintStateQuery = defineQuery<ComplaintState>('complaintState');
 
-interface WithActor {
+/** The API signs the actor of each Update (domain/actor-claim.ts); the workflow believes only a signed one. */
+interface WithActor extends SignedActorArgs {
   actor: Actor;
 }
+/**
+ * Free text (the citizen's words, a draft, a reason) never travels in an Update: the API stores it in
+ * ComplaintMessage first and the Update carries the row's id, so workflow history holds no personal text.
+ */
+interface WithMessage extends WithActor {
+  messageId: string;
+}
 export type AcceptArgs = WithActor;
-export interface TransferArgs extends WithActor {
+export interface TransferArgs extends WithMessage {
   teamCode: string;
-  reason: string;
 }
-export interface DraftAnswerArgs extends WithActor {
-  answer: string;
-}
+export type DraftAnswerArgs = WithMessage;
 export interface ReviewArgs extends WithActor {
   decision: 'approve' | 'return';
-  opinion: string;
+  /** The opinion is optional on approval. */
+  messageId?: string;
 }
-export interface RequestExtensionArgs extends WithActor {
-  reason: string;
+export interface RequestExtensionArgs extends WithMessage {
   days: number;
 }
-export interface ReassignArgs extends WithActor {
+export interface ReassignArgs extends WithMessage {
   employeeNo: string;
-  reason: string;
 }
-export interface RequestInfoArgs extends WithActor {
-  question: string;
+export interface RequestInfoArgs extends WithMessage {
   deadlineDays: number;
 }
-export interface ResolveInfoTimeoutArgs extends WithActor {
+export interface ResolveInfoTimeoutArgs extends WithMessage {
   decision: 'continue' | 'close';
-  reason: string;
 }
-export interface AnswerConsultationArgs extends WithActor {
-  reply: string;
-}
-export interface AddInfoArgs extends WithActor {
-  text: string;
-}
-export interface RequestConsultationArgs extends WithActor {
-  message: string;
-}
+export type AnswerConsultationArgs = WithMessage;
+export type AddInfoArgs = WithMessage;
+export type RequestConsultationArgs = WithMessage;
 export interface WithdrawArgs extends WithActor {
-  reason: string;
+  messageId?: string;
 }
 export interface ConsentExtensionArgs extends WithActor {
   consent: boolean;
 }
 export interface RateArgs extends WithActor {
   score: number;
-  comment?: string;
+  messageId?: string;
 }
-export interface ReopenArgs extends WithActor {
-  reason: string;
+export type ReopenArgs = WithMessage;
+
+/** ComplaintMessage.kind of each text an action carries; PUBLIC texts reach the citizen, INTERNAL stay with staff. */
+export const MessageKind = {
+  CITIZEN_INFO: 'citizen-info',
+  CONSULTATION_REQUEST: 'consultation-request',
+  CONSULTATION_REPLY: 'consultation-reply',
+  DRAFT_ANSWER: 'draft-answer',
+  REVIEW_OPINION: 'review-opinion',
+  EXTENSION_REASON: 'extension-reason',
+  TRANSFER_REASON: 'transfer-reason',
+  REASSIGN_REASON: 'reassign-reason',
+  INFO_REQUEST: 'info-request',
+  INFO_TIMEOUT_REASON: 'info-timeout-reason',
+  WITHDRAW_REASON: 'withdraw-reason',
+  REOPEN_REASON: 'reopen-reason',
+  RATING_COMMENT: 'rating-comment',
+  ANSWER: 'answer',
+} as const;
+export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
+export type MessageVisibility = 'PUBLIC' | 'INTERNAL';
+
+/** The text field of an action's request body and how it is kept; the Update gets its id as `messageId`. */
+export interface ActionText {
+  field: string;
+  kind: MessageKind;
+  visibility: MessageVisibility;
+}
+const text = (field: string, kind: MessageKind, visibility: MessageVisibility): ActionText => ({
+  field,
+  kind,
+  visibility,
+});
+export const actionTexts: Record<string, ActionText | undefined> = {
+  transfer: text('reason', MessageKind.TRANSFER_REASON, 'INTERNAL'),
+  'draft-answer': text('answer', MessageKind.DRAFT_ANSWER, 'INTERNAL'),
+  review: text('opinion', MessageKind.REVIEW_OPINION, 'INTERNAL'),
+  'request-extension': text('reason', MessageKind.EXTENSION_REASON, 'PUBLIC'),
+  reassign: text('reason', MessageKind.REASSIGN_REASON, 'INTERNAL'),
+  'request-info': text('question', MessageKind.INFO_REQUEST, 'PUBLIC'),
+  'resolve-info-timeout': text('reason', MessageKind.INFO_TIMEOUT_REASON, 'INTERNAL'),
+  'answer-consultation': text('reply', MessageKind.CONSULTATION_REPLY, 'PUBLIC'),
+  'add-info': text('text', MessageKind.CITIZEN_INFO, 'PUBLIC'),
+  'request-consultation': text('message', MessageKind.CONSULTATION_REQUEST, 'PUBLIC'),
+  withdraw: text('reason', MessageKind.WITHDRAW_REASON, 'PUBLIC'),
+  reopen: text('reason', MessageKind.REOPEN_REASON, 'PUBLIC'),
+  rating: text('comment', MessageKind.RATING_COMMENT, 'PUBLIC'),
+};
+
+/**
+ * Where a stored text goes when the workflow records an event or sends a mail: the activity reads the row
+ * and puts its body under `field` (of the event detail or the mail template data).
+ */
+export interface MessageRef {
+  field: string;
+  messageId: string;
 }
 
 export const acceptUpdate = defineUpdate<ComplaintState, [AcceptArgs]>('accept');

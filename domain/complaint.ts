@@ -79,15 +79,16 @@ export interface ComplaintState {
   escalationLevel: 0 | 1 | 2;
   overdue: boolean;
   extensionCount: number;
-  pendingExtension?: { reason: string; days: number; newDueAt: string; requestedBy: string };
-  draft?: { answer: string; by: string; at: string };
-  answer?: string;
+  /** Free text stays in PostgreSQL (ComplaintMessage); workflow state and history hold only its id. */
+  pendingExtension?: { reasonMessageId: string; days: number; newDueAt: string; requestedBy: string };
+  draft?: { messageId: string; by: string; at: string };
+  answerMessageId?: string;
   answeredAt?: string;
   reviewRounds: number;
-  pendingConsultation?: { message: string; requestedAt: string };
-  infoRequest?: { question: string; requestedAt: string; deadlineAt: string; expired: boolean };
+  pendingConsultation?: { messageId: string; requestedAt: string };
+  infoRequest?: { questionMessageId: string; requestedAt: string; deadlineAt: string; expired: boolean };
   pausedMillis: number;
-  rating?: { score: number; comment?: string; at: string };
+  rating?: { score: number; commentMessageId?: string; at: string };
   reopenCount: number;
   closedAt?: string;
   /** Version of the holiday calendar pinned in this run (absent in runs timed by the bundled table). */

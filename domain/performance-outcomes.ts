@@ -69,6 +69,11 @@ export type PerformanceOutcome =
   | TrainingCompletedOutcome;
 
 export const recordOutcomeSignal = defineSignal<[PerformanceOutcome]>('recordOutcome');
+/**
+ * "Outcomes were recorded": the reporter has already stored them (PerformanceOutcome with appliedAt NULL);
+ * the workflow coalesces these wake-ups and applies whatever is pending in batches.
+ */
+export const outcomesRecordedSignal = defineSignal<[{ year: number }]>('outcomesRecorded');
 
 export const performanceWorkflowId = (year: number) => `performance-${year}`;
 export const PERFORMANCE_WORKFLOW_TYPE = 'performanceWorkflow';

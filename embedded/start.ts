@@ -43,6 +43,8 @@ try {
   // The audit chain's key and its exported head live beside the data, outside the database.
   env.AUDIT_HMAC_SECRET ??= embeddedAuditSecret(dataDir);
   env.AUDIT_HEAD_FILE ??= path.join(dataDir, 'audit-head.log');
+  // The API signs Update actors and the worker checks them: both children get the same key.
+  env.ACTOR_SIGNING_SECRET ??= randomBytes(32).toString('hex');
 
   if (!env.DATABASE_URL) {
     const db = await startEmbeddedPostgres({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { envSchema } from 'env-schema';
 
@@ -61,6 +62,12 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_LOGIN_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   /** Citizen name, email and text of complaints closed longer ago than this are anonymised. */
   RETENTION_DAYS_AFTER_CLOSE: Type.Integer({ minimum: 1, default: 365 }),
+  /**
+   * API and worker: the key of the HMAC with which the API signs the actor of each workflow Update and the
+   * worker checks it (platform/actor-claims.ts). Required unless EMBEDDED or NODE_ENV=test, where one is
+   * generated (the embedded launcher hands the same one to the API and the worker).
+   */
+  ACTOR_SIGNING_SECRET: Type.String({ minLength: 32 }),
 });
 type RawConfig = Static<typeof ConfigSchema>;
 export type Config = Omit<RawConfig, 'AUDIT_HMAC_SECRET'> & { AUDIT_HMAC_SECRET: string };
@@ -71,7 +78,12 @@ export const DEVELOPMENT_AUDIT_SECRET = 'development-only-audit-chain-key-not-fo
 /** Reads and validates configuration at boot; fails fast naming the missing or malformed variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Links in mails (sign-in, survey, password reset) must reach this server when PUBLIC_URL is not set: its own port.
-  const data = { PUBLIC_URL: `http://localhost:${env.PORT ?? 3000}`, ...env };
+  const withDefaults = { PUBLIC_URL: `http://localhost:${env.PORT ?? 3000}`, ...env };
+  const generatesSecret = env.NODE_ENV === 'test' || env.EMBEDDED === 'true';
+  const data =
+    generatesSecret && !env.ACTOR_SIGNING_SECRET
+      ? { ...withDefaults, ACTOR_SIGNING_SECRET: randomBytes(32).toString('hex') }
+      : withDefaults;
   const raw = envSchema<RawConfig>({ schema: ConfigSchema, data, dotenv: false });
   const tlsFiles = ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'] as const;
   const given = tlsFiles.filter((name) => raw[name]);

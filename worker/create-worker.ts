@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../platform/config.ts';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
+import { ActorClaimCodec } from '../platform/actor-claims.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -11,6 +12,8 @@ export async function createPortalWorker(options: {
   namespace: string;
   deps: ActivityDeps;
   taskQueue: string;
+  /** Checks the actor the API signed on each Update before workflow code sees it. */
+  actorSigningSecret: string;
   overrides?: Partial<WorkerOptions>;
 }): Promise<Worker> {
   return Worker.create({
@@ -19,6 +22,7 @@ export async function createPortalWorker(options: {
     taskQueue: options.taskQueue,
     workflowsPath,
     activities: createActivities(options.deps),
+    dataConverter: { payloadCodecs: [new ActorClaimCodec(options.actorSigningSecret)] },
     ...options.overrides,
   });
 }

@@ -27,6 +27,7 @@ const worker = await createPortalWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
+  actorSigningSecret: config.ACTOR_SIGNING_SECRET,
   overrides: config.WORKFLOW_BUNDLE_PATH
     ? { workflowsPath: undefined, workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
     : undefined,

@@ -3,12 +3,15 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  currentUpdateInfo,
+  log,
   patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import type { NotificationInput } from '../activities/mail.ts';
 import type { ComplaintEventInput } from '../activities/complaint.ts';
@@ -55,6 +58,7 @@ import {
   reviewUpdate,
   transferUpdate,
   withdrawUpdate,
+  type MessageRef,
 } from '../domain/complaint-messages.ts';
 import {
   describeActor,
@@ -64,6 +68,7 @@ import {
   isTeamLeaderOf,
 } from '../domain/complaint-policy.ts';
 import { ErrorCode } from '../domain/errors.ts';
+import { unsignedActorReason, type SignedActorArgs } from '../domain/actor-claim.ts';
 import type { ComplaintClosedOutcome } from '../domain/performance-outcomes.ts';
 import {
   AssigneeAttr,
@@ -204,12 +209,34 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     changes += 1;
   });
 
+  // Newer runs follow Temporal's safe-message-handlers pattern: handlers and timers that await take turns
+  // (so two Updates never interleave their state changes and mail keys), and mail is started without
+  // being awaited, so a staff action answers once its state is recorded even while SMTP is down.
+  const byTheBook = patched('serial-handlers-detached-mail');
+  let turn: Promise<unknown> = Promise.resolve();
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    if (!byTheBook) return fn();
+    const run = turn.then(fn);
+    turn = run.catch(() => undefined);
+    return run;
+  }
+  const mailsInFlight: Promise<unknown>[] = [];
+  /** Outbox retries make a mail arrive once SMTP is back; nothing waits for it but the workflow's end. */
+  function detach(mail: Promise<unknown>): Promise<unknown> {
+    if (!byTheBook) return mail;
+    mailsInFlight.push(
+      mail.catch((error: unknown) => log.warn('A notification could not be sent', { error: String(error) })),
+    );
+    return Promise.resolve();
+  }
+
   // ---------- effects ----------
   async function record(
     type: string,
     actor: Actor | string,
     detail: Record<string, unknown> = {},
     patch: ComplaintEventInput['patch'] = {},
+    texts: MessageRef[] = [],
   ) {
     state.eventSeq += 1;
     await recordComplaintEvent({
@@ -220,6 +247,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       stage: state.stage,
       actor: typeof actor === 'string' ? actor : describeActor(actor),
       detail,
+      ...(texts.length > 0 ? { texts } : {}),
       patch: {
         dueAt: state.dueAt,
         escalationLevel: state.escalationLevel,
@@ -237,13 +265,17 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     to: NotificationInput['to'],
     template: NotificationInput['template'],
     data: Record<string, unknown> = {},
+    texts: MessageRef[] = [],
   ) {
-    await sendNotification({
-      key: `${state.receiptNo}:${state.eventSeq}:${name}`,
-      to,
-      template,
-      data: { receiptNo: state.receiptNo, dueAt: state.dueAt, ...data },
-    } as NotificationInput);
+    await detach(
+      sendNotification({
+        key: `${state.receiptNo}:${state.eventSeq}:${name}`,
+        to,
+        template,
+        data: { receiptNo: state.receiptNo, dueAt: state.dueAt, ...data },
+        ...(texts.length > 0 ? { texts } : {}),
+      } as NotificationInput),
+    );
   }
   const citizen = { kind: 'citizen' as const, receiptNo: input.receiptNo };
   const handlerTo = () => ({ kind: 'staff' as const, employeeNo: state.handler!.employeeNo });
@@ -334,13 +366,13 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     await notify('unassigned', { kind: 'team-leader', teamCode }, 'complaint-unassigned', { teamCode });
   }
 
-  async function close(reason: string, actor: Actor | string) {
+  async function close(reason: string, actor: Actor | string, texts: MessageRef[] = []) {
     // A rating and the survey deadline can race; the complaint closes once.
     if (isTerminalStage(state.stage)) return;
     state.stage = ComplaintStage.CLOSED;
     state.closedAt = iso();
     changed();
-    await record('closed', actor, { reason }, { closedAt: state.closedAt });
+    await record('closed', actor, { reason }, { closedAt: state.closedAt }, texts);
     await reportClosedOutcome(false);
   }
 
@@ -382,11 +414,13 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   function requireActor(allowed: boolean, who: string) {
     if (!allowed) throw fail(ErrorCode.FORBIDDEN, `Only ${who} may do this`);
   }
-  function requireText(value: string | undefined, field: string, min = 1) {
-    if (typeof value !== 'string' || value.trim().length < min) {
-      throw fail(ErrorCode.VALIDATION, `${field} is required (at least ${min} characters)`);
+  /** The text itself was checked and stored by the API; the Update carries the stored row's id. */
+  function requireMessage(messageId: string | undefined, field: string) {
+    if (typeof messageId !== 'string' || !/^[1-9][0-9]{0,18}$/.test(messageId)) {
+      throw fail(ErrorCode.VALIDATION, `${field} is required (a stored message id)`);
     }
   }
+  const ref = (field: string, messageId: string): MessageRef[] => [{ field, messageId }];
   const answering = [
     ComplaintStage.ASSIGNED,
     ComplaintStage.IN_PROGRESS,
@@ -394,8 +428,40 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     ComplaintStage.IN_REVIEW,
   ];
 
+  /**
+   * Registers an Update whose handler takes its turn; the validator runs again when the turn comes, since
+   * an Update queued behind another may no longer be allowed (reject, never ignore).
+   */
+  function onUpdate<Args extends SignedActorArgs>(
+    update: UpdateDefinition<ComplaintState, [Args]>,
+    handler: (args: Args) => Promise<ComplaintState>,
+    options: { validator: (args: Args) => void },
+  ) {
+    setHandler(
+      update,
+      (args: Args) =>
+        serially(async () => {
+          if (byTheBook) options.validator(args);
+          return handler(args);
+        }),
+      {
+        validator: (args: Args) => {
+          // The actor is believed only when the portal API signed it for this very Update (issue 15).
+          const unsigned = unsignedActorReason(args, {
+            action: update.name,
+            workflowId: workflowInfo().workflowId,
+            updateId: currentUpdateInfo()?.id,
+            nowMs: Date.now(),
+          });
+          if (unsigned) throw fail(ErrorCode.FORBIDDEN, unsigned);
+          options.validator(args);
+        },
+      },
+    );
+  }
+
   // ---------- staff actions ----------
-  setHandler(
+  onUpdate(
     acceptUpdate,
     async ({ actor }) => {
       state.stage = ComplaintStage.IN_PROGRESS;
@@ -411,9 +477,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     },
   );
 
-  setHandler(
+  onUpdate(
     transferUpdate,
-    async ({ actor, teamCode, reason }) => {
+    async ({ actor, teamCode, messageId }) => {
       const team = await resolveTeam({ teamCode });
       const from = state.teamCode;
       state.teamCode = team.teamCode;
@@ -423,108 +489,124 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       await record(
         'transferred',
         actor,
-        { fromTeam: from, toTeam: team.teamCode, reason },
+        { fromTeam: from, toTeam: team.teamCode, messageId },
         { teamCode: team.teamCode },
+        ref('reason', messageId),
       );
       await notify('transferred', citizen, 'complaint-transferred', { teamName: team.teamName });
       await assign(team.teamCode, 2);
       return state;
     },
     {
-      validator: ({ actor, teamCode, reason }) => {
+      validator: ({ actor, teamCode, messageId }) => {
         requireStage('transfer', ComplaintStage.ASSIGNED, ComplaintStage.IN_PROGRESS);
         requireActor(
           isHandler(actor, state) || isManagerOf(actor, state),
           'the handler or a manager of the team',
         );
-        requireText(reason, 'reason', 2);
+        requireMessage(messageId, 'reason');
         if (teamCode === state.teamCode)
           throw fail(ErrorCode.VALIDATION, 'teamCode is already the responsible team');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     draftAnswerUpdate,
-    async ({ actor, answer }) => {
-      state.draft = { answer, by: actor.employeeNo ?? '', at: iso() };
+    async ({ actor, messageId }) => {
+      state.draft = { messageId, by: actor.employeeNo ?? '', at: iso() };
       state.stage = ComplaintStage.IN_REVIEW;
       state.reviewRounds += 1;
       changed();
-      await record('answer-drafted', actor, { round: state.reviewRounds }, { draftAnswer: answer });
+      await record(
+        'answer-drafted',
+        actor,
+        { round: state.reviewRounds, messageId },
+        { draftAnswerMessageId: messageId },
+      );
       await notify('review-requested', leaderTo(), 'complaint-review-requested', {
         round: state.reviewRounds,
       });
       return state;
     },
     {
-      validator: ({ actor, answer }) => {
+      validator: ({ actor, messageId }) => {
         requireStage('draft-answer', ComplaintStage.IN_PROGRESS);
         requireActor(isHandler(actor, state), 'the assigned handler');
-        requireText(answer, 'answer', 5);
+        requireMessage(messageId, 'answer');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     reviewUpdate,
-    async ({ actor, decision, opinion }) => {
+    async ({ actor, decision, messageId }) => {
+      const opinion = messageId ? ref('opinion', messageId) : [];
       if (decision === 'return') {
         state.stage = ComplaintStage.IN_PROGRESS;
         changed();
-        await record('answer-returned', actor, { opinion, round: state.reviewRounds });
-        await notify('returned', handlerTo(), 'complaint-returned', { opinion });
+        await record('answer-returned', actor, { messageId, round: state.reviewRounds }, {}, opinion);
+        await notify('returned', handlerTo(), 'complaint-returned', {}, opinion);
         return state;
       }
-      state.answer = state.draft?.answer;
+      state.answerMessageId = state.draft?.messageId;
       state.answeredAt = iso();
       state.stage = ComplaintStage.AWAITING_RATING;
       changed();
       await record(
         'answer-approved',
         actor,
-        { opinion, round: state.reviewRounds },
-        { answer: state.answer, answeredAt: state.answeredAt },
+        { messageId, round: state.reviewRounds },
+        { answerMessageId: state.answerMessageId, answeredAt: state.answeredAt },
+        opinion,
       );
-      await sendSurveyMail({
-        key: `${state.receiptNo}:${state.eventSeq}:answered`,
-        receiptNo: state.receiptNo,
-        kind: 'invitation',
-        expiresAt: businessDaysLater(
-          now(),
-          complaintRules.surveyCloseBusinessDays + complaintRules.reopenWindowBusinessDays,
-          timing,
-        ).toISOString(),
-      });
+      await detach(
+        sendSurveyMail({
+          key: `${state.receiptNo}:${state.eventSeq}:answered`,
+          receiptNo: state.receiptNo,
+          kind: 'invitation',
+          expiresAt: businessDaysLater(
+            now(),
+            complaintRules.surveyCloseBusinessDays + complaintRules.reopenWindowBusinessDays,
+            timing,
+          ).toISOString(),
+        }),
+      );
       return state;
     },
     {
-      validator: ({ actor, decision, opinion }) => {
+      validator: ({ actor, decision, messageId }) => {
         requireStage('review', ComplaintStage.IN_REVIEW);
         requireActor(isTeamLeaderOf(actor, state.teamCode), `the leader of team ${state.teamCode}`);
         if (decision !== 'approve' && decision !== 'return')
           throw fail(ErrorCode.VALIDATION, "decision must be 'approve' or 'return'");
-        if (decision === 'return') requireText(opinion, 'opinion', 2);
+        if (decision === 'return' || messageId !== undefined) requireMessage(messageId, 'opinion');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     requestExtensionUpdate,
-    async ({ actor, reason, days }) => {
+    async ({ actor, messageId, days }) => {
       const newDueAt = extendedDueAt(new Date(state.dueAt), days, timing).toISOString();
       if (extensionNeedsConsent(state.extensionCount)) {
-        state.pendingExtension = { reason, days, newDueAt, requestedBy: actor.employeeNo ?? '' };
+        state.pendingExtension = {
+          reasonMessageId: messageId,
+          days,
+          newDueAt,
+          requestedBy: actor.employeeNo ?? '',
+        };
         changes += 1;
-        await record('extension-consent-requested', actor, { reason, days, newDueAt });
-        await notify('extension-consent', citizen, 'complaint-extension-consent', { reason, newDueAt });
+        const reason = ref('reason', messageId);
+        await record('extension-consent-requested', actor, { messageId, days, newDueAt }, {}, reason);
+        await notify('extension-consent', citizen, 'complaint-extension-consent', { newDueAt }, reason);
         return state;
       }
-      await applyExtension(actor, reason, days, newDueAt);
+      await applyExtension(actor, messageId, days, newDueAt);
       return state;
     },
     {
-      validator: ({ actor, reason, days }) => {
+      validator: ({ actor, messageId, days }) => {
         requireStage('request-extension', ComplaintStage.ASSIGNED, ComplaintStage.IN_PROGRESS);
         requireActor(isHandler(actor, state), 'the assigned handler');
         if (state.extensionCount >= MAX_EXTENSIONS) {
@@ -533,7 +615,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         if (state.pendingExtension) {
           throw fail(ErrorCode.WRONG_STAGE, "An extension already awaits the citizen's consent");
         }
-        requireText(reason, 'reason', 2);
+        requireMessage(messageId, 'reason');
         if (!Number.isInteger(days) || days < 1 || days > state.slaDays) {
           throw fail(
             ErrorCode.VALIDATION,
@@ -544,7 +626,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     },
   );
 
-  async function applyExtension(actor: Actor, reason: string, days: number, newDueAt: string) {
+  async function applyExtension(actor: Actor, reasonMessageId: string, days: number, newDueAt: string) {
     const previous = state.dueAt;
     state.dueAt = newDueAt;
     state.extensionCount += 1;
@@ -554,13 +636,20 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       state.escalationLevel = 0;
     }
     changed();
-    await record('extended', actor, { reason, days, previousDueAt: previous, newDueAt });
-    await notify('extended', citizen, 'complaint-extended', { reason, newDueAt });
+    const reason = ref('reason', reasonMessageId);
+    await record(
+      'extended',
+      actor,
+      { messageId: reasonMessageId, days, previousDueAt: previous, newDueAt },
+      {},
+      reason,
+    );
+    await notify('extended', citizen, 'complaint-extended', { newDueAt }, reason);
   }
 
-  setHandler(
+  onUpdate(
     reassignUpdate,
-    async ({ actor, employeeNo, reason }) => {
+    async ({ actor, employeeNo, messageId }) => {
       const target = await checkReassignTarget({ employeeNo, teamCode: state.teamCode });
       const previous = state.handler;
       state.handler = target;
@@ -569,40 +658,48 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       await record(
         'reassigned',
         actor,
-        { from: previous, to: target, reason },
+        { from: previous, to: target, messageId },
         { handlerEmployeeNo: target.employeeNo },
+        ref('reason', messageId),
       );
-      await notify('reassigned', handlerTo(), 'complaint-assigned', { reason, inboxUrl: '/inbox' });
+      await notify(
+        'reassigned',
+        handlerTo(),
+        'complaint-assigned',
+        { inboxUrl: '/inbox' },
+        ref('reason', messageId),
+      );
       return state;
     },
     {
-      validator: ({ actor, employeeNo, reason }) => {
+      validator: ({ actor, employeeNo, messageId }) => {
         requireStage('reassign', ...answering);
         requireActor(isManagerOf(actor, state), 'a manager of the team (leader, director, admin)');
-        requireText(reason, 'reason', 2);
+        requireMessage(messageId, 'reason');
         if (employeeNo === state.handler?.employeeNo)
           throw fail(ErrorCode.VALIDATION, 'employeeNo is already the handler');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     requestInfoUpdate,
-    async ({ actor, question, deadlineDays }) => {
+    async ({ actor, messageId, deadlineDays }) => {
       const deadlineAt = businessDaysLater(now(), deadlineDays, timing).toISOString();
-      state.infoRequest = { question, requestedAt: iso(), deadlineAt, expired: false };
+      state.infoRequest = { questionMessageId: messageId, requestedAt: iso(), deadlineAt, expired: false };
       state.stage = ComplaintStage.WAITING_CITIZEN;
       pausedFrom = now();
       changed();
-      await record('info-requested', actor, { question, deadlineAt });
-      await notify('info-requested', citizen, 'complaint-info-requested', { question, deadlineAt });
+      const question = ref('question', messageId);
+      await record('info-requested', actor, { messageId, deadlineAt }, {}, question);
+      await notify('info-requested', citizen, 'complaint-info-requested', { deadlineAt }, question);
       return state;
     },
     {
-      validator: ({ actor, question, deadlineDays }) => {
+      validator: ({ actor, messageId, deadlineDays }) => {
         requireStage('request-info', ComplaintStage.IN_PROGRESS);
         requireActor(isHandler(actor, state), 'the assigned handler');
-        requireText(question, 'question', 5);
+        requireMessage(messageId, 'question');
         if (
           !Number.isInteger(deadlineDays) ||
           deadlineDays < 1 ||
@@ -633,55 +730,56 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     pausedFrom = undefined;
   }
 
-  setHandler(
+  onUpdate(
     resolveInfoTimeoutUpdate,
-    async ({ actor, decision, reason }) => {
+    async ({ actor, decision, messageId }) => {
       resumeClock();
       state.infoRequest = undefined;
       if (decision === 'close') {
-        await close(reason, actor);
+        await close('info-timeout', actor, ref('reason', messageId));
         return state;
       }
       state.stage = ComplaintStage.IN_PROGRESS;
       changed();
-      await record('info-timeout-continued', actor, { reason });
+      await record('info-timeout-continued', actor, { messageId }, {}, ref('reason', messageId));
       return state;
     },
     {
-      validator: ({ actor, decision, reason }) => {
+      validator: ({ actor, decision, messageId }) => {
         requireStage('resolve-info-timeout', ComplaintStage.WAITING_CITIZEN);
         requireActor(isHandler(actor, state), 'the assigned handler');
         if (!state.infoRequest?.expired)
           throw fail(ErrorCode.WRONG_STAGE, 'The citizen still has time to answer');
         if (decision !== 'continue' && decision !== 'close')
           throw fail(ErrorCode.VALIDATION, "decision must be 'continue' or 'close'");
-        requireText(reason, 'reason', 2);
+        requireMessage(messageId, 'reason');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     answerConsultationUpdate,
-    async ({ actor, reply }) => {
+    async ({ actor, messageId }) => {
       state.pendingConsultation = undefined;
       changes += 1;
-      await record('consultation-answered', actor, { reply });
-      await notify('consultation-answered', citizen, 'complaint-consultation-answered', { reply });
+      const reply = ref('reply', messageId);
+      await record('consultation-answered', actor, { messageId }, {}, reply);
+      await notify('consultation-answered', citizen, 'complaint-consultation-answered', {}, reply);
       return state;
     },
     {
-      validator: ({ actor, reply }) => {
+      validator: ({ actor, messageId }) => {
         if (!state.pendingConsultation) throw fail(ErrorCode.WRONG_STAGE, 'No consultation is pending');
         requireActor(isHandler(actor, state), 'the assigned handler');
-        requireText(reply, 'reply', 2);
+        requireMessage(messageId, 'reply');
       },
     },
   );
 
   // ---------- citizen actions ----------
-  setHandler(
+  onUpdate(
     addInfoUpdate,
-    async ({ actor, text }) => {
+    async ({ actor, messageId }) => {
       const wasWaiting = state.stage === ComplaintStage.WAITING_CITIZEN;
       if (wasWaiting) {
         resumeClock();
@@ -689,69 +787,79 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         state.stage = ComplaintStage.IN_PROGRESS;
       }
       changed();
-      await record('info-added', actor, { text, resumed: wasWaiting });
+      await record('info-added', actor, { messageId, resumed: wasWaiting }, {}, ref('text', messageId));
       if (state.handler) await notify('info-added', handlerTo(), 'complaint-info-added', {});
       return state;
     },
     {
-      validator: ({ actor, text }) => {
+      validator: ({ actor, messageId }) => {
         requireActor(isCitizen(actor), 'the citizen who filed the complaint');
         requireStage('add-info', ...answering);
-        requireText(text, 'text', 2);
+        requireMessage(messageId, 'text');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     requestConsultationUpdate,
-    async ({ actor, message }) => {
-      state.pendingConsultation = { message, requestedAt: iso() };
+    async ({ actor, messageId }) => {
+      state.pendingConsultation = { messageId, requestedAt: iso() };
       changes += 1;
-      await record('consultation-requested', actor, { message });
-      await notify('consultation-requested', handlerTo(), 'complaint-consultation-requested', { message });
+      const message = ref('message', messageId);
+      await record('consultation-requested', actor, { messageId }, {}, message);
+      await notify('consultation-requested', handlerTo(), 'complaint-consultation-requested', {}, message);
       return state;
     },
     {
-      validator: ({ actor, message }) => {
+      validator: ({ actor, messageId }) => {
         requireActor(isCitizen(actor), 'the citizen who filed the complaint');
         requireStage('request-consultation', ...answering);
         if (!state.handler) throw fail(ErrorCode.WRONG_STAGE, 'No handler is assigned yet');
         if (state.pendingConsultation)
           throw fail(ErrorCode.WRONG_STAGE, 'A consultation request is already pending');
-        requireText(message, 'message', 2);
+        requireMessage(messageId, 'message');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     withdrawUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, messageId }) => {
       state.stage = ComplaintStage.WITHDRAWN;
       state.closedAt = iso();
       changed();
-      await record('withdrawn', actor, { reason }, { closedAt: state.closedAt });
-      if (state.handler) await notify('withdrawn', handlerTo(), 'complaint-withdrawn', { reason });
+      const reason = messageId ? ref('reason', messageId) : [];
+      await record('withdrawn', actor, { messageId }, { closedAt: state.closedAt }, reason);
+      if (state.handler)
+        await notify('withdrawn', handlerTo(), 'complaint-withdrawn', { reason: '' }, reason);
       await reportClosedOutcome(true);
       return state;
     },
     {
-      validator: ({ actor }) => {
+      validator: ({ actor, messageId }) => {
         requireActor(isCitizen(actor), 'the citizen who filed the complaint');
         requireStage('withdraw', ComplaintStage.RECEIVED, ...answering);
+        if (messageId !== undefined) requireMessage(messageId, 'reason');
       },
     },
   );
 
-  setHandler(
+  onUpdate(
     consentExtensionUpdate,
     async ({ actor, consent }) => {
       const pending = state.pendingExtension!;
       if (consent) {
-        await applyExtension(actor, pending.reason, pending.days, pending.newDueAt);
+        await applyExtension(actor, pending.reasonMessageId, pending.days, pending.newDueAt);
       } else {
         state.pendingExtension = undefined;
         changes += 1;
-        await record('extension-refused', actor, { reason: pending.reason });
+        await record(
+          'extension-refused',
+          actor,
+          { messageId: pending.reasonMessageId },
+          {},
+          ref('reason', pending.reasonMessageId),
+        );
         await notify('extension-refused', handlerTo(), 'complaint-extension-refused', {});
       }
       return state;
@@ -764,24 +872,26 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     },
   );
 
-  setHandler(
+  onUpdate(
     rateUpdate,
-    async ({ actor, score, comment }) => {
-      state.rating = { score, comment, at: iso() };
+    async ({ actor, score, messageId }) => {
+      state.rating = { score, commentMessageId: messageId, at: iso() };
       changes += 1;
       await record(
         'rated',
         actor,
-        { score, comment },
-        { satisfaction: score, satisfactionComment: comment ?? null },
+        { score, messageId },
+        { satisfaction: score, satisfactionCommentMessageId: messageId ?? null },
+        messageId ? ref('comment', messageId) : [],
       );
       if (score > complaintRules.dissatisfiedAtOrBelow) await close('rated', 'citizen');
       return state;
     },
     {
-      validator: ({ actor, score }) => {
+      validator: ({ actor, score, messageId }) => {
         requireActor(isCitizen(actor), 'the citizen who filed the complaint');
         requireStage('rate', ComplaintStage.AWAITING_RATING);
+        if (messageId !== undefined) requireMessage(messageId, 'comment');
         if (state.rating) throw fail(ErrorCode.WRONG_STAGE, 'This answer has already been rated');
         if (!Number.isInteger(score) || score < 1 || score > 5)
           throw fail(ErrorCode.VALIDATION, 'score must be 1 to 5');
@@ -789,12 +899,12 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     },
   );
 
-  setHandler(
+  onUpdate(
     reopenUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, messageId }) => {
       state.reopenCount += 1;
       state.rating = undefined;
-      state.answer = undefined;
+      state.answerMessageId = undefined;
       state.answeredAt = undefined;
       state.draft = undefined;
       state.stage = ComplaintStage.IN_PROGRESS;
@@ -805,14 +915,15 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       await record(
         'reopened',
         actor,
-        { reason, reopenCount: state.reopenCount },
-        { satisfaction: null, satisfactionComment: null },
+        { messageId, reopenCount: state.reopenCount },
+        { satisfaction: null, satisfactionCommentMessageId: null },
+        ref('reason', messageId),
       );
-      await notify('reopened', handlerTo(), 'complaint-reopened', { reason });
+      await notify('reopened', handlerTo(), 'complaint-reopened', {}, ref('reason', messageId));
       return state;
     },
     {
-      validator: ({ actor, reason }) => {
+      validator: ({ actor, messageId }) => {
         requireActor(isCitizen(actor), 'the citizen who filed the complaint');
         requireStage('reopen', ComplaintStage.AWAITING_RATING);
         if (!state.rating || state.rating.score > complaintRules.dissatisfiedAtOrBelow) {
@@ -821,7 +932,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
             'Only a dissatisfied rating (1-2) can be followed by a reopen request',
           );
         }
-        requireText(reason, 'reason', 2);
+        requireMessage(messageId, 'reason');
       },
     },
   );
@@ -948,16 +1059,18 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         return;
       case 'survey-reminder':
         await record('survey-reminder-sent', 'system');
-        await sendSurveyMail({
-          key: `${state.receiptNo}:${state.eventSeq}:survey-reminder`,
-          receiptNo: state.receiptNo,
-          kind: 'reminder',
-          expiresAt: businessDaysLater(
-            new Date(state.answeredAt!),
-            complaintRules.surveyCloseBusinessDays + complaintRules.reopenWindowBusinessDays,
-            timing,
-          ).toISOString(),
-        });
+        await detach(
+          sendSurveyMail({
+            key: `${state.receiptNo}:${state.eventSeq}:survey-reminder`,
+            receiptNo: state.receiptNo,
+            kind: 'reminder',
+            expiresAt: businessDaysLater(
+              new Date(state.answeredAt!),
+              complaintRules.surveyCloseBusinessDays + complaintRules.reopenWindowBusinessDays,
+              timing,
+            ).toISOString(),
+          }),
+        );
         return;
       case 'survey-deadline':
         await close('survey deadline passed without a rating', 'system');
@@ -989,7 +1102,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   });
   // An SMTP outage must not hold up the work itself: newer runs assign while the receipt mail waits.
   if (!patched('assign-while-receipt-mail-waits')) await receiptMail;
-  if (!isTerminalStage(state.stage)) await assign(input.teamCode, 1);
+  await serially(async () => {
+    if (!isTerminalStage(state.stage)) await assign(input.teamCode, 1);
+  });
 
   // ---------- main loop: wake on any change or on the next due timer ----------
   while (!isTerminalStage(state.stage)) {
@@ -1006,10 +1121,13 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     if (woke || !timer || isTerminalStage(state.stage)) continue;
     // An Update may have changed what is due (a rating arriving with the survey deadline): fire only a
     // timer that is still due by the current state.
-    const due = nextTimer();
-    if (due && due.at.getTime() <= Date.now()) await fire(due);
+    await serially(async () => {
+      const due = nextTimer();
+      if (due && due.at.getTime() <= Date.now() && !isTerminalStage(state.stage)) await fire(due);
+    });
   }
   await receiptMail;
   await condition(allHandlersFinished);
+  await Promise.all(mailsInFlight);
   return state;
 }

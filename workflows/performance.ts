@@ -5,8 +5,10 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   startChild,
   uuid4,
   workflowInfo,
@@ -15,7 +17,11 @@ import type { Activities } from '../activities/index.ts';
 import type { KpiReading } from '../activities/performance.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import { Action, permits } from '../domain/policy.ts';
-import { recordOutcomeSignal, type PerformanceOutcome } from '../domain/performance-outcomes.ts';
+import {
+  outcomesRecordedSignal,
+  recordOutcomeSignal,
+  type PerformanceOutcome,
+} from '../domain/performance-outcomes.ts';
 import {
   DEFAULT_HISTORY_EVENT_LIMIT,
   HEAD_ROLES,
@@ -45,6 +51,7 @@ import { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
 const {
   openPerformanceYear,
   recordOutcomes,
+  applyRecordedOutcomes,
   recomputeKpis,
   refreshUnitLights,
   recordYearDecision,
@@ -70,6 +77,15 @@ const { notifyYearEndResults } = proxyActivities<Activities>({
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
+
+/** Outcomes applied to the unit totals per activity call. */
+const APPLY_BATCH_SIZE = 2_000;
+/** A wake-up signal may be lost (the reporter goes on without it): the yearly workflow also sweeps. */
+const OUTCOME_SWEEP_MILLIS = 10 * 60_000;
+/** Signals arriving within this time of the last application wait and are applied together. */
+const MIN_APPLY_INTERVAL_MILLIS = 2_000;
+/** Continue as new well before Temporal's limit of signals per run (10,000 by default). */
+const SIGNALS_PER_RUN = 4_000;
 
 function fail(type: ErrorCode, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -131,6 +147,12 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     }
   };
   const dirtyUnits = new Set<string>(state.dirtyUnits ?? []);
+  // Newer runs apply outcomes the reporters recorded themselves, woken by coalesced signals or a sweep
+  // timer; every run starts with a sweep, so nothing recorded while a run continued as new waits long.
+  const coalescing = patched('coalesced-outcomes');
+  let outcomesWaiting = coalescing;
+  let signalsThisRun = 0;
+  let lastAppliedAt = 0;
   let yearEndRequest: { actor: string; reason?: string } | undefined;
   let finaliseReady = state.stage === YearStage.FINALISING;
   let adjustmentsInFlight = 0;
@@ -164,7 +186,13 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
 
   setHandler(performanceStatusQuery, status);
 
+  setHandler(outcomesRecordedSignal, () => {
+    signalsThisRun += 1;
+    if (state.stage !== YearStage.FINALISED) outcomesWaiting = true;
+  });
+
   setHandler(recordOutcomeSignal, (outcome) => {
+    signalsThisRun += 1;
     if (outcome.year !== year || state.stage === YearStage.FINALISED) return;
     if (recentKeys.has(outcome.outcomeKey)) {
       state.duplicateCount += 1;
@@ -369,11 +397,34 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     await Promise.all(mails);
   }
 
+  /**
+   * Applies the outcomes recorded by their reporters, a batch per activity call, however many signals woke
+   * it; outcomes that cannot be applied are parked by the activity and block nothing.
+   */
+  async function applyRecorded(units: Set<string>) {
+    if (!outcomesWaiting) return;
+    const wait = lastAppliedAt + MIN_APPLY_INTERVAL_MILLIS - Date.now();
+    if (wait > 0) await sleep(wait);
+    lastAppliedAt = Date.now();
+    outcomesWaiting = false;
+    for (;;) {
+      const result = await applyRecordedOutcomes({ year, limit: APPLY_BATCH_SIZE });
+      state.recordedCount += result.applied;
+      for (const unitCode of result.unitCodes) units.add(unitCode);
+      if (!result.more) return;
+      if (continueDue()) {
+        outcomesWaiting = true;
+        return;
+      }
+    }
+  }
+
   /** Records one batch and recomputes the KPIs it touched (plus units flagged by kpiChanged). */
   async function processBatch() {
     const batch = pending.splice(0, OUTCOME_BATCH_SIZE);
     const units = new Set(dirtyUnits);
     dirtyUnits.clear();
+    await applyRecorded(units);
     if (batch.length > 0) {
       const recorded = await recordOutcomes({ outcomes: batch });
       state.recordedCount += recorded.inserted;
@@ -398,30 +449,39 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   }
 
   const continueDue = () =>
-    workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested;
+    workflowInfo().historyLength > historyLimit ||
+    workflowInfo().continueAsNewSuggested ||
+    signalsThisRun >= SIGNALS_PER_RUN;
 
   if (state.stage === YearStage.FINALISED) return status();
 
   for (;;) {
     const ready = () =>
       pending.length > 0 ||
+      outcomesWaiting ||
       dirtyUnits.size > 0 ||
       (state.stage === YearStage.OPEN && yearEndRequest !== undefined) ||
       (state.stage === YearStage.FINALISING && finaliseReady) ||
       continueDue();
     if (state.stage === YearStage.OPEN) {
-      const woke = await condition(ready, Math.max(1, endAt - Date.now()));
+      const untilYearEnd = Math.max(1, endAt - Date.now());
+      const woke = await condition(
+        ready,
+        coalescing ? Math.min(untilYearEnd, OUTCOME_SWEEP_MILLIS) : untilYearEnd,
+      );
       if (!woke && Date.now() >= endAt)
         yearEndRequest ??= { actor: 'system', reason: 'year-end timer (31 Dec 24:00 KST)' };
+      else if (!woke && coalescing) outcomesWaiting = true;
     } else {
       await condition(ready);
     }
 
-    if (pending.length > 0 || dirtyUnits.size > 0) await processBatch();
+    if (pending.length > 0 || outcomesWaiting || dirtyUnits.size > 0) await processBatch();
 
     if (state.stage === YearStage.OPEN && yearEndRequest) {
       // Everything received before the year end counts.
-      while (pending.length > 0) await processBatch();
+      outcomesWaiting = coalescing;
+      while (pending.length > 0 || outcomesWaiting) await processBatch();
       state.stage = YearStage.AGGREGATING;
       state.decisions.push({
         at: nowIso(),

@@ -56,7 +56,7 @@ export const hashAccessCode = (code: string) =>
 export const hashRequest = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 /** A unique-constraint violation, whether from a Prisma model call (P2002) or a raw statement (23505). */
-const isUniqueViolation = (error: unknown) =>
+export const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError &&
   (error.code === 'P2002' ||
     (error.meta as { code?: string } | undefined)?.code === '23505' ||

@@ -64,6 +64,54 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/api/admin/performance/parked-outcomes',
+    {
+      config: { access: ['ADMIN'] },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Outcomes the performance workflow could not apply to the totals (parked with their error); they block nothing',
+        querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })) }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                outcomeKey: Type.String(),
+                year: Type.Integer(),
+                kind: Type.String(),
+                unitCode: Type.String(),
+                occurredAt: Type.String({ format: 'date-time' }),
+                parkedAt: Type.String({ format: 'date-time' }),
+                error: Type.String(),
+              }),
+            ),
+          }),
+          401: ErrorBody,
+          403: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const parked = await app.prisma.performanceOutcome.findMany({
+        where: { parkedAt: { not: null }, ...(request.query.year ? { year: request.query.year } : {}) },
+        orderBy: { parkedAt: 'desc' },
+        take: 500,
+      });
+      return {
+        items: parked.map((outcome) => ({
+          outcomeKey: outcome.outcomeKey,
+          year: outcome.year,
+          kind: outcome.kind,
+          unitCode: outcome.unitCode,
+          occurredAt: outcome.occurredAt.toISOString(),
+          parkedAt: outcome.parkedAt!.toISOString(),
+          error: outcome.parkError ?? '',
+        })),
+      };
+    },
+  );
+
   app.post(
     '/api/admin/retention/run',
     {

@@ -3,13 +3,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { createMailActivities, hashSurveyToken } from '../../activities/mail.ts';
 import { signInLinkRules } from '../../domain/citizen-channel.ts';
-import { ComplaintStage, complaintRules, complaintWorkflowId } from '../../domain/complaint.ts';
+import { ComplaintStage, complaintRules } from '../../domain/complaint.ts';
 import { reopenUpdate } from '../../domain/complaint-messages.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { createMailer } from '../../platform/mailer.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { hashToken, newSessionToken } from '../plugins/auth.ts';
+import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
 import { CITIZEN_SESSION_COOKIE, citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
 
 const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$' });
@@ -291,10 +292,15 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { receiptNo } = request.params;
       await surveyView(receiptNo, request.query.token);
-      await app.temporal.workflow.getHandle(complaintWorkflowId(receiptNo)).executeUpdate(reopenUpdate, {
-        args: [{ actor: { kind: 'citizen' }, reason: request.body.reason }],
+      // The reason is stored as a ComplaintMessage; the Update carries only its id (issue 13, item 6).
+      const applied = await applyComplaintAction(app, request, {
+        receiptNo,
+        action: 'reopen',
+        update: reopenUpdate,
+        actor: { kind: 'citizen' },
+        author: { kind: 'citizen', name: 'citizen' },
       });
-      await recordAudit(app.prisma, {
+      await auditComplaintActionOnce(app, applied, {
         actor: 'citizen',
         action: 'complaint.citizen.reopen',
         subject: `complaint:${receiptNo}`,

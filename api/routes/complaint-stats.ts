@@ -52,7 +52,7 @@ export const complaintStatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
                AVG((payload->>'satisfaction')::float8) AS "averageSatisfaction",
                AVG(CASE WHEN (payload->>'slaMet')::boolean THEN 1.0 ELSE 0.0 END)::float8 AS "slaMetRate"
         FROM "PerformanceOutcome"
-        WHERE year = ${year} AND kind = 'complaint-closed' AND NOT COALESCE((payload->>'withdrawn')::boolean, false)
+        WHERE year = ${year} AND kind = 'complaint-closed' AND "parkedAt" IS NULL AND NOT COALESCE((payload->>'withdrawn')::boolean, false)
         GROUP BY ROLLUP ("unitCode")`;
       const units = await app.prisma.orgUnit.findMany({ where: { kind: 'TEAM' } });
       const nameOf = new Map(units.map((u) => [u.code, u.nameKo]));

@@ -2,8 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { recordAudit } from '../../platform/audit.ts';
-import { complaintWorkflowId, type Actor } from '../../domain/complaint.ts';
+import type { Actor } from '../../domain/complaint.ts';
 import { ACCEPTED_CONSENT_VERSIONS, CONSENT_VERSION } from '../../domain/citizen-channel.ts';
 import {
   citizenActionUpdates,
@@ -18,6 +17,7 @@ import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { ComplaintView, complaintViewFor, complaintViewInclude, messageAuthors } from '../complaint-views.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
+import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
 import { citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
 
@@ -62,6 +62,10 @@ const Filed = Type.Object({
   accessCode: Type.String(),
   stage: Type.String(),
   dueAt: Type.String({ format: 'date-time' }),
+});
+
+const IdempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
 });
 
 const Text = (min: number, max: number) => Type.String({ minLength: min, maxLength: max });
@@ -271,8 +275,6 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return complaintViewFor(complaint, viewer, await messageAuthors(app.prisma, complaint));
   }
 
-  const handle = (receiptNo: string) => app.temporal.workflow.getHandle(complaintWorkflowId(receiptNo));
-
   for (const action of Object.keys(staffActionUpdates) as StaffAction[]) {
     app.post(
       `/api/complaints/:receiptNo/actions/${action}`,
@@ -282,6 +284,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags: ['complaints'],
           summary: `Staff action '${action}' on a complaint (a workflow Update with a validator)`,
           params: Type.Object({ receiptNo: ReceiptNo }),
+          headers: IdempotencyHeader,
           body: staffActionBodies[action],
           response: {
             200: ComplaintView,
@@ -301,12 +304,15 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           where: { receiptNo: request.params.receiptNo },
           select: { stage: true, handlerId: true, dueAt: true },
         });
-        const args = { ...(request.body as object), actor };
-        await handle(request.params.receiptNo).executeUpdate(staffActionUpdates[action] as ComplaintUpdate, {
-          args: [args],
+        const applied = await applyComplaintAction(app, request, {
+          receiptNo: request.params.receiptNo,
+          action,
+          update: staffActionUpdates[action] as ComplaintUpdate,
+          actor,
+          author: { kind: 'staff', name: actor.employeeNo ?? 'staff', id: request.staff?.id },
         });
         const view = await loadComplaintView(request.params.receiptNo, actor);
-        await recordAudit(app.prisma, {
+        await auditComplaintActionOnce(app, applied, {
           actor: actor.employeeNo ?? 'staff',
           action: `complaint.${action}`,
           subject: `complaint:${request.params.receiptNo}`,
@@ -328,19 +334,24 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags: ['complaints'],
           summary: `Citizen action '${action}' with the access code (X-Access-Code)`,
           params: Type.Object({ receiptNo: ReceiptNo }),
-          headers: Type.Object({ 'x-access-code': Type.String({ minLength: 1, maxLength: 64 }) }),
+          headers: Type.Object({
+            'x-access-code': Type.String({ minLength: 1, maxLength: 64 }),
+            ...IdempotencyHeader.properties,
+          }),
           body: citizenActionBodies[action],
           response: { 200: ComplaintView, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
         },
       },
       async (request) => {
         const actor = await authoriseReader(request, request.params.receiptNo, { staffAllowed: false });
-        const args = { ...(request.body as object), actor };
-        await handle(request.params.receiptNo).executeUpdate(
-          citizenActionUpdates[action] as ComplaintUpdate,
-          { args: [args] },
-        );
-        await recordAudit(app.prisma, {
+        const applied = await applyComplaintAction(app, request, {
+          receiptNo: request.params.receiptNo,
+          action,
+          update: citizenActionUpdates[action] as ComplaintUpdate,
+          actor,
+          author: { kind: 'citizen', name: 'citizen' },
+        });
+        await auditComplaintActionOnce(app, applied, {
           actor: 'citizen',
           action: `complaint.citizen.${action}`,
           subject: `complaint:${request.params.receiptNo}`,
@@ -363,6 +374,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: Type.Object({
           'x-access-code': Type.Optional(Type.String({ maxLength: 64 })),
           'x-survey-token': Type.Optional(Type.String({ maxLength: 100 })),
+          ...IdempotencyHeader.properties,
         }),
         body: Type.Object(
           {
@@ -380,10 +392,14 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         surveyToken,
         staffAllowed: false,
       });
-      await handle(request.params.receiptNo).executeUpdate(rateUpdate, {
-        args: [{ actor, score: request.body.score, comment: request.body.comment }],
+      const applied = await applyComplaintAction(app, request, {
+        receiptNo: request.params.receiptNo,
+        action: 'rating',
+        update: rateUpdate as unknown as ComplaintUpdate,
+        actor,
+        author: { kind: 'citizen', name: 'citizen' },
       });
-      await recordAudit(app.prisma, {
+      await auditComplaintActionOnce(app, applied, {
         actor: 'citizen',
         action: 'complaint.rated',
         subject: `complaint:${request.params.receiptNo}`,

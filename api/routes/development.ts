@@ -77,6 +77,7 @@ const planInclude = {
 
 export const developmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { reportOutcome } = createOutcomeReportActivities({
+    prisma: app.prisma,
     temporal: app.temporal,
     taskQueue: app.config.TEMPORAL_TASK_QUEUE,
   });

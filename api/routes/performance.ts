@@ -214,6 +214,7 @@ const isPrivileged = (staff: SessionStaff) => ['HR', 'HEAD', 'ADMIN'].includes(s
 
 export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reporter = createOutcomeReportActivities({
+    prisma: app.prisma,
     temporal: app.temporal,
     taskQueue: app.config.TEMPORAL_TASK_QUEUE,
   });

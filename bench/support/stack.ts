@@ -4,7 +4,7 @@
  * api/main.ts for child processes). Nothing here is a second copy of what the launcher or the tests do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -185,6 +185,8 @@ export async function startBenchStack(options: {
       HOST: '127.0.0.1',
       // Request logging at info would write a line per request; benchmarks measure the service, not stdout.
       LOG_LEVEL: 'warn',
+      // The API child signs Update actors and the worker child checks them: one key for both.
+      ACTOR_SIGNING_SECRET: randomBytes(32).toString('hex'),
       ...rateLimitOverrides(),
       ...options.env,
     };
@@ -214,6 +216,7 @@ export async function startBenchStack(options: {
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
+        actorSigningSecret: config.ACTOR_SIGNING_SECRET,
         deps: activityDepsFrom(config, { prisma, mailer, temporal }),
       });
       const running = worker.run();

@@ -29,6 +29,7 @@ beforeAll(async () => {
   stack = await startStack();
   await seedDatabase(stack.prisma, { year: YEAR, demoPassword: DEMO_PASSWORD });
   report = createOutcomeReportActivities({
+    prisma: stack.prisma,
     temporal: stack.temporal,
     taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
   }).reportOutcome;

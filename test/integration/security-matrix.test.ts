@@ -242,7 +242,7 @@ describe('scope: what a role check alone does not catch', () => {
     };
     const review = await codeOf(
       handle.executeUpdate(reviewUpdate, {
-        args: [{ actor: leaderElsewhere, decision: 'approve', opinion: '' }],
+        args: [{ actor: leaderElsewhere, decision: 'approve' }],
       }),
     );
     expect(['FORBIDDEN', 'WRONG_STAGE']).toContain(review);

@@ -39,6 +39,7 @@ describe('complaint workflows survive a worker restart', () => {
       connection,
       namespace: stack.config.TEMPORAL_NAMESPACE,
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+      actorSigningSecret: stack.config.ACTOR_SIGNING_SECRET,
       deps: activityDepsFrom(stack.config, {
         prisma: stack.prisma,
         mailer: createMailer(stack.config.SMTP_URL),

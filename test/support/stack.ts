@@ -55,6 +55,7 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    actorSigningSecret: config.ACTOR_SIGNING_SECRET,
     deps: activityDepsFrom(config, { prisma, mailer, temporal }),
   });
   const running = worker.run();

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 // @temporalio/proto is CommonJS: under Node's ESM loader only its default export is reliable.
@@ -15,6 +15,10 @@ import {
 } from '@temporalio/worker';
 import { findTemporalTestServer, installTemporalBinaries } from '../../embedded/temporal-binaries.ts';
 import { workflowsPath } from '../../worker/create-worker.ts';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { ActorClaimCodec, signActorClaim } from '../../platform/actor-claims.ts';
+import type { Actor } from '../../domain/complaint.ts';
 
 let runtimeInstalled = false;
 
@@ -64,6 +68,8 @@ export function useTimeSkippingWorker(name: string, activities: object) {
   const context = {
     env: undefined as unknown as TestWorkflowEnvironment,
     taskQueue: `${name}-${randomUUID()}`,
+    /** The worker checks Update actors signed with this key, as the portal's worker does (platform/actor-claims.ts). */
+    actorSigningSecret: randomBytes(32).toString('hex'),
   };
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -74,6 +80,7 @@ export function useTimeSkippingWorker(name: string, activities: object) {
       taskQueue: context.taskQueue,
       workflowBundle: await workflowBundle(),
       activities,
+      dataConverter: { payloadCodecs: [new ActorClaimCodec(context.actorSigningSecret)] },
     });
     running = worker.run();
   });
@@ -83,4 +90,23 @@ export function useTimeSkippingWorker(name: string, activities: object) {
     await context.env?.teardown();
   });
   return context;
+}
+
+/**
+ * An Update as the portal API sends it: the actor signed for this workflow, action and Update id. The
+ * claim expires by workflow time, which the time-skipping server moves ahead of the wall clock.
+ */
+export async function signedUpdate<State, Args extends { actor: Actor }>(
+  signer: { env: TestWorkflowEnvironment; actorSigningSecret: string },
+  handle: WorkflowHandle,
+  update: UpdateDefinition<State, [Args]>,
+  args: Args,
+): Promise<State> {
+  const updateId = randomUUID();
+  const actorClaim = signActorClaim(
+    signer.actorSigningSecret,
+    { actor: args.actor, action: update.name, workflowId: handle.workflowId, updateId },
+    await signer.env.currentTimeMs(),
+  );
+  return handle.executeUpdate(update, { args: [{ ...args, actorClaim }], updateId });
 }

@@ -14,7 +14,7 @@ import {
 import { ErrorCode } from '../../domain/errors.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
-import { useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { signedUpdate, useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 /**
  * Issue 13: no business condition fails a complaint workflow. Nobody available in a team makes the case
@@ -58,7 +58,7 @@ const activities: Pick<
       );
     return {
       handler: { employeeNo: available[0]!, name: available[0]!, team: teamCode },
-      reason: 'least open load',
+      reason: 'least open load: 0',
     };
   },
   async recordComplaintEvent(event) {
@@ -133,7 +133,7 @@ async function updateFailure(promise: Promise<unknown>): Promise<string | undefi
 
 /** Withdraws the case and checks that the run ended COMPLETED, never FAILED. */
 async function endsCompleted(handle: WorkflowHandle) {
-  await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, reason: '해결됨' }] });
+  await signedUpdate(ctx, handle, withdrawUpdate, { actor: citizen, messageId: '1' });
   await handle.result();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
 }
@@ -169,8 +169,10 @@ describe('no business condition fails a complaint workflow', () => {
     availableByTeam.set('T-EMPTY2', []);
     const handle = await start('T11');
     await until(handle, (s) => s.stage === 'assigned');
-    const transferred = await handle.executeUpdate(transferUpdate, {
-      args: [{ actor: leader, teamCode: 'T-EMPTY2', reason: '소관 부서 이관' }],
+    const transferred = await signedUpdate(ctx, handle, transferUpdate, {
+      actor: leader,
+      teamCode: 'T-EMPTY2',
+      messageId: '1',
     });
     expect(transferred.awaitingHandler?.teamCode).toBe('T-EMPTY2');
     expect(transferred.handler).toBeUndefined();
@@ -187,16 +189,12 @@ describe('no business condition fails a complaint workflow', () => {
     await until(handle, (s) => s.stage === 'assigned');
     expect(
       await updateFailure(
-        handle.executeUpdate(transferUpdate, {
-          args: [{ actor: leader, teamCode: 'X-NOWHERE', reason: '이관' }],
-        }),
+        signedUpdate(ctx, handle, transferUpdate, { actor: leader, teamCode: 'X-NOWHERE', messageId: '1' }),
       ),
     ).toBe(ErrorCode.VALIDATION);
     expect(
       await updateFailure(
-        handle.executeUpdate(reassignUpdate, {
-          args: [{ actor: leader, employeeNo: 'E9999', reason: '재배정' }],
-        }),
+        signedUpdate(ctx, handle, reassignUpdate, { actor: leader, employeeNo: 'E9999', messageId: '1' }),
       ),
     ).toBe(ErrorCode.VALIDATION);
     const after = await state(handle);

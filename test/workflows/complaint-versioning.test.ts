@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,8 @@ import {
 } from '../../domain/complaint-messages.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
-import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+import { createTimeSkippingEnv, signedUpdate, workflowBundle } from '../support/time-skipping.ts';
+import { ActorClaimCodec } from '../../platform/actor-claims.ts';
 
 /**
  * Versioned deploys by Temporal's patching discipline (issue 13), on the time-skipping server with real
@@ -109,6 +111,10 @@ afterAll(async () => {
   fs.rmSync(versionNDir, { recursive: true, force: true });
 });
 
+/** Today's worker checks signed Update actors (platform/actor-claims.ts); version N knew no claims. */
+const actorSigningSecret = randomBytes(32).toString('hex');
+const signer = () => ({ env, actorSigningSecret });
+
 async function runWorker<T>(taskQueue: string, bundle: WorkflowBundleWithSourceMap, work: () => Promise<T>) {
   // A connection per worker, so the next version's worker does not wait on the stopped one's.
   const connection = await NativeConnection.connect({ address: env.address });
@@ -117,6 +123,9 @@ async function runWorker<T>(taskQueue: string, bundle: WorkflowBundleWithSourceM
     taskQueue,
     workflowBundle: bundle,
     activities,
+    ...(bundle === versionN
+      ? {}
+      : { dataConverter: { payloadCodecs: [new ActorClaimCodec(actorSigningSecret)] } }),
     // No sticky cache: the next version's worker must get the run's tasks as soon as this one stops.
     maxCachedWorkflows: 0,
   });
@@ -166,7 +175,7 @@ function addHolidayBefore(dueAt: string, name: string): string {
 }
 
 async function finish(handle: WorkflowHandle, fixtureName: string) {
-  await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, reason: '해결됨' }] });
+  await signedUpdate(signer(), handle, withdrawUpdate, { actor: citizen, messageId: '1' });
   await handle.result();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   const history = await handle.fetchHistory();
@@ -210,7 +219,7 @@ describe('complaint workflow versions', () => {
       const handle = await start(taskQueue, 7);
       const assigned = await until(handle, (s) => s.stage === 'assigned');
       expect(assigned.calendarVersion).toBe(calendar.version);
-      await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+      await signedUpdate(signer(), handle, acceptUpdate, { actor: handler });
       await env.sleep(1 * day);
       addHolidayBefore(assigned.dueAt, '임시공휴일 (replay test)');
       await handle.signal(calendarChangedSignal, { version: calendar.version });

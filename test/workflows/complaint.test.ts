@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../../activities/index.ts';
 import type { ComplaintEventInput } from '../../activities/complaint.ts';
 import type { NotificationInput, SurveyMailInput } from '../../activities/mail.ts';
@@ -22,7 +22,7 @@ import {
 } from '../../domain/complaint-messages.ts';
 import type { ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
-import { useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { signedUpdate as signedComplaintUpdate, useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 const handler: Actor = {
   kind: 'staff',
@@ -125,18 +125,33 @@ async function waitForStage(handle: WorkflowHandle, stage: string) {
   throw new Error(`never reached ${stage}`);
 }
 
+/** Mail leaves after the Update has answered (it is not awaited by the handler): poll for it. */
+async function eventually(check: () => void) {
+  for (let i = 0; ; i += 1) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (i >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const signedUpdate = <Args extends { actor: Actor }>(
+  handle: WorkflowHandle,
+  update: UpdateDefinition<ComplaintState, [Args]>,
+  args: Args,
+) => signedComplaintUpdate(ctx, handle, update, args);
+
 const state = (handle: WorkflowHandle): Promise<ComplaintState> => handle.query(complaintStateQuery);
 const templates = (receiptNo: string) => of(receiptNo).mails.map((m) => m.template);
 const eventTypes = (receiptNo: string) => of(receiptNo).events.map((e) => e.type);
 
 async function answerAndApprove(handle: WorkflowHandle) {
-  await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
-  await handle.executeUpdate(draftAnswerUpdate, {
-    args: [{ actor: handler, answer: '온라인 발급이 가능합니다.' }],
-  });
-  return handle.executeUpdate(reviewUpdate, {
-    args: [{ actor: leader, decision: 'approve', opinion: '적절함' }],
-  });
+  await signedUpdate(handle, acceptUpdate, { actor: handler });
+  await signedUpdate(handle, draftAnswerUpdate, { actor: handler, messageId: '1' });
+  return signedUpdate(handle, reviewUpdate, { actor: leader, decision: 'approve', messageId: '2' });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<string | undefined> {
@@ -154,7 +169,7 @@ describe('complaint workflow timers (time-skipping)', () => {
   it('reminds the handler before the due time, escalates to the leader at it and to the director a business day later', async () => {
     const handle = await start(7);
     const receiptNo = handle.workflowId;
-    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    await signedUpdate(handle, acceptUpdate, { actor: handler });
     expect(templates(receiptNo)).not.toContain('complaint-reminder');
 
     await ctx.env.sleep(13 * day);
@@ -175,7 +190,7 @@ describe('complaint workflow timers (time-skipping)', () => {
 
   it('sends the citizen one interim progress notice half-way through a long (14-day) case', async () => {
     const handle = await start(14);
-    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    await signedUpdate(handle, acceptUpdate, { actor: handler });
     expect(templates(handle.workflowId)).not.toContain('complaint-interim');
     await ctx.env.sleep(12 * day);
     expect(templates(handle.workflowId).filter((t) => t === 'complaint-interim')).toHaveLength(1);
@@ -185,36 +200,38 @@ describe('complaint workflow timers (time-skipping)', () => {
   it('extends once on the handler’s word, a second time only with the citizen’s consent, and never a third time', async () => {
     const handle = await start(7);
     const receiptNo = handle.workflowId;
-    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    await signedUpdate(handle, acceptUpdate, { actor: handler });
     const originalDue = (await state(handle)).dueAt;
 
-    const first = await handle.executeUpdate(requestExtensionUpdate, {
-      args: [{ actor: handler, reason: '관계기관 협의', days: 7 }],
+    const first = await signedUpdate(handle, requestExtensionUpdate, {
+      actor: handler,
+      messageId: '1',
+      days: 7,
     });
     expect(first.extensionCount).toBe(1);
     expect(new Date(first.dueAt).getTime()).toBeGreaterThan(new Date(originalDue).getTime());
-    expect(templates(receiptNo)).toContain('complaint-extended');
+    await eventually(() => expect(templates(receiptNo)).toContain('complaint-extended'));
     expect(
       await rejection(
-        handle.executeUpdate(requestExtensionUpdate, { args: [{ actor: handler, reason: '추가', days: 8 }] }),
+        signedUpdate(handle, requestExtensionUpdate, { actor: handler, messageId: '1', days: 8 }),
       ),
     ).toBe('VALIDATION');
 
-    const second = await handle.executeUpdate(requestExtensionUpdate, {
-      args: [{ actor: handler, reason: '현장 조사', days: 3 }],
+    const second = await signedUpdate(handle, requestExtensionUpdate, {
+      actor: handler,
+      messageId: '1',
+      days: 3,
     });
     expect(second.extensionCount).toBe(1);
     expect(second.pendingExtension?.days).toBe(3);
-    expect(templates(receiptNo)).toContain('complaint-extension-consent');
-    const consented = await handle.executeUpdate(consentExtensionUpdate, {
-      args: [{ actor: citizen, consent: true }],
-    });
+    await eventually(() => expect(templates(receiptNo)).toContain('complaint-extension-consent'));
+    const consented = await signedUpdate(handle, consentExtensionUpdate, { actor: citizen, consent: true });
     expect(consented.extensionCount).toBe(2);
     expect(consented.dueAt).toBe(second.pendingExtension?.newDueAt);
 
     expect(
       await rejection(
-        handle.executeUpdate(requestExtensionUpdate, { args: [{ actor: handler, reason: '또', days: 1 }] }),
+        signedUpdate(handle, requestExtensionUpdate, { actor: handler, messageId: '1', days: 1 }),
       ),
     ).toBe('WRONG_STAGE');
   });
@@ -224,7 +241,7 @@ describe('complaint workflow timers (time-skipping)', () => {
     const receiptNo = handle.workflowId;
     const answered = await answerAndApprove(handle);
     expect(answered.stage).toBe('awaiting_rating');
-    expect(of(receiptNo).surveys.map((s) => s.kind)).toEqual(['invitation']);
+    await eventually(() => expect(of(receiptNo).surveys.map((s) => s.kind)).toEqual(['invitation']));
 
     await ctx.env.sleep(6 * day);
     expect(of(receiptNo).surveys.map((s) => s.kind)).toEqual(['invitation', 'reminder']);
@@ -244,30 +261,28 @@ describe('complaint workflow timers (time-skipping)', () => {
   it('lets a dissatisfied citizen reopen within the window, and closes when the window ends', async () => {
     const reopened = await start(7);
     await answerAndApprove(reopened);
-    await reopened.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 2, comment: '불충분' }] });
+    await signedUpdate(reopened, rateUpdate, { actor: citizen, score: 2, messageId: '1' });
     expect((await state(reopened)).stage).toBe('awaiting_rating');
-    const again = await reopened.executeUpdate(reopenUpdate, {
-      args: [{ actor: citizen, reason: '질문에 답이 없음' }],
-    });
+    const again = await signedUpdate(reopened, reopenUpdate, { actor: citizen, messageId: '1' });
     expect(again.stage).toBe('in_progress');
     expect(again.reopenCount).toBe(1);
-    expect(templates(reopened.workflowId)).toContain('complaint-reopened');
+    await eventually(() => expect(templates(reopened.workflowId)).toContain('complaint-reopened'));
 
     const lapsed = await start(7);
     await answerAndApprove(lapsed);
-    await lapsed.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 1 }] });
+    await signedUpdate(lapsed, rateUpdate, { actor: citizen, score: 1 });
     const closed = await lapsed.result();
     expect(closed.stage).toBe('closed');
     expect(of(lapsed.workflowId).outcomes[0]?.satisfaction).toBe(1);
-    expect(
-      await rejection(reopened.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 9 }] })),
-    ).toBe('WRONG_STAGE');
+    expect(await rejection(signedUpdate(reopened, rateUpdate, { actor: citizen, score: 9 }))).toBe(
+      'WRONG_STAGE',
+    );
   });
 
   it('closes at once on a satisfied rating and reports the outcome exactly once', async () => {
     const handle = await start(7);
     await answerAndApprove(handle);
-    await handle.executeUpdate(rateUpdate, { args: [{ actor: citizen, score: 5, comment: '감사합니다' }] });
+    await signedUpdate(handle, rateUpdate, { actor: citizen, score: 5, messageId: '1' });
     const result = await handle.result();
     expect(result.stage).toBe('closed');
     expect(of(handle.workflowId).outcomes).toHaveLength(1);
@@ -276,28 +291,24 @@ describe('complaint workflow timers (time-skipping)', () => {
 
   it('stops the SLA clock while waiting on the citizen and lets the handler close after the info deadline', async () => {
     const resumed = await start(7);
-    await resumed.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
+    await signedUpdate(resumed, acceptUpdate, { actor: handler });
     const dueBefore = new Date((await state(resumed)).dueAt).getTime();
-    await resumed.executeUpdate(requestInfoUpdate, {
-      args: [{ actor: handler, question: '주소지를 알려주세요', deadlineDays: 5 }],
-    });
+    await signedUpdate(resumed, requestInfoUpdate, { actor: handler, messageId: '1', deadlineDays: 5 });
     await ctx.env.sleep(2 * day);
-    const after = await resumed.executeUpdate(addInfoUpdate, {
-      args: [{ actor: citizen, text: '서울시 종로구' }],
-    });
+    const after = await signedUpdate(resumed, addInfoUpdate, { actor: citizen, messageId: '1' });
     expect(after.stage).toBe('in_progress');
     expect(new Date(after.dueAt).getTime()).toBeGreaterThan(dueBefore);
     expect(after.pausedMillis).toBeGreaterThan(0);
 
     const expired = await start(7);
-    await expired.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
-    await expired.executeUpdate(requestInfoUpdate, {
-      args: [{ actor: handler, question: '증빙을 보내주세요', deadlineDays: 2 }],
-    });
+    await signedUpdate(expired, acceptUpdate, { actor: handler });
+    await signedUpdate(expired, requestInfoUpdate, { actor: handler, messageId: '1', deadlineDays: 2 });
     expect(
       await rejection(
-        expired.executeUpdate(resolveInfoTimeoutUpdate, {
-          args: [{ actor: handler, decision: 'close', reason: '무응답' }],
+        signedUpdate(expired, resolveInfoTimeoutUpdate, {
+          actor: handler,
+          decision: 'close',
+          messageId: '1',
         }),
       ),
     ).toBe('WRONG_STAGE');
@@ -311,8 +322,10 @@ describe('complaint workflow timers (time-skipping)', () => {
         'complaint-info-deadline',
       ]),
     );
-    await expired.executeUpdate(resolveInfoTimeoutUpdate, {
-      args: [{ actor: handler, decision: 'close', reason: '기한 내 보완 없음' }],
+    await signedUpdate(expired, resolveInfoTimeoutUpdate, {
+      actor: handler,
+      decision: 'close',
+      messageId: '1',
     });
     expect((await expired.result()).stage).toBe('closed');
   });
@@ -321,39 +334,31 @@ describe('complaint workflow timers (time-skipping)', () => {
 describe('complaint workflow updates are validated, never ignored', () => {
   it('rejects an action in a wrong stage and an actor who is not allowed', async () => {
     const handle = await start(7);
-    expect(
-      await rejection(
-        handle.executeUpdate(reviewUpdate, { args: [{ actor: leader, decision: 'approve', opinion: '' }] }),
-      ),
-    ).toBe('WRONG_STAGE');
-    expect(await rejection(handle.executeUpdate(acceptUpdate, { args: [{ actor: leader }] }))).toBe(
-      'FORBIDDEN',
+    expect(await rejection(signedUpdate(handle, reviewUpdate, { actor: leader, decision: 'approve' }))).toBe(
+      'WRONG_STAGE',
     );
+    expect(await rejection(signedUpdate(handle, acceptUpdate, { actor: leader }))).toBe('FORBIDDEN');
     const otherTeamLeader: Actor = { ...leader, employeeNo: 'E1200', unitCode: 'T12' };
-    await handle.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
-    await handle.executeUpdate(draftAnswerUpdate, { args: [{ actor: handler, answer: '답변 초안입니다.' }] });
+    await signedUpdate(handle, acceptUpdate, { actor: handler });
+    await signedUpdate(handle, draftAnswerUpdate, { actor: handler, messageId: '1' });
     expect(
-      await rejection(
-        handle.executeUpdate(reviewUpdate, {
-          args: [{ actor: otherTeamLeader, decision: 'approve', opinion: '' }],
-        }),
-      ),
+      await rejection(signedUpdate(handle, reviewUpdate, { actor: otherTeamLeader, decision: 'approve' })),
     ).toBe('FORBIDDEN');
-    expect(
-      await rejection(
-        handle.executeUpdate(reviewUpdate, { args: [{ actor: leader, decision: 'return', opinion: '' }] }),
-      ),
-    ).toBe('VALIDATION');
-    const returned = await handle.executeUpdate(reviewUpdate, {
-      args: [{ actor: leader, decision: 'return', opinion: '근거 법령을 추가하세요' }],
+    expect(await rejection(signedUpdate(handle, reviewUpdate, { actor: leader, decision: 'return' }))).toBe(
+      'VALIDATION',
+    );
+    const returned = await signedUpdate(handle, reviewUpdate, {
+      actor: leader,
+      decision: 'return',
+      messageId: '3',
     });
     expect(returned.stage).toBe('in_progress');
-    expect(returned.answer).toBeUndefined();
+    expect(returned.answerMessageId).toBeUndefined();
   });
 
   it('reports a withdrawal as a withdrawn outcome', async () => {
     const handle = await start(7);
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: citizen, reason: '해결됨' }] });
+    await signedUpdate(handle, withdrawUpdate, { actor: citizen, messageId: '1' });
     expect((await handle.result()).stage).toBe('withdrawn');
     expect(of(handle.workflowId).outcomes[0]).toMatchObject({ withdrawn: true, slaMet: false });
   });

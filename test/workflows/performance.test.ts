@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.ts';
 import type { KpiReading } from '../../activities/performance.ts';
@@ -16,9 +20,14 @@ import {
   yearEndAt,
   type PerformanceActor,
 } from '../../domain/performance.ts';
-import { recordOutcomeSignal, type ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
+import {
+  outcomesRecordedSignal,
+  recordOutcomeSignal,
+  type ComplaintClosedOutcome,
+} from '../../domain/performance-outcomes.ts';
 import { defaultScoringConfig, kpiAchievement, trafficLight } from '../../domain/scoring.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
+import type { temporal as temporalProto } from '@temporalio/proto';
 import { useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 const hr: PerformanceActor = { employeeNo: 'E0003', role: 'HR' };
@@ -29,6 +38,10 @@ const staff: PerformanceActor = { employeeNo: 'E1101', role: 'STAFF' };
 interface FakeYear {
   outcomes: Map<string, ComplaintClosedOutcome>;
   recordCalls: number;
+  /** Outcomes their reporters recorded and the workflow has not applied yet; poisoned ones get parked. */
+  recorded: ComplaintClosedOutcome[];
+  parked: string[];
+  applyCalls: number;
   mails: NotificationInput[];
   decisions: { stage: string; action: string; actor: string; opinion?: string }[];
   adjustments: { employeeNo: string; finalScore: number; reason: string; key: string }[];
@@ -42,6 +55,9 @@ const fake = (year: number): FakeYear => {
     years.set(year, {
       outcomes: new Map(),
       recordCalls: 0,
+      recorded: [],
+      parked: [],
+      applyCalls: 0,
       mails: [],
       decisions: [],
       adjustments: [],
@@ -98,6 +114,28 @@ const stubActivities: Partial<Activities> = {
       inserted += 1;
     }
     return { inserted, unitCodes: [...unitCodes] };
+  },
+  async applyRecordedOutcomes({ year, limit }) {
+    const fakeYear = fake(year);
+    fakeYear.applyCalls += 1;
+    const batch = fakeYear.recorded.splice(0, limit);
+    const unitCodes = new Set<string>();
+    let applied = 0;
+    for (const outcome of batch) {
+      if (outcome.categoryCode === 'POISON') {
+        fakeYear.parked.push(outcome.outcomeKey);
+        continue;
+      }
+      fakeYear.outcomes.set(outcome.outcomeKey, outcome);
+      unitCodes.add(outcome.unitCode);
+      applied += 1;
+    }
+    return {
+      applied,
+      parked: batch.length - applied,
+      unitCodes: [...unitCodes],
+      more: fakeYear.recorded.length > 0,
+    };
   },
   async recomputeKpis({ year, unitCodes }) {
     return { kpis: unitCodes.includes('T11') ? [satisfactionKpi(year)] : [] };
@@ -276,6 +314,85 @@ describe('performance workflow: recording outcomes', () => {
     expect(description.runId).not.toBe(handle.firstExecutionRunId);
     await handle.terminate('test done');
   }, 300_000);
+});
+
+/** Events of every run of the workflow, following the continue-as-new chain from the first run. */
+async function eventsPerRun(
+  handle: WorkflowHandleWithFirstExecutionRunId<typeof performanceWorkflow>,
+): Promise<number[]> {
+  const counts: number[] = [];
+  let runId: string | undefined = handle.firstExecutionRunId;
+  while (runId) {
+    const history: { events?: temporalProto.api.history.v1.IHistoryEvent[] | null } =
+      await ctx.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    counts.push(events.length);
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return counts;
+}
+
+describe('performance workflow: coalesced outcome signals (no hot fan-in)', () => {
+  it('applies 11,000 self-recorded outcomes in a few batches, continuing as new before the signal limit', async () => {
+    const { year, handle } = await startYear();
+    const waves = 11;
+    const perWave = 1_000;
+    const total = waves * perWave;
+    let applied = 0;
+    for (let wave = 0; wave < waves; wave += 1) {
+      // Each closing case records its outcome itself, then only wakes the yearly workflow.
+      fake(year).recorded.push(
+        ...Array.from({ length: perWave }, (_, n) => complaint(year, wave * perWave + n + 1, 4)),
+      );
+      let sent = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (sent < perWave) {
+            sent += 1;
+            await handle.signal(outcomesRecordedSignal, { year });
+          }
+        }),
+      );
+      applied += perWave;
+      await until(async () => fake(year).outcomes.size === applied, 120_000);
+    }
+    expect(fake(year).outcomes.size).toBe(total);
+    const settled = await until(async () => {
+      const s = await status(handle);
+      return s.runNumber >= 2 ? s : undefined;
+    });
+    const runs = await eventsPerRun(handle);
+    const events = runs.reduce((sum, n) => sum + n, 0);
+    console.info(
+      `coalescing: ${total} outcome signals → ${fake(year).applyCalls} batch applications, ` +
+        `${runs.length} runs, ${events} history events (per run: ${runs.join(', ')})`,
+    );
+    // Far fewer applications than signals: they coalesce.
+    expect(fake(year).applyCalls).toBeLessThan(total / 20);
+    // More signals than Temporal takes in one run (10,000), yet no run comes near it or the event limit.
+    expect(settled.runNumber).toBe(runs.length);
+    expect(Math.max(...runs)).toBeLessThan(10_000);
+    await handle.terminate('test done');
+  }, 300_000);
+
+  it('parks a poisoned outcome and keeps applying the ones recorded after it', async () => {
+    const { year, handle } = await startYear();
+    const poisoned = { ...complaint(year, 1, 3), categoryCode: 'POISON' };
+    const later = [complaint(year, 2, 5), complaint(year, 3, 5)];
+    fake(year).recorded.push(poisoned);
+    await handle.signal(outcomesRecordedSignal, { year });
+    await until(async () => fake(year).parked.length === 1);
+    fake(year).recorded.push(...later);
+    for (let n = 0; n < later.length; n += 1) await handle.signal(outcomesRecordedSignal, { year });
+    const settled = await until(async () => {
+      const s = await status(handle);
+      return s.recordedCount === 2 ? s : undefined;
+    });
+    expect(fake(year).parked).toEqual([poisoned.outcomeKey]);
+    expect([...fake(year).outcomes.keys()]).toEqual(later.map((o) => o.outcomeKey));
+    expect(settled.stage).toBe('OPEN');
+    await handle.terminate('test done');
+  });
 });
 
 describe('performance workflow: early warning', () => {

@@ -6,6 +6,7 @@
  * process on their own ports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,6 +154,9 @@ process.once('exit', () => {
   for (const child of liveWorkers) child.kill('SIGKILL');
 });
 
+/** One key for every API instance and worker of a fault run: the API signs Update actors, workers check them. */
+const ACTOR_SIGNING_SECRET = randomBytes(32).toString('hex');
+
 /** `node --import tsx worker/main.ts` as a child process, configured through its environment only. */
 export function spawnWorker(
   parts: ProcessParts,
@@ -173,6 +177,7 @@ export function spawnWorker(
       LOG_LEVEL: 'warn',
       WORKFLOW_BUNDLE_PATH: parts.workflowBundlePath,
       WORKER_METRICS_PORT: '0',
+      ACTOR_SIGNING_SECRET,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -237,6 +242,7 @@ export async function startApi(parts: ProcessParts, env: Record<string, string> 
     // One client IP drives the whole load: per-IP limits would throttle the test, not protect anything.
     RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    ACTOR_SIGNING_SECRET,
     ...env,
   });
   const prisma = createPrisma(config.DATABASE_URL, 8);

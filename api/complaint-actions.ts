@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { complaintWorkflowId, type Actor } from '../domain/complaint.ts';
+import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
+import { ErrorCode } from '../domain/errors.ts';
+import { signActorClaim } from '../platform/actor-claims.ts';
+import { appendAudit, type AuditEntry } from '../platform/audit.ts';
+import { AppError } from './errors.ts';
+import { hashRequest, isUniqueViolation } from './plugins/complaint-intake.ts';
+
+// All complaint Updates share one shape (args with an actor, the state as result); the API treats them alike.
+type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
+
+export interface AppliedAction {
+  /** The IdempotencyRecord of this request's key, when the caller sent one. */
+  recordKey?: string;
+}
+
+/**
+ * One complaint action as a workflow Update. Its free text is stored first as a ComplaintMessage and the
+ * Update carries only the row's id. With an Idempotency-Key the key is the Update's id: Temporal applies
+ * an Update id once and answers a repeat with the first result, so a retried call changes nothing more.
+ */
+export async function applyComplaintAction(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  options: {
+    receiptNo: string;
+    action: string;
+    update: ComplaintUpdate;
+    actor: Actor;
+    author: { kind: 'staff' | 'citizen'; name: string; id?: number };
+  },
+): Promise<AppliedAction> {
+  const { receiptNo, action, author } = options;
+  const body = { ...(request.body as Record<string, unknown>) };
+  const key = request.headers['idempotency-key'];
+  const idempotencyKey = typeof key === 'string' ? key : undefined;
+  const recordKey = idempotencyKey
+    ? `complaint-action:${receiptNo}:${action}:${author.name}:${idempotencyKey}`
+    : undefined;
+  const requestHash = hashRequest(body);
+  const text = actionTexts[action];
+  const value = text ? body[text.field] : undefined;
+  if (text) delete body[text.field];
+
+  const findRecord = () =>
+    recordKey
+      ? app.prisma.idempotencyRecord.findUnique({ where: { key: recordKey } })
+      : Promise.resolve(null);
+  const messageIdOf = (record: { requestHash: string; response: unknown }) => {
+    if (record.requestHash !== requestHash) {
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        'Idempotency-Key was already used with a different request body',
+      );
+    }
+    return (record.response as { messageId?: string | null }).messageId ?? undefined;
+  };
+  let messageId: string | undefined;
+  let storedHere = false;
+  const earlier = await findRecord();
+  if (earlier) {
+    messageId = messageIdOf(earlier);
+  } else {
+    try {
+      messageId = await app.prisma.$transaction(async (tx) => {
+        const stored =
+          text && typeof value === 'string' && value.trim().length > 0
+            ? await tx.complaintMessage.create({
+                data: {
+                  receiptNo,
+                  visibility: text.visibility,
+                  kind: text.kind,
+                  authorKind: author.kind,
+                  authorId: author.id ?? null,
+                  body: value,
+                },
+                select: { id: true },
+              })
+            : undefined;
+        const id = stored?.id.toString();
+        if (recordKey) {
+          await tx.idempotencyRecord.create({
+            data: {
+              key: recordKey,
+              scope: 'complaint-action',
+              requestHash,
+              response: { messageId: id ?? null },
+            },
+          });
+        }
+        return id;
+      });
+      storedHere = true;
+    } catch (error) {
+      // A concurrent retry with the same key stored first: use its message.
+      const winner = isUniqueViolation(error) ? await findRecord() : null;
+      if (!winner) throw error;
+      messageId = messageIdOf(winner);
+    }
+  }
+
+  const updateId = idempotencyKey ? `${action}:${author.name}:${idempotencyKey}` : randomUUID();
+  const workflowId = complaintWorkflowId(receiptNo);
+  // The worker believes the actor only with this signature (issue 15, platform/actor-claims.ts).
+  const actorClaim = signActorClaim(app.config.ACTOR_SIGNING_SECRET, {
+    actor: options.actor,
+    action: options.update.name,
+    workflowId,
+    updateId,
+  });
+  const args = { ...body, ...(messageId ? { messageId } : {}), actor: options.actor, actorClaim };
+  try {
+    await app.temporal.workflow
+      .getHandle(workflowId)
+      .executeUpdate(options.update, { args: [args as never], updateId });
+  } catch (error) {
+    // A refused action leaves nothing behind: its text and its key go, so a corrected retry starts afresh.
+    if (storedHere && error instanceof WorkflowUpdateFailedError) {
+      await app.prisma.$transaction(async (tx) => {
+        if (recordKey) await tx.idempotencyRecord.deleteMany({ where: { key: recordKey } });
+        if (messageId) await tx.complaintMessage.deleteMany({ where: { id: BigInt(messageId) } });
+      });
+    }
+    throw error;
+  }
+  return { recordKey };
+}
+
+/** The action's audit row, written once per Idempotency-Key (a retry finds its key already audited). */
+export async function auditComplaintActionOnce(
+  app: FastifyInstance,
+  applied: AppliedAction,
+  entry: AuditEntry,
+) {
+  await app.prisma.$transaction(async (tx) => {
+    if (applied.recordKey) {
+      const first = await tx.$executeRaw`
+        UPDATE "IdempotencyRecord" SET response = response || '{"audited": true}'::jsonb
+        WHERE key = ${applied.recordKey} AND NOT (response ? 'audited')`;
+      if (first === 0) return;
+    }
+    await appendAudit(tx, entry);
+  });
+}
