@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inject } from 'vitest';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -46,6 +47,11 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
     // Tests drive everything from one IP and poll; test/integration/security-*.test.ts checks the limits.
     RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    // Every stack of the run serves the same task queue, so any of their workers may check an Update's
+    // signed actor: they must share the key.
+    ACTOR_SIGNING_SECRET: createHash('sha256')
+      .update(`actor-claims:${inject('taskQueue')}`)
+      .digest('hex'),
     ...overrides,
   });
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
