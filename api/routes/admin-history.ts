@@ -49,8 +49,11 @@ const decodeFirst = (payloads: Payloads) => decodeAll(payloads)[0];
 const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
 const durationMs = (duration: Parameters<typeof tsToMs>[0]) => (duration ? tsToMs(duration) : null);
 
-/** Who acted and why, from an Update's first argument (complaint, task and year-end Updates all carry an actor). */
-function actionOf(arg: unknown) {
+/**
+ * Who acted and why, from an Update's first argument (complaint, task and year-end Updates all carry an
+ * actor). Complaint texts are not in the history, only their ComplaintMessage id: `texts` resolves it.
+ */
+function actionOf(arg: unknown, texts: ReadonlyMap<string, string>) {
   const record = (arg ?? {}) as Record<string, unknown>;
   const actor = (record.actor ?? {}) as Record<string, unknown>;
   const nested = (record.action ?? {}) as Record<string, unknown>;
@@ -64,7 +67,8 @@ function actionOf(arg: unknown) {
       text(record.opinion) ??
       text(nested.reason) ??
       text(nested.opinion) ??
-      text(record.note),
+      text(record.note) ??
+      (record.messageId === undefined ? null : (texts.get(String(record.messageId)) ?? null)),
   };
 }
 
@@ -78,7 +82,10 @@ const eventTypeName = (event: HistoryEvent) =>
  * A Temporal history as a human timeline: when, what kind, who and why. Workflow-task bookkeeping is
  * left out; payloads are decoded with the default payload converter.
  */
-export function renderHistory(events: readonly HistoryEvent[]): TimelineEntry[] {
+export function renderHistory(
+  events: readonly HistoryEvent[],
+  texts: ReadonlyMap<string, string> = new Map(),
+): TimelineEntry[] {
   const activityNames = new Map<string, string>();
   const timers = new Map<string, number | null>();
   const updates = new Map<string, { name: string; arg: unknown }>();
@@ -175,7 +182,7 @@ export function renderHistory(events: readonly HistoryEvent[]): TimelineEntry[] 
       const name = a.acceptedRequest?.input?.name ?? 'update';
       const args = decodeAll(a.acceptedRequest?.input?.args);
       updates.set(a.protocolInstanceId ?? a.acceptedRequest?.meta?.updateId ?? '', { name, arg: args[0] });
-      const who = actionOf(args[0]);
+      const who = actionOf(args[0], texts);
       push(
         'update.accepted',
         `${who.actor ?? 'someone'} asked for ${name}${who.action ? ` (${who.action})` : ''}`,
@@ -191,7 +198,7 @@ export function renderHistory(events: readonly HistoryEvent[]): TimelineEntry[] 
       const accepted = updates.get(a.meta?.updateId ?? '');
       const name = accepted?.name ?? 'update';
       const failure = a.outcome?.failure?.message;
-      const who = actionOf(accepted?.arg);
+      const who = actionOf(accepted?.arg, texts);
       push(
         'update.completed',
         failure ? `${name} failed: ${failure}` : `${name} completed`,
@@ -208,7 +215,7 @@ export function renderHistory(events: readonly HistoryEvent[]): TimelineEntry[] 
         'signal',
         `Signal ${a.signalName}`,
         { input, identity: a.identity },
-        { name: a.signalName ?? null, ...actionOf(input[0]) },
+        { name: a.signalName ?? null, ...actionOf(input[0], texts) },
       );
     } else if (event.upsertWorkflowSearchAttributesEventAttributes) {
       const fields = decodeMap(
@@ -468,7 +475,16 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw notFound();
         throw error;
       }
-      const [timeline, decisions] = [renderHistory(history.events ?? []), await decisionsOf(workflowId)];
+      // Reasons and opinions only: an answer's or a citizen's text is content, not the why of a decision.
+      const messages = await app.prisma.complaintMessage.findMany({
+        where: { receiptNo: workflowId, OR: [{ kind: 'review-opinion' }, { kind: { endsWith: '-reason' } }] },
+        select: { id: true, body: true },
+      });
+      const texts = new Map(messages.map((m) => [String(m.id), m.body]));
+      const [timeline, decisions] = [
+        renderHistory(history.events ?? [], texts),
+        await decisionsOf(workflowId),
+      ];
       if (request.query.format === 'csv') {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

@@ -80,7 +80,7 @@ describe('a five-digit employee number', () => {
     expect(first.statusCode, first.body).toBe(200);
     expect((await evaluate(88)).statusCode).toBe(200);
     const audits = await stack.prisma.auditLog.findMany({
-      where: { subject: `evaluation:leader:${SEED_YEAR}:${employeeNo}` },
+      where: { subject: `evaluation:${SEED_YEAR}:${employeeNo}` },
       orderBy: { seq: 'asc' },
     });
     expect(audits.map((a) => [a.actor, a.before, a.after])).toEqual([
