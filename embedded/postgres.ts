@@ -118,6 +118,9 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: isRoot(),
     // C sorting, but a UTF-8 character class: pg_trgm makes no trigrams from Hangul under LC_CTYPE C.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-ctype=C.UTF-8'],
+    // The cluster's five Temporal processes pool up to 25 connections each, besides two APIs and the
+    // workers: the default 100 ran out when a killed worker's sessions had not yet been reaped.
+    postgresFlags: ['-c', 'max_connections=300'],
     onLog: (message) => options.log?.(String(message).trim()),
     onError: (message) => options.log?.(String(message).trim()),
   });
