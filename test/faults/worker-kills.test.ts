@@ -61,8 +61,8 @@ describe('the worker process is killed with SIGKILL again and again during a run
       expectNothingLostOrDuplicated(figures);
       // SMTP has no two-phase commit: a SIGKILL after the mail server accepted a mail and before the outbox
       // row is marked sent makes the retry transmit that one mail again, with the same Message-ID, which the
-      // receiving mailbox collapses. Anywhere else a kill repeats nothing: at most one repeat per kill.
-      expect(figures.repeatedTransmissions).toBeLessThanOrEqual(kills);
+      // receiving mailbox collapses. Mail leaves without the handler waiting for it, so several mails can be
+      // in that window at one kill: each mail goes out at most twice, and no recipient sees one twice.
       expect(figures.maxTransmissionsOfOneMail).toBeLessThanOrEqual(2);
       expect(figures.timersFired).toBe(figures.timersDue);
       expect(figures.timersDue).toBeGreaterThan(0);
