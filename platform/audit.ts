@@ -42,8 +42,15 @@ export function configureAuditChain(config: Pick<Config, 'AUDIT_HMAC_SECRET'>): 
   chainKey = config.AUDIT_HMAC_SECRET;
 }
 
-/** HMAC-SHA256 under the configured key: re-chaining a rewritten entry needs the key, not only the database. */
-export function auditHash(prevHash: string, entry: AuditEntry & { at: Date; seq: bigint }): string {
+/**
+ * HMAC-SHA256 under the configured key (or `key`, for a test that plays an attacker with a guessed one):
+ * re-chaining a rewritten entry needs the key, not only the database.
+ */
+export function auditHash(
+  prevHash: string,
+  entry: AuditEntry & { at: Date; seq: bigint },
+  key: string = chainKey,
+): string {
   const body = canonical({
     seq: entry.seq.toString(),
     at: entry.at.toISOString(),
@@ -54,7 +61,7 @@ export function auditHash(prevHash: string, entry: AuditEntry & { at: Date; seq:
     after: entry.after ?? null,
     reason: entry.reason ?? null,
   });
-  return createHmac('sha256', chainKey).update(prevHash).update(body).digest('hex');
+  return createHmac('sha256', key).update(prevHash).update(body).digest('hex');
 }
 
 type Tx = Prisma.TransactionClient;
@@ -62,9 +69,14 @@ type Tx = Prisma.TransactionClient;
 const toJson = (v: unknown) =>
   v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue);
 
+/** Holds the chain for the rest of the caller's transaction: appends in other transactions wait. */
+export async function lockAuditChain(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+}
+
 /** Appends one entry inside the caller's transaction (so the entry exists iff the change does). */
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  await lockAuditChain(tx);
   // The checkpoint is the head of the chain: entries deleted from the end leave a gap the next append
   // cannot paper over. Before the first append (or on a log older than checkpoints) the last row is.
   const last =

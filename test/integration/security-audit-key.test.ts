@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditHash, configureAuditChain, recordAudit } from '../../platform/audit.ts';
+import { auditHash, recordAudit } from '../../platform/audit.ts';
+import { auditEntryOf, rechainAuditFrom, tamperWithAuditChain, type AuditRow } from '../support/audit-tamper.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -36,49 +37,22 @@ const verify = async () => {
   };
 };
 
-type Row = Awaited<ReturnType<Stack['prisma']['auditLog']['findMany']>>[number];
+/** Rewrites entry `seq` as an attacker would and re-links every later entry and the checkpoint with `hashOf`. */
+const rewriteAndRechain = (seq: bigint, hashOf: (prev: string, row: AuditRow) => string) =>
+  tamperWithAuditChain(stack.prisma, (tx) =>
+    rechainAuditFrom(tx, seq, {
+      hashOf,
+      changed: new Map([[seq, { actor: 'E9999', reason: 'rewritten by the attacker' }]]),
+    }),
+  );
 
-/** Rewrites entry `seq` and re-links every later entry and the checkpoint with `hashOf`, as an attacker would. */
-async function rewriteAndRechain(seq: bigint, hashOf: (prev: string, row: Row) => string) {
-  const rows = await stack.prisma.auditLog.findMany({
-    where: { seq: { gte: seq } },
-    orderBy: { seq: 'asc' },
-  });
-  const previous = await stack.prisma.auditLog.findUniqueOrThrow({ where: { seq: seq - 1n } });
-  let prevHash = previous.hash;
-  for (const row of rows) {
-    const changed = row.seq === seq ? { ...row, actor: 'E9999', reason: 'rewritten by the attacker' } : row;
-    const hash = hashOf(prevHash, changed);
-    await stack.prisma.auditLog.update({
-      where: { seq: row.seq },
-      data: { actor: changed.actor, reason: changed.reason, prevHash, hash },
-    });
-    prevHash = hash;
-  }
-  await stack.prisma.auditCheckpoint.update({ where: { id: 1 }, data: { hash: prevHash } });
-  return rows;
-}
-
-async function restore(rows: Row[]) {
-  for (const row of rows) {
-    await stack.prisma.auditLog.update({
-      where: { seq: row.seq },
-      data: { actor: row.actor, reason: row.reason, prevHash: row.prevHash, hash: row.hash },
-    });
-  }
-  await stack.prisma.auditCheckpoint.update({ where: { id: 1 }, data: { hash: rows.at(-1)!.hash } });
-}
-
-const entryOf = (row: Row) => ({
-  actor: row.actor,
-  action: row.action,
-  subject: row.subject,
-  before: row.before ?? undefined,
-  after: row.after ?? undefined,
-  reason: row.reason ?? undefined,
-  at: row.at,
-  seq: row.seq,
-});
+/** Puts the rewritten entry back and re-links the chain after it (also what was appended meanwhile). */
+const restore = (rows: AuditRow[]) =>
+  tamperWithAuditChain(stack.prisma, (tx) =>
+    rechainAuditFrom(tx, rows[0]!.seq, {
+      changed: new Map([[rows[0]!.seq, { actor: rows[0]!.actor, reason: rows[0]!.reason }]]),
+    }),
+  );
 
 describe('keyed audit chain', () => {
   it('detects an entry rewritten and re-chained without the key', async () => {
@@ -90,9 +64,10 @@ describe('keyed audit chain', () => {
     const target = last - 2n;
     const findings: string[] = [];
     // The exact chain algorithm, under any key but the configured one (here: one the attacker guessed).
-    configureAuditChain({ AUDIT_HMAC_SECRET: 'a-guessed-key-of-at-least-32-characters' });
-    const guessed = await rewriteAndRechain(target, (prev, row) => auditHash(prev, entryOf(row)));
-    configureAuditChain(stack.config);
+    const guessedKey = 'a-guessed-key-of-at-least-32-characters';
+    const guessed = await rewriteAndRechain(target, (prev, row) =>
+      auditHash(prev, auditEntryOf(row), guessedKey),
+    );
     expect(await verify()).toMatchObject({ ok: false, brokenAt: target.toString() });
     findings.push(`re-chain under a guessed key at ${target}`);
     await restore(guessed);
@@ -117,7 +92,7 @@ describe('keyed audit chain', () => {
 
     // With the key, the rewrite re-chains cleanly: the chain alone cannot tell…
     const target = BigInt(head.seq) - 1n;
-    const rewritten = await rewriteAndRechain(target, (prev, row) => auditHash(prev, entryOf(row)));
+    const rewritten = await rewriteAndRechain(target, (prev, row) => auditHash(prev, auditEntryOf(row)));
     const found = await verify();
     expect(found.brokenAt).toBeNull();
     // …but the exported head no longer matches.

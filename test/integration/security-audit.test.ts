@@ -4,6 +4,7 @@ import { anonymisedEmail, RETENTION_CRON, RETENTION_SCHEDULE_ID } from '../../do
 import type { TimelineEntry } from '../../api/routes/admin-history.ts';
 import { ensureRetentionSchedule } from '../../worker/retention-schedule.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
+import { tamperWithAuditChain } from '../support/audit-tamper.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 
 /**
@@ -214,16 +215,22 @@ describe('tamper-evident audit log', () => {
     expect(await verify()).toMatchObject({ ok: true });
 
     // 3. Cut the last two entries: the chain is intact but no longer reaches the checkpoint.
-    const last = rows[rows.length - 1]!.seq;
-    const tail = [await rowJson(last - 1n), await rowJson(last)];
-    const lastNow = (await stack.prisma.auditLog.findFirstOrThrow({ orderBy: { seq: 'desc' } })).seq;
-    expect(lastNow).toBe(last);
-    await stack.prisma.$executeRawUnsafe('DELETE FROM "AuditLog" WHERE seq >= $1', last - 1n);
-    expect(await verify()).toMatchObject({ ok: false, brokenAt: (last - 1n).toString() });
+    const cut = await tamperWithAuditChain(stack.prisma, async (tx) => {
+      const last = (await tx.auditLog.findFirstOrThrow({ orderBy: { seq: 'desc' } })).seq;
+      const rowsCut = await tx.$queryRawUnsafe<{ row: string }[]>(
+        'SELECT row_to_json(a)::text AS row FROM "AuditLog" a WHERE seq >= $1 ORDER BY seq',
+        last - 1n,
+      );
+      await tx.$executeRawUnsafe('DELETE FROM "AuditLog" WHERE seq >= $1', last - 1n);
+      return { from: last - 1n, tail: rowsCut.map((r) => r.row) };
+    });
+    const tail = cut.tail;
+    expect(tail).toHaveLength(2);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: cut.from.toString() });
     // A later append does not paper over the cut: it continues from the checkpoint, leaving the gap.
     await login(stack.app, 'E1101');
-    expect(await verify()).toMatchObject({ ok: false, brokenAt: (last - 1n).toString() });
-    findings.push(`truncation at ${last - 1n}`);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: cut.from.toString() });
+    findings.push(`truncation at ${cut.from}`);
     for (const row of tail) await restore(row);
     expect(await verify()).toMatchObject({ ok: true, brokenAt: null });
     console.log(
