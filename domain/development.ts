@@ -121,3 +121,75 @@ export function developmentNeeds(
     }))
     .sort((a, b) => b.people - a.people || a.competencyCode.localeCompare(b.competencyCode));
 }
+
+/** Points (of 100) an item's mean must lie above or below the ministry's mean to count as a strength or a gap. */
+export const STANDING_MARGIN = 5;
+
+export type CompetencyStanding = 'STRENGTH' | 'GAP' | 'TYPICAL';
+
+export interface CompetencyStandingRow {
+  code: string;
+  nameKo: string;
+  nameEn: string;
+  /** The person's mean on the item from their 360° raters; null when no anonymity-safe mean exists. */
+  score: number | null;
+  ministryMean: number | null;
+  difference: number | null;
+  standing: CompetencyStanding | null;
+  /** Whether the person's development plan has a goal on this item, and its training hours. */
+  hasGoal: boolean;
+  plannedHours: number;
+  completedHours: number;
+}
+
+const oneDecimal = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * The person's strengths and gaps: each 360° item's mean against the ministry's mean on it, next to what
+ * their development plan does about it. Gaps come first (largest first), then typical items, then strengths.
+ */
+export function competencyStandings(
+  items: readonly { code: string; nameKo: string; nameEn: string }[],
+  mine: Readonly<Record<string, number>>,
+  ministry: Readonly<Record<string, number>>,
+  plan: {
+    goals: readonly { competencyCode: string }[];
+    activities: readonly { competencyCode: string | null; plannedHours: number; completedHours: number | null }[];
+  } | null,
+): CompetencyStandingRow[] {
+  const order: Record<CompetencyStanding, number> = { GAP: 0, TYPICAL: 1, STRENGTH: 2 };
+  return items
+    .map((item) => {
+      const own = mine[item.code];
+      const all = ministry[item.code];
+      const score = typeof own === 'number' && Number.isFinite(own) ? oneDecimal(own) : null;
+      const ministryMean = typeof all === 'number' && Number.isFinite(all) ? oneDecimal(all) : null;
+      const difference = score !== null && ministryMean !== null ? oneDecimal(score - ministryMean) : null;
+      const standing: CompetencyStanding | null =
+        difference === null
+          ? null
+          : difference >= STANDING_MARGIN
+            ? 'STRENGTH'
+            : difference <= -STANDING_MARGIN
+              ? 'GAP'
+              : 'TYPICAL';
+      const activities = plan?.activities.filter((a) => a.competencyCode === item.code) ?? [];
+      return {
+        code: item.code,
+        nameKo: item.nameKo,
+        nameEn: item.nameEn,
+        score,
+        ministryMean,
+        difference,
+        standing,
+        hasGoal: plan?.goals.some((g) => g.competencyCode === item.code) ?? false,
+        plannedHours: activities.reduce((sum, a) => sum + a.plannedHours, 0),
+        completedHours: activities.reduce((sum, a) => sum + (a.completedHours ?? 0), 0),
+      };
+    })
+    .sort(
+      (a, b) =>
+        (a.standing === null ? 3 : order[a.standing]) - (b.standing === null ? 3 : order[b.standing]) ||
+        (a.difference ?? 0) - (b.difference ?? 0),
+    );
+}

@@ -45,7 +45,8 @@ const CycleView = Type.Union([
   Type.Null(),
 ]);
 
-async function itemsOf(db: Db, year: number): Promise<CapabilityItemDef[]> {
+/** The year's 360° items in order, or the defaults before HR configured any. */
+export async function capabilityItemsOf(db: Db, year: number): Promise<CapabilityItemDef[]> {
   const rows = await db.capabilityItem.findMany({ where: { year }, orderBy: { position: 'asc' } });
   return rows.length > 0 ? rows : [...DEFAULT_CAPABILITY_ITEMS];
 }
@@ -59,7 +60,7 @@ export async function openCapabilityCycle(
   input: { year: number; deadline: string; startedBy: string },
 ): Promise<void> {
   const { scoring } = await loadYearConfig(db, input.year);
-  const items = await itemsOf(db, input.year);
+  const items = await capabilityItemsOf(db, input.year);
   await db.$transaction(async (tx) => {
     const existing = await tx.capabilityCycle.findUnique({ where: { year: input.year } });
     if (existing)
@@ -98,7 +99,7 @@ export const capabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(ItemView), ...Errors },
       },
     },
-    async (request) => itemsOf(app.prisma, request.params.year),
+    async (request) => capabilityItemsOf(app.prisma, request.params.year),
   );
 
   app.put(
@@ -135,7 +136,7 @@ export const capabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           after: items.map((item) => item.code),
         });
       });
-      return itemsOf(app.prisma, year);
+      return capabilityItemsOf(app.prisma, year);
     },
   );
 
@@ -175,7 +176,7 @@ export const capabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const cycleId = capabilityCycleWorkflowId(year);
       const [row, items, invitations, result, invited, submitted] = await Promise.all([
         app.prisma.capabilityCycle.findUnique({ where: { year } }),
-        itemsOf(app.prisma, year),
+        capabilityItemsOf(app.prisma, year),
         app.prisma.capabilityRating.findMany({
           where: { cycleId, raterNo: staff.employeeNo },
           orderBy: { subjectNo: 'asc' },

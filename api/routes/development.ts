@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { ErrorCode } from '../../domain/errors.ts';
 import {
   COMPETENCY_CODE_PATTERN,
+  competencyStandings,
   developmentNeeds,
   developmentPlanProblem,
   developmentStepProblem,
@@ -11,6 +12,7 @@ import {
 import { recordAudit } from '../../platform/audit.ts';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { AppError, ErrorBody } from '../errors.ts';
+import { capabilityItemsOf } from './capability.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 
 const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
@@ -68,6 +70,37 @@ const PlanView = Type.Object({
     }),
   ),
   trainingHours: Type.Object({ planned: Type.Number(), completed: Type.Number() }),
+});
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const CompetencyProfile = Type.Object({
+  year: Type.Integer(),
+  /** The year of the 360° result shown: the latest up to `year`; null before the person has one. */
+  evaluatedYear: Nullable(Type.Integer()),
+  status: Type.Union([
+    Type.Literal('AVAILABLE'),
+    Type.Literal('NO_RESULT'),
+    Type.Literal('BELOW_ANONYMITY_THRESHOLD'),
+  ]),
+  raterCount: Type.Integer(),
+  anonymityThreshold: Nullable(Type.Integer()),
+  items: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      nameKo: Type.String(),
+      nameEn: Type.String(),
+      score: Nullable(Type.Number()),
+      ministryMean: Nullable(Type.Number()),
+      difference: Nullable(Type.Number()),
+      standing: Nullable(
+        Type.Union([Type.Literal('STRENGTH'), Type.Literal('GAP'), Type.Literal('TYPICAL')]),
+      ),
+      hasGoal: Type.Boolean(),
+      plannedHours: Type.Number(),
+      completedHours: Type.Number(),
+    }),
+  ),
 });
 
 const planInclude = {
@@ -153,6 +186,59 @@ export const developmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const staff = requireStaff(request);
       const plan = await loadPlan(request.params.year, staff.employeeNo);
       return { plan: plan ? await view(plan) : null };
+    },
+  );
+
+  app.get(
+    '/api/development/:year/competency-profile/me',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['development'],
+        summary:
+          "The signed-in person's strengths and gaps on the 360° items (their latest evaluated year up to :year) against the ministry's means, next to their plan",
+        params: Type.Object({ year: Year }),
+        response: { 200: CompetencyProfile, ...Errors },
+      },
+    },
+    async (request) => {
+      const staff = requireStaff(request);
+      const { year } = request.params;
+      const result = await app.prisma.capabilityResult.findFirst({
+        where: { subjectNo: staff.employeeNo, year: { lte: year } },
+        orderBy: { year: 'desc' },
+      });
+      const plan = await loadPlan(year, staff.employeeNo);
+      const evaluatedYear = result?.year ?? year;
+      const parts = (result?.parts ?? {}) as { items?: Record<string, number>; anonymityThreshold?: number };
+      const mine = parts.items ?? {};
+      const ministry = Object.fromEntries(
+        (
+          await app.prisma.$queryRaw<{ code: string; mean: number }[]>`
+            SELECT e.key AS code, avg(e.value::text::float8) AS mean
+            FROM "CapabilityResult" r, jsonb_each(COALESCE(r.parts->'items', '{}'::jsonb)) e
+            WHERE r.year = ${evaluatedYear} AND jsonb_typeof(e.value) = 'number'
+            GROUP BY 1`
+        ).map((row) => [row.code, Number(row.mean)]),
+      );
+      const status = !result
+        ? ('NO_RESULT' as const)
+        : Object.keys(mine).length === 0
+          ? ('BELOW_ANONYMITY_THRESHOLD' as const)
+          : ('AVAILABLE' as const);
+      return {
+        year,
+        evaluatedYear: result ? result.year : null,
+        status,
+        raterCount: result?.raterCount ?? 0,
+        anonymityThreshold: parts.anonymityThreshold ?? null,
+        items: competencyStandings(
+          await capabilityItemsOf(app.prisma, evaluatedYear),
+          mine,
+          ministry,
+          plan ? { goals: plan.goals, activities: plan.activities } : null,
+        ),
+      };
     },
   );
 

@@ -214,18 +214,52 @@ describe('a policy task judged by its customers, in real Chromium against the re
       source: 'TRAINING_HOURS_PER_PERSON',
     });
     const before = await kpiValue(LEARN_KPI);
+    // The member's 360° result: far below the ministry on 업무 추진력, far above it on 고객 지향.
+    const capability = (subjectNo: string, items: Record<string, number>) => {
+      const row = {
+        year: YEAR,
+        subjectNo,
+        cycleId: `capability-${YEAR}`,
+        score: 70,
+        rule: 'BY_GROUP',
+        raterCount: 5,
+        parts: { anonymityThreshold: 3, items, comments: [] },
+      };
+      return stack.prisma.capabilityResult.upsert({
+        where: { year_subjectNo: { year: YEAR, subjectNo } },
+        create: row,
+        update: row,
+      });
+    };
+    await capability(MEMBER, { EXECUTION: 10, CUSTOMER: 100, COLLABORATION: 70 });
+    await capability('E2390', { EXECUTION: 90, CUSTOMER: 60, COLLABORATION: 70 });
 
     const member = await page();
     await signIn(member, MEMBER);
     await member.goto('/development');
+    // Strengths and gaps by name next to the plan, the gap without a goal called out; no item code shown.
+    const profile = member.getByTestId('competency-profile');
+    await expect.poll(() => profile.getAttribute('data-status'), { timeout: 30_000 }).toBe('AVAILABLE');
+    expect(await member.getByTestId('competency-EXECUTION').textContent()).toMatch(
+      /업무 추진력.*보완 필요.*목표 없음/,
+    );
+    expect(await member.getByTestId('competency-CUSTOMER').textContent()).toMatch(/고객 지향.*강점/);
+    expect(await member.getByTestId('competency-uncovered').textContent()).toContain('업무 추진력');
+    expect(await profile.textContent()).not.toMatch(/EXECUTION|CUSTOMER/);
     const form = member.getByTestId('action-development-plan');
-    await form.getByLabel('역량 코드').fill('DATA_ANALYSIS');
+    await form.getByLabel(/^역량\s*\*?$/).fill('업무');
+    await member.getByRole('option', { name: '업무 추진력' }).click();
     await form.getByLabel('개발 목표').fill('데이터 기반 정책 분석 역량 강화');
     await form.getByLabel('교육 과정').fill('정책 데이터 분석 과정');
     await form.getByLabel('교육 계획 시간').fill('24');
     await form.getByRole('button', { name: '계획 저장' }).click();
     const plan = member.getByTestId('development-plan');
     await expect.poll(() => plan.getAttribute('data-status'), { timeout: 30_000 }).toBe('DRAFT');
+    expect(await plan.textContent()).toContain('업무 추진력');
+    await expect
+      .poll(() => member.getByTestId('competency-EXECUTION').textContent(), { timeout: 30_000 })
+      .toContain('목표 있음');
+    expect(await member.getByTestId('competency-uncovered').count()).toBe(0);
     await member.getByRole('button', { name: '팀장에게 동의 요청' }).click();
     await expect.poll(() => plan.getAttribute('data-status'), { timeout: 30_000 }).toBe('SUBMITTED');
 
@@ -267,6 +301,6 @@ describe('a policy task judged by its customers, in real Chromium against the re
     await hr.goto('/hr/development');
     await expect
       .poll(() => hr.getByTestId('development-need').allTextContents(), { timeout: 30_000 })
-      .toContainEqual(expect.stringContaining('DATA_ANALYSIS'));
+      .toContainEqual(expect.stringContaining('업무 추진력'));
   });
 });

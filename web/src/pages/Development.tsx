@@ -6,25 +6,33 @@ import { ActionForm } from '../ActionForm.tsx';
 import { ErrorState, Loading, StaffPage } from '../components.tsx';
 import { currentKstYear } from '../format.ts';
 import { useMe } from '../session.ts';
-import { DevelopmentPlanCard, type DevelopmentPlanView } from '../development.tsx';
-
-const COMPETENCY_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+import {
+  CompetencyProfileCard,
+  DevelopmentPlanCard,
+  useCompetencyItems,
+  type DevelopmentPlanView,
+} from '../development.tsx';
 
 function MyPlan({ year }: { year: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
+  const items = useCompetencyItems(year);
   const key = ['development-plan', year];
   const plan = useQuery({
     queryKey: key,
     queryFn: () => api<{ plan: DevelopmentPlanView | null }>(`/api/development/${year}/plans/me`),
   });
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: key });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: key });
+    void queryClient.invalidateQueries({ queryKey: ['competency-profile', year] });
+  };
   if (plan.error) return <ErrorState error={plan.error} />;
   if (!plan.data) return <Loading />;
   const current = plan.data.plan;
   const editable = !current || current.status === 'DRAFT' || current.status === 'RETURNED';
   return (
     <Stack>
+      <CompetencyProfileCard year={year} />
       {current ? (
         <DevelopmentPlanCard
           plan={current}
@@ -74,10 +82,13 @@ function MyPlan({ year }: { year: number }) {
               {
                 name: 'competencyCode',
                 label: t('development.fields.competencyCode'),
-                kind: 'text',
+                kind: 'pick',
                 required: true,
+                options: items.map((item) => ({
+                  value: item.code,
+                  label: i18n.language === 'en' ? item.nameEn : item.nameKo,
+                })),
                 initial: current?.goals[0]?.competencyCode ?? '',
-                validate: (value) => (COMPETENCY_PATTERN.test(value) ? undefined : 'A–Z, 0–9, _ -'),
               },
               {
                 name: 'goal',

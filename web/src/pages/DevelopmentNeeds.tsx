@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { currentKstYear, formatNumber, localName } from '../format.ts';
+import { useCompetencyName } from '../development.tsx';
 
 interface Needs {
   competencies: { competencyCode: string; people: number; plannedHours: number; completedHours: number }[];
@@ -20,6 +21,7 @@ interface Needs {
 
 function NeedsContent({ year }: { year: number }) {
   const { t, i18n } = useTranslation();
+  const competencyName = useCompetencyName(year);
   const lang = i18n.language;
   const needs = useQuery({
     queryKey: ['development-needs', year],
@@ -42,7 +44,7 @@ function NeedsContent({ year }: { year: number }) {
       >
         {needs.data.competencies.map((row) => (
           <Table.Tr key={row.competencyCode} data-testid="development-need">
-            <Table.Td>{row.competencyCode}</Table.Td>
+            <Table.Td>{competencyName(row.competencyCode)}</Table.Td>
             <Table.Td>{formatNumber(row.people, lang, 0)}</Table.Td>
             <Table.Td>{formatNumber(row.plannedHours, lang, 1)}</Table.Td>
             <Table.Td>{formatNumber(row.completedHours, lang, 1)}</Table.Td>
