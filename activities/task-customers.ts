@@ -42,7 +42,7 @@ export function createTaskCustomerActivities(deps: { prisma: Db; deliver: Delive
 
   async function listTaskCustomerIds(input: { taskId: string }): Promise<{ customerIds: number[] }> {
     const rows = await prisma.taskCustomer.findMany({
-      where: { taskId: input.taskId },
+      where: { taskId: input.taskId, removedAt: null },
       select: { id: true },
       orderBy: { id: 'asc' },
     });
@@ -76,7 +76,15 @@ export function createTaskCustomerActivities(deps: { prisma: Db; deliver: Delive
 
   /** One mail per customer of the notice (each with its own key, so each goes out once). */
   async function notifyTaskCustomers(notice: CustomerNotice): Promise<{ mailed: number }> {
-    const ids = notice.customerIds ?? (await listTaskCustomerIds({ taskId: notice.taskId })).customerIds;
+    const named = notice.customerIds ?? (await listTaskCustomerIds({ taskId: notice.taskId })).customerIds;
+    // Customers the owner removed after the workflow listed them hear nothing more.
+    const ids = (
+      await prisma.taskCustomer.findMany({
+        where: { id: { in: named }, removedAt: null },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      })
+    ).map((row) => row.id);
     for (const customerId of ids) {
       await mailCustomer(`${notice.key}:${customerId}`, customerId, async (base) => {
         if (notice.kind === 'milestone') {
@@ -102,6 +110,8 @@ export function createTaskCustomerActivities(deps: { prisma: Db; deliver: Delive
   }
 
   async function sendCustomerNotice(notice: DirectCustomerNotice): Promise<{ status: string }> {
+    const customer = await prisma.taskCustomer.findUnique({ where: { id: notice.customerId } });
+    if (!customer || customer.removedAt) return { status: 'not-a-customer' };
     return mailCustomer(notice.key, notice.customerId, async (base) => {
       if (notice.kind === 'welcome')
         return { ...base, kind: 'welcome', ...(await signInLink(notice.customerId)) };

@@ -10,7 +10,7 @@ import {
   TaskStage,
   type Reviewer,
 } from '../../domain/policy-task.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { appendAudit, recordAudit } from '../../platform/audit.ts';
 import {
   CUSTOMER_KINDS,
   CUSTOMER_SESSION_MS,
@@ -170,7 +170,7 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function customersView(task: LoadedTask) {
     const [customers, questions] = await Promise.all([
       app.prisma.taskCustomer.findMany({
-        where: { taskId: task.id },
+        where: { taskId: task.id, removedAt: null },
         include: { rating: true },
         orderBy: { id: 'asc' },
       }),
@@ -232,7 +232,22 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           addedBy: origin === 'NAMED' ? actor : null,
         },
       }));
-    if (!existing) {
+    if (existing?.removedAt) {
+      // Named again after a removal: the same row returns (its earlier rating and questions with it).
+      await app.prisma.$transaction(async (tx) => {
+        await tx.taskCustomer.update({
+          where: { id: existing.id },
+          data: { removedAt: null, removedBy: null },
+        });
+        await appendAudit(tx, {
+          actor,
+          action: 'task.customer.restored',
+          subject: `task:${task.id}`,
+          before: { customerId: existing.id, removedAt: existing.removedAt },
+          after: { customerId: existing.id, removedAt: null },
+        });
+      });
+    } else if (!existing) {
       await recordAudit(app.prisma, {
         actor,
         action: origin === 'NAMED' ? 'task.customer.named' : 'task.customer.followed',
@@ -249,7 +264,7 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       kind: 'welcome',
       customerId: customer.id,
     });
-    return { customer, created: !existing };
+    return { customer, created: !existing || existing.removedAt !== null };
   }
 
   // --------------------------------------------------------------------------------------------------------
@@ -293,6 +308,54 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError(ErrorCode.WRONG_STAGE, 'The task was rejected');
       const { created } = await addCustomer(task, request.body, 'NAMED', staff.employeeNo);
       return reply.status(created ? 201 : 200).send(await customersView(task));
+    },
+  );
+
+  app.delete(
+    '/api/tasks/:id/customers/:customerId',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['tasks'],
+        summary:
+          'The owner removes a customer: no more mails, their links and session stop working, their rating so far stays; audited',
+        params: Type.Object({ id: TaskId, customerId: Type.Integer({ minimum: 1 }) }),
+        response: { 204: Type.Null(), ...Errors },
+      },
+    },
+    async (request, reply) => {
+      const staff = requireStaff(request);
+      const task = await loadTask(request.params.id);
+      assertOwner(staff, task);
+      const customer = await app.prisma.taskCustomer.findFirst({
+        where: { id: request.params.customerId, taskId: task.id },
+      });
+      if (!customer)
+        throw new AppError(
+          ErrorCode.NOT_FOUND,
+          `Task ${task.id} has no customer ${request.params.customerId}`,
+        );
+      // A repeated removal changes nothing and records nothing.
+      if (!customer.removedAt) {
+        const now = new Date();
+        await app.prisma.$transaction(async (tx) => {
+          await tx.taskCustomer.update({
+            where: { id: customer.id },
+            data: { removedAt: now, removedBy: staff.employeeNo },
+          });
+          await tx.taskCustomerToken.updateMany({
+            where: { customerId: customer.id, expiresAt: { gt: now } },
+            data: { expiresAt: now },
+          });
+          await appendAudit(tx, {
+            actor: staff.employeeNo,
+            action: 'task.customer.removed',
+            subject: `task:${task.id}`,
+            before: { customerId: customer.id, kind: customer.kind, organisation: customer.organisation },
+          });
+        });
+      }
+      return reply.status(204).send(null);
     },
   );
 
@@ -443,7 +506,12 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           include: { customer: true },
         })
       : null;
-    if (!session || session.purpose !== 'SESSION' || session.expiresAt <= new Date()) {
+    if (
+      !session ||
+      session.purpose !== 'SESSION' ||
+      session.expiresAt <= new Date() ||
+      session.customer.removedAt
+    ) {
       // 403, not 401: these are public routes; the customer's proof is a mailed link, not a staff sign-in.
       throw new AppError(ErrorCode.FORBIDDEN, 'Open the link from your latest mail to sign in');
     }
@@ -619,6 +687,8 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       include: { customer: { include: { task: true, rating: true } } },
     });
     if (!link || link.purpose !== 'RATING') throw new AppError(ErrorCode.NOT_FOUND, 'Unknown rating link');
+    if (link.customer.removedAt)
+      throw new AppError(ErrorCode.FORBIDDEN, 'The owner of this task no longer lists you as its customer');
     return link;
   }
 

@@ -25,7 +25,12 @@ async function as(employeeNo: string): Promise<SessionHeaders> {
   return sessions.get(employeeNo)!;
 }
 
-async function call(method: 'GET' | 'POST' | 'PUT', url: string, employeeNo?: string, payload?: unknown) {
+async function call(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  employeeNo?: string,
+  payload?: unknown,
+) {
   return stack.app.inject({
     method,
     url,
@@ -174,6 +179,67 @@ describe('customers of a policy task and career development, on the real stack',
     const mails = await stack.prisma.devMail.findMany({ where: { to: email } });
     expect(mails.length).toBeGreaterThanOrEqual(3);
     for (const mail of mails) expect(mail.text).not.toContain(INTERNAL_OPINION);
+  });
+
+  it('the owner removes a customer: their session and links stop, no further mail reaches them, and naming them again brings them back', async () => {
+    const id = await runningTask('혁신활동 지원 절차 개선 (고객 제외)');
+    const stays = `stays-${Date.now()}@kdi.example.kr`;
+    const leaves = `leaves-${Date.now()}@kdi.example.kr`;
+    const name = async (email: string, who: string) => {
+      const named = await call('POST', `/api/tasks/${id}/customers`, OWNER, {
+        name: who,
+        organisation: '한국개발연구원',
+        email,
+        kind: 'EXPERT',
+      });
+      expect(named.statusCode, named.body).toBe(201);
+      return named.json().customers as { id: number; name: string }[];
+    };
+    // Named first, so a milestone mail to them (were they still mailed) would go out before the other's.
+    const listed = await name(leaves, '빠질고객');
+    await name(stays, '남는고객');
+    const leaving = listed.find((c) => c.name === '빠질고객')!;
+    const cookie = await signInCustomer((await mailLink(leaves, id, '/customer')).token);
+    const unusedLink = (await mailLink(stays, id, '/customer')).token;
+    expect(unusedLink).toBeTruthy();
+
+    // Only the owner removes; an unknown customer is 404.
+    expect((await call('DELETE', `/api/tasks/${id}/customers/${leaving.id}`, LEADER)).statusCode).toBe(403);
+    expect((await call('DELETE', `/api/tasks/${id}/customers/999999999`, OWNER)).statusCode).toBe(404);
+    const auditBefore = await stack.prisma.auditLog.count({ where: { action: 'task.customer.removed' } });
+    expect((await call('DELETE', `/api/tasks/${id}/customers/${leaving.id}`, OWNER)).statusCode).toBe(204);
+    expect((await call('DELETE', `/api/tasks/${id}/customers/${leaving.id}`, OWNER)).statusCode).toBe(204);
+    expect(await stack.prisma.auditLog.count({ where: { action: 'task.customer.removed' } })).toBe(
+      auditBefore + 1,
+    );
+
+    const panel = (await call('GET', `/api/tasks/${id}/customers`, OWNER)).json();
+    expect(panel.customers.map((c: { name: string }) => c.name)).toEqual(['남는고객']);
+    expect(
+      (await stack.app.inject({ method: 'GET', url: '/api/customer/task', headers: { cookie } })).statusCode,
+    ).toBe(403);
+
+    // The next milestone mails the remaining customer only.
+    const mailsToLeaver = await stack.prisma.devMail.count({ where: { to: leaves } });
+    await act(id, OWNER, 'complete-milestone', { seq: 1, evidence: '수요 조사 결과 보고' });
+    await mailLink(stays, '중간목표 달성', '/customer');
+    expect(await stack.prisma.devMail.count({ where: { to: leaves } })).toBe(mailsToLeaver);
+
+    // Named again: the same row returns and a fresh link signs in.
+    const again = await name(leaves, '빠질고객');
+    expect(again.find((c) => c.name === '빠질고객')?.id).toBe(leaving.id);
+    const link = await waitFor(async () => {
+      const found = await mailLink(leaves, id, '/customer');
+      return found.token !== undefined &&
+        (await stack.prisma.devMail.count({ where: { to: leaves } })) > mailsToLeaver
+        ? found
+        : undefined;
+    });
+    const back = await signInCustomer(link.token);
+    expect(
+      (await stack.app.inject({ method: 'GET', url: '/api/customer/task', headers: { cookie: back } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it("at completion each customer rates from the mailed link; the mean counts once in the team's customer-satisfaction KPI and the owner's outcomes", async () => {

@@ -108,6 +108,7 @@ export function TaskCustomers({ taskId, isOwner }: { taskId: string; isOwner: bo
               t('customers.fields.organisation'),
               t('customers.fields.kind'),
               t('customers.panel.rating'),
+              ...(isOwner ? [''] : []),
             ]}
           >
             {data.customers.map((c) => (
@@ -122,6 +123,21 @@ export function TaskCustomers({ taskId, isOwner }: { taskId: string; isOwner: bo
                     ? `${c.rating.score} / 5${c.rating.comment ? ` — ${c.rating.comment}` : ''}`
                     : t('customers.panel.notRated')}
                 </Table.Td>
+                {isOwner ? (
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => {
+                        if (!window.confirm(t('customers.panel.removeConfirm', { name: c.name }))) return;
+                        void api(`${base}/customers/${c.id}`, { method: 'DELETE' }).then(refresh);
+                      }}
+                    >
+                      {t('customers.panel.remove')}
+                    </Button>
+                  </Table.Td>
+                ) : null}
               </Table.Tr>
             ))}
           </ScrollTable>

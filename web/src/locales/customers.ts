@@ -70,6 +70,9 @@ export const customersBundle = defineBundle(
         publish: '공개하기',
         unpublish: '공개 중단',
         add: '고객 지정',
+        remove: '제외',
+        removeConfirm:
+          '{{name}} 님을 이 과제의 고객에서 제외할까요? 더 이상 메일을 받지 않고, 받은 링크도 쓸 수 없게 됩니다.',
         addTitle: '고객 지정 (1회용 링크 메일 발송)',
         empty: '지정된 고객이 없습니다.',
         rating: '평가',
@@ -129,7 +132,8 @@ export const customersBundle = defineBundle(
         covered: '목표 있음 · 교육 계획 {{planned}}시간 / 이수 {{completed}}시간',
         noGoal: '목표 없음',
         uncovered: '보완이 필요한 역량에 개발 목표가 없습니다: {{items}}',
-        NO_RESULT: '아직 다면평가 결과가 없습니다. 평가가 마감·집계되면 역량별 강점과 보완점이 여기에 표시됩니다.',
+        NO_RESULT:
+          '아직 다면평가 결과가 없습니다. 평가가 마감·집계되면 역량별 강점과 보완점이 여기에 표시됩니다.',
         BELOW_ANONYMITY_THRESHOLD:
           '평가자가 {{raters}}명으로 익명 보호 기준({{threshold}}명) 미만이어서 항목별 결과를 표시하지 않습니다.',
       },
@@ -221,6 +225,9 @@ export const customersBundle = defineBundle(
         publish: 'Publish',
         unpublish: 'Stop publishing',
         add: 'Name a customer',
+        remove: 'Remove',
+        removeConfirm:
+          'Remove {{name}} from the customers of this task? They get no more mails and their links stop working.',
         addTitle: 'Name a customer (a one-time link is mailed)',
         empty: 'No customer yet.',
         rating: 'Rating',
@@ -285,7 +292,8 @@ export const customersBundle = defineBundle(
         covered: 'Goal set · training {{planned}} h planned / {{completed}} h completed',
         noGoal: 'No goal',
         uncovered: 'Gaps without a development goal: {{items}}',
-        NO_RESULT: 'No 360° result yet. Once the evaluation is closed and aggregated, your strengths and gaps per competency appear here.',
+        NO_RESULT:
+          'No 360° result yet. Once the evaluation is closed and aggregated, your strengths and gaps per competency appear here.',
         BELOW_ANONYMITY_THRESHOLD:
           'With {{raters}} raters, below the anonymity threshold of {{threshold}}, results per item are not shown.',
       },
