@@ -18,10 +18,12 @@
  * of a product lifecycle's duration; notes: skeleton p50/p99, worker RSS start/max/end and slope, load avg.
  *
  * Env: LIFECYCLE_SECONDS (default 60; 600 for the memory run), LIFECYCLE_CONCURRENCY (default 16),
- * LIFECYCLE_ROUND_SECONDS (default 20), LIFECYCLE_POLL_MS (default 25).
+ * LIFECYCLE_ROUND_SECONDS (default 20), LIFECYCLE_POLL_MS (first wait between assignment polls, default 50).
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+// @temporalio/proto is CommonJS: under Node's ESM loader only its default export is reliable.
+import proto from '@temporalio/proto';
 import { complaintWorkflowId } from '../domain/complaint.ts';
 import { closedLoop, describeLatencies, printResult, round, slope, type Sample } from './support/measure.ts';
 import { activeCategories, call, fileComplaint, loginActors, type Session } from './support/portal.ts';
@@ -38,11 +40,21 @@ import { benchLog, rssMiB, startBenchStack, startChild, waitUntil } from './supp
 const SECONDS = Number(process.env.LIFECYCLE_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.LIFECYCLE_CONCURRENCY ?? 16);
 const ROUND_SECONDS = Math.min(SECONDS, Number(process.env.LIFECYCLE_ROUND_SECONDS ?? 20));
-const POLL_MS = Number(process.env.LIFECYCLE_POLL_MS ?? 25);
+const POLL_MS = Number(process.env.LIFECYCLE_POLL_MS ?? 50);
 const SKELETON_SECONDS = Math.min(SECONDS, 60);
 const WARMUP_SECONDS = 10;
 const log = benchLog('lifecycle');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits between polls for the assignment: POLL_MS, then 1.5 times longer each time up to 500 ms. */
+const backoff = () => {
+  let ms = POLL_MS;
+  return {
+    next: async () => {
+      await sleep(ms);
+      ms = Math.min(500, ms * 1.5);
+    },
+  };
+};
 
 export async function main() {
   const stack = await startBenchStack({ name: 'lifecycle', worker: 'child', api: 'child' });
@@ -61,6 +73,13 @@ export async function main() {
       skeletonWorker.process,
     );
     const workerPid = stack.pids.worker!;
+    const workerSettings =
+      Object.entries(process.env)
+        .filter(([name]) =>
+          /^WORKER_(DB_POOL|ACTIVITY_SLOTS|WORKFLOW_SLOTS|MAX_CACHED_WORKFLOWS)$/.test(name),
+        )
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ') || 'as configured by default (platform/config.ts)';
     const categories = await activeCategories(stack.prisma);
     const sessions = await loginActors(stack.apiUrl, stack.prisma);
     const staff = await stack.prisma.staff.findMany({
@@ -80,6 +99,7 @@ export async function main() {
       const url = `/api/complaints/${filed.receiptNo}`;
       const citizen = { 'x-access-code': filed.accessCode };
       let handler: { employeeNo: string; team: string } | undefined;
+      const poll = backoff();
       for (;;) {
         const { text } = await call(stack.apiUrl, 'GET', url, { headers: citizen });
         const view = JSON.parse(text) as {
@@ -91,7 +111,7 @@ export async function main() {
           break;
         }
         if (view.stage !== 'received') throw new Error(`unexpected stage ${view.stage} before accept`);
-        await sleep(POLL_MS);
+        await poll.next();
       }
       const handlerSession = sessions.get(handler.employeeNo)!;
       await call(stack.apiUrl, 'POST', `${url}/actions/accept`, {
@@ -116,16 +136,20 @@ export async function main() {
       if (state.stage !== 'closed') throw new Error(`workflow ended in ${state.stage}`);
       closedReceipts.push(filed.receiptNo);
     };
+    let lastSkeletonId = '';
     const skeletonLifecycle = async () => {
+      const workflowId = `lifecycle-skeleton-${randomUUID()}`;
       const handle = await stack.temporal.workflow.start(SKELETON_WORKFLOW_TYPE, {
-        workflowId: `lifecycle-skeleton-${randomUUID()}`,
+        workflowId,
         taskQueue: skeletonQueue,
         args: [],
       });
-      while ((await handle.query(skeletonStageQuery)) !== 'assigned') await sleep(POLL_MS);
+      const poll = backoff();
+      while ((await handle.query(skeletonStageQuery)) !== 'assigned') await poll.next();
       for (const update of [skeletonAccept, skeletonDraft, skeletonReview, skeletonRate])
         await handle.executeUpdate(update);
       if ((await handle.result()) !== 'closed') throw new Error('skeleton did not close');
+      lastSkeletonId = workflowId;
     };
 
     // ---------- memory ----------
@@ -190,6 +214,23 @@ export async function main() {
         }),
         stack.prisma.devMail.count(),
       ]);
+      // The skeleton's promise, checked: one history of each side, counted by the calls that cost Temporal work.
+      const calls = async (workflowId: string) => {
+        const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
+        const count = (type: string) =>
+          (history.events ?? []).filter((event) =>
+            String(proto.temporal.api.enums.v1.EventType[event.eventType ?? 0]).endsWith(type),
+          ).length;
+        return (
+          `${count('ACTIVITY_TASK_SCHEDULED')} activities, ${count('UPDATE_ACCEPTED')} updates, ` +
+          `${count('TIMER_STARTED')} timers, ${count('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')} upserts, ` +
+          `${count('WORKFLOW_TASK_COMPLETED')} workflow tasks`
+        );
+      };
+      const callsNote =
+        `one history each: product ${await calls(complaintWorkflowId(closedReceipts.at(-1)!))}; ` +
+        `skeleton ${await calls(lastSkeletonId)}`;
+      log(callsNote);
       const measured = memory.slice(memoryFrom);
       const rss = measured.map((m) => m.worker);
       const half = measured.filter((m) => m.minute >= (measured[0]!.minute + measured.at(-1)!.minute) / 2);
@@ -214,7 +255,7 @@ export async function main() {
           `rated, ${mailsCaught} mails caught in all (4 per lifecycle, warm-up included); skeleton = the same ` +
           `activities, Updates, timers and search-attribute upserts with empty bodies on its own worker and task ` +
           `queue, same Temporal dev server; lifecycle ms product p50 ${p.p50} p99 ${p.p99}, skeleton p50 ${s.p50} ` +
-          `p99 ${s.p99}; errors ${errors}; ${memoryNote}; ${os.cpus().length} cores, load avg ` +
+          `p99 ${s.p99}; ${callsNote}; errors ${errors}; worker settings ${workerSettings}; ${memoryNote}; ${os.cpus().length} cores, load avg ` +
           `${os
             .loadavg()
             .map((l) => l.toFixed(1))
