@@ -182,9 +182,14 @@ export function personMixCtes(
     (input) =>
       `CASE WHEN ${column[input]} IS NULL AND ${byRole(leader[input], member[input])} > 0 THEN '${input}' END`,
   ).join(',\n       ');
-  return `with_individual AS (SELECT ${from}.*, ${individual} AS individual_score FROM ${from}),
-     with_performance AS (SELECT with_individual.*, ${performance} AS performance_result FROM with_individual),
-     with_final AS (
+  // MATERIALIZED: each mix nests the one before it several times over (a weighted mean names each part in
+  // its numerator, denominator and tests), so inlined CTEs made the final score an expression hundreds of
+  // terms long per person; computed once per level it stays small (EXPLAIN ANALYZE of the year end, issue 16).
+  return `with_individual AS MATERIALIZED (SELECT ${from}.*, ${individual} AS individual_score FROM ${from}),
+     with_performance AS MATERIALIZED (
+       SELECT with_individual.*, ${performance} AS performance_result FROM with_individual
+     ),
+     with_final AS MATERIALIZED (
        SELECT with_performance.*, ${final} AS final_score,
          array_remove(ARRAY[
        ${missing}

@@ -327,7 +327,7 @@ export async function aggregateYearEndSql(
          innovation_score_sum / NULLIF(innovations, 0) AS innovation
        FROM person_facts
      ),
-     base AS (
+     base AS MATERIALIZED (
        SELECT s.id AS staff_id, s."employeeNo" AS employee_no, u.code AS unit_code, s."payGrade" AS pay_grade,
          CASE WHEN s.role IN ${HEAD_OF_UNIT_ROLES} THEN 'LEADER' ELSE 'MEMBER' END AS team_role,
          ur.score AS team_score, ur."insufficientData" AS unit_insufficient,

@@ -176,13 +176,21 @@ FROM weighted JOIN "OrgUnit" u ON u.id = weighted.unit_id GROUP BY u.code`;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/**
+ * YEAREND_EXPLAIN=FILE: after generating, run the aggregation once with auto_explain (ANALYZE, BUFFERS)
+ * on every statement and write the server's plans to FILE; then measure as usual.
+ */
+const EXPLAIN_FILE = process.env.YEAREND_EXPLAIN;
+
 export async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-yearend-'));
   const started = Date.now();
+  const serverLog: string[] = [];
   const db = await startEmbeddedPostgres({
     dataDir: path.join(root, 'postgres'),
     port: 0,
     databaseName: 'bench',
+    ...(EXPLAIN_FILE ? { log: (line: string) => serverLog.push(line) } : {}),
   });
   const prisma = createPrisma(db.url, 2);
   const client = new pg.Client({ connectionString: db.url });
@@ -195,6 +203,25 @@ export async function main() {
     log(`generated in ${((Date.now() - generateStart) / 1000).toFixed(1)} s`);
 
     const config = await loadYearConfig(prisma, YEAR);
+    if (EXPLAIN_FILE) {
+      for (const setting of [
+        `session_preload_libraries = 'auto_explain'`,
+        'auto_explain.log_min_duration = 0',
+        'auto_explain.log_analyze = on',
+        'auto_explain.log_buffers = on',
+        'auto_explain.log_nested_statements = on',
+      ])
+        await client.query(`ALTER DATABASE bench SET ${setting}`);
+      const explained = createPrisma(db.url, 1);
+      serverLog.length = 0;
+      const t0 = performance.now();
+      await explained.$transaction((tx) => aggregateYearEndSql(tx, YEAR, config), { timeout: 600_000 });
+      log(`explained run ${((performance.now() - t0) / 1000).toFixed(3)} s, plans in ${EXPLAIN_FILE}`);
+      await explained.$disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      fs.writeFileSync(EXPLAIN_FILE, serverLog.join('\n'));
+      await client.query('ALTER DATABASE bench RESET ALL');
+    }
     const aggregate = async () => {
       const t0 = performance.now();
       const counts = await prisma.$transaction((tx) => aggregateYearEndSql(tx, YEAR, config), {

@@ -54,6 +54,20 @@ const ConfigSchema = Type.Object({
   COMPLAINT_TEST_SLA_SECONDS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
   /** Worker only: port of its Prometheus endpoint (Temporal SDK runtime metrics at /metrics); 0 turns it off. */
   WORKER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
+  /**
+   * Worker only: its database pool, and the task slots sized to it (worker/create-worker.ts workerTuning).
+   * Activities beyond the pool would only queue for a connection while their start-to-close timeout runs.
+   */
+  WORKER_DB_POOL: Type.Integer({ minimum: 1, default: 10 }),
+  /** Worker only: activities run at once; 0 = twice WORKER_DB_POOL (mail activities also wait on SMTP). */
+  WORKER_ACTIVITY_SLOTS: Type.Integer({ minimum: 0, default: 0 }),
+  /** Worker only: workflow tasks run at once (one workflow thread: more only queue inside the worker). */
+  WORKER_WORKFLOW_SLOTS: Type.Integer({ minimum: 2, default: 10 }),
+  /**
+   * Worker only: workflows kept in memory between tasks. The SDK's default grows with the heap (about 2,300
+   * on a 4-GiB heap), so under a backlog of open complaints the worker's memory grew to fill it.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, default: 500 }),
   /** Worker only: a workflow bundle built ahead (`bundleWorkflowCode`) for a fast start; else bundled at start. */
   WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String({ minLength: 1 })),
   /** Requests per minute and client IP on each public route (intake, citizen actions, rating, reads). */

@@ -27,6 +27,27 @@ export async function createPortalWorker(options: {
   });
 }
 
+/**
+ * Slots and cache sized to the machine and the worker's database pool (measured with
+ * `npm run bench -- lifecycle`; see the README's "Worker tuning"). Passed as `overrides` by worker/main.ts.
+ */
+export function workerTuning(
+  config: Pick<
+    Config,
+    'WORKER_DB_POOL' | 'WORKER_ACTIVITY_SLOTS' | 'WORKER_WORKFLOW_SLOTS' | 'WORKER_MAX_CACHED_WORKFLOWS'
+  >,
+): Partial<WorkerOptions> {
+  const activitySlots = config.WORKER_ACTIVITY_SLOTS || 2 * config.WORKER_DB_POOL;
+  const cached = config.WORKER_MAX_CACHED_WORKFLOWS;
+  return {
+    maxConcurrentActivityTaskExecutions: activitySlots,
+    // The SDK refuses more workflow slots than cached workflows (unless the cache is off).
+    maxConcurrentWorkflowTaskExecutions:
+      cached > 0 ? Math.min(config.WORKER_WORKFLOW_SLOTS, cached) : config.WORKER_WORKFLOW_SLOTS,
+    maxCachedWorkflows: cached,
+  };
+}
+
 /** The activities' dependencies as configuration gives them: the one mapping from config to deps. */
 export function activityDepsFrom(
   config: Pick<Config, 'MAIL_FROM' | 'PUBLIC_URL' | 'TEMPORAL_TASK_QUEUE'>,

@@ -4,7 +4,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createMailer } from '../platform/mailer.ts';
 import { createPrisma } from '../platform/prisma.ts';
 import { connectTemporal, temporalTls } from '../platform/temporal.ts';
-import { activityDepsFrom, createPortalWorker } from './create-worker.ts';
+import { activityDepsFrom, createPortalWorker, workerTuning } from './create-worker.ts';
 import { ensureRetentionSchedule } from './retention-schedule.ts';
 
 const config = loadConfig();
@@ -19,7 +19,7 @@ if (config.WORKER_METRICS_PORT > 0) {
     console.warn(`worker metrics not exposed on ${bindAddress}: ${String(error)}`);
   }
 }
-const prisma = createPrisma(config.DATABASE_URL);
+const prisma = createPrisma(config.DATABASE_URL, config.WORKER_DB_POOL);
 const tls = temporalTls(config);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls });
 const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, tls);
@@ -28,9 +28,12 @@ const worker = await createPortalWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   actorSigningSecret: config.ACTOR_SIGNING_SECRET,
-  overrides: config.WORKFLOW_BUNDLE_PATH
-    ? { workflowsPath: undefined, workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
-    : undefined,
+  overrides: {
+    ...workerTuning(config),
+    ...(config.WORKFLOW_BUNDLE_PATH
+      ? { workflowsPath: undefined, workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
+      : {}),
+  },
   deps: activityDepsFrom(config, {
     prisma: prisma,
     mailer: createMailer(config.SMTP_URL),

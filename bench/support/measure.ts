@@ -70,6 +70,9 @@ export interface BenchResult {
   unit: string;
   baseline: number;
   ratio: number;
+  /** Milliseconds, for benchmarks that measure latency. */
+  p50?: number;
+  p99?: number;
   notes: string;
 }
 

@@ -61,13 +61,13 @@ function rateLimitOverrides(): Record<string, string> {
   return env;
 }
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   tail: string[];
   stop(): Promise<void>;
 }
 
-function startChild(
+export function startChild(
   name: string,
   script: string,
   env: Record<string, string>,
@@ -109,7 +109,7 @@ function startChild(
   };
 }
 
-async function waitUntil(
+export async function waitUntil(
   what: string,
   check: () => Promise<boolean> | boolean,
   timeoutMs = 120_000,
@@ -187,6 +187,8 @@ export async function startBenchStack(options: {
       LOG_LEVEL: 'warn',
       // The API child signs Update actors and the worker child checks them: one key for both.
       ACTOR_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      // Production mode requires the audit chain's key; the stack is thrown away, so any fresh key will do.
+      AUDIT_HMAC_SECRET: randomBytes(32).toString('hex'),
       ...rateLimitOverrides(),
       ...options.env,
     };
