@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../embedded/temporal-binaries.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { login as signIn } from '../support/session.ts';
+import { recordingRelease, saveHistoryFixture } from '../support/history-fixtures.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -17,12 +16,14 @@ afterAll(async () => {
 const citizenEmail = 'lifecycle.citizen@example.com';
 
 /**
- * With RECORD_HISTORIES=1, keeps the workflow's history as a replay fixture (test/fixtures/histories),
- * exported by the Temporal CLI in the JSON form that `historyFromJSON` reads.
+ * With RECORD_HISTORIES=<release>, adds the workflow's history as a new replay fixture
+ * (test/support/history-fixtures.ts: fixtures are never rewritten), exported by the Temporal CLI in the
+ * JSON form that `historyFromJSON` reads.
  */
-async function saveHistoryFixture(on: Stack, workflowId: string, name: string) {
+async function keepHistoryFixture(on: Stack, workflowId: string, scenario: string) {
   const history = await on.temporal.workflow.getHandle(workflowId).fetchHistory();
-  if (process.env.RECORD_HISTORIES) {
+  const release = recordingRelease();
+  if (release) {
     const json = execFileSync(findTemporalCli()!, [
       'workflow',
       'show',
@@ -33,9 +34,7 @@ async function saveHistoryFixture(on: Stack, workflowId: string, name: string) {
       '--output',
       'json',
     ]);
-    const dir = path.resolve('test/fixtures/histories');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${name}.json`), json);
+    saveHistoryFixture(`complaint-${release}-${scenario}`, json.toString('utf8'));
   }
   return history;
 }
@@ -219,7 +218,7 @@ describe('complaint lifecycle over HTTP', () => {
     const after = await act(complaint.receiptNo, 'accept', handler);
     expect(after.statusCode).toBe(409);
 
-    const history = await saveHistoryFixture(stack, complaint.receiptNo, 'complaint-happy-path');
+    const history = await keepHistoryFixture(stack, complaint.receiptNo, 'happy-path');
     expect(history.events?.length).toBeGreaterThan(20);
   });
 
@@ -347,7 +346,7 @@ describe('complaint escalation over HTTP (SLA shortened to seconds)', () => {
       payload: { employeeNo: 'E1205', reason: '부재자에게 배정 시도' },
     });
     expect(absent.statusCode).toBe(422);
-    const history = await saveHistoryFixture(fast, filed.receiptNo, 'complaint-escalated-reassigned');
+    const history = await keepHistoryFixture(fast, filed.receiptNo, 'escalated-reassigned');
     expect(history.events?.some((e) => e.timerFiredEventAttributes)).toBe(true);
   });
 });

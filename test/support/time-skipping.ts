@@ -110,3 +110,32 @@ export async function signedUpdate<State, Args extends { actor: Actor }>(
   );
   return handle.executeUpdate(update, { args: [{ ...args, actorClaim }], updateId });
 }
+
+/** Polls `check` until it returns a value (not undefined or false), failing after `timeoutMs`. */
+export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+type History = proto.temporal.api.history.v1.IHistory;
+/** The history of every run of a workflow, following the continue-as-new chain from its first run. */
+export async function historiesOfRuns(
+  env: TestWorkflowEnvironment,
+  workflowId: string,
+  firstRunId: string,
+): Promise<History[]> {
+  const runs: History[] = [];
+  let runId: string | undefined = firstRunId;
+  while (runId) {
+    const history: History = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.push(history);
+    runId =
+      history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}

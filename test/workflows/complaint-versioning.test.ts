@@ -27,6 +27,7 @@ import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
 import { createTimeSkippingEnv, signedUpdate, workflowBundle } from '../support/time-skipping.ts';
 import { ActorClaimCodec } from '../../platform/actor-claims.ts';
+import { recordingRelease, saveHistoryFixture } from '../support/history-fixtures.ts';
 
 /**
  * Versioned deploys by Temporal's patching discipline (issue 13), on the time-skipping server with real
@@ -35,11 +36,10 @@ import { ActorClaimCodec } from '../../platform/actor-claims.ts';
  *   completes on N+1 (today's code), which replays N's history through `patched()` and then applies the
  *   changed rule: a holiday added to the database calendar re-times the run;
  * - a run on today's code gets a holiday mid-flight and replays without nondeterminism.
- * With RECORD_HISTORIES=1 both histories are written to test/fixtures/histories, which
- * test/workflows/replay.test.ts replays on every run.
+ * With RECORD_HISTORIES=<release> both histories are added to test/fixtures/histories as new fixtures
+ * (never rewritten: test/support/history-fixtures.ts), which test/workflows/replay.test.ts replays.
  */
 const VERSION_N = '4503388'; // the last commit before the 'calendar-from-database' and handler-wait patches
-const fixtureDir = path.resolve('test/fixtures/histories');
 const day = 24 * 3600_000;
 
 const events = new Map<string, ComplaintEventInput[]>();
@@ -174,16 +174,16 @@ function addHolidayBefore(dueAt: string, name: string): string {
   return date;
 }
 
-async function finish(handle: WorkflowHandle, fixtureName: string) {
+async function finish(handle: WorkflowHandle, scenario: string) {
   await signedUpdate(signer(), handle, withdrawUpdate, { actor: citizen, messageId: '1' });
   await handle.result();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   const history = await handle.fetchHistory();
   const taskFailures = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
   expect(taskFailures).toEqual([]);
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: fixtureName }, history);
-  if (process.env.RECORD_HISTORIES)
-    fs.writeFileSync(path.join(fixtureDir, `${fixtureName}.json`), historyToJSON(history));
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: scenario }, history);
+  const release = recordingRelease();
+  if (release) saveHistoryFixture(`complaint-${release}-${scenario}`, historyToJSON(history));
 }
 
 describe('complaint workflow versions', () => {
@@ -209,7 +209,7 @@ describe('complaint workflow versions', () => {
       expect(retimed.dueAt).toBe(expected);
       expect(holiday < toKstDateString(new Date(retimed.dueAt))).toBe(true);
       expect(events.get(handle.workflowId)?.map((e) => e.type)).toContain('calendar-changed');
-      await finish(handle, 'complaint-v2-to-v3-calendar-changed');
+      await finish(handle, 'version-n-to-current-calendar-changed');
     });
   }, 200_000);
 
@@ -232,7 +232,7 @@ describe('complaint workflow versions', () => {
       expect(late.escalationLevel).toBe(2);
       const types = events.get(handle.workflowId)?.map((e) => e.type) ?? [];
       expect(types).toEqual(expect.arrayContaining(['calendar-changed', 'reminder-sent', 'escalated']));
-      await finish(handle, 'complaint-v3-real-calendar-holiday-added');
+      await finish(handle, 'real-calendar-holiday-added');
     });
   }, 200_000);
 });

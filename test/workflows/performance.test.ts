@@ -27,8 +27,7 @@ import {
 } from '../../domain/performance-outcomes.ts';
 import { defaultScoringConfig, kpiAchievement, trafficLight } from '../../domain/scoring.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
-import type { temporal as temporalProto } from '@temporalio/proto';
-import { useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { historiesOfRuns, until, useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 const hr: PerformanceActor = { employeeNo: 'E0003', role: 'HR' };
 const head: PerformanceActor = { employeeNo: 'E0001', role: 'HEAD' };
@@ -210,16 +209,6 @@ function complaint(year: number, n: number, satisfaction: number, unitCode = 'T1
   };
 }
 
-async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const status = (handle: WorkflowHandle<typeof performanceWorkflow>) => handle.query(performanceStatusQuery);
 
 async function signalAll(
@@ -320,16 +309,8 @@ describe('performance workflow: recording outcomes', () => {
 async function eventsPerRun(
   handle: WorkflowHandleWithFirstExecutionRunId<typeof performanceWorkflow>,
 ): Promise<number[]> {
-  const counts: number[] = [];
-  let runId: string | undefined = handle.firstExecutionRunId;
-  while (runId) {
-    const history: { events?: temporalProto.api.history.v1.IHistoryEvent[] | null } =
-      await ctx.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
-    counts.push(events.length);
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return counts;
+  const runs = await historiesOfRuns(ctx.env, handle.workflowId, handle.firstExecutionRunId);
+  return runs.map((run) => run.events?.length ?? 0);
 }
 
 describe('performance workflow: coalesced outcome signals (no hot fan-in)', () => {

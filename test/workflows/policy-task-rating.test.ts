@@ -3,14 +3,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { customerRatingUpdate } from '../../domain/policy-task.ts';
 import {
-  act,
-  approvePlan,
   customersOf,
   DAY,
-  director,
-  leader,
-  owner,
   recordedFor,
+  runToDone,
   startTask,
   startTaskTestEnv,
   stateOf,
@@ -36,22 +32,12 @@ async function rejectionOf(promise: Promise<unknown>): Promise<string | undefine
   throw new Error('the update was accepted');
 }
 
-/** Execution → both milestones → completion → quality review → final approval: done. */
-async function finish(handle: Awaited<ReturnType<typeof startTask>>) {
-  await approvePlan(handle);
-  await act(handle, owner, { type: 'complete-milestone', seq: 1, evidence: '조사 보고서' });
-  await act(handle, owner, { type: 'complete-milestone', seq: 2, evidence: '개선안' });
-  await act(handle, owner, { type: 'submit-completion', summary: '완료' });
-  await act(handle, leader, { type: 'quality-review', score: 80, opinion: '양호' });
-  return act(handle, director, { type: 'final-approve', opinion: '승인' });
-}
-
 describe("policy-task workflow: the customers' rating step (time-skipping)", () => {
   it('tells customers of each milestone, opens a rating at done, reminds only those who have not rated once, closes at the deadline and reports the mean once', async () => {
     const handle = await startTask(t, { milestoneDays: [10, 20] });
     const taskId = handle.workflowId;
     customersOf.set(taskId, [11, 12, 13]);
-    expect((await finish(handle)).stage).toBe('done');
+    expect((await runToDone(handle)).stage).toBe('done');
 
     const notices = () => recordedFor(taskId).customerNotices;
     expect(
@@ -108,7 +94,7 @@ describe("policy-task workflow: the customers' rating step (time-skipping)", () 
   it('closes as soon as every customer rated, and a task without customers ends at done with no rating step', async () => {
     const rated = await startTask(t, { milestoneDays: [10, 20] });
     customersOf.set(rated.workflowId, [21]);
-    await finish(rated);
+    await runToDone(rated);
     await waitFor(() =>
       recordedFor(rated.workflowId).customerNotices.some((n) => n.kind === 'rating-invitation'),
     );
@@ -124,7 +110,7 @@ describe("policy-task workflow: the customers' rating step (time-skipping)", () 
     );
 
     const alone = await startTask(t, { milestoneDays: [10, 20] });
-    await finish(alone);
+    await runToDone(alone);
     expect((await alone.result()).stage).toBe('done');
     expect(recordedFor(alone.workflowId).outcomes.map((o) => o.kind)).toEqual(['task-done']);
     expect(recordedFor(alone.workflowId).customerNotices.map((n) => n.kind)).toEqual([

@@ -8,23 +8,30 @@ import { workflowBundle } from '../support/time-skipping.ts';
 import {
   act,
   approvePlan,
+  customersOf,
   DAY,
   director,
   leader,
   owner,
   startTask,
   startTaskTestEnv,
+  recordedFor,
+  runToDone,
   type TaskTestEnv,
+  waitFor,
 } from './policy-task.support.ts';
+import { customerRatingUpdate } from '../../domain/policy-task.ts';
+import { recordingRelease, saveHistoryFixture } from '../support/history-fixtures.ts';
 
 /**
  * Replays committed histories of the policy-task workflow against today's code, so a change that would
  * break running tasks fails here and not in production. `policy-task-v1-*` were recorded before the
- * `task-done-mail` patch (no marker in them); `policy-task-v2-*` after it. To record a new set from the
- * current code: RECORD_TASK_HISTORIES=<prefix> npx vitest run test/workflows/policy-task-replay.test.ts
+ * `task-done-mail` patch (no marker in them); `policy-task-v2-*` after it; `policy-task-2026.12-*` after
+ * `task-customers` (the customers' rating step). To add a set from the current code (fixtures are never
+ * rewritten): RECORD_HISTORIES=<release> npx vitest run test/workflows/policy-task-replay.test.ts
  */
 const fixturesDir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
-const recordAs = process.env.RECORD_TASK_HISTORIES;
+const recordAs = recordingRelease();
 
 const fixtures = fs.existsSync(fixturesDir)
   ? fs
@@ -34,9 +41,12 @@ const fixtures = fs.existsSync(fixturesDir)
   : [];
 const load = (name: string) =>
   historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixturesDir, name), 'utf8')));
-/** The SDK records a `core_patch` marker where `patched()` first returned true (this workflow has one patch). */
-const hasPatchMarker = (name: string) =>
-  (load(name).events ?? []).some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+/** The patches whose `core_patch` marker the SDK recorded where `patched()` first returned true. */
+const patchMarkers = (name: string) =>
+  (load(name).events ?? []).flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id] : [];
+  });
 
 describe.skipIf(recordAs !== undefined)('policy-task replay of committed histories', () => {
   it('has histories recorded before and after the patched change', () => {
@@ -45,10 +55,27 @@ describe.skipIf(recordAs !== undefined)('policy-task replay of committed histori
         'policy-task-v1-done.json',
         'policy-task-v1-timers.json',
         'policy-task-v2-done.json',
+        'policy-task-2026.12-done.json',
+        'policy-task-2026.12-timers.json',
+        'policy-task-2026.12-customers-rated.json',
       ]),
     );
-    expect(hasPatchMarker('policy-task-v1-done.json')).toBe(false);
-    expect(hasPatchMarker('policy-task-v2-done.json')).toBe(true);
+    expect(patchMarkers('policy-task-v1-done.json')).toEqual([]);
+    expect(patchMarkers('policy-task-v2-done.json')).toEqual(['task-done-mail']);
+    // Today's code paths: the customers' rating step after done.
+    expect(patchMarkers('policy-task-2026.12-customers-rated.json')).toEqual([
+      'task-customers',
+      'task-done-mail',
+    ]);
+    const rated = load('policy-task-2026.12-customers-rated.json').events ?? [];
+    const activities = rated.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(activities).toEqual(
+      expect.arrayContaining(['listTaskCustomerIds', 'notifyTaskCustomers', 'reportOutcome']),
+    );
+    const updates = rated.map(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name,
+    );
+    expect(updates).toContain(customerRatingUpdate.name);
   });
 
   it.each(fixtures)('replays %s deterministically with the current workflow code', async (name) => {
@@ -70,15 +97,12 @@ describe.skipIf(recordAs === undefined)('policy-task history recording', () => {
 
   const save = async (scenario: string, taskId: string, runId: string) => {
     const history = await t.env.client.workflow.getHandle(taskId, runId).fetchHistory();
-    fs.writeFileSync(
-      path.join(fixturesDir, `policy-task-${recordAs}-${scenario}.json`),
-      `${historyToJSON(history)}\n`,
-    );
+    saveHistoryFixture(`policy-task-${recordAs}-${scenario}`, `${historyToJSON(history)}\n`);
   };
 
   it('records a task from draft to done', async () => {
     const handle = await startTask(t, {
-      taskId: `PT-2026-9${recordAs === 'v1' ? 1 : 2}01`,
+      taskId: 'PT-2026-9301',
       milestoneDays: [10, 20],
       outcomeTarget: 50,
     });
@@ -95,7 +119,7 @@ describe.skipIf(recordAs === undefined)('policy-task history recording', () => {
 
   it('records a return, reviewer and milestone timers, focus reports and a continue-as-new', async () => {
     const handle = await startTask(t, {
-      taskId: `PT-2026-9${recordAs === 'v1' ? 1 : 2}02`,
+      taskId: 'PT-2026-9302',
       milestoneDays: [12, 40],
       settings: { historyThreshold: 220 },
     });
@@ -119,5 +143,20 @@ describe.skipIf(recordAs === undefined)('policy-task history recording', () => {
       await act(handle, leader, { type: 'review', decision: 'approve', opinion: 'ok' });
       await act(handle, director, { type: 'review', decision: 'approve', opinion: 'ok' });
     }
+  });
+
+  it('records a task done with customers who rate it, a reminder and the close at the deadline', async () => {
+    const handle = await startTask(t, { taskId: 'PT-2026-9303', milestoneDays: [10, 20] });
+    customersOf.set(handle.workflowId, [31, 32, 33]);
+    await runToDone(handle);
+    await waitFor(() =>
+      recordedFor(handle.workflowId).customerNotices.some((n) => n.kind === 'rating-invitation'),
+    );
+    await handle.executeUpdate(customerRatingUpdate, { args: [{ customerId: 31, score: 5 }] });
+    await handle.executeUpdate(customerRatingUpdate, { args: [{ customerId: 32, score: 3 }] });
+    await t.env.sleep(15 * DAY);
+    expect((await handle.result()).stage).toBe('done');
+    expect(recordedFor(handle.workflowId).outcomes.map((o) => o.kind)).toEqual(['task-done', 'task-rated']);
+    await save('customers-rated', handle.workflowId, handle.firstExecutionRunId);
   });
 });

@@ -240,3 +240,13 @@ export const mailsTo = (taskId: string, employeeNo: string, template?: string) =
       m.to.employeeNo === employeeNo &&
       (template === undefined || m.template === template),
   );
+
+/** Plan review → both milestones → completion → quality review → final approval: done. */
+export async function runToDone(handle: WorkflowHandle) {
+  await approvePlan(handle);
+  await act(handle, owner, { type: 'complete-milestone', seq: 1, evidence: '조사 보고서' });
+  await act(handle, owner, { type: 'complete-milestone', seq: 2, evidence: '개선안' });
+  await act(handle, owner, { type: 'submit-completion', summary: '완료' });
+  await act(handle, leader, { type: 'quality-review', score: 80, opinion: '양호' });
+  return act(handle, director, { type: 'final-approve', opinion: '승인' });
+}

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { workflowBundle } from '../support/time-skipping.ts';
+import { fixtureDir, fixtureNames } from '../support/history-fixtures.ts';
 
 /**
- * Every history under test/fixtures/histories was recorded from a real run (RECORD_HISTORIES=1 with the
- * integration tests). Replaying them against today's workflow code fails on any non-deterministic change.
+ * Every history under test/fixtures/histories was recorded from a real run by some release
+ * (RECORD_HISTORIES=<release>, see test/support/history-fixtures.ts) and is kept as it was. Replaying them
+ * all against today's workflow code fails on any non-deterministic change.
  */
-const fixtureDir = path.resolve('test/fixtures/histories');
-const fixtures = fs.readdirSync(fixtureDir).filter((name) => name.endsWith('.json'));
+const fixtures = fixtureNames().map((name) => `${name}.json`);
 
 describe('recorded workflow histories replay deterministically', () => {
   it('has recorded histories to replay', () => {
