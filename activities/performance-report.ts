@@ -1,3 +1,4 @@
+import { performanceYearStartSummary } from '../domain/workflow-summaries.ts';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/prisma.ts';
 import {
@@ -41,6 +42,7 @@ export function createOutcomeReportActivities({
           workflowId: performanceWorkflowId(outcome.year),
           taskQueue,
           args: [input],
+          ...performanceYearStartSummary(outcome.year),
           signal: outcomesRecordedSignal,
           signalArgs: [{ year: outcome.year }],
         }),

@@ -15,7 +15,7 @@ import { createSupervisor, waitForHealth } from '../embedded/supervisor.ts';
 import { projectRoot } from '../embedded/temporal-binaries.ts';
 import { createPrisma } from '../platform/prisma.ts';
 import { seedDatabase } from '../prisma/seed.ts';
-import { workflowsPath } from '../worker/create-worker.ts';
+import { workflowBundleOptions } from '../worker/create-worker.ts';
 import { startBalancer } from './proxy.ts';
 import { startTemporalCluster, type DatabaseServer } from './temporal-cluster.ts';
 import { ensureTemporalUi, startTemporalUi } from './temporal-ui.ts';
@@ -93,7 +93,7 @@ try {
 
   // Bundled once, so both workers start polling within seconds.
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflowCode({ ...workflowBundleOptions, logger: new DefaultLogger('WARN') });
   fs.writeFileSync(bundlePath, bundle.code);
   env.PUBLIC_URL ??= `http://localhost:${port}`;
   const metricsPort = await choosePort('metrics', env, log);

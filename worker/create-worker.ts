@@ -5,6 +5,12 @@ import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { ActorClaimCodec } from '../platform/actor-claims.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Workflow interceptors every worker and bundle registers: activity summaries for readable histories. */
+export const workflowInterceptorModules = [
+  fileURLToPath(new URL('../workflows/summaries.ts', import.meta.url)),
+];
+/** What `bundleWorkflowCode` needs to build the same workflow code the worker runs. */
+export const workflowBundleOptions = { workflowsPath, workflowInterceptorModules };
 
 /** The one place the worker is assembled: used by the worker process and by tests. */
 export async function createPortalWorker(options: {
@@ -21,6 +27,7 @@ export async function createPortalWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath,
+    interceptors: { workflowModules: workflowInterceptorModules },
     activities: createActivities(options.deps),
     dataConverter: { payloadCodecs: [new ActorClaimCodec(options.actorSigningSecret)] },
     ...options.overrides,

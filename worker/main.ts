@@ -31,7 +31,12 @@ const worker = await createPortalWorker({
   overrides: {
     ...workerTuning(config),
     ...(config.WORKFLOW_BUNDLE_PATH
-      ? { workflowsPath: undefined, workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
+      ? {
+          workflowsPath: undefined,
+          // The bundle carries its workflow interceptors (built with workflowBundleOptions).
+          interceptors: undefined,
+          workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH },
+        }
       : {}),
   },
   deps: activityDepsFrom(config, {

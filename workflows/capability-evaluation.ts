@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,6 +20,7 @@ import {
   type CapabilityCycleInput,
   type CapabilityCycleStatus,
 } from '../domain/performance.ts';
+import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 
 const { selectCapabilityRaters, countCapabilityRatings, aggregateCapability } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -87,7 +89,15 @@ export async function capabilityEvaluationWorkflow(
 
   while (status.stage === 'OPEN' && !closeRequested && !allIn() && Date.now() < deadline) {
     const nextMilestone = !carry.reminded && Date.now() < reminderAt ? reminderAt : deadline;
-    await condition(() => nudged, Math.max(1, Math.min(pollMs, nextMilestone - Date.now())));
+    setCurrentDetails(
+      `**${status.stage}** · ${status.submitted}/${status.invited} ratings · deadline ${kstMinute(deadline)}`,
+    );
+    await condition(() => nudged, Math.max(1, Math.min(pollMs, nextMilestone - Date.now())), {
+      summary: timerSummary(
+        `count stored ratings (${nextMilestone === deadline ? 'deadline' : 'reminder'} ${kstMinute(nextMilestone)})`,
+        Date.now() + Math.min(pollMs, nextMilestone - Date.now()),
+      ),
+    });
     nudged = false;
     const counts = await countCapabilityRatings({ cycleId: input.cycleId });
     status.invited = counts.invited;

@@ -7,10 +7,12 @@ import {
   log,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import type { NotificationInput } from '../activities/mail.ts';
@@ -939,6 +941,12 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   setHandler(complaintStateQuery, () => state);
 
+  /** What the Temporal UI shows as the run's current details: stage, handler and due time, no text. */
+  function complaintDetails(): string {
+    const handler = state.handler ? `${state.handler.employeeNo} (${state.handler.team})` : 'unassigned';
+    return `**${state.stage}** · handler ${handler} · due ${kstMinute(state.dueAt)}`;
+  }
+
   // ---------- timers ----------
   function nextTimer(): DueTimer | undefined {
     const due = new Date(state.dueAt);
@@ -1114,10 +1122,12 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     }
     const timer = nextTimer();
     const seen = changes;
-    const woke = await condition(
-      () => changes !== seen,
-      timer ? Math.max(1, timer.at.getTime() - Date.now()) : undefined,
-    );
+    setCurrentDetails(complaintDetails());
+    const woke = timer
+      ? await condition(() => changes !== seen, Math.max(1, timer.at.getTime() - Date.now()), {
+          summary: timerSummary(timer.kind, timer.at),
+        })
+      : await condition(() => changes !== seen).then(() => true);
     if (woke || !timer || isTerminalStage(state.stage)) continue;
     // An Update may have changed what is due (a rating arriving with the survey deadline): fire only a
     // timer that is still due by the current state.

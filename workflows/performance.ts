@@ -7,6 +7,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   startChild,
@@ -47,6 +48,7 @@ import {
   type StaffRole,
 } from '../domain/performance.ts';
 import { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
+import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 
 const {
   openPerformanceYear,
@@ -353,6 +355,7 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
         workflowId: cycleId,
         args: [{ year, cycleId, deadline }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `360° 역량평가 ${year} · capability cycle, deadline ${kstMinute(deadline)}`,
       });
       return { cycleId };
     },
@@ -409,7 +412,7 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   async function applyRecorded(units: Set<string>) {
     if (!outcomesWaiting) return;
     const wait = lastAppliedAt + MIN_APPLY_INTERVAL_MILLIS - Date.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await sleep(wait, { summary: 'let outcome signals coalesce' });
     lastAppliedAt = Date.now();
     outcomesWaiting = false;
     for (;;) {
@@ -470,14 +473,21 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       continueDue();
     if (state.stage === YearStage.OPEN) {
       const untilYearEnd = Math.max(1, endAt - Date.now());
-      const woke = await condition(
-        ready,
-        coalescing ? Math.min(untilYearEnd, OUTCOME_SWEEP_MILLIS) : untilYearEnd,
+      const timeout = coalescing ? Math.min(untilYearEnd, OUTCOME_SWEEP_MILLIS) : untilYearEnd;
+      setCurrentDetails(
+        `**${state.stage}** · run ${state.runNumber} · ${state.recordedCount} outcomes applied · year end ${kstMinute(endAt)}`,
       );
+      const woke = await condition(ready, timeout, {
+        summary:
+          timeout === untilYearEnd
+            ? timerSummary(`year end ${year}`, endAt)
+            : timerSummary('daily outcome sweep', Date.now() + timeout),
+      });
       if (!woke && Date.now() >= endAt)
         yearEndRequest ??= { actor: 'system', reason: 'year-end timer (31 Dec 24:00 KST)' };
       else if (!woke && coalescing) outcomesWaiting = true;
     } else {
+      setCurrentDetails(`**${state.stage}** · run ${state.runNumber} · ${state.decisions.length} decisions`);
       await condition(ready);
     }
 

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -50,6 +51,7 @@ import {
   TeamAttr,
   WorkKindAttr,
 } from '../domain/search-attributes.ts';
+import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 
 const { recordTaskEvent, reportOutcome, listTaskCustomerIds } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -109,6 +111,11 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
 
   function publishVisibility() {
     const step = pendingStepOf(state, settings);
+    setCurrentDetails(
+      `**${state.stage}** · generation ${state.generation}` +
+        (step?.assigneeNo ? ` · waiting for ${step.assigneeNo}` : '') +
+        (step?.dueAt ? ` · due ${kstMinute(step.dueAt)}` : ''),
+    );
     const attributes: SearchAttributeUpdatePair[] = [
       { key: WorkKindAttr, value: 'task' },
       { key: StageAttr, value: state.stage },
@@ -225,7 +232,7 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
       await condition(wake);
     } else {
       const waitMs = Date.parse(next.at) - nowMs();
-      if (waitMs > 0) await condition(wake, waitMs);
+      if (waitMs > 0) await condition(wake, waitMs, { summary: timerSummary(next.kind, next.at) });
     }
     await serially(fireDueAlarms);
   }
@@ -282,7 +289,8 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
       const next = scheduledAlarms(state, settings)[0];
       const waitMs = next ? Date.parse(next.at) - nowMs() : undefined;
       if (waitMs === undefined) await condition(wake);
-      else if (waitMs > 0) await condition(wake, waitMs);
+      else if (waitMs > 0 && next)
+        await condition(wake, waitMs, { summary: timerSummary(next.kind, next.at) });
       await serially(fireDueAlarms);
     }
     await condition(allHandlersFinished);

@@ -1,3 +1,4 @@
+import { complaintStartSummary } from '../../domain/workflow-summaries.ts';
 import { createHash, randomInt } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Prisma } from '@prisma/client';
@@ -77,6 +78,7 @@ export const complaintIntakePlugin = fp(
           // A receipt's workflow runs once: a client retrying intake after the complaint closed starts nothing.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [input],
+          ...complaintStartSummary(input),
         });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

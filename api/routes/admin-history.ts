@@ -33,6 +33,13 @@ export const TimelineEntry = Type.Object({
   }),
   summary: Type.String(),
   detail: Type.Unknown(),
+  run: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description:
+        'which run of a workflow that continued as new (1 = first shown); event ids restart per run',
+    }),
+  ),
 });
 export type TimelineEntry = Static<typeof TimelineEntry>;
 
@@ -70,6 +77,17 @@ function actionOf(arg: unknown, texts: ReadonlyMap<string, string>) {
       text(record.note) ??
       (record.messageId === undefined ? null : (texts.get(String(record.messageId)) ?? null)),
   };
+}
+
+/** The summary the workflow gave an activity or timer (user metadata), if any. */
+function summaryOf(event: HistoryEvent): string | null {
+  const payload = event.userMetadata?.summary;
+  if (!payload) return null;
+  try {
+    return text(defaultPayloadConverter.fromPayload(payload));
+  } catch {
+    return null;
+  }
 }
 
 const eventTypeName = (event: HistoryEvent) =>
@@ -122,7 +140,13 @@ export function renderHistory(
       const a = event.activityTaskScheduledEventAttributes;
       const name = a.activityType?.name ?? 'activity';
       activityNames.set(String(event.eventId), name);
-      push('activity.scheduled', `Activity ${name} scheduled`, { input: decodeAll(a.input) }, { name });
+      const note = summaryOf(event);
+      push(
+        'activity.scheduled',
+        `Activity ${name} scheduled${note ? ` — ${note}` : ''}`,
+        { input: decodeAll(a.input), ...(note ? { userSummary: note } : {}) },
+        { name },
+      );
     } else if (event.activityTaskCompletedEventAttributes) {
       const a = event.activityTaskCompletedEventAttributes;
       const name = activityNames.get(String(a.scheduledEventId)) ?? null;
@@ -155,10 +179,11 @@ export function renderHistory(
       const fireAfterMs = durationMs(a.startToFireTimeout);
       timers.set(a.timerId ?? '', fireAfterMs);
       const firesAt = fireAfterMs === null ? null : new Date(Date.parse(base.at) + fireAfterMs).toISOString();
+      const note = summaryOf(event);
       push(
         'timer.started',
-        `Timer ${a.timerId} set${firesAt ? ` to fire at ${firesAt}` : ''}`,
-        { timerId: a.timerId, fireAfterMs, firesAt },
+        `Timer ${a.timerId} set${firesAt ? ` to fire at ${firesAt}` : ''}${note ? ` — ${note}` : ''}`,
+        { timerId: a.timerId, fireAfterMs, firesAt, ...(note ? { userSummary: note } : {}) },
         { name: a.timerId ?? null },
       );
     } else if (event.timerFiredEventAttributes) {
@@ -286,6 +311,63 @@ export function renderHistory(
     }
   }
   return timeline;
+}
+
+/** How much of a continue-as-new chain one page shows: the newest runs, up to this many events. */
+export const MAX_CHAIN_EVENTS = 20_000;
+const MAX_CHAIN_RUNS = 100;
+
+export interface RunHistory {
+  runId: string;
+  events: readonly HistoryEvent[];
+}
+
+/**
+ * The runs of a workflow that continued as new, oldest first: from the given (newest) run back along each
+ * run's `continuedExecutionRunId`, up to MAX_CHAIN_EVENTS events; `omitted` tells whether older runs exist.
+ */
+export async function historyChain(
+  fetchRun: (runId: string | undefined) => Promise<{ events?: HistoryEvent[] | null }>,
+  latestRunId: string,
+): Promise<{ runs: RunHistory[]; omitted: boolean }> {
+  const runs: RunHistory[] = [];
+  let total = 0;
+  let runId: string | undefined = latestRunId;
+  while (runId) {
+    const events: readonly HistoryEvent[] = (await fetchRun(runId)).events ?? [];
+    runs.unshift({ runId, events });
+    total += events.length;
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    if (runId && (total >= MAX_CHAIN_EVENTS || runs.length >= MAX_CHAIN_RUNS)) return { runs, omitted: true };
+  }
+  return { runs, omitted: false };
+}
+
+/** The runs' timelines in order, each entry marked with its run, and a marker where a run begins. */
+export function renderChain(
+  runs: readonly RunHistory[],
+  texts: ReadonlyMap<string, string> = new Map(),
+): TimelineEntry[] {
+  return runs.flatMap((run, index) => {
+    const entries = renderHistory(run.events, texts).map((entry) => ({ ...entry, run: index + 1 }));
+    if (index === 0) return entries;
+    const start = run.events[0];
+    const marker: TimelineEntry = {
+      eventId: 0,
+      at: (optionalTsToDate(start?.eventTime) ?? new Date(0)).toISOString(),
+      kind: 'run.started',
+      name: null,
+      action: null,
+      actor: null,
+      actorRole: null,
+      decision: null,
+      reason: null,
+      summary: `Run ${index + 1} of ${runs.length} begins, continued as new from run ${index}`,
+      detail: { runId: run.runId, previousRunId: runs[index - 1]!.runId },
+      run: index + 1,
+    };
+    return [marker, ...entries];
+  });
 }
 
 function decodeMap(
@@ -437,8 +519,13 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
               workflowType: Type.Union([Type.String(), Type.Null()]),
               status: Type.String(),
               events: Type.Integer({
-                description: 'raw history events, including workflow-task bookkeeping',
+                description: 'raw history events of the runs shown, including workflow-task bookkeeping',
               }),
+              runs: Type.Array(Type.Object({ runId: Type.String(), events: Type.Integer() }), {
+                description:
+                  'without ?runId: every run of the continue-as-new chain, oldest first (the newest ones up to 20,000 events); with it, that run',
+              }),
+              earlierRunsOmitted: Type.Boolean(),
               decisions: Type.Array(Decision, {
                 description:
                   'who decided what, when and why: the audit log and the system decisions, oldest first',
@@ -463,12 +550,18 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         if (!decision.allowed) throw notFound();
       }
-      const handle = app.temporal.workflow.getHandle(workflowId, request.query.runId);
+      const { runId } = request.query;
+      const handle = app.temporal.workflow.getHandle(workflowId, runId);
       let description;
-      let history;
+      let chain;
       try {
         description = await handle.describe();
-        history = await handle.fetchHistory();
+        chain = runId
+          ? { runs: [{ runId, events: (await handle.fetchHistory()).events ?? [] }], omitted: false }
+          : await historyChain(
+              (run) => app.temporal.workflow.getHandle(workflowId, run).fetchHistory(),
+              description.runId,
+            );
       } catch (error) {
         // describe() raises WorkflowNotFoundError; fetching the history raw gRPC NOT_FOUND (code 5).
         if (error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === 5))
@@ -481,10 +574,7 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         select: { id: true, body: true },
       });
       const texts = new Map(messages.map((m) => [String(m.id), m.body]));
-      const [timeline, decisions] = [
-        renderHistory(history.events ?? [], texts),
-        await decisionsOf(workflowId),
-      ];
+      const [timeline, decisions] = [renderChain(chain.runs, texts), await decisionsOf(workflowId)];
       if (request.query.format === 'csv') {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
@@ -496,7 +586,9 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         runId: description.runId ?? null,
         workflowType: description.type ?? null,
         status: description.status.name,
-        events: history.events?.length ?? 0,
+        events: chain.runs.reduce((sum, run) => sum + run.events.length, 0),
+        runs: chain.runs.map((run) => ({ runId: run.runId, events: run.events.length })),
+        earlierRunsOmitted: chain.omitted,
         decisions,
         timeline,
       };

@@ -1,3 +1,4 @@
+import { performanceYearStartSummary } from '../../domain/workflow-summaries.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -245,6 +246,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         workflowId: performanceWorkflowId(year),
         taskQueue: app.config.TEMPORAL_TASK_QUEUE,
         args: [input],
+        ...performanceYearStartSummary(year),
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -258,6 +260,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       workflowId: performanceWorkflowId(year),
       taskQueue: app.config.TEMPORAL_TASK_QUEUE,
       args: [input],
+      ...performanceYearStartSummary(year),
       signal: kpiChangedSignal,
       signalArgs: [{ unitCode, kpiCode }],
     });

@@ -1,3 +1,4 @@
+import { customerNoticeStartSummary } from '../../domain/workflow-summaries.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -161,6 +162,7 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         workflowId: `customer-notice:${notice.key}`,
         taskQueue: app.config.TEMPORAL_TASK_QUEUE,
         args: [notice],
+        ...customerNoticeStartSummary(notice),
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -1,3 +1,4 @@
+import { policyTaskStartSummary } from '../../domain/workflow-summaries.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { Prisma } from '@prisma/client';
@@ -553,6 +554,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           workflowId: policyTaskWorkflowId(id),
           taskQueue: app.config.TEMPORAL_TASK_QUEUE,
           args: [input],
+          ...policyTaskStartSummary(input),
         });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -17,7 +17,7 @@ import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../.
 import { startSmtpCatcher, type SmtpCatcher } from '../../embedded/smtp-catcher.ts';
 import { createPrisma, type Db } from '../../platform/prisma.ts';
 import { seedDatabase } from '../../prisma/seed.ts';
-import { workflowsPath } from '../../worker/create-worker.ts';
+import { workflowBundleOptions } from '../../worker/create-worker.ts';
 import { DEMO_PASSWORD, SEED_YEAR } from '../support/constants.ts';
 import { createDriver } from '../support/faults/driver.ts';
 import {
@@ -63,7 +63,7 @@ beforeAll(async () => {
   const workflowBundlePath = path.join(root, 'workflow-bundle.js');
   fs.writeFileSync(
     workflowBundlePath,
-    (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code,
+    (await bundleWorkflowCode({ ...workflowBundleOptions, logger: new DefaultLogger('WARN') })).code,
   );
   parts = {
     root,

@@ -14,7 +14,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { findTemporalTestServer, installTemporalBinaries } from '../../embedded/temporal-binaries.ts';
-import { workflowsPath } from '../../worker/create-worker.ts';
+import { workflowBundleOptions } from '../../worker/create-worker.ts';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ActorClaimCodec, signActorClaim } from '../../platform/actor-claims.ts';
@@ -56,7 +56,7 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment) {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test process. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: new DefaultLogger('WARN') });
   return bundle;
 }
 

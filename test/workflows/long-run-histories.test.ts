@@ -149,6 +149,12 @@ async function replayRuns(runs: Hist[], prefix: string) {
   }
 }
 
+/** The summary Temporal shows next to an event (user metadata), decoded. */
+function summaryOf(event: NonNullable<Hist['events']>[number]): string | undefined {
+  const payload = event.userMetadata?.summary;
+  return payload?.data ? (JSON.parse(Buffer.from(payload.data).toString('utf8')) as string) : undefined;
+}
+
 const outcome = (year: number, n: number): ComplaintClosedOutcome => ({
   kind: 'complaint-closed',
   outcomeKey: `complaint:MW-${year}-${String(n).padStart(7, '0')}:closed`,
@@ -232,6 +238,22 @@ describe('histories of a year (time-skipping, real timers)', () => {
       `a year of the performance workflow: ${runs.length} runs, ${lengths.reduce((a, b) => a + b, 0)} history events (per run: ${lengths.join(', ')})`,
     );
     expect(runs.at(0)?.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    // Histories that read well: every activity and timer carries a summary, the start a static one.
+    const summaries = runs.flatMap((run) => (run.events ?? []).map(summaryOf).filter((x) => x !== undefined));
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        `성과관리 ${year}년 (performance year ${year})`,
+        expect.stringMatching(/^daily outcome sweep · \d{4}-\d\d-\d\d \d\d:\d\d KST$/),
+        `year end ${year} · ${year}-12-31 24:00 KST`
+          .replace('24:00', '00:00')
+          .replace(`${year}-12-31`, `${year + 1}-01-01`),
+        'applyRecordedOutcomes · ' + year,
+        `recordYearDecision · AGGREGATING triggered ${year}`,
+        'sendNotification · kpi-red-warning → staff',
+      ]),
+    );
+    const scheduled = runs.at(-1)!.events!.filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled.every((e) => summaryOf(e))).toBe(true);
     await replayRuns(runs, 'performance-<release>-year');
     const child = await runsOf(cycleId, (await cycle.describe()).runId);
     expect(child).toHaveLength(1);

@@ -24,7 +24,7 @@ import { createMailer } from '../../../platform/mailer.ts';
 import { createPrisma, type Db } from '../../../platform/prisma.ts';
 import { connectTemporal, temporalTls } from '../../../platform/temporal.ts';
 import { seedDatabase } from '../../../prisma/seed.ts';
-import { workflowsPath } from '../../../worker/create-worker.ts';
+import { workflowBundleOptions } from '../../../worker/create-worker.ts';
 import { DEMO_PASSWORD, SEED_YEAR } from '../constants.ts';
 
 export interface FaultParts {
@@ -89,7 +89,7 @@ export async function startParts(options: { name: string; smtp?: boolean }): Pro
     prisma = createPrisma(databaseUrl, 4);
     await seedDatabase(prisma, { year: SEED_YEAR, demoPassword: DEMO_PASSWORD });
     const workflowBundlePath = path.join(root, 'workflow-bundle.js');
-    const bundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+    const bundle = await bundleWorkflowCode({ ...workflowBundleOptions, logger: new DefaultLogger('WARN') });
     fs.writeFileSync(workflowBundlePath, bundle.code);
     const temporalAddress = (await startTemporal(0)).address;
     const temporalPort = Number(temporalAddress.split(':').pop());

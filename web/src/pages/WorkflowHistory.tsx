@@ -33,6 +33,8 @@ interface TimelineEntry {
   decision: string | null;
   reason: string | null;
   summary: string;
+  /** Which run of a workflow that continued as new; event ids restart per run. */
+  run?: number;
 }
 
 /** A decision (api/routes/admin-history.ts Decision): the audit log and the system's own decisions. */
@@ -85,7 +87,8 @@ function Entry({ entry }: { entry: TimelineEntry }) {
   return (
     <Stack gap={2} data-testid="history-entry" data-kind={entry.kind}>
       <Text size="xs" c="dimmed">
-        <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time> · #{entry.eventId}
+        <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time> ·{' '}
+        {entry.run ? `${entry.run}/` : ''}#{entry.eventId}
       </Text>
       <Group gap={6}>
         <Badge size="sm" variant="filled" color={kindColor(entry.kind)}>
@@ -245,7 +248,7 @@ function HistoryView({ workflowId }: { workflowId: string }) {
           ) : (
             <Timeline active={shown.length - 1} bulletSize={14} lineWidth={2} data-testid="workflow-timeline">
               {shown.map((entry) => (
-                <Timeline.Item key={entry.eventId}>
+                <Timeline.Item key={`${entry.run ?? 1}-${entry.eventId}`}>
                   <Entry entry={entry} />
                 </Timeline.Item>
               ))}
