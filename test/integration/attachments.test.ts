@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRetentionActivities } from '../../activities/retention.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { login } from '../support/session.ts';
+import type { ComplaintAttachment as AttachmentView } from '../../web/src/types.ts';
 import { multipartBody, pdfDocument, pngPicture, type TestFile } from '../support/multipart.ts';
 
 let stack: Stack;
@@ -15,15 +16,6 @@ afterAll(async () => {
 
 const run = randomUUID().slice(0, 8);
 const internalMarker = `INTERNAL-FILE-${run}`;
-
-interface AttachmentView {
-  id: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  messageId: string | null;
-  hasThumbnail: boolean;
-}
 
 const filing = (email: string) => ({
   categoryCode: 'S-REPORT',
