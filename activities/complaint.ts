@@ -165,7 +165,7 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
         // The approved draft becomes the citizen's answer: a public message of its own.
         const answer = bodies.get(patch.answerMessageId) ?? '';
         data.answer = answer;
-        await tx.complaintMessage.create({
+        const answerMessage = await tx.complaintMessage.create({
           data: {
             receiptNo: event.receiptNo,
             visibility: 'PUBLIC',
@@ -173,7 +173,16 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
             authorKind: 'staff',
             body: answer,
           },
+          select: { id: true },
         });
+        // The draft's files go out with the answer: rows of their own on the public message (same bytes).
+        await tx.$executeRaw`
+          INSERT INTO "ComplaintAttachment" ("receiptNo", "messageId", "fileName", "contentType", size, sha256,
+                                             "thumbnailSha256", "uploadedBy", position)
+          SELECT "receiptNo", ${answerMessage.id}, "fileName", "contentType", size, sha256, "thumbnailSha256",
+                 "uploadedBy", position
+          FROM "ComplaintAttachment"
+          WHERE "receiptNo" = ${event.receiptNo} AND "messageId" = ${BigInt(patch.answerMessageId)}`;
       }
       await tx.complaint.update({ where: { receiptNo: event.receiptNo }, data });
     });

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
+import type { FileStore } from '../platform/file-store.ts';
 import { createCapabilityActivities } from './capability.ts';
 import { createComplaintActivities } from './complaint.ts';
 import { createMailActivities, createOutbox } from './mail.ts';
@@ -17,6 +18,8 @@ export interface ActivityDeps {
   publicUrl: string;
   temporal: Client;
   taskQueue: string;
+  /** Attachment bytes (the retention job deletes them). */
+  fileStore: FileStore;
 }
 
 /** All activities the worker registers, built over their dependencies. */
@@ -41,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
       taskQueue: deps.taskQueue,
     }),
     ...createPolicyTaskActivities({ prisma: deps.prisma }),
-    ...createRetentionActivities({ prisma: deps.prisma }),
+    ...createRetentionActivities({ prisma: deps.prisma, fileStore: deps.fileStore }),
     ...createTaskCustomerActivities({
       prisma: deps.prisma,
       deliver: createOutbox({ prisma: deps.prisma, mailer: deps.mailer, from: deps.mailFrom }),

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { configureAuditChain, exportAuditHead } from '../platform/audit.ts';
 import { trustProxyOf } from '../platform/config.ts';
 import { frameworkErrorReply, installErrorHandler } from './errors.ts';
+import { attachmentsPlugin } from './plugins/attachments.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { loggerOptions, securityPlugin } from './plugins/security.ts';
@@ -66,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(servicesPlugin, options);
   await app.register(authPlugin);
   await app.register(metricsPlugin);
+  await app.register(attachmentsPlugin);
   await app.register(securityPlugin);
   await app.register(complaintIntakePlugin);
   await app.register(swagger, {

@@ -8,6 +8,7 @@ import { signActorClaim } from '../platform/actor-claims.ts';
 import { appendAudit, type AuditEntry } from '../platform/audit.ts';
 import { AppError } from './errors.ts';
 import { hashRequest, isUniqueViolation } from './plugins/complaint-intake.ts';
+import { attachmentRows, type StoredUpload } from './plugins/attachments.ts';
 
 // All complaint Updates share one shape (args with an actor, the state as result); the API treats them alike.
 type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
@@ -31,16 +32,21 @@ export async function applyComplaintAction(
     update: ComplaintUpdate;
     actor: Actor;
     author: { kind: 'staff' | 'citizen'; name: string; id?: number };
+    /** Files stored already; their rows go in with the action's message, in its transaction. */
+    attachments?: readonly StoredUpload[];
   },
 ): Promise<AppliedAction> {
   const { receiptNo, action, author } = options;
+  const attachments = options.attachments ?? [];
   const body = { ...(request.body as Record<string, unknown>) };
   const key = request.headers['idempotency-key'];
   const idempotencyKey = typeof key === 'string' ? key : undefined;
   const recordKey = idempotencyKey
     ? `complaint-action:${receiptNo}:${action}:${author.name}:${idempotencyKey}`
     : undefined;
-  const requestHash = hashRequest(body);
+  const requestHash = hashRequest(
+    attachments.length > 0 ? { body, files: attachments.map((file) => file.sha256) } : body,
+  );
   const text = actionTexts[action];
   const value = text ? body[text.field] : undefined;
   if (text) delete body[text.field];
@@ -80,6 +86,16 @@ export async function applyComplaintAction(
                 select: { id: true },
               })
             : undefined;
+        if (attachments.length > 0) {
+          if (!stored) throw new AppError(ErrorCode.VALIDATION, 'Files need a text to be attached to');
+          await tx.complaintAttachment.createMany({
+            data: attachmentRows(attachments, {
+              receiptNo,
+              messageId: stored.id,
+              uploadedBy: author.kind === 'citizen' ? 'citizen' : author.name,
+            }),
+          });
+        }
         const id = stored?.id.toString();
         if (recordKey) {
           await tx.idempotencyRecord.create({

@@ -31,6 +31,18 @@ const Message = Type.Object({
   body: Type.String(),
 });
 
+/** A file on the complaint; its bytes at `/api/complaints/:receiptNo/attachments/:id` (and `/thumbnail`). */
+const Attachment = Type.Object({
+  id: Type.String(),
+  fileName: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  /** The message it belongs to; null for the files filed with the complaint. */
+  messageId: Type.Union([Type.String(), Type.Null()]),
+  hasThumbnail: Type.Boolean(),
+  at: Type.String({ format: 'date-time' }),
+});
+
 const CaseFile = Type.Object({
   body: Type.String(),
   citizen: Type.Object({
@@ -91,6 +103,8 @@ export const ComplaintView = Type.Object({
   citizenPhone: Type.Union([Type.String(), Type.Null()]),
   /** Every message in order: all of them for staff, the public ones for the citizen. */
   messages: Type.Array(Message),
+  /** Files: all of them for staff; for the citizen those filed with the complaint and on messages they see. */
+  attachments: Type.Array(Attachment),
   /** Staff only: the citizen's text, contact and place. */
   caseFile: Type.Optional(CaseFile),
   /** 'staff' or 'citizen': which view this is. */
@@ -104,6 +118,7 @@ export const complaintViewInclude = {
   handler: { include: { unit: true } },
   events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
   messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  attachments: { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }] },
 } satisfies Prisma.ComplaintInclude;
 
 export type LoadedComplaint = Prisma.ComplaintGetPayload<{ include: typeof complaintViewInclude }>;
@@ -171,8 +186,28 @@ function citizenDetail(type: string, detail: Prisma.JsonValue): Record<string, u
   return shown;
 }
 
-const isCitizenMessage = (m: LoadedComplaint['messages'][number]) =>
+type StoredMessage = Pick<LoadedComplaint['messages'][number], 'visibility' | 'kind' | 'redactedAt'>;
+const isCitizenMessage = (m: StoredMessage) =>
   m.visibility === 'PUBLIC' && citizenMessageKinds.has(m.kind) && m.redactedAt === null;
+
+/**
+ * The citizen sees the files filed with the complaint and those on messages they see (their own added
+ * information, the approved answer, replies); never one on an internal note, a draft or an opinion.
+ */
+export const citizenMaySeeAttachment = (message: StoredMessage | null) =>
+  message === null || isCitizenMessage(message);
+
+function attachmentView(attachment: LoadedComplaint['attachments'][number]) {
+  return {
+    id: attachment.id,
+    fileName: attachment.fileName,
+    contentType: attachment.contentType,
+    size: attachment.size,
+    messageId: attachment.messageId?.toString() ?? null,
+    hasThumbnail: attachment.thumbnailSha256 !== null,
+    at: attachment.createdAt.toISOString(),
+  };
+}
 
 function commonView(complaint: LoadedComplaint) {
   return {
@@ -245,6 +280,12 @@ export function citizenView(complaint: LoadedComplaint) {
       authorKind: m.authorKind,
       body: m.body,
     })),
+    attachments: complaint.attachments
+      .filter((a) => {
+        const message = a.messageId === null ? null : complaint.messages.find((m) => m.id === a.messageId);
+        return message !== undefined && citizenMaySeeAttachment(message);
+      })
+      .map(attachmentView),
     audience: 'citizen' as const,
   };
 }
@@ -282,6 +323,7 @@ export function staffView(complaint: LoadedComplaint, authors: AuthorNames) {
       authorKind: m.authorKind,
       body: m.redactedAt ? '' : m.body,
     })),
+    attachments: complaint.attachments.map(attachmentView),
     caseFile: {
       body: complaint.body,
       citizen: { name: complaint.citizenName, email: complaint.citizenEmail, phone: complaint.citizenPhone },

@@ -82,6 +82,12 @@ const ConfigSchema = Type.Object({
    * generated (the embedded launcher hands the same one to the API and the worker).
    */
   ACTOR_SIGNING_SECRET: Type.String({ minLength: 32 }),
+  /**
+   * Where attachment bytes are kept (platform/file-store.ts): `postgres` (a bytea table in DATABASE_URL, the
+   * default) or `folder` (a content-addressed folder at FILE_STORE_DIR, shared by every API and worker).
+   */
+  FILE_STORE: Type.Union([Type.Literal('postgres'), Type.Literal('folder')], { default: 'postgres' }),
+  FILE_STORE_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
 type RawConfig = Static<typeof ConfigSchema>;
 export type Config = Omit<RawConfig, 'AUDIT_HMAC_SECRET'> & { AUDIT_HMAC_SECRET: string };
@@ -104,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (given.length > 0 && given.length < tlsFiles.length) {
     const missing = tlsFiles.filter((name) => !raw[name]);
     throw new Error(`${missing.join(', ')} must be set together with ${given.join(', ')} (mTLS to Temporal)`);
+  }
+  if (raw.FILE_STORE === 'folder' && !raw.FILE_STORE_DIR) {
+    throw new Error(
+      'FILE_STORE_DIR is required when FILE_STORE=folder (the folder attachment bytes are kept in)',
+    );
   }
   if (raw.NODE_ENV === 'production' && !raw.AUDIT_HMAC_SECRET) {
     throw new Error(

@@ -3,6 +3,7 @@ import type { Config } from '../platform/config.ts';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { ActorClaimCodec } from '../platform/actor-claims.ts';
+import { createFileStore } from '../platform/file-store.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Workflow interceptors every worker and bundle registers: activity summaries for readable histories. */
@@ -57,11 +58,12 @@ export function workerTuning(
 
 /** The activities' dependencies as configuration gives them: the one mapping from config to deps. */
 export function activityDepsFrom(
-  config: Pick<Config, 'MAIL_FROM' | 'PUBLIC_URL' | 'TEMPORAL_TASK_QUEUE'>,
+  config: Pick<Config, 'MAIL_FROM' | 'PUBLIC_URL' | 'TEMPORAL_TASK_QUEUE' | 'FILE_STORE' | 'FILE_STORE_DIR'>,
   parts: Pick<ActivityDeps, 'prisma' | 'mailer' | 'temporal'>,
 ): ActivityDeps {
   return {
     ...parts,
+    fileStore: createFileStore(config, parts.prisma),
     mailFrom: config.MAIL_FROM,
     publicUrl: config.PUBLIC_URL,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

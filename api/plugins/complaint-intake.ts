@@ -15,6 +15,7 @@ import {
 } from '../../domain/complaint.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { AppError } from '../errors.ts';
+import { attachmentRows, type StoredUpload } from './attachments.ts';
 
 /** What a citizen files, by whatever channel (the portal's JSON API or Open311); already validated. */
 export interface IntakeRequest {
@@ -25,6 +26,8 @@ export interface IntakeRequest {
   location?: { address?: string; latitude?: number; longitude?: number };
   /** The consent text version agreed to; the time is the receipt time. */
   consentVersion?: string;
+  /** Files the citizen attached, their bytes already in the file store; their rows go in with the complaint. */
+  attachments?: readonly StoredUpload[];
   /** Repeating a request with the same key answers with the first result and files nothing new. */
   idempotencyKey?: string;
   /** Hash of the request as the client sent it, to refuse a key reused for a different request. */
@@ -167,16 +170,26 @@ export const complaintIntakePlugin = fp(
                 ${location?.latitude ?? null}, ${location?.longitude ?? null}, ${request.consentVersion ?? null},
                 ${request.consentVersion ? receivedAt : null}, ${hashAccessCode(accessCode)},
                 ${ComplaintStage.RECEIVED}, ${receivedAt}, ${dueAt}, ${receivedAt})`;
-      try {
-        if (idempotencyKey) {
-          await app.prisma.$executeRaw`
+      const statement = idempotencyKey
+        ? Prisma.sql`
             WITH complaint AS (${complaintRow} RETURNING "receiptNo")
             INSERT INTO "IdempotencyRecord" (key, scope, "requestHash", response)
             SELECT ${`intake:${idempotencyKey}`}, 'complaint-intake', ${requestHash},
                    ${JSON.stringify({ filed, input })}::jsonb
-            FROM complaint`;
+            FROM complaint`
+        : complaintRow;
+      const attachments = request.attachments ?? [];
+      try {
+        if (attachments.length === 0) {
+          await app.prisma.$executeRaw(statement);
         } else {
-          await app.prisma.$executeRaw(complaintRow);
+          // The complaint and its attachment rows together or not at all (the bytes are stored already).
+          await app.prisma.$transaction(async (tx) => {
+            await tx.$executeRaw(statement);
+            await tx.complaintAttachment.createMany({
+              data: attachmentRows(attachments, { receiptNo, messageId: null, uploadedBy: 'citizen' }),
+            });
+          });
         }
       } catch (error) {
         // A concurrent retry with the same key won the race: answer with its result.

@@ -119,7 +119,8 @@ export const securityPlugin = fp(
           scriptSrc: ["'self'"],
           // Mantine sets inline style attributes and injects its CSS variables in a <style> element.
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
+          // blob: attachment thumbnails, fetched with the citizen's access code header (web/src/Attachments.tsx).
+          imgSrc: ["'self'", 'data:', 'blob:'],
           fontSrc: ["'self'", 'data:'],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],

@@ -9,6 +9,7 @@ import { appendAudit } from '../../platform/audit.ts';
 import { createMailer } from '../../platform/mailer.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
+import { attachmentRows, storeUploads, uploadDigest } from '../plugins/attachments.ts';
 
 const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
 
@@ -58,7 +59,7 @@ export const complaintMessageRoutes: FastifyPluginAsyncTypebox = async (app) => 
     app.post(
       `/api/complaints/:receiptNo/${path}`,
       {
-        config: { access: 'staff' },
+        config: { access: 'staff', attachments: true },
         schema: {
           tags: ['complaints'],
           summary:
@@ -110,7 +111,12 @@ export const complaintMessageRoutes: FastifyPluginAsyncTypebox = async (app) => 
         const recordKey = idempotencyKey
           ? `complaint-${spec.kind}:${staff.employeeNo}:${idempotencyKey}`
           : null;
-        const requestHash = hashRequest({ receiptNo, body: request.body.body });
+        const files = uploadDigest(request);
+        const requestHash = hashRequest(
+          files.length > 0
+            ? { receiptNo, body: request.body.body, files }
+            : { receiptNo, body: request.body.body },
+        );
         const replayed = async (): Promise<Written | null> => {
           if (!recordKey) return null;
           const record = await app.prisma.idempotencyRecord.findUnique({ where: { key: recordKey } });
@@ -126,6 +132,7 @@ export const complaintMessageRoutes: FastifyPluginAsyncTypebox = async (app) => 
 
         let written = await replayed();
         if (!written) {
+          const attachments = await storeUploads(app.fileStore, request.uploads);
           try {
             written = await app.prisma.$transaction(async (tx) => {
               const message = await tx.complaintMessage.create({
@@ -138,6 +145,15 @@ export const complaintMessageRoutes: FastifyPluginAsyncTypebox = async (app) => 
                   body: request.body.body,
                 },
               });
+              if (attachments.length > 0) {
+                await tx.complaintAttachment.createMany({
+                  data: attachmentRows(attachments, {
+                    receiptNo,
+                    messageId: message.id,
+                    uploadedBy: staff.employeeNo,
+                  }),
+                });
+              }
               const result: Written = {
                 id: message.id.toString(),
                 receiptNo,
@@ -155,7 +171,7 @@ export const complaintMessageRoutes: FastifyPluginAsyncTypebox = async (app) => 
                 actor: staff.employeeNo,
                 action: `complaint.${spec.kind}`,
                 subject: `complaint:${receiptNo}`,
-                after: { messageId: result.id, visibility: spec.visibility },
+                after: { messageId: result.id, visibility: spec.visibility, attachments: attachments.length },
               });
               return result;
             });

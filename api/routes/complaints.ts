@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import contentDisposition from 'content-disposition';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -20,6 +21,8 @@ import type { SessionStaff } from '../plugins/auth.ts';
 import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
 import { citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
+import { storeUploads, uploadDigest } from '../plugins/attachments.ts';
+import { citizenMaySeeAttachment } from '../complaint-views.ts';
 
 const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
 
@@ -101,6 +104,9 @@ const citizenActionBodies: Record<CitizenAction, import('typebox').TSchema> = {
   reopen: closed({ reason: Text(2, 2000) }),
 };
 
+/** The actions whose text may carry files (multipart): the draft answer and the citizen's added information. */
+const actionsWithFiles: ReadonlySet<string> = new Set(['draft-answer', 'add-info']);
+
 // All complaint Updates share one shape (args with an actor, the state as result); the API treats them alike.
 type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
 
@@ -135,10 +141,12 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/complaints',
     {
-      config: { access: 'public' },
+      config: { access: 'public', attachments: true },
       schema: {
         tags: ['complaints'],
-        summary: 'File a complaint (민원 접수). Starts its workflow; honours Idempotency-Key.',
+        summary:
+          'File a complaint (민원 접수). Starts its workflow; honours Idempotency-Key. JSON, or multipart/form-data ' +
+          'with this body as the `payload` field and up to 10 `files` of 10 MB each.',
         headers: Type.Object({
           'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
         }),
@@ -168,6 +176,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { path: '/location', message: 'must have both latitude and longitude, or neither' },
         ]);
       }
+      const attachments = await storeUploads(app.fileStore, request.uploads);
       const filed = await app.fileComplaint({
         categoryCode: body.categoryCode,
         title: body.title,
@@ -175,8 +184,9 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         citizen: body.citizen,
         location: body.location,
         consentVersion: body.consent?.version,
+        attachments,
         idempotencyKey: request.headers['idempotency-key'],
-        requestHash: hashRequest(body),
+        requestHash: hashRequest(attachments.length > 0 ? { body, files: uploadDigest(request) } : body),
       });
       return reply.header('location', `/api/complaints/${filed.receiptNo}`).status(202).send(filed);
     },
@@ -202,6 +212,55 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return toView(complaint, viewer);
     },
   );
+
+  for (const variant of ['file', 'thumbnail'] as const) {
+    app.get(
+      `/api/complaints/:receiptNo/attachments/:attachmentId${variant === 'thumbnail' ? '/thumbnail' : ''}`,
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['complaints'],
+          summary:
+            variant === 'file'
+              ? 'Download an attachment, authorised like the complaint; the citizen only files they can see'
+              : "An image attachment's thumbnail (PNG), authorised like the attachment",
+          params: Type.Object({ receiptNo: ReceiptNo, attachmentId: Type.String({ format: 'uuid' }) }),
+          headers: Type.Object({ 'x-access-code': Type.Optional(Type.String({ maxLength: 64 })) }),
+          response: {
+            200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the file bytes' }),
+            401: ErrorBody,
+            404: ErrorBody,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { receiptNo, attachmentId } = request.params;
+        const viewer = await authoriseReader(request, receiptNo);
+        const attachment = await app.prisma.complaintAttachment.findFirst({
+          where: { id: attachmentId, receiptNo },
+          include: { message: { select: { visibility: true, kind: true, redactedAt: true } } },
+        });
+        const missing = new AppError(ErrorCode.NOT_FOUND, 'No such attachment on this complaint');
+        // A file the citizen may not see is answered as missing: its existence is internal too.
+        if (!attachment || (viewer.kind !== 'staff' && !citizenMaySeeAttachment(attachment.message))) {
+          throw missing;
+        }
+        const sha256 = variant === 'file' ? attachment.sha256 : attachment.thumbnailSha256;
+        const bytes = sha256 ? await app.fileStore.get(sha256) : null;
+        if (!bytes) throw missing;
+        return reply
+          .header('content-type', variant === 'file' ? attachment.contentType : 'image/png')
+          .header(
+            'content-disposition',
+            contentDisposition(attachment.fileName, { type: variant === 'file' ? 'attachment' : 'inline' }),
+          )
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, no-store')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .send(bytes);
+      },
+    );
+  }
 
   /** The complaint with everything its view needs, in one query. */
   const loadComplaint = (receiptNo: string) =>
@@ -279,7 +338,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/api/complaints/:receiptNo/actions/${action}`,
       {
-        config: { access: 'staff' },
+        config: { access: 'staff', attachments: actionsWithFiles.has(action) },
         schema: {
           tags: ['complaints'],
           summary: `Staff action '${action}' on a complaint (a workflow Update with a validator)`,
@@ -310,6 +369,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           update: staffActionUpdates[action] as ComplaintUpdate,
           actor,
           author: { kind: 'staff', name: actor.employeeNo ?? 'staff', id: request.staff?.id },
+          attachments: await storeUploads(app.fileStore, request.uploads),
         });
         const view = await loadComplaintView(request.params.receiptNo, actor);
         await auditComplaintActionOnce(app, applied, {
@@ -329,7 +389,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/api/complaints/:receiptNo/citizen/${action}`,
       {
-        config: { access: 'public' },
+        config: { access: 'public', attachments: actionsWithFiles.has(action) },
         schema: {
           tags: ['complaints'],
           summary: `Citizen action '${action}' with the access code (X-Access-Code)`,
@@ -350,6 +410,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           update: citizenActionUpdates[action] as ComplaintUpdate,
           actor,
           author: { kind: 'citizen', name: 'citizen' },
+          attachments: await storeUploads(app.fileStore, request.uploads),
         });
         await auditComplaintActionOnce(app, applied, {
           actor: 'citizen',

@@ -240,7 +240,10 @@ describe('complaint Updates by the book', () => {
       where: { receiptNo: complaint.receiptNo },
       data: { closedAt: new Date('1990-01-02T00:00:00Z') },
     });
-    const retention = createRetentionActivities({ prisma: stack.prisma });
+    const retention = createRetentionActivities({
+      prisma: stack.prisma,
+      fileStore: stack.app.fileStore,
+    });
     const run = await retention.anonymiseClosedComplaints({
       cutoff: '1990-12-31T00:00:00Z',
       batchSize: 10,

@@ -18,6 +18,7 @@ import { ApiError, fieldErrors } from './api.ts';
 import { ErrorState } from './components.tsx';
 import { koreaEndOfWorkday } from './format.ts';
 import { MilestonesInput, milestonesBody } from './MilestonesInput.tsx';
+import { FilePicker, attachmentProblem } from './Attachments.tsx';
 
 export interface FieldSpec {
   name: string;
@@ -65,15 +66,19 @@ export function ActionForm({
   submit,
   onDone,
   toBody,
+  withFiles = false,
 }: {
   id: string;
   fields: FieldSpec[];
   submitLabel: string;
-  submit: (body: Record<string, Value>) => Promise<unknown>;
+  /** `files` are the attachments chosen when the form offers them (`withFiles`). */
+  submit: (body: Record<string, Value>, files: File[]) => Promise<unknown>;
   onDone?: (result: unknown) => void;
   toBody?: (values: Record<string, string>) => Record<string, Value>;
+  withFiles?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const [files, setFiles] = useState<File[]>([]);
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(fields.map((f) => [f.name, initialValue(f)])),
   );
@@ -89,10 +94,11 @@ export function ActionForm({
               .filter((f) => values[f.name] !== '' || f.required)
               .map((f) => [f.name, fieldValue(f, values[f.name] ?? '')]),
           );
-      return submit(body);
+      return submit(body, files);
     },
     onSuccess: (result) => {
       setValues(Object.fromEntries(fields.map((f) => [f.name, initialValue(f)])));
+      setFiles([]);
       onDone?.(result);
     },
   });
@@ -117,14 +123,15 @@ export function ActionForm({
     }
     setMissing(empty);
     setEdited(new Set());
-    if (Object.keys(empty).length === 0) mutation.mutate();
+    if (Object.keys(empty).length === 0 && !attachmentProblem(files, t, i18n.language)) mutation.mutate();
   };
 
   const error = mutation.error;
   const unmatchedServerError =
     error &&
-    Object.keys(serverErrors).filter((k) => fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)))
-      .length === 0;
+    Object.keys(serverErrors).filter(
+      (k) => (withFiles && k === 'files') || fields.some((f) => k === f.name || k.startsWith(`${f.name}.`)),
+    ).length === 0;
   return (
     <form onSubmit={onSubmit} noValidate data-testid={`action-${id}`}>
       <Stack gap="sm">
@@ -237,6 +244,16 @@ export function ActionForm({
               );
           }
         })}
+        {withFiles ? (
+          <FilePicker
+            files={files}
+            onChange={(chosen) => {
+              setFiles(chosen);
+              setEdited((names) => new Set([...names, 'files']));
+            }}
+            error={errorOf('files')}
+          />
+        ) : null}
         {error && unmatchedServerError ? (
           error instanceof ApiError && error.status === 409 ? (
             <Alert color="orange" role="alert" title={t('work.wrongStage')}>

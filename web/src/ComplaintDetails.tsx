@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Badge, Card, Stack, Stepper, Text, Timeline, Title, Typography } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { StageBadge } from './components.tsx';
+import { AttachmentsCard } from './Attachments.tsx';
 import { formatDateTime, localName } from './format.ts';
 import {
   progressStages,
@@ -146,7 +147,14 @@ function MessagesCard({ messages }: { messages: ComplaintMessage[] }) {
 }
 
 /** What a citizen and staff both see of a complaint: stage, handler, dates, progress, timeline, answer. */
-export function ComplaintDetails({ complaint }: { complaint: ComplaintView }) {
+export function ComplaintDetails({
+  complaint,
+  accessCode,
+}: {
+  complaint: ComplaintView;
+  /** The citizen's access code, for downloading attachments (staff and signed-in citizens use cookies). */
+  accessCode?: string;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const step = progressStages.indexOf(complaint.stage as (typeof progressStages)[number]);
@@ -201,6 +209,14 @@ export function ComplaintDetails({ complaint }: { complaint: ComplaintView }) {
       {complaint.caseFile ? <CaseFileCard caseFile={complaint.caseFile} /> : null}
       {complaint.messages && (complaint.messages.length > 0 || complaint.caseFile) ? (
         <MessagesCard messages={complaint.messages} />
+      ) : null}
+      {complaint.attachments && (complaint.attachments.length > 0 || complaint.caseFile) ? (
+        <AttachmentsCard
+          receiptNo={complaint.receiptNo}
+          attachments={complaint.attachments}
+          messages={complaint.messages ?? []}
+          accessCode={accessCode}
+        />
       ) : null}
 
       {complaint.stage !== 'withdrawn' ? (

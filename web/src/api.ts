@@ -28,7 +28,9 @@ interface RequestOptions {
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // A FormData body (files) sets its own multipart content type with the boundary.
+  const form = options.body instanceof FormData ? options.body : undefined;
+  if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   // Double-submit CSRF protection: echo the portal_csrf cookie the server set at sign-in.
   const csrf = /(?:^|;\s*)portal_csrf=([^;]+)/.exec(document.cookie)?.[1];
@@ -36,7 +38,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const response = await fetch(path, {
     method,
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     credentials: 'same-origin',
     signal: options.signal,
   });
@@ -83,3 +85,19 @@ export function fieldErrors(error: unknown): Record<string, string> {
 }
 
 export const isUnauthenticated = (error: unknown) => error instanceof ApiError && error.status === 401;
+
+/** A request body with files: multipart with the JSON as `payload` and each file as `files`; JSON without. */
+export function withFiles(body: unknown, files: readonly File[]): unknown {
+  if (files.length === 0) return body;
+  const form = new FormData();
+  form.append('payload', JSON.stringify(body));
+  for (const file of files) form.append('files', file, file.name);
+  return form;
+}
+
+/** Fetches a file the way the API authorises it (session cookie or the citizen's access code) as a Blob. */
+export async function fetchFile(path: string, headers: Record<string, string> = {}): Promise<Blob> {
+  const response = await fetch(path, { headers, credentials: 'same-origin' });
+  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
+  return response.blob();
+}

@@ -9,6 +9,7 @@ import { customersBundle } from './locales/customers.ts';
 import { caseworkBundle } from './locales/casework.ts';
 import { fairPayBundle } from './locales/fair-pay.ts';
 import { accountBundle } from './locales/account.ts';
+import { attachmentsBundle } from './locales/attachments.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
 const bundles: LocaleBundle[] = [
@@ -20,6 +21,7 @@ const bundles: LocaleBundle[] = [
   caseworkBundle,
   fairPayBundle,
   accountBundle,
+  attachmentsBundle,
 ];
 
 export const LANGUAGE_KEY = 'portal.lang';

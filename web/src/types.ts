@@ -32,6 +32,17 @@ export interface CaseFile {
   place: { address: string | null; latitude: number | null; longitude: number | null } | null;
 }
 
+/** A file on a complaint (issue 12 item 2); `messageId` null for the files filed with it. */
+export interface ComplaintAttachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  messageId: string | null;
+  hasThumbnail: boolean;
+  at: string;
+}
+
 export interface ComplaintView {
   receiptNo: string;
   title: string;
@@ -58,6 +69,7 @@ export interface ComplaintView {
   citizenPhone?: string | null;
   location?: { address: string | null; latitude: number | null; longitude: number | null } | null;
   messages?: ComplaintMessage[];
+  attachments?: ComplaintAttachment[];
   caseFile?: CaseFile;
   audience?: 'staff' | 'citizen';
 }

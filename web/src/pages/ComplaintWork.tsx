@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Anchor, Badge, Card, Select, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.ts';
+import { api, withFiles } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, StaffPage } from '../components.tsx';
@@ -304,9 +304,10 @@ function WriteOnCase({ receiptNo }: { receiptNo: string }) {
       id={path}
       fields={[{ name: 'body', label, kind: 'textarea', required: true }]}
       submitLabel={submitLabel}
-      submit={(body) =>
+      withFiles
+      submit={(body, files) =>
         api(`/api/complaints/${encodeURIComponent(receiptNo)}/${path}`, {
-          body,
+          body: withFiles(body, files),
           headers: { 'idempotency-key': keys.current[path] },
         })
       }
@@ -379,8 +380,11 @@ function Work({ receiptNo }: { receiptNo: string }) {
               id={action}
               fields={actionFields(action, t, pickers, inserted?.text)}
               submitLabel={t(`work.${action}`)}
-              submit={(body) =>
-                api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, { body })
+              withFiles={action === 'draft-answer'}
+              submit={(body, files) =>
+                api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, {
+                  body: withFiles(body, files),
+                })
               }
               onDone={() => {
                 void client.invalidateQueries({ queryKey: ['complaint', receiptNo] });

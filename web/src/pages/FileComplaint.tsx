@@ -17,7 +17,8 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, fieldErrors } from '../api.ts';
+import { api, fieldErrors, withFiles } from '../api.ts';
+import { FilePicker, attachmentProblem } from '../Attachments.tsx';
 import { ErrorState, PageTitle } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 import { rememberAccess } from './MySpace.tsx';
@@ -61,32 +62,36 @@ export default function FileComplaint() {
     longitude: '',
   });
   const [consented, setConsented] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const file = useMutation({
     mutationFn: () =>
       api<Filed>('/api/complaints', {
-        body: {
-          categoryCode: form.categoryCode,
-          title: form.title.trim(),
-          body: form.body.trim(),
-          citizen: {
-            name: form.name.trim(),
-            email: form.email.trim(),
-            ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+        body: withFiles(
+          {
+            categoryCode: form.categoryCode,
+            title: form.title.trim(),
+            body: form.body.trim(),
+            citizen: {
+              name: form.name.trim(),
+              email: form.email.trim(),
+              ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+            },
+            ...(form.address.trim() || form.latitude.trim()
+              ? {
+                  location: {
+                    ...(form.address.trim() ? { address: form.address.trim() } : {}),
+                    ...(form.latitude.trim()
+                      ? { latitude: Number(form.latitude), longitude: Number(form.longitude) }
+                      : {}),
+                  },
+                }
+              : {}),
+            consent: { version: CONSENT_VERSION, agreed: consented },
           },
-          ...(form.address.trim() || form.latitude.trim()
-            ? {
-                location: {
-                  ...(form.address.trim() ? { address: form.address.trim() } : {}),
-                  ...(form.latitude.trim()
-                    ? { latitude: Number(form.latitude), longitude: Number(form.longitude) }
-                    : {}),
-                },
-              }
-            : {}),
-          consent: { version: CONSENT_VERSION, agreed: consented },
-        },
+          files,
+        ),
         headers: { 'idempotency-key': idempotencyKey },
       }),
     onSuccess: (filed) => rememberAccess(filed.receiptNo, filed.accessCode),
@@ -109,6 +114,8 @@ export default function FileComplaint() {
     if (!form.latitude.trim() !== !form.longitude.trim())
       missing['location.latitude'] = t('citizen.filing.coordinatesTogether');
     if (!consented) missing['consent.agreed'] = t('citizen.filing.consentRequired');
+    const fileProblem = attachmentProblem(files, t, i18n.language);
+    if (fileProblem) missing.files = fileProblem;
     setLocalErrors(missing);
     if (Object.keys(missing).length === 0) file.mutate();
   };
@@ -250,6 +257,7 @@ export default function FileComplaint() {
               </Group>
             </Stack>
           </Fieldset>
+          <FilePicker files={files} onChange={setFiles} error={errorOf('files')} />
           <Fieldset legend={t('citizen.filing.consentTitle')} data-testid="consent">
             <List size="sm" spacing={4} mb="sm">
               <List.Item>{t('citizen.filing.consentPurpose')}</List.Item>

@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router';
 import { Accordion, Alert, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, withFiles } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, PageTitle } from '../components.tsx';
@@ -79,11 +79,13 @@ function Lookup({
 function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; accessCode: string }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const post = (action: string) => (body: Record<string, unknown>) =>
-    api(`/api/complaints/${complaint.receiptNo}/citizen/${action}`, {
-      body,
-      headers: { 'x-access-code': accessCode },
-    });
+  const post =
+    (action: string) =>
+    (body: Record<string, unknown>, files: File[] = []) =>
+      api(`/api/complaints/${complaint.receiptNo}/citizen/${action}`, {
+        body: withFiles(body, files),
+        headers: { 'x-access-code': accessCode },
+      });
   const refresh = () => void client.invalidateQueries({ queryKey: ['complaint', complaint.receiptNo] });
   const open = openStages.includes(complaint.stage);
   const lastConsentAsk = complaint.timeline.findLastIndex((e) => e.type === 'extension-consent-requested');
@@ -97,7 +99,8 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
     id: string;
     title: string;
     fields: FieldSpec[];
-    submit: (b: Record<string, unknown>) => Promise<unknown>;
+    submit: (b: Record<string, unknown>, files: File[]) => Promise<unknown>;
+    withFiles?: boolean;
     toBody?: (v: Record<string, string>) => Record<string, string | number | boolean>;
   }[] = [];
   if (complaint.stage === 'awaiting_rating') {
@@ -122,6 +125,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
         title: t('my.addInfo'),
         fields: [{ name: 'text', label: t('my.addInfoText'), kind: 'textarea', required: true }],
         submit: post('add-info'),
+        withFiles: true,
       },
       {
         id: 'request-consultation',
@@ -180,6 +184,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
                 fields={form.fields}
                 submitLabel={t('common.submit')}
                 submit={form.submit}
+                withFiles={form.withFiles}
                 toBody={form.toBody}
                 onDone={refresh}
               />
@@ -250,7 +255,7 @@ export default function MySpace() {
         {complaint.isLoading ? <Loading /> : null}
         {complaint.data ? (
           <>
-            <ComplaintDetails complaint={complaint.data} />
+            <ComplaintDetails complaint={complaint.data} accessCode={effectiveCode || undefined} />
             <FiledDetails complaint={complaint.data} />
             {effectiveCode ? (
               <CitizenActions complaint={complaint.data} accessCode={effectiveCode} />
