@@ -30,7 +30,11 @@ export function fieldIssueText(issue: FieldIssue): string {
   if (i18n.language === 'en') return issue.message;
   for (const [pattern, key] of rules) {
     const match = pattern.exec(issue.message ?? '');
-    if (match) return i18n.t(`errors.field.${key}`, { limit: match[1] });
+    if (!match) continue;
+    const text = i18n.t(`errors.field.${key}`, { limit: match[1] });
+    // The expected shape itself is worth showing: it says what to type.
+    return key === 'pattern' || key === 'format' ? `${text} (${issue.message})` : text;
   }
-  return i18n.t('errors.field.other');
+  // A rule the server worded itself (a range per category, a consent version) is more use than a generic line.
+  return issue.message || i18n.t('errors.field.other');
 }
