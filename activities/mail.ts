@@ -141,11 +141,37 @@ export function createMailActivities(deps: { prisma: Db; mailer: Mailer; from: s
     };
   }
 
+  /**
+   * A repeated complaint's mail cites the earlier answer; it is read here (never from workflow data) and
+   * only when the earlier complaint is the same citizen's.
+   */
+  async function withEarlierAnswer<T extends object>(data: T): Promise<T> {
+    if (!('earlierReceiptNo' in data) || typeof data.earlierReceiptNo !== 'string') return data;
+    if (!('receiptNo' in data) || typeof data.receiptNo !== 'string') return data;
+    const [current, earlier] = await Promise.all([
+      prisma.complaint.findUnique({ where: { receiptNo: data.receiptNo }, select: { citizenEmail: true } }),
+      prisma.complaint.findUnique({
+        where: { receiptNo: data.earlierReceiptNo },
+        select: { citizenEmail: true, answer: true, answeredAt: true },
+      }),
+    ]);
+    if (!current || !earlier || current.citizenEmail.toLowerCase() !== earlier.citizenEmail.toLowerCase())
+      return data;
+    return {
+      ...data,
+      earlierAnswer: earlier.answer ?? undefined,
+      earlierAnsweredAt: earlier.answeredAt?.toISOString(),
+    };
+  }
+
   const deliver = createOutbox({ prisma, mailer, from });
 
   async function sendNotification(input: NotificationInput): Promise<{ status: 'sent' | 'already-sent' }> {
     return deliver(input.key, async () => {
-      const data = absoluteLinks(await withTexts(await withComplaintTitle(input.data), input.texts), publicUrl);
+      const data = absoluteLinks(
+        await withEarlierAnswer(await withTexts(await withComplaintTitle(input.data), input.texts)),
+        publicUrl,
+      );
       const shown = input.to.kind === 'citizen' ? citizenMailData(input.template, data) : data;
       return { to: await resolveAddress(input.to), mail: renderMail(input.template, shown as never) };
     });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { stuckReasonText, type StuckReason } from '../domain/readable.ts';
 import { Prisma } from '@prisma/client';
 import type { Db } from '../platform/prisma.ts';
 import { appendAudit } from '../platform/audit.ts';
@@ -262,7 +263,9 @@ export interface StuckTask {
   stage: string;
   assignee: string | null;
   dueAt: string | null;
+  /** Korean, times in Korea time; `reasons` carries the same as codes for the portal to translate. */
   reason: string;
+  reasons: StuckReason[];
 }
 
 /**
@@ -293,22 +296,23 @@ export async function listStuckTasks(
     take: 500,
   });
   return rows.map((t) => {
-    const reasons: string[] = [];
+    const reasons: StuckReason[] = [];
     const late = t.milestones[0];
     const reviewing = ['plan_review', 'change_review', 'quality_review', 'final_approval'].includes(t.stage);
     if (late && (t.stage === 'execution' || t.stage === 'change_review')) {
-      reasons.push(
-        `중간목표 ${late.seq} 기한 경과 (milestone ${late.seq} overdue since ${late.dueAt.toISOString()})`,
-      );
+      reasons.push({ code: 'milestone-overdue', since: late.dueAt.toISOString(), milestone: late.seq });
     }
     if (reviewing && t.pendingDueAt && t.pendingDueAt <= now) {
-      reasons.push(
-        `검토 지연: ${t.pendingAssigneeNo} (waiting on reviewer ${t.pendingAssigneeNo} since due ${t.pendingDueAt.toISOString()})`,
-      );
+      reasons.push({
+        code: 'review-late',
+        since: t.pendingDueAt.toISOString(),
+        reviewer: t.pendingAssigneeNo ?? '',
+      });
     }
     if (t.lastActivityAt <= idleSince) {
-      reasons.push(`${idleDays}일 이상 활동 없음 (no activity since ${t.lastActivityAt.toISOString()})`);
+      reasons.push({ code: 'no-activity', since: t.lastActivityAt.toISOString(), days: idleDays });
     }
+    if (reasons.length === 0) reasons.push({ code: 'overdue', since: t.pendingDueAt?.toISOString() ?? null });
     return {
       kind: 'task' as const,
       id: t.id,
@@ -317,7 +321,8 @@ export async function listStuckTasks(
       stage: t.stage,
       assignee: t.pendingAssigneeNo,
       dueAt: t.pendingDueAt?.toISOString() ?? null,
-      reason: reasons.join('; ') || 'overdue',
+      reasons,
+      reason: reasons.map((r) => stuckReasonText(r, 'ko', 'task')).join('; '),
     };
   });
 }

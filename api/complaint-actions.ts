@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { complaintWorkflowId, type Actor } from '../domain/complaint.ts';
 import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
 import { ErrorCode } from '../domain/errors.ts';
@@ -67,6 +67,7 @@ export async function applyComplaintAction(
   let messageId: string | undefined;
   let storedHere = false;
   const earlier = await findRecord();
+  const appliedBefore = (earlier?.response as { applied?: boolean } | undefined)?.applied === true;
   if (earlier) {
     messageId = messageIdOf(earlier);
   } else {
@@ -133,6 +134,8 @@ export async function applyComplaintAction(
       .getHandle(workflowId)
       .executeUpdate(options.update, { args: [args as never], updateId });
   } catch (error) {
+    // A retry of an action that closed the case finds the workflow finished: the first call applied it.
+    if (appliedBefore && error instanceof WorkflowNotFoundError) return { recordKey };
     // A refused action leaves nothing behind: its text and its key go, so a corrected retry starts afresh.
     if (storedHere && error instanceof WorkflowUpdateFailedError) {
       await app.prisma.$transaction(async (tx) => {
@@ -141,6 +144,10 @@ export async function applyComplaintAction(
       });
     }
     throw error;
+  }
+  if (recordKey && !appliedBefore) {
+    await app.prisma.$executeRaw`
+      UPDATE "IdempotencyRecord" SET response = response || '{"applied": true}'::jsonb WHERE key = ${recordKey}`;
   }
   return { recordKey };
 }

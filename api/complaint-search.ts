@@ -197,3 +197,72 @@ export function maskName(name: string): string {
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
+
+/** Closed complaints count as "recent" for this long: a repeat within it is the kind §23 is about. */
+export const SIMILAR_RECENT_DAYS = 180;
+/** pg_trgm similarity of title and text from which a complaint in the same category is suggested. */
+export const SIMILARITY_THRESHOLD = 0.3;
+
+/** A citizen's own complaint in another category is suggested from this similarity. */
+export const OWN_SIMILARITY_THRESHOLD = 0.15;
+
+export interface SimilarQuery {
+  /** Title and body of the complaint being filed or worked on. */
+  text: string;
+  categoryCode: string | null;
+  citizenEmail: string;
+  excludeReceiptNo?: string;
+  /**
+   * A citizen is shown only their own complaints (same e-mail), never another citizen's; staff also get
+   * similar text in the same category.
+   */
+  ownOnly: boolean;
+  now: Date;
+  limit: number;
+}
+
+export interface SimilarRow {
+  receiptNo: string;
+  title: string;
+  stage: string;
+  receivedAt: Date;
+  answeredAt: Date | null;
+  why: string;
+  similarity: number;
+}
+
+/** A suggestion as the API answers it: ISO times, similarity to three places. */
+export const similarView = (row: SimilarRow) => ({
+  receiptNo: row.receiptNo,
+  title: row.title,
+  stage: row.stage,
+  receivedAt: row.receivedAt.toISOString(),
+  answeredAt: row.answeredAt?.toISOString() ?? null,
+  similarity: Number(Number(row.similarity).toFixed(3)),
+});
+
+/**
+ * Possibly repeated or duplicate complaints (민원 처리에 관한 법률 §23): open or recent ones of the same
+ * citizen, or (staff) similar text in the same category, by pg_trgm similarity. One statement for the
+ * work page and the filing form.
+ */
+export function similarStatement(query: SimilarQuery): Prisma.Sql {
+  const since = new Date(query.now.getTime() - SIMILAR_RECENT_DAYS * 24 * 3600_000);
+  const sameCitizen = Prisma.sql`lower(c."citizenEmail") = lower(${query.citizenEmail})`;
+  const similarity = Prisma.sql`similarity(c.title || ' ' || c.body, ${query.text})`;
+  const who = query.ownOnly
+    ? Prisma.sql`${sameCitizen} AND (c."categoryCode" = ${query.categoryCode} OR ${similarity} >= ${OWN_SIMILARITY_THRESHOLD})`
+    : Prisma.sql`(${sameCitizen} OR (c."categoryCode" = ${query.categoryCode} AND ${similarity} >= ${SIMILARITY_THRESHOLD}))`;
+  return Prisma.sql`
+    SELECT c."receiptNo", c.title, c.stage, c."receivedAt", c."answeredAt",
+           CASE WHEN ${sameCitizen} THEN 'same-citizen' ELSE 'similar-text' END AS why,
+           ${similarity}::float8 AS similarity
+    FROM "Complaint" c
+    WHERE c."receiptNo" <> ${query.excludeReceiptNo ?? ''}
+      AND c."anonymisedAt" IS NULL
+      AND (c.stage IN (${Prisma.join(openComplaintStages)}) OR c."receivedAt" >= ${since})
+      AND ${who}
+    ORDER BY (${sameCitizen}) DESC, (c."categoryCode" = ${query.categoryCode}) DESC, similarity DESC,
+             c."receivedAt" DESC
+    LIMIT ${query.limit}`;
+}

@@ -107,6 +107,19 @@ export const ComplaintView = Type.Object({
   attachments: Type.Array(Attachment),
   /** Staff only: the citizen's text, contact and place. */
   caseFile: Type.Optional(CaseFile),
+  /**
+   * Closed as a repeat of the citizen's earlier complaint (민원 처리에 관한 법률 §23): its receipt number
+   * and the answer this one was closed with reference to; null otherwise.
+   */
+  repeatOf: Type.Union([
+    Type.Object({
+      receiptNo: Type.String(),
+      receivedAt: Type.String({ format: 'date-time' }),
+      answeredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      answer: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
   /** 'staff' or 'citizen': which view this is. */
   audience: Type.Union([Type.Literal('staff'), Type.Literal('citizen')]),
 });
@@ -156,6 +169,7 @@ export const citizenTimeline: Readonly<Record<string, readonly string[]>> = {
   withdrawn: ['reason'],
   rated: ['score', 'comment'],
   reopened: ['reason'],
+  'closed-as-repeated': ['earlierReceiptNo', 'reason'],
   closed: [],
 };
 
@@ -166,6 +180,7 @@ export const citizenMessageKinds: ReadonlySet<string> = new Set([
   'consultation-reply',
   'reply',
   'answer',
+  'repeat-close-reason',
 ]);
 
 const actorKind = (actor: string) => (actor === 'citizen' || actor === 'system' ? actor : 'staff');
@@ -333,9 +348,45 @@ export function staffView(complaint: LoadedComplaint, authors: AuthorNames) {
   };
 }
 
+export interface RepeatOf {
+  receiptNo: string;
+  receivedAt: string;
+  answeredAt: string | null;
+  answer: string | null;
+}
+
 /** The view for whoever reads: the citizen's allow-listed view unless the reader is staff in scope. */
-export function complaintViewFor(complaint: LoadedComplaint, viewer: Actor, authors: AuthorNames) {
-  return viewer.kind === 'staff' ? staffView(complaint, authors) : citizenView(complaint);
+export function complaintViewFor(
+  complaint: LoadedComplaint,
+  viewer: Actor,
+  authors: AuthorNames,
+  repeatOf: RepeatOf | null = null,
+) {
+  return {
+    ...(viewer.kind === 'staff' ? staffView(complaint, authors) : citizenView(complaint)),
+    repeatOf,
+  };
+}
+
+/**
+ * The earlier complaint a repeated one was closed with reference to, from its 'closed-as-repeated' event;
+ * only when it is the same citizen's (the API checked that before closing; checked again for the reader).
+ */
+export async function loadRepeatOf(
+  prisma: Db,
+  complaint: Pick<LoadedComplaint, 'events' | 'citizenEmail'>,
+): Promise<RepeatOf | null> {
+  const event = complaint.events.find((e) => e.type === 'closed-as-repeated');
+  const detail = event?.detail as { earlierReceiptNo?: unknown } | null | undefined;
+  if (typeof detail?.earlierReceiptNo !== 'string') return null;
+  const earlier = await prisma.complaint.findUnique({ where: { receiptNo: detail.earlierReceiptNo } });
+  if (!earlier || earlier.citizenEmail.toLowerCase() !== complaint.citizenEmail.toLowerCase()) return null;
+  return {
+    receiptNo: earlier.receiptNo,
+    receivedAt: earlier.receivedAt.toISOString(),
+    answeredAt: earlier.answeredAt?.toISOString() ?? null,
+    answer: earlier.answer,
+  };
 }
 
 /** Names of the staff behind a loaded complaint's messages and timeline events, in one query. */

@@ -52,6 +52,13 @@ export interface RateArgs extends WithActor {
   messageId?: string;
 }
 export type ReopenArgs = WithMessage;
+/**
+ * Closing a repeated complaint (민원 처리에 관한 법률 §23) citing the answer of the citizen's earlier one;
+ * the API has checked that the earlier complaint is the same citizen's and was answered.
+ */
+export interface CloseAsRepeatedArgs extends WithMessage {
+  earlierReceiptNo: string;
+}
 
 /** ComplaintMessage.kind of each text an action carries; PUBLIC texts reach the citizen, INTERNAL stay with staff. */
 export const MessageKind = {
@@ -69,6 +76,8 @@ export const MessageKind = {
   REOPEN_REASON: 'reopen-reason',
   RATING_COMMENT: 'rating-comment',
   ANSWER: 'answer',
+  /** Why a repeated complaint was closed: public, the citizen is told. */
+  REPEAT_CLOSE_REASON: 'repeat-close-reason',
 } as const;
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
 export type MessageVisibility = 'PUBLIC' | 'INTERNAL';
@@ -98,6 +107,7 @@ export const actionTexts: Record<string, ActionText | undefined> = {
   withdraw: text('reason', MessageKind.WITHDRAW_REASON, 'PUBLIC'),
   reopen: text('reason', MessageKind.REOPEN_REASON, 'PUBLIC'),
   rating: text('comment', MessageKind.RATING_COMMENT, 'PUBLIC'),
+  'close-as-repeated': text('reason', MessageKind.REPEAT_CLOSE_REASON, 'PUBLIC'),
 };
 
 /**
@@ -134,6 +144,7 @@ export const consentExtensionUpdate = defineUpdate<ComplaintState, [ConsentExten
 );
 export const rateUpdate = defineUpdate<ComplaintState, [RateArgs]>('rate');
 export const reopenUpdate = defineUpdate<ComplaintState, [ReopenArgs]>('reopen');
+export const closeAsRepeatedUpdate = defineUpdate<ComplaintState, [CloseAsRepeatedArgs]>('closeAsRepeated');
 
 /** URL action name → Update, for `POST /api/complaints/:receiptNo/actions/:action` (staff). */
 export const staffActionUpdates = {
@@ -146,6 +157,7 @@ export const staffActionUpdates = {
   'request-info': requestInfoUpdate,
   'resolve-info-timeout': resolveInfoTimeoutUpdate,
   'answer-consultation': answerConsultationUpdate,
+  'close-as-repeated': closeAsRepeatedUpdate,
 };
 export type StaffAction = keyof typeof staffActionUpdates;
 

@@ -91,6 +91,8 @@ export interface ComplaintState {
   rating?: { score: number; commentMessageId?: string; at: string };
   reopenCount: number;
   closedAt?: string;
+  /** Closed as a repeat of this earlier complaint of the same citizen (§23). */
+  repeatOf?: string;
   /** Version of the holiday calendar pinned in this run (absent in runs timed by the bundled table). */
   calendarVersion?: number;
   /**
@@ -232,8 +234,8 @@ export function complaintLight(now: Date, receivedAt: Date, dueAt: Date): Light 
 
 /** What the person who owes a step may do next, by that step. */
 export const actionsForStep: Record<string, string[]> = {
-  accept: ['accept', 'transfer', 'request-extension'],
-  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer'],
+  accept: ['accept', 'transfer', 'request-extension', 'close-as-repeated'],
+  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer', 'close-as-repeated'],
   consultation: ['answer-consultation'],
   'info-timeout': ['resolve-info-timeout'],
   review: ['review'],

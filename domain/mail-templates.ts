@@ -31,6 +31,17 @@ export interface MailTemplates {
   'complaint-unassigned': ComplaintMail & { teamCode: string };
   /** A public reply from staff on the case file. */
   'complaint-reply': ComplaintMail & { reply: string; statusUrl: string };
+  /**
+   * Closed as a repeat (§23): the handler's reason, the earlier receipt number and its answer (the mail
+   * activity reads the earlier answer from the database; it is the same citizen's).
+   */
+  'complaint-closed-repeated': ComplaintMail & {
+    reason: string;
+    earlierReceiptNo: string;
+    earlierAnswer?: string;
+    earlierAnsweredAt?: string;
+    statusUrl: string;
+  };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -528,6 +539,28 @@ const renderers: { [K in MailTemplateName]: (data: MailTemplates[K]) => Rendered
         `My Space: ${d.statusUrl}`,
       ],
     ),
+  'complaint-closed-repeated': (d) =>
+    mail(
+      '반복 민원으로 종결되었습니다',
+      'Closed as a repeated complaint',
+      d,
+      [
+        `이 민원은 이미 답변드린 민원(접수번호 ${d.earlierReceiptNo}, 답변일 ${ko(d.earlierAnsweredAt)})과 같은 내용이어서,`,
+        '「민원 처리에 관한 법률」 제23조에 따라 이전 답변으로 갈음하고 종결 처리하였습니다.',
+        `종결 사유: ${d.reason}`,
+        '',
+        `이전 답변(${d.earlierReceiptNo}):`,
+        d.earlierAnswer ?? '-',
+        '',
+        `이전 민원 보기: ${d.statusUrl}`,
+      ],
+      [
+        `This complaint repeats your complaint ${d.earlierReceiptNo}, answered ${en(d.earlierAnsweredAt)}.`,
+        'Under Article 23 of the Civil Petitions Treatment Act it was closed with reference to that answer',
+        '(the reason and the earlier answer are in the Korean text above).',
+        `Earlier complaint: ${d.statusUrl}`,
+      ],
+    ),
   'complaint-reopened': (d) =>
     mail(
       '민원이 재개되었습니다',
@@ -565,6 +598,13 @@ export const citizenMailFields: Partial<Record<MailTemplateName, readonly string
   'complaint-interim': [],
   'complaint-withdrawn': ['reason'],
   'complaint-reply': ['reply', 'statusUrl'],
+  'complaint-closed-repeated': [
+    'reason',
+    'earlierReceiptNo',
+    'earlierAnswer',
+    'earlierAnsweredAt',
+    'statusUrl',
+  ],
 };
 
 export function citizenMailData(template: MailTemplateName, data: object): Record<string, unknown> {

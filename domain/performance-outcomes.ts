@@ -20,6 +20,11 @@ export interface ComplaintClosedOutcome extends OutcomeBase {
   slaMet: boolean;
   satisfaction?: number;
   withdrawn: boolean;
+  /**
+   * Closed as a repeat of an earlier answered complaint (§23): a handled, closed complaint whose closing
+   * notice is its answer, so slaMet compares the closing time with the due time; it has no rating.
+   */
+  closedAsRepeated?: boolean;
 }
 
 export interface TaskDoneOutcome extends OutcomeBase {

@@ -47,6 +47,7 @@ import {
   addInfoUpdate,
   answerConsultationUpdate,
   calendarChangedSignal,
+  closeAsRepeatedUpdate,
   complaintStateQuery,
   consentExtensionUpdate,
   draftAnswerUpdate,
@@ -380,7 +381,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   async function reportClosedOutcome(withdrawn: boolean) {
     const closedAt = new Date(state.closedAt ?? iso());
-    const answeredAt = state.answeredAt ? new Date(state.answeredAt) : undefined;
+    // A repeat closed under §23 is answered by its closing notice (citing the earlier answer).
+    const answeredAt = state.answeredAt ? new Date(state.answeredAt) : state.repeatOf ? closedAt : undefined;
     const takenUntil = answeredAt ?? closedAt;
     const daysTaken = Math.max(
       0,
@@ -400,6 +402,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       slaMet: answeredAt !== undefined && answeredAt.getTime() <= new Date(state.dueAt).getTime(),
       satisfaction: state.rating?.score,
       withdrawn,
+      ...(state.repeatOf ? { closedAsRepeated: true } : {}),
     };
     await reportOutcome(outcome);
   }
@@ -774,6 +777,42 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         if (!state.pendingConsultation) throw fail(ErrorCode.WRONG_STAGE, 'No consultation is pending');
         requireActor(isHandler(actor, state), 'the assigned handler');
         requireMessage(messageId, 'reply');
+      },
+    },
+  );
+
+  onUpdate(
+    closeAsRepeatedUpdate,
+    async ({ actor, earlierReceiptNo, messageId }) => {
+      resumeClock();
+      state.infoRequest = undefined;
+      state.pendingConsultation = undefined;
+      state.draft = undefined;
+      state.repeatOf = earlierReceiptNo;
+      const reason = ref('reason', messageId);
+      await record('closed-as-repeated', actor, { earlierReceiptNo, messageId }, {}, reason);
+      await notify(
+        'closed-as-repeated',
+        citizen,
+        'complaint-closed-repeated',
+        { earlierReceiptNo, statusUrl: `/my-space?receiptNo=${earlierReceiptNo}` },
+        reason,
+      );
+      await close('repeated', actor);
+      return state;
+    },
+    {
+      validator: ({ actor, earlierReceiptNo, messageId }) => {
+        requireStage('close-as-repeated', ...answering);
+        requireActor(
+          isHandler(actor, state) || isTeamLeaderOf(actor, state.teamCode),
+          'the assigned handler or the team leader',
+        );
+        requireMessage(messageId, 'reason');
+        if (typeof earlierReceiptNo !== 'string' || !/^MW-[0-9]{4}-[0-9]{7}$/.test(earlierReceiptNo))
+          throw fail(ErrorCode.VALIDATION, 'earlierReceiptNo must be a receipt number');
+        if (earlierReceiptNo === state.receiptNo)
+          throw fail(ErrorCode.VALIDATION, 'earlierReceiptNo must be another complaint');
       },
     },
   );

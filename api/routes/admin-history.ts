@@ -10,6 +10,14 @@ import { Action, decide } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
 import { toCsv, type CsvValue } from '../csv.ts';
+import {
+  decisionLabel,
+  exportTime,
+  historyKindLabel,
+  langOf,
+  roleLabel,
+  type Lang,
+} from '../../domain/readable.ts';
 
 const { temporal } = proto;
 type HistoryEvent = TemporalApi.api.history.v1.IHistoryEvent;
@@ -418,11 +426,60 @@ const CSV_COLUMNS = [
   'reason',
   'summary',
 ] as const;
-export const timelineCsv = (timeline: TimelineEntry[]) =>
+const CSV_HEADERS: Record<Lang, Record<(typeof CSV_COLUMNS)[number], string>> = {
+  ko: {
+    eventId: '이벤트 번호',
+    at: '일시(KST)',
+    kind: '구분',
+    name: '대상',
+    action: '처리',
+    actor: '처리자',
+    actorRole: '직위',
+    decision: '결정',
+    reason: '사유·의견',
+    summary: '내용',
+  },
+  en: {
+    eventId: 'Event',
+    at: 'At (KST)',
+    kind: 'Kind',
+    name: 'Name',
+    action: 'Action',
+    actor: 'Actor',
+    actorRole: 'Role',
+    decision: 'Decision',
+    reason: 'Reason or opinion',
+    summary: 'Summary',
+  },
+};
+/**
+ * The timeline for a spreadsheet: headers and words in the reader's language, times in Korea time. In
+ * Korean the engine's English summary gives way to the kind's name and its object (activity, timer).
+ */
+export const timelineCsv = (timeline: TimelineEntry[], lang: Lang = 'ko') =>
   toCsv(
-    CSV_COLUMNS,
-    timeline.map((entry) => CSV_COLUMNS.map((c) => entry[c] as CsvValue)),
-    { bom: false, quote: 'always' },
+    CSV_COLUMNS.map((c) => CSV_HEADERS[lang][c]),
+    timeline.map((entry) =>
+      CSV_COLUMNS.map((c): CsvValue => {
+        switch (c) {
+          case 'at':
+            return exportTime(entry.at);
+          case 'kind':
+            return historyKindLabel(entry.kind, lang);
+          case 'actorRole':
+            return roleLabel(entry.actorRole, lang);
+          case 'decision':
+            return decisionLabel(entry.decision, lang);
+          case 'summary':
+            return lang === 'en'
+              ? entry.summary
+              : [historyKindLabel(entry.kind, lang), entry.name].filter(Boolean).join(': ');
+          default:
+            return entry[c] as CsvValue;
+        }
+      }),
+    ),
+    { bom: true, quote: 'always' },
   );
 
 export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -509,6 +566,8 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         produces: ['application/json', 'text/csv'],
         querystring: Type.Object({
           format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+          /** CSV only: Korean headers and words (default) or English. */
+          lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])),
           runId: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{36}$' })),
         }),
         response: {
@@ -579,7 +638,7 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${workflowId}-history.csv"`)
-          .send(timelineCsv(timeline));
+          .send(timelineCsv(timeline, langOf(request.query.lang)));
       }
       return {
         workflowId,

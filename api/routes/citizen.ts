@@ -12,6 +12,7 @@ import { AppError, ErrorBody } from '../errors.ts';
 import { hashToken, newSessionToken } from '../plugins/auth.ts';
 import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
 import { CITIZEN_SESSION_COOKIE, citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
+import { similarStatement, similarView, type SimilarRow } from '../complaint-search.ts';
 
 const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$' });
 const SurveyToken = Type.String({ minLength: 10, maxLength: 100 });
@@ -224,6 +225,62 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         dueAt: c.dueAt.toISOString(),
         answeredAt: c.answeredAt?.toISOString() ?? null,
       }));
+    },
+  );
+
+  app.post(
+    '/api/citizen/similar',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['citizen'],
+        summary:
+          "While filing: the signed-in citizen's own open or recent complaints similar to the text being typed (§23 repeats); never another citizen's. Without a citizen session the list is empty.",
+        body: Type.Object(
+          {
+            categoryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            title: Type.String({ maxLength: 200 }),
+            body: Type.String({ maxLength: 20_000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            signedIn: Type.Boolean(),
+            similar: Type.Array(
+              Type.Object({
+                receiptNo: Type.String(),
+                title: Type.String(),
+                stage: Type.String(),
+                receivedAt: Type.String({ format: 'date-time' }),
+                answeredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+                similarity: Type.Number(),
+              }),
+            ),
+          }),
+          422: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      // Only the mailed link proves whose address it is: an e-mail typed into the form proves nothing.
+      const email = await citizenSessionEmail(app.prisma, request);
+      const text = `${request.body.title} ${request.body.body}`.trim();
+      if (!email || text.length < 2) return { signedIn: Boolean(email), similar: [] };
+      const rows = await app.prisma.$queryRaw<SimilarRow[]>(
+        similarStatement({
+          text,
+          categoryCode: request.body.categoryCode ?? null,
+          citizenEmail: email,
+          ownOnly: true,
+          now: new Date(),
+          limit: 5,
+        }),
+      );
+      return {
+        signedIn: true,
+        similar: rows.map(similarView),
+      };
     },
   );
 

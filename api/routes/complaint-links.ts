@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Prisma } from '@prisma/client';
-import { openComplaintStages } from '../../domain/complaint.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
+import { similarStatement, similarView, type SimilarRow } from '../complaint-search.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 
 const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
@@ -15,6 +15,8 @@ const Similar = Type.Object({
   title: Type.String(),
   stage: Type.String(),
   receivedAt: Type.String({ format: 'date-time' }),
+  /** Answered complaints of the same citizen are what a repeat may be closed with reference to (§23). */
+  answeredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   /** 'same-citizen' (same e-mail) or 'similar-text' (pg_trgm similarity in the same category). */
   why: Type.Union([Type.Literal('same-citizen'), Type.Literal('similar-text')]),
   similarity: Type.Number(),
@@ -28,11 +30,6 @@ const Link = Type.Object({
   by: Type.String(),
   at: Type.String({ format: 'date-time' }),
 });
-
-/** Closed complaints count as "recent" for this long: a repeat within it is the kind §23 is about. */
-const RECENT_DAYS = 180;
-/** pg_trgm similarity of title and text from which a complaint in the same category is suggested. */
-const SIMILARITY_THRESHOLD = 0.3;
 
 /**
  * Repeated and duplicate complaints (민원 처리에 관한 법률 §23): suggestions for a case (same citizen, or
@@ -74,30 +71,17 @@ export const complaintLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const staff = requireStaff(request);
       const { complaint } = await caseInScope(staff, request.params.receiptNo);
-      const since = new Date(Date.now() - RECENT_DAYS * 24 * 3600_000);
-      const text = `${complaint.title} ${complaint.body}`;
-      const rows = await app.prisma.$queryRaw<
-        Array<{
-          receiptNo: string;
-          title: string;
-          stage: string;
-          receivedAt: Date;
-          why: string;
-          similarity: number;
-        }>
-      >`
-        SELECT c."receiptNo", c.title, c.stage, c."receivedAt",
-               CASE WHEN c."citizenEmail" = ${complaint.citizenEmail} THEN 'same-citizen' ELSE 'similar-text' END AS why,
-               similarity(c.title || ' ' || c.body, ${text})::float8 AS similarity
-        FROM "Complaint" c
-        WHERE c."receiptNo" <> ${complaint.receiptNo}
-          AND c."anonymisedAt" IS NULL
-          AND (c.stage IN (${Prisma.join(openComplaintStages)}) OR c."receivedAt" >= ${since})
-          AND (c."citizenEmail" = ${complaint.citizenEmail}
-               OR (c."categoryCode" = ${complaint.categoryCode}
-                   AND similarity(c.title || ' ' || c.body, ${text}) >= ${SIMILARITY_THRESHOLD}))
-        ORDER BY (c."citizenEmail" = ${complaint.citizenEmail}) DESC, similarity DESC, c."receivedAt" DESC
-        LIMIT 10`;
+      const rows = await app.prisma.$queryRaw<SimilarRow[]>(
+        similarStatement({
+          text: `${complaint.title} ${complaint.body}`,
+          categoryCode: complaint.categoryCode,
+          citizenEmail: complaint.citizenEmail,
+          excludeReceiptNo: complaint.receiptNo,
+          ownOnly: false,
+          now: new Date(),
+          limit: 10,
+        }),
+      );
       const links = await app.prisma.$queryRaw<
         Array<{ receiptNo: string; title: string; kind: string; reason: string; by: string; at: Date }>
       >`
@@ -110,12 +94,8 @@ export const complaintLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ORDER BY l."createdAt"`;
       return {
         similar: rows.map((r) => ({
-          receiptNo: r.receiptNo,
-          title: r.title,
-          stage: r.stage,
-          receivedAt: r.receivedAt.toISOString(),
+          ...similarView(r),
           why: r.why === 'same-citizen' ? ('same-citizen' as const) : ('similar-text' as const),
-          similarity: Number(r.similarity.toFixed(3)),
         })),
         links: links.map((l) => ({ ...l, at: l.at.toISOString() })),
       };

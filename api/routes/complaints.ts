@@ -16,7 +16,13 @@ import { hashSurveyToken } from '../../activities/mail.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
-import { ComplaintView, complaintViewFor, complaintViewInclude, messageAuthors } from '../complaint-views.ts';
+import {
+  ComplaintView,
+  complaintViewFor,
+  complaintViewInclude,
+  loadRepeatOf,
+  messageAuthors,
+} from '../complaint-views.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
 import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
@@ -94,6 +100,10 @@ const staffActionBodies: Record<StaffAction, import('typebox').TSchema> = {
     reason: Text(2, 2000),
   }),
   'answer-consultation': closed({ reply: Text(2, 5000) }),
+  'close-as-repeated': closed({
+    earlierReceiptNo: ReceiptNo,
+    reason: Text(2, 2000),
+  }),
 };
 
 const citizenActionBodies: Record<CitizenAction, import('typebox').TSchema> = {
@@ -331,7 +341,34 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Built in api/complaint-views.ts: the whole case for staff in scope, an allow-listed view for the citizen. */
   async function toView(complaint: LoadedComplaint, viewer: Actor) {
-    return complaintViewFor(complaint, viewer, await messageAuthors(app.prisma, complaint));
+    const [authors, repeatOf] = await Promise.all([
+      messageAuthors(app.prisma, complaint),
+      loadRepeatOf(app.prisma, complaint),
+    ]);
+    return complaintViewFor(complaint, viewer, authors, repeatOf);
+  }
+
+  /**
+   * §23 (민원 처리에 관한 법률): a complaint may be closed as a repeat only of the same citizen's earlier
+   * complaint that was already answered. The workflow cannot read the database, so the API checks this.
+   */
+  async function checkEarlierAnswered(receiptNo: string, earlierReceiptNo: string) {
+    const refuse = (message: string, rule: string) =>
+      new AppError(ErrorCode.VALIDATION, `earlierReceiptNo: ${message}`, [
+        { path: '/earlierReceiptNo', message, rule },
+      ]);
+    if (earlierReceiptNo === receiptNo) throw refuse('must be another complaint', 'earlier-same');
+    const [current, earlier] = await Promise.all([
+      app.prisma.complaint.findUniqueOrThrow({ where: { receiptNo } }),
+      app.prisma.complaint.findUnique({ where: { receiptNo: earlierReceiptNo } }),
+    ]);
+    if (!earlier || normaliseEmail(earlier.citizenEmail) !== normaliseEmail(current.citizenEmail)) {
+      throw refuse('must be an earlier complaint of the same citizen', 'earlier-not-same-citizen');
+    }
+    if (earlier.receivedAt >= current.receivedAt)
+      throw refuse('must have been filed before this one', 'earlier-not-before');
+    if (!earlier.answeredAt || !earlier.answer)
+      throw refuse('must already have been answered', 'earlier-not-answered');
   }
 
   for (const action of Object.keys(staffActionUpdates) as StaffAction[]) {
@@ -363,6 +400,11 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           where: { receiptNo: request.params.receiptNo },
           select: { stage: true, handlerId: true, dueAt: true },
         });
+        const earlierReceiptNo =
+          action === 'close-as-repeated'
+            ? (request.body as { earlierReceiptNo: string }).earlierReceiptNo
+            : undefined;
+        if (earlierReceiptNo) await checkEarlierAnswered(request.params.receiptNo, earlierReceiptNo);
         const applied = await applyComplaintAction(app, request, {
           receiptNo: request.params.receiptNo,
           action,
@@ -371,6 +413,21 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           author: { kind: 'staff', name: actor.employeeNo ?? 'staff', id: request.staff?.id },
           attachments: await storeUploads(app.fileStore, request.uploads),
         });
+        if (earlierReceiptNo && request.staff) {
+          // The case file's links show the repeat next to the similar-complaint suggestions.
+          await app.prisma.complaintLink.createMany({
+            data: [
+              {
+                receiptNo: request.params.receiptNo,
+                relatedReceiptNo: earlierReceiptNo,
+                kind: 'repeated',
+                reason: reasonOf(request.body) ?? '',
+                createdById: request.staff.id,
+              },
+            ],
+            skipDuplicates: true,
+          });
+        }
         const view = await loadComplaintView(request.params.receiptNo, actor);
         await auditComplaintActionOnce(app, applied, {
           actor: actor.employeeNo ?? 'staff',

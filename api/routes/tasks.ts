@@ -27,6 +27,14 @@ import {
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 import { toCsv } from '../csv.ts';
+import {
+  decisionLabel,
+  exportTime,
+  langOf,
+  phaseLabel,
+  roleLabel,
+  taskStepLabel,
+} from '../../domain/readable.ts';
 import { EmployeeNo } from '../schemas.ts';
 
 const TaskId = Type.String({ pattern: '^PT-[0-9]{4}-[0-9]{4,}$', description: 'e.g. PT-2026-0001' });
@@ -652,35 +660,43 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: {
         tags: ['tasks'],
-        summary: 'The decision trail as CSV (UTF-8 with BOM, for spreadsheets)',
+        summary:
+          'The decision trail as CSV (UTF-8 with BOM, for spreadsheets): Korean headers and values, times in Korea time; `?lang=en` for English',
         params: Type.Object({ id: TaskId }),
+        querystring: Type.Object({
+          lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])),
+        }),
         produces: ['text/csv'],
         response: { 200: Type.String(), 401: ErrorBody, 404: ErrorBody },
       },
     },
     async (request, reply) => {
       const task = await view(await loadReadable(requireStaff(request), request.params.id));
-      const header = [
-        'at',
-        'phase',
-        'round',
-        'step',
-        'reviewer_no',
-        'reviewer_name',
-        'role',
-        'decision',
-        'score',
-        'opinion',
-      ];
+      const lang = langOf(request.query.lang);
+      const header =
+        lang === 'en'
+          ? [
+              'At (KST)',
+              'Phase',
+              'Round',
+              'Step',
+              'Reviewer no.',
+              'Reviewer',
+              'Role',
+              'Decision',
+              'Score',
+              'Opinion',
+            ]
+          : ['일시(KST)', '구분', '차수', '단계', '사번', '검토자', '직위', '결정', '점수', '의견'];
       const rows = task.trail.map((t) => [
-        t.at,
-        t.phase,
+        exportTime(t.at),
+        phaseLabel(t.phase, lang),
         t.round,
-        t.step,
+        taskStepLabel(t.step, lang),
         t.reviewer.employeeNo,
         t.reviewer.name,
-        t.role,
-        t.decision,
+        roleLabel(t.role, lang),
+        decisionLabel(t.decision, lang),
         t.score,
         t.opinion,
       ]);

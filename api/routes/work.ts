@@ -5,6 +5,7 @@ import { actionsForStep, complaintLight, openComplaintStages } from '../../domai
 import { WORKING_DAY_MILLIS } from '../../domain/business-calendar.ts';
 import { loadBusinessCalendar } from '../../platform/holiday-calendar.ts';
 import { listPendingTaskSteps, listStuckTasks } from '../../activities/policy-task.ts';
+import { stuckReasonText, type StuckReason } from '../../domain/readable.ts';
 import { ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 
@@ -29,7 +30,26 @@ const StuckItem = Type.Object({
   dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   assignee: Type.Union([Type.String(), Type.Null()]),
   escalationLevel: Type.Integer(),
+  /** In Korean with Korea times (for API readers); the portal translates `reasons`. */
   reason: Type.String(),
+  reasons: Type.Array(
+    Type.Object({
+      code: Type.Union([
+        Type.Literal('complaint-overdue'),
+        Type.Literal('complaint-idle'),
+        Type.Literal('milestone-overdue'),
+        Type.Literal('review-late'),
+        Type.Literal('no-activity'),
+        Type.Literal('overdue'),
+      ]),
+      since: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      escalationLevel: Type.Optional(Type.Integer()),
+      stage: Type.Optional(Type.String()),
+      milestone: Type.Optional(Type.Integer()),
+      reviewer: Type.Optional(Type.String()),
+      days: Type.Optional(Type.Number()),
+    }),
+  ),
 });
 
 /** A complaint that sits this many business days in one stage without being overdue counts as stuck. */
@@ -165,19 +185,32 @@ export const workRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const tasks = await listStuckTasks(app.prisma, { teamCodes });
       return {
         items: [
-          ...complaints.map((c) => ({
-            kind: 'complaint' as const,
-            id: c.receiptNo,
-            title: c.title,
-            team: c.team.code,
-            stage: c.stage,
-            dueAt: c.dueAt.toISOString(),
-            assignee: c.handler?.employeeNo ?? null,
-            escalationLevel: c.escalationLevel,
-            reason: overdue.has(c.receiptNo)
-              ? `처리기한 경과 (overdue since ${c.dueAt.toISOString()}), escalation level ${c.escalationLevel}`
-              : `같은 단계에 ${STUCK_AFTER_BUSINESS_DAYS}영업일 이상 정체 (in stage '${c.stage}' since ${c.stageSince.toISOString()})`,
-          })),
+          ...complaints.map((c) => {
+            const reason: StuckReason = overdue.has(c.receiptNo)
+              ? {
+                  code: 'complaint-overdue',
+                  since: c.dueAt.toISOString(),
+                  escalationLevel: c.escalationLevel,
+                }
+              : {
+                  code: 'complaint-idle',
+                  since: c.stageSince.toISOString(),
+                  stage: c.stage,
+                  days: STUCK_AFTER_BUSINESS_DAYS,
+                };
+            return {
+              kind: 'complaint' as const,
+              id: c.receiptNo,
+              title: c.title,
+              team: c.team.code,
+              stage: c.stage,
+              dueAt: c.dueAt.toISOString(),
+              assignee: c.handler?.employeeNo ?? null,
+              escalationLevel: c.escalationLevel,
+              reasons: [reason],
+              reason: stuckReasonText(reason, 'ko', 'complaint'),
+            };
+          }),
           ...tasks.map((t) => ({ ...t, escalationLevel: 0 })),
         ],
       };

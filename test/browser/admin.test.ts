@@ -188,13 +188,15 @@ describe('the admin screens in real Chromium', () => {
     expect(await time.textContent()).toBe(inKorea);
 
     const csvHref = await page.getByTestId('history-csv').getAttribute('href');
-    expect(csvHref).toBe(`/api/admin/workflows/${receiptNo}/history?format=csv`);
+    expect(csvHref).toBe(`/api/admin/workflows/${receiptNo}/history?format=csv&lang=ko`);
     const csv = await page.request.get(csvHref!);
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toContain('text/csv');
     const body = await csv.text();
-    expect(body.split('\r\n')[0]).toContain('eventId');
-    expect(body).toContain('workflow.started');
+    // A Korean page exports Korean headers and words.
+    expect(body.replace(/^\uFEFF/, '').split('\r\n')[0]).toContain('이벤트 번호');
+    expect(body).toContain('워크플로 시작');
+    expect(body).not.toContain('workflow.started');
     await screenshot(page, 'admin-workflow-history');
 
     // The lookup form on /admin leads to the same page, typed or picked from the list by receipt number.

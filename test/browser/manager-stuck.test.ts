@@ -56,6 +56,29 @@ describe('the manager view in real Chromium', () => {
     expect(text).toContain('기한 경과');
     expect(text).toContain(complaint.team.code);
     expect(new Date(complaint.dueAt).getTime()).toBeLessThan(Date.now());
+
+    // The reason reads in Korean with the due time in Korea time (the browser runs in another zone), the
+    // stage by its Korean name: no stage code, no UTC timestamp, no English.
+    const dueInKorea = await page.evaluate(
+      (at) =>
+        new Intl.DateTimeFormat('ko-KR', {
+          timeZone: 'Asia/Seoul',
+          dateStyle: 'medium',
+          timeStyle: 'short',
+        }).format(new Date(at)),
+      complaint.dueAt.toISOString(),
+    );
+    const reason = (await row.getByTestId('stuck-reason').textContent()) ?? '';
+    const escaped = dueInKorea.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(reason).toMatch(new RegExp(`^처리기한 경과 \\(${escaped}부터\\), (팀장|본부장) 보고$`));
+    const stageText = (await row.locator('[data-stage]').textContent()) ?? '';
+    expect(['배정', '처리 중', '팀장 검토', '접수']).toContain(stageText);
+    const rowText = (await row.innerText()) ?? '';
+    for (const raw of ['assigned', 'in_progress', 'in_review', 'received', 'overdue', 'escalation']) {
+      expect(rowText, raw).not.toContain(raw);
+    }
+    expect(rowText).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+    expect(rowText).not.toContain('UTC');
     await screenshot(page, 'manager-stuck');
     expect(await seriousViolations(page)).toEqual([]);
 

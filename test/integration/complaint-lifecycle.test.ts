@@ -303,7 +303,9 @@ describe('complaint escalation over HTTP (SLA shortened to seconds)', () => {
       ).json().items;
       return items.find((i: { id: string }) => i.id === filed.receiptNo);
     });
-    expect(stuck.reason).toContain('overdue');
+    expect(stuck.reason).toContain('처리기한 경과');
+    expect(stuck.reason).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(stuck.reasons[0]).toMatchObject({ code: 'complaint-overdue', escalationLevel: 2 });
     expect(stuck.escalationLevel).toBe(2);
     const directorList = (
       await fast.app.inject({ method: 'GET', url: '/api/manager/stuck', headers: director })

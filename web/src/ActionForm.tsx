@@ -16,6 +16,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, fieldErrors } from './api.ts';
 import { ErrorState } from './components.tsx';
+import { errorText, fieldIssueText } from './error-text.ts';
 import { koreaEndOfWorkday } from './format.ts';
 import { MilestonesInput, milestonesBody } from './MilestonesInput.tsx';
 import { FilePicker, attachmentProblem } from './Attachments.tsx';
@@ -102,7 +103,7 @@ export function ActionForm({
       onDone?.(result);
     },
   });
-  const serverErrors = fieldErrors(mutation.error);
+  const serverErrors = fieldErrors(mutation.error, fieldIssueText);
   const shownErrors = Object.fromEntries(
     Object.entries({ ...serverErrors, ...missing }).filter(([key]) => !edited.has(key.split('.')[0] ?? key)),
   );
@@ -257,7 +258,7 @@ export function ActionForm({
         {error && unmatchedServerError ? (
           error instanceof ApiError && error.status === 409 ? (
             <Alert color="orange" role="alert" title={t('work.wrongStage')}>
-              {error.message}
+              {errorText(error)}
             </Alert>
           ) : (
             <ErrorState error={error} />

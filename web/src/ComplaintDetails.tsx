@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Badge, Card, Stack, Stepper, Text, Timeline, Title, Typography } from '@mantine/core';
+import { Link } from 'react-router';
+import { Anchor, Badge, Card, Stack, Stepper, Text, Timeline, Title, Typography } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { StageBadge } from './components.tsx';
 import { AttachmentsCard } from './Attachments.tsx';
@@ -146,6 +147,45 @@ function MessagesCard({ messages }: { messages: ComplaintMessage[] }) {
   );
 }
 
+/** A repeat closed under §23: why, the earlier receipt number (a link) and the answer it refers to. */
+function RepeatOfCard({ repeatOf }: { repeatOf: NonNullable<ComplaintView['repeatOf']> }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Card withBorder data-testid="repeat-of">
+      <Title order={2} size="h5" mb="xs">
+        {t('repeat.title')}
+      </Title>
+      <Text size="sm" mb="sm">
+        {t('repeat.lead')}
+      </Text>
+      <dl className="facts">
+        <div>
+          <dt>{t('repeat.earlierReceipt')}</dt>
+          <dd>
+            <Anchor component={Link} to={`/my-space?receiptNo=${encodeURIComponent(repeatOf.receiptNo)}`}>
+              {repeatOf.receiptNo}
+            </Anchor>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('repeat.earlierAnsweredAt')}</dt>
+          <dd>{formatDateTime(repeatOf.answeredAt, i18n.language)}</dd>
+        </div>
+      </dl>
+      {repeatOf.answer ? (
+        <>
+          <Text size="sm" fw={600} mt="sm">
+            {t('repeat.earlierAnswer')}
+          </Text>
+          <p style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="repeat-of-answer">
+            {repeatOf.answer}
+          </p>
+        </>
+      ) : null}
+    </Card>
+  );
+}
+
 /** What a citizen and staff both see of a complaint: stage, handler, dates, progress, timeline, answer. */
 export function ComplaintDetails({
   complaint,
@@ -248,6 +288,8 @@ export function ComplaintDetails({
           </p>
         </Card>
       ) : null}
+
+      {complaint.repeatOf ? <RepeatOfCard repeatOf={complaint.repeatOf} /> : null}
 
       <Card withBorder>
         <Title order={2} size="h5" mb="sm">

@@ -1,6 +1,7 @@
 /** Shapes of the admin directory API (api/routes/admin-directory.ts) and the queries the admin screens share. */
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, fieldErrors } from './api.ts';
+import { fieldIssueText } from './error-text.ts';
 
 export type UnitKind = 'MINISTRY' | 'HEADQUARTERS' | 'TEAM';
 export const unitKinds: UnitKind[] = ['MINISTRY', 'HEADQUARTERS', 'TEAM'];
@@ -66,7 +67,7 @@ export function useOrgUnits() {
  * none of the form's fields (then it is shown above the buttons).
  */
 export function formErrors(error: unknown, fields: readonly string[]) {
-  const byField = fieldErrors(error);
+  const byField = fieldErrors(error, fieldIssueText);
   const named = fields.filter((field) => byField[field]);
   return {
     errorOf: (field: string) => byField[field],

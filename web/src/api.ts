@@ -2,6 +2,8 @@
 export interface FieldIssue {
   path: string;
   message: string;
+  /** A named rule (errors.rule.* in the portal's messages) when the server gives one. */
+  rule?: string;
 }
 
 export class ApiError extends Error {
@@ -72,14 +74,17 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
  * Maps server validation details to form fields: `/citizen/email` → `citizen.email`;
  * "must have required property 'title'" at the root → `title`.
  */
-export function fieldErrors(error: unknown): Record<string, string> {
+export function fieldErrors(
+  error: unknown,
+  text: (issue: FieldIssue) => string = (issue) => issue.message,
+): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   const result: Record<string, string> = {};
   for (const issue of error.details) {
     let path = (issue.path ?? '').replace(/^\//, '').replaceAll('/', '.');
     const required = /required property '([^']+)'/.exec(issue.message ?? '');
     if (required) path = path ? `${path}.${required[1]}` : (required[1] ?? '');
-    if (path && !result[path]) result[path] = issue.message;
+    if (path && !result[path]) result[path] = text(issue);
   }
   return result;
 }

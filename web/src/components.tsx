@@ -14,6 +14,7 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api.ts';
+import { errorText } from './error-text.ts';
 import { useMe } from './session.ts';
 
 // Explicit shades: white text on them stays above 4.5:1 (Mantine's green.9 is 4.4:1).
@@ -179,7 +180,7 @@ export function ErrorState({ error }: { error: unknown }) {
   }
   return (
     <Alert color="red" title={t('common.error')} role="alert">
-      {error instanceof Error ? error.message : String(error)}
+      {errorText(error)}
     </Alert>
   );
 }

@@ -10,6 +10,7 @@ import { caseworkBundle } from './locales/casework.ts';
 import { fairPayBundle } from './locales/fair-pay.ts';
 import { accountBundle } from './locales/account.ts';
 import { attachmentsBundle } from './locales/attachments.ts';
+import { readableBundle } from './locales/readable.ts';
 
 /** Area bundles under ./locales/, merged over the core messages below; each owns its top-level keys. */
 const bundles: LocaleBundle[] = [
@@ -22,6 +23,7 @@ const bundles: LocaleBundle[] = [
   fairPayBundle,
   accountBundle,
   attachmentsBundle,
+  readableBundle,
 ];
 
 export const LANGUAGE_KEY = 'portal.lang';
@@ -106,6 +108,7 @@ const ko = {
     rated: '만족도 평가',
     reassigned: '담당자 재지정',
     reopened: '재처리',
+    'closed-as-repeated': '반복 민원 종결',
   },
   detail: {
     reason: '사유',
@@ -129,6 +132,7 @@ const ko = {
     from: '이전',
     to: '이후',
     consent: '동의',
+    earlierReceiptNo: '이전 민원',
   },
   light: { GREEN: '정상', YELLOW: '주의', RED: '위험' },
   home: {
@@ -274,6 +278,7 @@ const ko = {
     'request-info': '보완 요청',
     'answer-consultation': '상담 답변',
     'resolve-info-timeout': '보완 기한 경과 처리',
+    'close-as-repeated': '반복 민원 종결(제23조)',
     continue: '보완 없이 계속 처리',
     close: '종결',
     teamCode: '이송할 팀 코드',
@@ -448,6 +453,7 @@ const en: Dictionary = {
     rated: 'Rated',
     reassigned: 'Reassigned',
     reopened: 'Reopened',
+    'closed-as-repeated': 'Closed as a repeated complaint',
   },
   detail: {
     reason: 'Reason',
@@ -471,6 +477,7 @@ const en: Dictionary = {
     from: 'From',
     to: 'To',
     consent: 'Consent',
+    earlierReceiptNo: 'Earlier complaint',
   },
   light: { GREEN: 'On track', YELLOW: 'Watch', RED: 'Behind' },
   home: {
@@ -623,6 +630,7 @@ const en: Dictionary = {
     'request-info': 'Ask the citizen for information',
     'answer-consultation': 'Answer a consultation',
     'resolve-info-timeout': 'Information deadline passed',
+    'close-as-repeated': 'Close as a repeated complaint (§23)',
     continue: 'Continue without it',
     close: 'Close',
     teamCode: 'Team code to transfer to',

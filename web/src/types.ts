@@ -72,6 +72,13 @@ export interface ComplaintView {
   attachments?: ComplaintAttachment[];
   caseFile?: CaseFile;
   audience?: 'staff' | 'citizen';
+  /** Closed as a repeat (§23) of the same citizen's earlier, answered complaint. */
+  repeatOf?: {
+    receiptNo: string;
+    receivedAt: string;
+    answeredAt: string | null;
+    answer: string | null;
+  } | null;
 }
 
 export const progressStages = [

@@ -22,12 +22,13 @@ type ActionName =
   | 'reassign'
   | 'request-info'
   | 'answer-consultation'
-  | 'resolve-info-timeout';
+  | 'resolve-info-timeout'
+  | 'close-as-repeated';
 
 /** Mirrors actionsForStep in domain/complaint.ts (kept out of the bundle: it pulls in the holiday calendar). */
 const actionsForStep: Record<string, ActionName[]> = {
-  accept: ['accept', 'transfer', 'request-extension'],
-  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer'],
+  accept: ['accept', 'transfer', 'request-extension', 'close-as-repeated'],
+  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer', 'close-as-repeated'],
   consultation: ['answer-consultation'],
   'info-timeout': ['resolve-info-timeout'],
   review: ['review'],
@@ -47,10 +48,13 @@ interface AssignableStaff {
 interface Pickers {
   teams: { value: string; label: string }[];
   people: { value: string; label: string }[];
+  /** The same citizen's answered earlier complaints, which a repeat may be closed with reference to (§23). */
+  earlier: { value: string; label: string }[];
 }
 
-function usePickers(teamCode: string | undefined, lang: string): Pickers {
+function usePickers(receiptNo: string, teamCode: string | undefined, lang: string): Pickers {
   const { t } = useTranslation();
+  const related = useSimilar(receiptNo);
   const everyone = useQuery({
     queryKey: ['assignable'],
     queryFn: () => api<{ staff: AssignableStaff[] }>('/api/staff/assignable'),
@@ -69,6 +73,16 @@ function usePickers(teamCode: string | undefined, lang: string): Pickers {
         label:
           t('casework.picker.load', { name: localName(s, lang), count: s.openLoad }) +
           (s.available ? '' : ` · ${t('casework.picker.unavailable')}`),
+      })),
+    earlier: (related.data?.similar ?? [])
+      .filter((s) => s.why === 'same-citizen' && s.answeredAt)
+      .map((s) => ({
+        value: s.receiptNo,
+        label: t('repeat.option', {
+          receiptNo: s.receiptNo,
+          title: s.title,
+          date: formatDateTime(s.receivedAt, lang),
+        }),
       })),
   };
 }
@@ -129,6 +143,17 @@ function actionFields(
       ];
     case 'answer-consultation':
       return [{ name: 'reply', label: t('work.reply'), kind: 'textarea', required: true }];
+    case 'close-as-repeated':
+      return [
+        {
+          name: 'earlierReceiptNo',
+          label: t('repeat.earlier'),
+          kind: 'pick',
+          options: pickers.earlier,
+          required: true,
+        },
+        { name: 'reason', label: t('repeat.reason'), kind: 'textarea', required: true },
+      ];
     case 'resolve-info-timeout':
       return [
         {
@@ -146,7 +171,7 @@ function actionFields(
 }
 
 /** The pending step's actions for its holder; leaders also review, managers reassign. The workflow decides in the end. */
-function likelyActions(complaint: ComplaintView, me: Me): ActionName[] {
+function likelyActions(complaint: ComplaintView, me: Me, canCloseAsRepeat: boolean): ActionName[] {
   const step = complaint.pendingStep ?? null;
   const mine = complaint.handler?.employeeNo === me.employeeNo;
   const manages = me.role !== 'STAFF' && !mine;
@@ -155,6 +180,10 @@ function likelyActions(complaint: ComplaintView, me: Me): ActionName[] {
   if (step === 'review' && me.role !== 'STAFF') actions.add('review');
   if (manages && openStages.includes(complaint.stage))
     for (const a of actionsForStep.escalated ?? []) actions.add(a);
+  const leads = me.role === 'TEAM_LEADER' && me.unitCode === complaint.team.code;
+  if (leads && openStages.includes(complaint.stage) && complaint.stage !== 'received')
+    actions.add('close-as-repeated');
+  if (!canCloseAsRepeat) actions.delete('close-as-repeated');
   return [...actions];
 }
 
@@ -209,6 +238,7 @@ interface Similar {
   title: string;
   stage: string;
   receivedAt: string;
+  answeredAt: string | null;
   why: 'same-citizen' | 'similar-text';
   similarity: number;
 }
@@ -221,17 +251,20 @@ interface LinkView {
   at: string;
 }
 
-/** Possibly repeated or duplicate complaints, and the links a handler recorded. */
-function RelatedCases({ receiptNo }: { receiptNo: string }) {
-  const { t, i18n } = useTranslation();
-  const client = useQueryClient();
-  const related = useQuery({
+const useSimilar = (receiptNo: string) =>
+  useQuery({
     queryKey: ['complaint', receiptNo, 'similar'],
     queryFn: () =>
       api<{ similar: Similar[]; links: LinkView[] }>(
         `/api/complaints/${encodeURIComponent(receiptNo)}/similar`,
       ),
   });
+
+/** Possibly repeated or duplicate complaints, and the links a handler recorded. */
+function RelatedCases({ receiptNo }: { receiptNo: string }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const related = useSimilar(receiptNo);
   if (!related.data) return null;
   const { similar, links } = related.data;
   if (similar.length === 0 && links.length === 0) return null;
@@ -349,10 +382,12 @@ function Work({ receiptNo }: { receiptNo: string }) {
   });
   const [chosen, setChosen] = useState<ActionName | null>(null);
   const [inserted, setInserted] = useState<{ id: number; text: string } | null>(null);
-  const pickers = usePickers(complaint.data?.team.code, i18n.language);
+  const pickers = usePickers(receiptNo, complaint.data?.team.code, i18n.language);
+  // One key per action being written: a retried submit after a lost answer is applied once.
+  const actionKey = useRef(crypto.randomUUID());
   if (complaint.error) return <ErrorState error={complaint.error} />;
   if (!complaint.data || !me) return <Loading />;
-  const actions = likelyActions(complaint.data, me);
+  const actions = likelyActions(complaint.data, me, pickers.earlier.length > 0);
   const action = chosen && actions.includes(chosen) ? chosen : (actions[0] ?? null);
   return (
     <Stack>
@@ -384,9 +419,11 @@ function Work({ receiptNo }: { receiptNo: string }) {
               submit={(body, files) =>
                 api(`/api/complaints/${encodeURIComponent(receiptNo)}/actions/${action}`, {
                   body: withFiles(body, files),
+                  headers: { 'idempotency-key': actionKey.current },
                 })
               }
               onDone={() => {
+                actionKey.current = crypto.randomUUID();
                 void client.invalidateQueries({ queryKey: ['complaint', receiptNo] });
                 void client.invalidateQueries({ queryKey: ['inbox'] });
               }}

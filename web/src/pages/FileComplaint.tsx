@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import {
   Alert,
+  Anchor,
   Button,
   Checkbox,
   Code,
@@ -16,11 +17,13 @@ import {
   Textarea,
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { api, fieldErrors, withFiles } from '../api.ts';
 import { FilePicker, attachmentProblem } from '../Attachments.tsx';
 import { ErrorState, PageTitle } from '../components.tsx';
-import { formatDateTime } from '../format.ts';
+import { fieldIssueText } from '../error-text.ts';
+import { formatDate, formatDateTime } from '../format.ts';
 import { rememberAccess } from './MySpace.tsx';
 import { CONSENT_VERSION } from '../locales/citizen.ts';
 
@@ -34,6 +37,73 @@ interface Category {
   team: string;
   teamName: string;
   slaDays: number;
+}
+
+interface SimilarOwn {
+  receiptNo: string;
+  title: string;
+  stage: string;
+  receivedAt: string;
+  answeredAt: string | null;
+}
+
+/**
+ * While the citizen types: their own open or recent complaints like this one (§23 repeats). Only a citizen
+ * signed in by the mailed link gets any; an e-mail typed into the form proves nothing.
+ */
+function SimilarOwnComplaints({
+  categoryCode,
+  title,
+  body,
+}: {
+  categoryCode: string;
+  title: string;
+  body: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const [text] = useDebouncedValue(`${title.trim()}\u0000${body.trim()}`, 500);
+  const [debouncedTitle = '', debouncedBody = ''] = text.split('\u0000');
+  const similar = useQuery({
+    queryKey: ['citizen-similar', categoryCode, text],
+    queryFn: () =>
+      api<{ signedIn: boolean; similar: SimilarOwn[] }>('/api/citizen/similar', {
+        body: {
+          ...(categoryCode ? { categoryCode } : {}),
+          title: debouncedTitle,
+          body: debouncedBody,
+        },
+      }),
+    enabled: debouncedTitle.length + debouncedBody.length >= 4,
+    staleTime: 30_000,
+  });
+  if (!similar.data) return null;
+  if (!similar.data.signedIn) {
+    return (
+      <Text size="sm" c="dimmed" data-testid="similar-sign-in-hint">
+        {t('repeat.filing.signInHint')}
+      </Text>
+    );
+  }
+  if (similar.data.similar.length === 0) return null;
+  return (
+    <Alert color="blue" title={t('repeat.filing.title')} data-testid="similar-own">
+      <Stack gap={4}>
+        {similar.data.similar.map((item) => (
+          <Text size="sm" key={item.receiptNo} data-testid="similar-own-item">
+            {t('repeat.filing.item', {
+              date: formatDate(item.receivedAt, i18n.language),
+              receiptNo: item.receiptNo,
+              stage: t(`stage.${item.stage}`, { defaultValue: item.stage }),
+            })}{' '}
+            <Anchor component={Link} to={`/my-space?receiptNo=${encodeURIComponent(item.receiptNo)}`}>
+              {t('repeat.filing.open')}
+            </Anchor>
+          </Text>
+        ))}
+        <Text size="sm">{t('repeat.filing.hint')}</Text>
+      </Stack>
+    </Alert>
+  );
 }
 
 interface Filed {
@@ -97,7 +167,7 @@ export default function FileComplaint() {
     onSuccess: (filed) => rememberAccess(filed.receiptNo, filed.accessCode),
   });
 
-  const serverErrors = fieldErrors(file.error);
+  const serverErrors = fieldErrors(file.error, fieldIssueText);
   const errorOf = (field: string) => localErrors[field] ?? serverErrors[field];
   const set = (field: keyof typeof form) => (value: string) => setForm((f) => ({ ...f, [field]: value }));
 
@@ -197,6 +267,7 @@ export default function FileComplaint() {
             autosize
             minRows={5}
           />
+          <SimilarOwnComplaints categoryCode={form.categoryCode} title={form.title} body={form.body} />
           <Group grow align="flex-start">
             <TextInput
               label={t('file.name')}

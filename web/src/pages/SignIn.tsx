@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, fieldErrors } from '../api.ts';
 import { ErrorState, PageTitle } from '../components.tsx';
+import { fieldIssueText } from '../error-text.ts';
 import type { Me } from '../session.ts';
 
 export default function SignIn() {
@@ -21,7 +22,7 @@ export default function SignIn() {
       void navigate(params.get('next') ?? '/inbox');
     },
   });
-  const errors = fieldErrors(login.error);
+  const errors = fieldErrors(login.error, fieldIssueText);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     login.mutate();

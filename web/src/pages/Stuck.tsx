@@ -19,6 +19,42 @@ interface StuckItem {
   stage: string;
   dueAt: string | null;
   reason: string;
+  reasons?: StuckReason[];
+}
+
+interface StuckReason {
+  code: string;
+  since: string | null;
+  escalationLevel?: number;
+  stage?: string;
+  milestone?: number;
+  reviewer?: string;
+  days?: number;
+}
+
+/** The server's reason codes in the page's language, times in Korea time, stages by name. */
+function reasonText(
+  item: StuckItem,
+  t: (key: string, options?: Record<string, unknown>) => string,
+  lang: string,
+): string {
+  if (!item.reasons?.length) return item.reason;
+  return item.reasons
+    .map((reason) => {
+      const text = t(`stuckReason.${reason.code}`, {
+        since: formatDateTime(reason.since, lang),
+        stage: reason.stage
+          ? item.kind === 'task'
+            ? t(`tasks.stage.${reason.stage}`, { defaultValue: reason.stage })
+            : t(`stage.${reason.stage}`, { defaultValue: reason.stage })
+          : '',
+        days: reason.days,
+        milestone: reason.milestone,
+        reviewer: reason.reviewer,
+      });
+      return reason.escalationLevel ? `${text}, ${t(`stuckReason.level${reason.escalationLevel}`)}` : text;
+    })
+    .join('; ');
 }
 
 /** A director's (or the head's) quick action: put a lagging task under focus management, with a reason. */
@@ -109,7 +145,7 @@ function StuckList() {
                   </Badge>
                 ) : null}
               </Table.Td>
-              <Table.Td>{item.reason}</Table.Td>
+              <Table.Td data-testid="stuck-reason">{reasonText(item, t, i18n.language)}</Table.Td>
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
                   <Button component={Link} to={itemLink(item)} size="compact-sm" variant="default">

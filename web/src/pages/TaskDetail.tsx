@@ -437,7 +437,7 @@ function Trail({ task }: { task: TaskView }) {
           </Text>
         </Stack>
         <Anchor
-          href={`/api/tasks/${encodeURIComponent(task.id)}/trail.csv`}
+          href={`/api/tasks/${encodeURIComponent(task.id)}/trail.csv?lang=${i18n.language === 'en' ? 'en' : 'ko'}`}
           download={`${task.id}-trail.csv`}
           data-testid="trail-csv"
         >

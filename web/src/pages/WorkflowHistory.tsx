@@ -173,7 +173,7 @@ function Decisions({ decisions }: { decisions: Decision[] }) {
 }
 
 function HistoryView({ workflowId }: { workflowId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [showEngine, setShowEngine] = useState(false);
   const [kinds, setKinds] = useState<string[]>([]);
   const history = useQuery({
@@ -212,12 +212,15 @@ function HistoryView({ workflowId }: { workflowId: string }) {
               {t('wfHistory.type')}: <Code>{data.workflowType ?? '—'}</Code>
             </Text>
             <Text size="sm">
-              {t('wfHistory.status')}: <Code data-testid="history-status">{data.status}</Code> ·{' '}
-              {t('wfHistory.events', { count: data.events })}
+              {t('wfHistory.status')}:{' '}
+              <Code data-testid="history-status" data-status={data.status}>
+                {t(`wfStatus.${data.status}`, { defaultValue: data.status })}
+              </Code>{' '}
+              · {t('wfHistory.events', { count: data.events })}
             </Text>
           </Stack>
           <Anchor
-            href={`/api/admin/workflows/${encodeURIComponent(workflowId)}/history?format=csv`}
+            href={`/api/admin/workflows/${encodeURIComponent(workflowId)}/history?format=csv&lang=${i18n.language === 'en' ? 'en' : 'ko'}`}
             download={`${workflowId}-history.csv`}
             data-testid="history-csv"
           >
