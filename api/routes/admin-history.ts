@@ -427,7 +427,11 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         produces: ['application/json', 'text/csv'],
         querystring: Type.Object({
           format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
-          runId: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{36}$' })),
+          runId: Type.Optional(
+            Type.String({
+              pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+            }),
+          ),
         }),
         response: {
           200: Type.Union([
