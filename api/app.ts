@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { configureAuditChain, exportAuditHead } from '../platform/audit.ts';
@@ -12,6 +10,7 @@ import { frameworkErrorReply, installErrorHandler } from './errors.ts';
 import { attachmentsPlugin } from './plugins/attachments.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
 import { loggerOptions, securityPlugin } from './plugins/security.ts';
 import { servicesPlugin, type Services } from './plugins/services.ts';
 import { complaintIntakePlugin } from './plugins/complaint-intake.ts';
@@ -70,18 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(attachmentsPlugin);
   await app.register(securityPlugin);
   await app.register(complaintIntakePlugin);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: '행정혁신포털 API (Administrative-innovation portal)',
-        version: '1',
-        description:
-          'Complaints, policy tasks, innovation and BSC performance. Errors: { error: { code, message } }.',
-      },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'portal_session' } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(openapiPlugin);
 
   await app.register(healthRoutes, { checkMail: options.checkMail });
   await app.register(categoryRoutes);

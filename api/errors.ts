@@ -22,17 +22,51 @@ export class AppError extends Error {
   }
 }
 
-export const ErrorBody = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+/** `{ error: { code, message, details? } }`, the one shape of every error answer. */
+const errorBodyWith = <Code extends object>(code: Code) =>
+  ({
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: { code, message: { type: 'string' }, details: {} },
+      },
     },
-  },
-} as const;
+  }) as const;
+
+export const ErrorBody = errorBodyWith({ type: 'string' } as const);
+
+const errorCodesByStatus = new Map<number, ErrorCode[]>();
+for (const code of Object.values(ErrorCode)) {
+  const status = httpStatusOf[code];
+  errorCodesByStatus.set(status, [...(errorCodesByStatus.get(status) ?? []), code]);
+}
+
+/** What each error status means to a client, for the API description. */
+const ERROR_STATUS_MEANING: Record<number, string> = {
+  400: 'The request could not be read: malformed JSON, an empty body declared as JSON, a badly encoded URL',
+  401: 'Not signed in, or the session has ended',
+  403: 'Signed in without the role or scope this needs, or a change sent without the X-CSRF-Token of the session',
+  404: 'No such resource in your scope',
+  409: 'The resource is in a state (stage, lock, an existing entry) that does not allow this',
+  410: 'The one-time link was already used or has expired',
+  413: 'The request body is larger than allowed',
+  415: 'Unsupported Content-Type: send application/json',
+  422: 'A parameter, query value or body field is invalid; `details` names where',
+  429: 'Too many requests or failed sign-ins; try again later',
+  503: 'A part (database, workflow service) is unreachable or recovering; try again shortly',
+};
+
+/** The shared error schema of each status (components of the API description): `code` is one of ours for it. */
+export function errorResponseSchemas() {
+  return [...errorCodesByStatus].map(([status, codes]) => ({
+    $id: `Error${status}`,
+    description: ERROR_STATUS_MEANING[status] ?? `Error ${status}`,
+    ...errorBodyWith({ type: 'string', enum: codes }),
+  }));
+}
 
 /**
  * A workflow Update rejected by its validator or handler carries an ApplicationFailure with our code,

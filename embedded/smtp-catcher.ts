@@ -5,6 +5,8 @@ import { findFreePort } from './postgres.ts';
 
 export interface SmtpCatcher {
   url: string;
+  /** Connections the server has not yet finished with (a reset sender's is gone once its error is handled). */
+  openConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startSmtpCatcher(options: { prisma: Db; port: number }): P
   server.on('error', () => undefined);
   return {
     url: `smtp://127.0.0.1:${port}`,
+    openConnections: () => server.connections.size,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -25,6 +25,9 @@ export const CSRF_HEADER = 'x-csrf-token';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Signing in does not use a session's authority, so a stale session cookie must not block it. */
 const CSRF_EXEMPT = new Set(['/api/auth/login']);
+/** Whether a call to this route with a session cookie must carry the session's X-CSRF-Token. */
+export const checksCsrf = (method: string, routeUrl: string) =>
+  STATE_CHANGING.has(method) && !CSRF_EXEMPT.has(routeUrl);
 /** Public routes not rate-limited: the health probe that launchers and load balancers poll. */
 const RATE_LIMIT_EXEMPT = new Set(['/api/health']);
 
@@ -201,9 +204,9 @@ export const securityPlugin = fp(
     });
 
     app.addHook('onRequest', async (request) => {
-      if (!STATE_CHANGING.has(request.method)) return;
+      if (!checksCsrf(request.method, request.routeOptions.url ?? '')) return;
       const sessionToken = request.cookies[SESSION_COOKIE];
-      if (!sessionToken || CSRF_EXEMPT.has(request.routeOptions.url ?? '')) return;
+      if (!sessionToken) return;
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !sameText(header, csrfTokenFor(sessionToken))) {
         throw new AppError(

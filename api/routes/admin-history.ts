@@ -568,7 +568,11 @@ export const adminHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
           /** CSV only: Korean headers and words (default) or English. */
           lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])),
-          runId: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{36}$' })),
+          runId: Type.Optional(
+            Type.String({
+              pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+            }),
+          ),
         }),
         response: {
           200: Type.Union([

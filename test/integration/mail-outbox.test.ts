@@ -116,7 +116,8 @@ describe('mail outbox: each notification is sent exactly once', () => {
       socket.resetAndDestroy(); // what the kernel does to a SIGKILLed sender's open connection
       await once(socket, 'close');
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The server has handled every reset (its error, then the close) before the next sender comes.
+    await waitFor(() => smtp.openConnections() === 0, 5_000);
 
     const key = `outbox-test-${Date.now()}-d`;
     const activities = createMailActivities({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { createMailer } from '../../platform/mailer.ts';
 import { activityDepsFrom, createPortalWorker } from '../../worker/create-worker.ts';
@@ -30,7 +31,11 @@ describe('complaint workflows survive a worker restart', () => {
       })
     ).json();
     expect(filed.receiptNo).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // With no worker the workflow's first task waits untaken, so nothing can have assigned the case yet.
+    const { raw } = await stack.temporal.workflow.getHandle(filed.receiptNo).describe();
+    expect(raw.pendingWorkflowTask?.state).toBe(
+      temporal.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED,
+    );
     const before = await stack.prisma.complaint.findUniqueOrThrow({ where: { receiptNo: filed.receiptNo } });
     expect(before.handlerId).toBeNull();
 

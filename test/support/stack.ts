@@ -11,6 +11,8 @@ import { connectTemporal } from '../../platform/temporal.ts';
 import { activityDepsFrom, createPortalWorker } from '../../worker/create-worker.ts';
 import type { Client } from '@temporalio/client';
 
+export { waitFor } from './wait-for.ts';
+
 export interface Stack {
   app: FastifyInstance;
   prisma: Db;
@@ -91,23 +93,4 @@ export async function startStack(overrides: Partial<Record<string, string>> = {}
       await prisma.$disconnect();
     },
   };
-}
-
-/** Polls until `check` returns a value that is not null, undefined or false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`waitFor timed out${lastError ? `: ${String(lastError)}` : ''}`);
 }

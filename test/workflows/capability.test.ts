@@ -5,6 +5,7 @@ import { closeCapabilityCycleSignal } from '../../domain/capability.ts';
 import { ratingSubmittedSignal } from '../../domain/performance.ts';
 import type { capabilityEvaluationWorkflow } from '../../workflows/capability-evaluation.ts';
 import { useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** What the stub activities saw, per cycle. */
 const cycles = new Map<string, { counts: number; closeRequested: boolean; log: string[] }>();
@@ -64,7 +65,7 @@ describe('360° cycle workflow: ratings stay out of its history', () => {
 
   it('a burst of signals is one wake-up, and HR closing (seen in the database) ends the cycle early', async () => {
     const { cycleId, handle } = await start(30);
-    while (!of(cycleId).log.includes('invitation')) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => of(cycleId).log.includes('invitation'), 20_000, 50);
     const countsBefore = of(cycleId).counts;
     of(cycleId).closeRequested = true;
     await Promise.all([

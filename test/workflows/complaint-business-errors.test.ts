@@ -15,6 +15,7 @@ import { ErrorCode } from '../../domain/errors.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
 import { signedUpdate, useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /**
  * Issue 13: no business condition fails a complaint workflow. Nobody available in a team makes the case
@@ -110,14 +111,15 @@ async function start(teamCode: string): Promise<WorkflowHandle<typeof complaintW
 
 const state = (handle: WorkflowHandle): Promise<ComplaintState> => handle.query(complaintStateQuery);
 
-async function until(handle: WorkflowHandle, check: (s: ComplaintState) => boolean): Promise<ComplaintState> {
-  for (let i = 0; i < 200; i += 1) {
-    const current = await state(handle);
-    if (check(current)) return current;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the workflow never reached the expected state');
-}
+const until = (handle: WorkflowHandle, check: (s: ComplaintState) => boolean) =>
+  waitFor(
+    async () => {
+      const current = await state(handle);
+      return check(current) && current;
+    },
+    20_000,
+    50,
+  );
 
 async function updateFailure(promise: Promise<unknown>): Promise<string | undefined> {
   try {

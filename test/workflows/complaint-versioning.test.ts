@@ -26,6 +26,7 @@ import {
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
 import { createTimeSkippingEnv, signedUpdate, workflowBundle } from '../support/time-skipping.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { ActorClaimCodec } from '../../platform/actor-claims.ts';
 import { recordingRelease, saveHistoryFixture } from '../support/history-fixtures.ts';
 
@@ -158,14 +159,15 @@ async function start(taskQueue: string, slaDays: number): Promise<WorkflowHandle
   });
 }
 
-async function until(handle: WorkflowHandle, check: (s: ComplaintState) => boolean) {
-  for (let i = 0; i < 200; i += 1) {
-    const state = await handle.query(complaintStateQuery);
-    if (check(state)) return state;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the workflow never reached the expected state');
-}
+const until = (handle: WorkflowHandle, check: (s: ComplaintState) => boolean) =>
+  waitFor(
+    async () => {
+      const state = await handle.query(complaintStateQuery);
+      return check(state) && state;
+    },
+    20_000,
+    50,
+  );
 
 /** A holiday two business days before `dueAt`, added to the calendar the activity serves. */
 function addHolidayBefore(dueAt: string, name: string): string {

@@ -23,6 +23,7 @@ import {
 import type { ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { signedUpdate as signedComplaintUpdate, useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const handler: Actor = {
   kind: 'staff',
@@ -112,31 +113,20 @@ async function start(slaDays = 7): Promise<WorkflowHandle<typeof complaintWorkfl
     taskQueue: ctx.taskQueue,
     args: [input],
   });
-  await waitForStage(handle, 'assigned');
+  await waitFor(async () => (await handle.query(complaintStateQuery)).stage === 'assigned', 15_000, 50);
   return handle;
 }
 
-async function waitForStage(handle: WorkflowHandle, stage: string) {
-  for (let i = 0; i < 100; i += 1) {
-    const state = await handle.query(complaintStateQuery);
-    if (state.stage === stage) return state;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`never reached ${stage}`);
-}
-
 /** Mail leaves after the Update has answered (it is not awaited by the handler): poll for it. */
-async function eventually(check: () => void) {
-  for (let i = 0; ; i += 1) {
-    try {
+const eventually = (check: () => void) =>
+  waitFor(
+    () => {
       check();
-      return;
-    } catch (error) {
-      if (i >= 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+      return true;
+    },
+    15_000,
+    50,
+  );
 
 const signedUpdate = <Args extends { actor: Actor }>(
   handle: WorkflowHandle,

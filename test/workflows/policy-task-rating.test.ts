@@ -10,9 +10,9 @@ import {
   startTask,
   startTaskTestEnv,
   stateOf,
-  waitFor,
   type TaskTestEnv,
 } from './policy-task.support.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: TaskTestEnv;
 beforeAll(async () => {

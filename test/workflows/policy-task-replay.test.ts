@@ -18,8 +18,8 @@ import {
   recordedFor,
   runToDone,
   type TaskTestEnv,
-  waitFor,
 } from './policy-task.support.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { customerRatingUpdate } from '../../domain/policy-task.ts';
 import { recordingRelease, saveHistoryFixture } from '../support/history-fixtures.ts';
 
@@ -149,7 +149,7 @@ describe.skipIf(recordAs === undefined)('policy-task history recording', () => {
     const handle = await startTask(t, { taskId: 'PT-2026-9303', milestoneDays: [10, 20] });
     customersOf.set(handle.workflowId, [31, 32, 33]);
     await runToDone(handle);
-    await waitFor(() =>
+    await waitFor(async () =>
       recordedFor(handle.workflowId).customerNotices.some((n) => n.kind === 'rating-invitation'),
     );
     await handle.executeUpdate(customerRatingUpdate, { args: [{ customerId: 31, score: 5 }] });

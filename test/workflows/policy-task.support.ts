@@ -19,6 +19,7 @@ import type { PerformanceOutcome } from '../../domain/performance-outcomes.ts';
 import { searchAttributeRegistrations } from '../../domain/search-attributes.ts';
 import type { policyTaskWorkflow } from '../../workflows/policy-task.ts';
 import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export const DAY = 24 * 3600_000;
 
@@ -215,15 +216,6 @@ export async function stateOf(handle: WorkflowHandle) {
       if (attempt >= 5) throw error;
     }
   }
-}
-
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not reached in time');
 }
 
 /** Draft → plan review by leader and director → execution. */
