@@ -449,10 +449,10 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         config: { access: 'public', attachments: actionsWithFiles.has(action) },
         schema: {
           tags: ['complaints'],
-          summary: `Citizen action '${action}' with the access code (X-Access-Code)`,
+          summary: `Citizen action '${action}' with the access code (X-Access-Code) or the session of a mailed sign-in link`,
           params: Type.Object({ receiptNo: ReceiptNo }),
           headers: Type.Object({
-            'x-access-code': Type.String({ minLength: 1, maxLength: 64 }),
+            'x-access-code': Type.Optional(Type.String({ maxLength: 64 })),
             ...IdempotencyHeader.properties,
           }),
           body: citizenActionBodies[action],

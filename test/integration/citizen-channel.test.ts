@@ -162,6 +162,26 @@ describe('sign-in links to My Space', () => {
       headers: { cookie },
     });
     expect(foreign.statusCode).toBe(401);
+    // The link's session acts too, without the access code: only on the address's own complaints.
+    const withdrawForeign = await stack.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${other.receiptNo}/citizen/withdraw`,
+      headers: { cookie },
+      payload: { reason: '남의 민원 취하 시도' },
+    });
+    expect(withdrawForeign.statusCode).toBeGreaterThanOrEqual(400);
+    expect(withdrawForeign.statusCode).toBeLessThan(500);
+    const withdrawn = await stack.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${second.receiptNo}/citizen/withdraw`,
+      headers: { cookie },
+      payload: { reason: '해결되어 취하합니다' },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json().stage).toBe('withdrawn');
+    expect(
+      (await stack.prisma.complaint.findUniqueOrThrow({ where: { receiptNo: other.receiptNo } })).stage,
+    ).not.toBe('withdrawn');
 
     const again = await stack.app.inject({ method: 'POST', url: '/api/citizen/session', payload: { token } });
     expect(again.statusCode).toBe(410);

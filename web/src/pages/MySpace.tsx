@@ -84,7 +84,8 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
     (body: Record<string, unknown>, files: File[] = []) =>
       api(`/api/complaints/${complaint.receiptNo}/citizen/${action}`, {
         body: withFiles(body, files),
-        headers: { 'x-access-code': accessCode },
+        // Without a code, the session of a mailed sign-in link authorises (issue 18).
+        headers: accessCode ? { 'x-access-code': accessCode } : {},
       });
   const refresh = () => void client.invalidateQueries({ queryKey: ['complaint', complaint.receiptNo] });
   const open = openStages.includes(complaint.stage);
@@ -114,7 +115,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
       submit: (body) =>
         api(`/api/complaints/${complaint.receiptNo}/rating`, {
           body,
-          headers: { 'x-access-code': accessCode },
+          headers: accessCode ? { 'x-access-code': accessCode } : {},
         }),
     });
   }
@@ -257,7 +258,7 @@ export default function MySpace() {
           <>
             <ComplaintDetails complaint={complaint.data} accessCode={effectiveCode || undefined} />
             <FiledDetails complaint={complaint.data} />
-            {effectiveCode ? (
+            {effectiveCode || signedIn ? (
               <CitizenActions complaint={complaint.data} accessCode={effectiveCode} />
             ) : (
               <Text size="sm" c="dimmed">
