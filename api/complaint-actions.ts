@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { complaintWorkflowId, type Actor } from '../domain/complaint.ts';
+import { complaintWorkflowId, type Actor, type ComplaintState } from '../domain/complaint.ts';
 import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import { signActorClaim } from '../platform/actor-claims.ts';
@@ -15,6 +15,8 @@ type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
 export interface AppliedAction {
   /** The IdempotencyRecord of this request's key, when the caller sent one. */
   recordKey?: string;
+  /** The complaint's workflow state after the Update (the Update's result). */
+  state: ComplaintState;
 }
 
 /**
@@ -112,8 +114,9 @@ export async function applyComplaintAction(
     updateId,
   });
   const args = { ...body, ...(messageId ? { messageId } : {}), actor: options.actor, actorClaim };
+  let state: ComplaintState;
   try {
-    await app.temporal.workflow
+    state = await app.temporal.workflow
       .getHandle(workflowId)
       .executeUpdate(options.update, { args: [args as never], updateId });
   } catch (error) {
@@ -126,7 +129,7 @@ export async function applyComplaintAction(
     }
     throw error;
   }
-  return { recordKey };
+  return { recordKey, state };
 }
 
 /** The action's audit row, written once per Idempotency-Key (a retry finds its key already audited). */

@@ -15,7 +15,7 @@ import { hashSurveyToken } from '../../activities/mail.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
-import { ComplaintView, complaintViewFor, complaintViewInclude, messageAuthors } from '../complaint-views.ts';
+import { ComplaintView, complaintViewFor, loadComplaintForView } from '../complaint-views.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
 import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
@@ -203,9 +203,8 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  /** The complaint with everything its view needs, in one query. */
-  const loadComplaint = (receiptNo: string) =>
-    app.prisma.complaint.findUnique({ where: { receiptNo }, include: complaintViewInclude });
+  /** The complaint with everything its view needs, in one statement (api/complaint-views.ts). */
+  const loadComplaint = (receiptNo: string) => loadComplaintForView(app.prisma, receiptNo);
   type LoadedComplaint = NonNullable<Awaited<ReturnType<typeof loadComplaint>>>;
 
   /** Citizen (access code or survey token) or staff in scope; anything else looks like a missing complaint. */
@@ -271,8 +270,8 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   /** Built in api/complaint-views.ts: the whole case for staff in scope, an allow-listed view for the citizen. */
-  async function toView(complaint: LoadedComplaint, viewer: Actor) {
-    return complaintViewFor(complaint, viewer, await messageAuthors(app.prisma, complaint));
+  function toView(complaint: LoadedComplaint, viewer: Actor) {
+    return complaintViewFor(app.prisma, complaint, viewer);
   }
 
   for (const action of Object.keys(staffActionUpdates) as StaffAction[]) {
@@ -297,13 +296,16 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request) => {
-        const actor = await authoriseReader(request, request.params.receiptNo, { staffAllowed: true });
-        if (actor.kind !== 'staff')
+        // One read serves the scope check and the audit's "before".
+        const before = await loadComplaint(request.params.receiptNo);
+        const actor = await authoriseReader(
+          request,
+          request.params.receiptNo,
+          { staffAllowed: true },
+          before,
+        );
+        if (actor.kind !== 'staff' || !before)
           throw new AppError(ErrorCode.FORBIDDEN, 'Staff actions need a staff session');
-        const before = await app.prisma.complaint.findUniqueOrThrow({
-          where: { receiptNo: request.params.receiptNo },
-          select: { stage: true, handlerId: true, dueAt: true },
-        });
         const applied = await applyComplaintAction(app, request, {
           receiptNo: request.params.receiptNo,
           action,
@@ -311,15 +313,20 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor,
           author: { kind: 'staff', name: actor.employeeNo ?? 'staff', id: request.staff?.id },
         });
-        const view = await loadComplaintView(request.params.receiptNo, actor);
-        await auditComplaintActionOnce(app, applied, {
-          actor: actor.employeeNo ?? 'staff',
-          action: `complaint.${action}`,
-          subject: `complaint:${request.params.receiptNo}`,
-          before: { stage: before.stage, dueAt: before.dueAt.toISOString() },
-          after: { stage: view.stage, handler: view.handler?.employeeNo ?? null, dueAt: view.dueAt },
-          reason: reasonOf(request.body),
-        });
+        // The audit row (from the Update's resulting state) and the answer's view are independent reads and
+        // writes: both in flight at once, both done before the answer.
+        const { state } = applied;
+        const [view] = await Promise.all([
+          loadComplaintView(request.params.receiptNo, actor),
+          auditComplaintActionOnce(app, applied, {
+            actor: actor.employeeNo ?? 'staff',
+            action: `complaint.${action}`,
+            subject: `complaint:${request.params.receiptNo}`,
+            before: { stage: before.stage, dueAt: before.dueAt.toISOString() },
+            after: { stage: state.stage, handler: state.handler?.employeeNo ?? null, dueAt: state.dueAt },
+            reason: reasonOf(request.body),
+          }),
+        ]);
         return view;
       },
     );

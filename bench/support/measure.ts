@@ -70,6 +70,9 @@ export interface BenchResult {
   unit: string;
   baseline: number;
   ratio: number;
+  /** Latency benchmarks add their median and 99th percentile in milliseconds (DESIGN.md). */
+  p50?: number;
+  p99?: number;
   notes: string;
 }
 

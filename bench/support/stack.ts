@@ -61,13 +61,14 @@ function rateLimitOverrides(): Record<string, string> {
   return env;
 }
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   tail: string[];
   stop(): Promise<void>;
 }
 
-function startChild(
+/** A node process running `script` with tsx (BENCH_NODE_ARGS_<NAME> adds Node flags); the last 40 lines kept. */
+export function startChild(
   name: string,
   script: string,
   env: Record<string, string>,
@@ -109,7 +110,7 @@ function startChild(
   };
 }
 
-async function waitUntil(
+export async function waitUntil(
   what: string,
   check: () => Promise<boolean> | boolean,
   timeoutMs = 120_000,
@@ -187,6 +188,8 @@ export async function startBenchStack(options: {
       LOG_LEVEL: 'warn',
       // The API child signs Update actors and the worker child checks them: one key for both.
       ACTOR_SIGNING_SECRET: randomBytes(32).toString('hex'),
+      // Production mode requires the audit chain's key (platform/config.ts).
+      AUDIT_HMAC_SECRET: randomBytes(32).toString('hex'),
       ...rateLimitOverrides(),
       ...options.env,
     };
