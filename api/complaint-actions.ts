@@ -62,10 +62,13 @@ export async function applyComplaintAction(
   };
   let messageId: string | undefined;
   let storedHere = false;
+  const storesText = text !== undefined && typeof value === 'string' && value.trim().length > 0;
   const earlier = await findRecord();
   if (earlier) {
     messageId = messageIdOf(earlier);
-  } else {
+  } else if (storesText || recordKey) {
+    // A transaction only when there is something to store: an action without text or key (accept) goes
+    // straight to its Update, without a BEGIN/COMMIT round trip around nothing.
     try {
       messageId = await app.prisma.$transaction(async (tx) => {
         const stored =
