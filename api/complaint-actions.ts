@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { complaintWorkflowId, type Actor } from '../domain/complaint.ts';
+import { complaintWorkflowId, type Actor, type ComplaintState } from '../domain/complaint.ts';
 import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import { signActorClaim } from '../platform/actor-claims.ts';
@@ -16,6 +16,11 @@ type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
 export interface AppliedAction {
   /** The IdempotencyRecord of this request's key, when the caller sent one. */
   recordKey?: string;
+  /**
+   * The complaint's workflow state after the Update (the Update's result); absent when a retry found the
+   * case already closed by the first call.
+   */
+  state?: ComplaintState;
 }
 
 /**
@@ -66,11 +71,14 @@ export async function applyComplaintAction(
   };
   let messageId: string | undefined;
   let storedHere = false;
+  const storesText = text !== undefined && typeof value === 'string' && value.trim().length > 0;
   const earlier = await findRecord();
   const appliedBefore = (earlier?.response as { applied?: boolean } | undefined)?.applied === true;
   if (earlier) {
     messageId = messageIdOf(earlier);
-  } else {
+  } else if (storesText || recordKey || attachments.length > 0) {
+    // A transaction only when there is something to store: an action without text or key (accept) goes
+    // straight to its Update, without a BEGIN/COMMIT round trip around nothing.
     try {
       messageId = await app.prisma.$transaction(async (tx) => {
         const stored =
@@ -129,8 +137,9 @@ export async function applyComplaintAction(
     updateId,
   });
   const args = { ...body, ...(messageId ? { messageId } : {}), actor: options.actor, actorClaim };
+  let state: ComplaintState;
   try {
-    await app.temporal.workflow
+    state = await app.temporal.workflow
       .getHandle(workflowId)
       .executeUpdate(options.update, { args: [args as never], updateId });
   } catch (error) {
@@ -149,7 +158,7 @@ export async function applyComplaintAction(
     await app.prisma.$executeRaw`
       UPDATE "IdempotencyRecord" SET response = response || '{"applied": true}'::jsonb WHERE key = ${recordKey}`;
   }
-  return { recordKey };
+  return { recordKey, state };
 }
 
 /** The action's audit row, written once per Idempotency-Key (a retry finds its key already audited). */

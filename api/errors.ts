@@ -95,6 +95,16 @@ const DATABASE_UNREACHABLE_KINDS = new Set([
   'TooManyConnections',
 ]);
 
+const SOCKET_UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
 /**
  * PostgreSQL down or restarting (refused, dropped or timed-out connections, "the database system is
  * starting up"): the caller gets a 503 that says so and may retry, not an internal error.
@@ -117,7 +127,12 @@ function fromDatabaseOutage(error: unknown): AppError | undefined {
     (cause?.kind !== undefined && DATABASE_UNREACHABLE_KINDS.has(cause.kind)) ||
     (cause?.kind === 'postgres' && /^(08|57P)/.test(cause.code ?? '')) ||
     // node-postgres itself, when the server goes away in the middle of a query
-    /^Connection terminated( unexpectedly| due to connection timeout)?$/.test(error.message);
+    /^Connection terminated( unexpectedly| due to connection timeout)?$/.test(error.message) ||
+    // node-postgres used directly (the one-statement reads): a socket that cannot connect, or the
+    // server's own refusal (SQLSTATE class 08, or 57P: shutting down, starting up)
+    (typeof prismaCode === 'string' &&
+      (('syscall' in error && SOCKET_UNREACHABLE_CODES.has(prismaCode)) ||
+        ('severity' in error && /^(08|57P)/.test(prismaCode))));
   if (!unreachable) return undefined;
   return new AppError(
     ErrorCode.UNAVAILABLE,

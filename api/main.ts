@@ -6,7 +6,11 @@ import { buildApp } from './app.ts';
 
 const config = loadConfig();
 const prisma = createPrisma(config.DATABASE_URL);
-const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, temporalTls(config));
+const temporal = await connectTemporal(
+  config.TEMPORAL_ADDRESS,
+  config.TEMPORAL_NAMESPACE,
+  temporalTls(config),
+);
 const mailer = createMailer(config.SMTP_URL);
 const app = await buildApp({ config, prisma, temporal, checkMail: () => mailer.verify() });
 

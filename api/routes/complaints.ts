@@ -19,9 +19,8 @@ import { AppError, ErrorBody } from '../errors.ts';
 import {
   ComplaintView,
   complaintViewFor,
-  complaintViewInclude,
+  loadComplaintForView,
   loadRepeatOf,
-  messageAuthors,
 } from '../complaint-views.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
 import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
@@ -272,9 +271,8 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   }
 
-  /** The complaint with everything its view needs, in one query. */
-  const loadComplaint = (receiptNo: string) =>
-    app.prisma.complaint.findUnique({ where: { receiptNo }, include: complaintViewInclude });
+  /** The complaint with everything its view needs, in one statement (api/complaint-views.ts). */
+  const loadComplaint = (receiptNo: string) => loadComplaintForView(app.prisma, receiptNo);
   type LoadedComplaint = NonNullable<Awaited<ReturnType<typeof loadComplaint>>>;
 
   /** Citizen (access code or survey token) or staff in scope; anything else looks like a missing complaint. */
@@ -341,11 +339,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Built in api/complaint-views.ts: the whole case for staff in scope, an allow-listed view for the citizen. */
   async function toView(complaint: LoadedComplaint, viewer: Actor) {
-    const [authors, repeatOf] = await Promise.all([
-      messageAuthors(app.prisma, complaint),
-      loadRepeatOf(app.prisma, complaint),
-    ]);
-    return complaintViewFor(complaint, viewer, authors, repeatOf);
+    return complaintViewFor(app.prisma, complaint, viewer, await loadRepeatOf(app.prisma, complaint));
   }
 
   /**
@@ -393,13 +387,16 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request) => {
-        const actor = await authoriseReader(request, request.params.receiptNo, { staffAllowed: true });
-        if (actor.kind !== 'staff')
+        // One read serves the scope check and the audit's "before".
+        const before = await loadComplaint(request.params.receiptNo);
+        const actor = await authoriseReader(
+          request,
+          request.params.receiptNo,
+          { staffAllowed: true },
+          before,
+        );
+        if (actor.kind !== 'staff' || !before)
           throw new AppError(ErrorCode.FORBIDDEN, 'Staff actions need a staff session');
-        const before = await app.prisma.complaint.findUniqueOrThrow({
-          where: { receiptNo: request.params.receiptNo },
-          select: { stage: true, handlerId: true, dueAt: true },
-        });
         const earlierReceiptNo =
           action === 'close-as-repeated'
             ? (request.body as { earlierReceiptNo: string }).earlierReceiptNo
@@ -428,15 +425,22 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
             skipDuplicates: true,
           });
         }
-        const view = await loadComplaintView(request.params.receiptNo, actor);
-        await auditComplaintActionOnce(app, applied, {
-          actor: actor.employeeNo ?? 'staff',
-          action: `complaint.${action}`,
-          subject: `complaint:${request.params.receiptNo}`,
-          before: { stage: before.stage, dueAt: before.dueAt.toISOString() },
-          after: { stage: view.stage, handler: view.handler?.employeeNo ?? null, dueAt: view.dueAt },
-          reason: reasonOf(request.body),
-        });
+        // The audit row (from the Update's resulting state) and the answer's view are independent reads and
+        // writes: both in flight at once, both done before the answer.
+        const { state } = applied;
+        const [view] = await Promise.all([
+          loadComplaintView(request.params.receiptNo, actor),
+          auditComplaintActionOnce(app, applied, {
+            actor: actor.employeeNo ?? 'staff',
+            action: `complaint.${action}`,
+            subject: `complaint:${request.params.receiptNo}`,
+            before: { stage: before.stage, dueAt: before.dueAt.toISOString() },
+            after: state
+              ? { stage: state.stage, handler: state.handler?.employeeNo ?? null, dueAt: state.dueAt }
+              : undefined,
+            reason: reasonOf(request.body),
+          }),
+        ]);
         return view;
       },
     );
