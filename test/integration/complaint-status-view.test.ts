@@ -4,11 +4,13 @@ import {
   citizenTimeline,
   citizenView,
   complaintViewInclude,
+  loadRepeatOf,
   messageAuthors,
   staffView,
 } from '../../api/complaint-views.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { login } from '../support/session.ts';
+import { multipartBody, pdfDocument, pngPicture } from '../support/multipart.ts';
 
 /**
  * Issue 16: the status read and the staff views come from one statement (loadComplaintForView) instead of
@@ -115,9 +117,10 @@ async function referenceViews(receiptNo: string) {
     include: complaintViewInclude,
   });
   const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  const repeatOf = await loadRepeatOf(stack.prisma, loaded);
   return {
-    citizen: json(citizenView(loaded)),
-    staff: json(staffView(loaded, await messageAuthors(stack.prisma, loaded))),
+    citizen: json({ ...citizenView(loaded), repeatOf }),
+    staff: json({ ...staffView(loaded, await messageAuthors(stack.prisma, loaded)), repeatOf }),
   };
 }
 
@@ -154,6 +157,17 @@ describe('status and staff views from one statement', () => {
     const { receiptNo } = complaint;
 
     await message(receiptNo, 'notes', handler, `현장 확인 필요 ${marker.note}`);
+    // Files on an internal note and on the citizen's added information: the statement brings both.
+    const note = await multipartBody({ body: '현장 사진 검토 메모' }, [
+      { name: `internal-${marker.note}.pdf`, bytes: pdfDocument(marker.note), type: 'application/pdf' },
+    ]);
+    const noteWithFile = await stack.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${receiptNo}/notes`,
+      headers: { ...handler, ...note.headers },
+      payload: note.payload,
+    });
+    expect(noteWithFile.statusCode, noteWithFile.body).toBe(201);
     await message(receiptNo, 'replies', handler, `확인하겠습니다 ${marker.reply}`);
     await act(receiptNo, 'accept', handler);
     await act(receiptNo, 'request-info', handler, {
@@ -161,6 +175,16 @@ describe('status and staff views from one statement', () => {
       deadlineDays: 5,
     });
     await asCitizen(complaint, 'add-info', { text: `사진 첨부 ${marker.info}` });
+    const info = await multipartBody({ text: '현장 사진을 보냅니다' }, [
+      { name: '현장사진.png', bytes: await pngPicture(7), type: 'image/png' },
+    ]);
+    const infoWithFile = await stack.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${receiptNo}/citizen/add-info`,
+      headers: { 'x-access-code': complaint.accessCode, ...info.headers },
+      payload: info.payload,
+    });
+    expect(infoWithFile.statusCode, infoWithFile.body).toBe(200);
     await asCitizen(complaint, 'request-consultation', { message: `상담 요청 ${marker.consultation}` });
     await act(receiptNo, 'answer-consultation', handler, { reply: `상담 답변 ${marker.consultReply}` });
     await act(receiptNo, 'request-extension', handler, { reason: `자재 수급 ${marker.extension}`, days: 3 });
@@ -187,6 +211,10 @@ describe('status and staff views from one statement', () => {
     expectSameView(await read(receiptNo, handler), reference.staff, 'handler');
     expectSameView(await read(receiptNo, leader), reference.staff, 'leader');
 
+    expect((reference.staff.attachments as unknown[]).length).toBe(2);
+    expect((reference.citizen.attachments as Array<{ fileName: string }>).map((a) => a.fileName)).toEqual([
+      '현장사진.png',
+    ]);
     // The case did hold every kind: the comparison above is not over an empty timeline.
     const staffText = JSON.stringify(reference.staff);
     for (const text of Object.values(marker).filter((m) => m !== marker.transfer))
