@@ -62,6 +62,8 @@ export function FilePicker({
       onChange={onChange}
       error={problem}
       data-testid="file-picker"
+      // Mantine's placeholder grey (#adb5bd) fails WCAG contrast on white (2.07:1); gray-7 passes.
+      styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
     />
   );
 }
