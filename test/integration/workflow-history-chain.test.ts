@@ -33,24 +33,33 @@ describe('workflow history across continue-as-new', () => {
     });
     const firstRunId = handle.firstExecutionRunId;
     try {
-      // Wake-ups grow the history past the limit; the run continues as new, then the next one does too.
-      const body = await waitFor(async () => {
-        await handle.signal(outcomesRecordedSignal, { year });
+      type Page = {
+        runId: string;
+        runs: { runId: string; events: number }[];
+        events: number;
+        earlierRunsOmitted: boolean;
+        timeline: TimelineEntry[];
+      };
+      const page = async () => {
         const response = await stack.app.inject({
           method: 'GET',
           url: `/api/admin/workflows/${workflowId}/history`,
           headers: admin,
         });
         expect(response.statusCode).toBe(200);
-        const page = response.json() as {
-          runId: string;
-          runs: { runId: string; events: number }[];
-          events: number;
-          earlierRunsOmitted: boolean;
-          timeline: TimelineEntry[];
-        };
-        return page.runs.length >= 3 ? page : undefined;
+        return response.json() as Page;
+      };
+      // Wake-ups grow the history past the limit; the run continues as new, then the next one does too.
+      await waitFor(async () => {
+        await handle.signal(outcomesRecordedSignal, { year });
+        return (await page()).runs.length >= 3;
       }, 50_000);
+      // A signal still in flight may start one more run: read the page once the chain has stopped moving.
+      const body = await waitFor(async () => {
+        const latest = (await handle.describe()).runId;
+        const read = await page();
+        return read.runId === latest && read.runs.at(-1)?.runId === latest ? read : undefined;
+      }, 30_000);
       const latest = (await handle.describe()).runId;
       expect(body.runs.length).toBeGreaterThanOrEqual(3);
       expect(body.runs[0]!.runId).toBe(firstRunId);
