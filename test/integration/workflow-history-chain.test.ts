@@ -54,11 +54,13 @@ describe('workflow history across continue-as-new', () => {
         await handle.signal(outcomesRecordedSignal, { year });
         return (await page()).runs.length >= 3;
       }, 50_000);
-      // A signal still in flight may start one more run: read the page once the chain has stopped moving.
+      // A signal still in flight may start one more run: read the page once the chain has stopped moving
+      // and the last run, idle now that the signals stopped, waits on its daily sweep timer.
       const body = await waitFor(async () => {
         const latest = (await handle.describe()).runId;
         const read = await page();
-        return read.runId === latest && read.runs.at(-1)?.runId === latest ? read : undefined;
+        const idle = read.timeline.some((entry) => String(entry.summary).includes('daily outcome sweep'));
+        return read.runId === latest && read.runs.at(-1)?.runId === latest && idle ? read : undefined;
       }, 30_000);
       const latest = (await handle.describe()).runId;
       expect(body.runs.length).toBeGreaterThanOrEqual(3);
