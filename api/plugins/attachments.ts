@@ -185,7 +185,12 @@ async function receiveMultipart(request: FastifyRequest): Promise<void> {
         [{ path: `/${FILE_FIELD}`, message: `at most ${MAX_ATTACHMENTS_PER_MESSAGE} files` }],
       );
     }
-    throw error;
+    if (error instanceof AppError) throw error;
+    // Anything else is a body the multipart parser could not read (no parts, a broken boundary or header).
+    throw new AppError(
+      ErrorCode.MALFORMED_REQUEST,
+      `The multipart/form-data body could not be read: ${(error as Error).message}`,
+    );
   }
   request.body = payload;
   request.uploads = files;

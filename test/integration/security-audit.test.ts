@@ -132,11 +132,11 @@ describe('workflow history for auditors', () => {
       ['E1100', 'TEAM_LEADER', 'approve', '승인합니다'],
     ]);
 
-    const csv = await stack.app.inject({ method: 'GET', url: `${url}?format=csv`, headers: admin });
+    const csv = await stack.app.inject({ method: 'GET', url: `${url}?format=csv&lang=en`, headers: admin });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('eventId,at,kind,name,action,actor,actorRole,decision,reason,summary');
+    expect(lines[0]).toBe('Event,At (KST),Kind,Name,Action,Actor,Role,Decision,Reason or opinion,Summary');
     expect(lines.length).toBeGreaterThanOrEqual(timeline.length + 1);
     expect(csv.body).toContain('"재발 방지 대책을 적어 주세요"');
 

@@ -180,7 +180,7 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
 
     const csv = await stack.app.inject({
       method: 'GET',
-      url: `/api/tasks/${id}/trail.csv`,
+      url: `/api/tasks/${id}/trail.csv?lang=en`,
       headers: await as('E2101'),
     });
     expect(csv.statusCode).toBe(200);
@@ -189,10 +189,10 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
-    expect(lines[0]).toBe('at,phase,round,step,reviewer_no,reviewer_name,role,decision,score,opinion');
+    expect(lines[0]).toBe('At (KST),Phase,Round,Step,Reviewer no.,Reviewer,Role,Decision,Score,Opinion');
     expect(lines).toHaveLength(6);
     expect(lines[3]).toContain(',E0200,');
-    expect(lines[3]).toMatch(/,DIRECTOR,approve,,승인합니다\. 일정 준수 바랍니다$/);
+    expect(lines[3]).toMatch(/,Director,Approved,,승인합니다\. 일정 준수 바랍니다$/);
 
     // Every decision is in the audit chain, and the reviewers were mailed through the outbox.
     const audits = await stack.prisma.auditLog.findMany({
