@@ -193,6 +193,27 @@ export async function readAuditHeads(file: string): Promise<Array<AuditHead & { 
     });
 }
 
+/** A stored row as the entry its hash was made of. */
+export const auditEntryOfRow = (row: {
+  actor: string;
+  action: string;
+  subject: string;
+  before: Prisma.JsonValue;
+  after: Prisma.JsonValue;
+  reason: string | null;
+  at: Date;
+  seq: bigint;
+}) => ({
+  actor: row.actor,
+  action: row.action,
+  subject: row.subject,
+  before: row.before ?? undefined,
+  after: row.after ?? undefined,
+  reason: row.reason ?? undefined,
+  at: row.at,
+  seq: row.seq,
+});
+
 export interface AuditVerification {
   ok: boolean;
   entries: number;
@@ -263,16 +284,7 @@ async function walkAuditChain(
       ...(cursor !== undefined ? { cursor: { seq: cursor }, skip: 1 } : {}),
     });
     for (const row of page) {
-      const recomputed = auditHash(prevHash, {
-        actor: row.actor,
-        action: row.action,
-        subject: row.subject,
-        before: row.before ?? undefined,
-        after: row.after ?? undefined,
-        reason: row.reason ?? undefined,
-        at: row.at,
-        seq: row.seq,
-      });
+      const recomputed = auditHash(prevHash, auditEntryOfRow(row));
       if (row.seq !== expectedSeq || row.prevHash !== prevHash || row.hash !== recomputed) {
         return finish(false, (row.seq !== expectedSeq ? expectedSeq : row.seq).toString());
       }

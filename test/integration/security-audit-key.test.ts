@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditHash, recordAudit } from '../../platform/audit.ts';
-import { auditEntryOf, rechainAuditFrom, tamperWithAuditChain, type AuditRow } from '../support/audit-tamper.ts';
+import { auditEntryOfRow, auditHash, recordAudit } from '../../platform/audit.ts';
+import { rechainAuditFrom, tamperWithAuditChain, type AuditRow } from '../support/audit-tamper.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -66,7 +66,7 @@ describe('keyed audit chain', () => {
     // The exact chain algorithm, under any key but the configured one (here: one the attacker guessed).
     const guessedKey = 'a-guessed-key-of-at-least-32-characters';
     const guessed = await rewriteAndRechain(target, (prev, row) =>
-      auditHash(prev, auditEntryOf(row), guessedKey),
+      auditHash(prev, auditEntryOfRow(row), guessedKey),
     );
     expect(await verify()).toMatchObject({ ok: false, brokenAt: target.toString() });
     findings.push(`re-chain under a guessed key at ${target}`);
@@ -92,7 +92,7 @@ describe('keyed audit chain', () => {
 
     // With the key, the rewrite re-chains cleanly: the chain alone cannot tell…
     const target = BigInt(head.seq) - 1n;
-    const rewritten = await rewriteAndRechain(target, (prev, row) => auditHash(prev, auditEntryOf(row)));
+    const rewritten = await rewriteAndRechain(target, (prev, row) => auditHash(prev, auditEntryOfRow(row)));
     const found = await verify();
     expect(found.brokenAt).toBeNull();
     // …but the exported head no longer matches.

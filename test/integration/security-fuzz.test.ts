@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { login, type SessionHeaders } from '../support/session.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
+import { ROLE_ACCOUNTS } from '../support/constants.ts';
 
 /**
  * Generated malformed input (bodies, params, query strings, headers) against every public and staff
@@ -78,14 +79,7 @@ describe('fuzzing the public and staff routes', () => {
       stack.prisma.complaint.findFirst({ where: { receiptNo: filed.receiptNo, handlerId: { not: null } } }),
     );
     const sessions: Record<string, SessionHeaders> = {};
-    for (const [role, employeeNo] of Object.entries({
-      STAFF: 'E1101',
-      TEAM_LEADER: 'E1100',
-      DIRECTOR: 'E0100',
-      HR: 'E0003',
-      HEAD: 'E0001',
-      ADMIN: 'E0002',
-    })) {
+    for (const [role, employeeNo] of Object.entries(ROLE_ACCOUNTS)) {
       sessions[role] = await login(stack.app, employeeNo);
     }
 

@@ -5,6 +5,7 @@ import { acceptUpdate, reviewUpdate } from '../../domain/complaint-messages.ts';
 import { routeAdmits, StaffRoles, type StaffRoleName } from '../../domain/policy.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
+import { ROLE_ACCOUNTS } from '../support/constants.ts';
 
 /**
  * The generated authorisation matrix: every registered /api route × every kind of caller, with the
@@ -22,14 +23,7 @@ afterAll(async () => {
 type Caller = 'anonymous' | 'citizen' | StaffRoleName;
 const CALLERS: Caller[] = ['anonymous', 'citizen', ...StaffRoles];
 /** One seeded person per role (see prisma/seed.ts). */
-const PERSON: Record<StaffRoleName, string> = {
-  STAFF: 'E1101',
-  TEAM_LEADER: 'E1100',
-  DIRECTOR: 'E0100',
-  HR: 'E0003',
-  HEAD: 'E0001',
-  ADMIN: 'E0002',
-};
+const PERSON: Record<StaffRoleName, string> = ROLE_ACCOUNTS;
 
 async function fileComplaint(categoryCode = 'G-STAFF') {
   const response = await stack.app.inject({

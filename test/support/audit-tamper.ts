@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import { auditHash, lockAuditChain } from '../../platform/audit.ts';
+import { auditEntryOfRow, auditHash, lockAuditChain } from '../../platform/audit.ts';
 import type { Db } from '../../platform/prisma.ts';
 
 /**
@@ -21,16 +21,6 @@ export function tamperWithAuditChain<T>(prisma: Db, tamper: (tx: Tx) => Promise<
   );
 }
 
-export const auditEntryOf = (row: AuditRow) => ({
-  actor: row.actor,
-  action: row.action,
-  subject: row.subject,
-  before: row.before ?? undefined,
-  after: row.after ?? undefined,
-  reason: row.reason ?? undefined,
-  at: row.at,
-  seq: row.seq,
-});
 
 /**
  * Re-links every entry from `fromSeq` to the end, and the checkpoint, with `hashOf` (by default the
@@ -44,7 +34,7 @@ export async function rechainAuditFrom(
     changed?: Map<bigint, Pick<AuditRow, 'actor' | 'reason'>>;
   } = {},
 ): Promise<AuditRow[]> {
-  const hashOf = options.hashOf ?? ((prev, row) => auditHash(prev, auditEntryOf(row)));
+  const hashOf = options.hashOf ?? ((prev, row) => auditHash(prev, auditEntryOfRow(row)));
   const rows = await tx.auditLog.findMany({ where: { seq: { gte: fromSeq } }, orderBy: { seq: 'asc' } });
   const previous = await tx.auditLog.findUniqueOrThrow({ where: { seq: fromSeq - 1n } });
   let prevHash = previous.hash;

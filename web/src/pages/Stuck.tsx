@@ -10,6 +10,7 @@ import { formatDateTime } from '../format.ts';
 import { useMe } from '../session.ts';
 import { FocusBadge, WorkStageBadge, type TaskListItem } from '../task-view.tsx';
 import { itemLink } from './Inbox.tsx';
+import type { StuckReason } from '../../../domain/readable.ts';
 
 interface StuckItem {
   kind: 'complaint' | 'task';
@@ -22,15 +23,6 @@ interface StuckItem {
   reasons?: StuckReason[];
 }
 
-interface StuckReason {
-  code: string;
-  since: string | null;
-  escalationLevel?: number;
-  stage?: string;
-  milestone?: number;
-  reviewer?: string;
-  days?: number;
-}
 
 /** The server's reason codes in the page's language, times in Korea time, stages by name. */
 function reasonText(
