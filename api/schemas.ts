@@ -9,3 +9,6 @@ export const NewPassword = Type.String({
   maxLength: 200,
   description: 'at least 10 characters; stored only as an argon2 hash',
 });
+
+/** A row id in a path: PostgreSQL `integer` ids end at 2^31 − 1, so a larger number is refused as input. */
+export const RowId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });

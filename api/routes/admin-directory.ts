@@ -22,7 +22,7 @@ import { terminalTaskStages } from '../../domain/policy-task.ts';
 import { appendAudit, appendAuditOfChange } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
-import { EmployeeNo } from '../schemas.ts';
+import { EmployeeNo, RowId } from '../schemas.ts';
 
 /**
  * The organisation directory (issue 6): units, staff accounts and complaint categories. Admins manage
@@ -974,7 +974,7 @@ export const adminDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary:
           'The second person confirms or rejects a HEAD role change: the head, or a second admin while there is no head; never the one who asked. Audited with before and after.',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: RowId }),
         body: Type.Object(
           {
             decision: Type.Union([Type.Literal('confirm'), Type.Literal('reject')]),

@@ -5,6 +5,7 @@ import { Action, permits } from '../../domain/policy.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { RowId } from '../schemas.ts';
 
 const CannedAnswer = Type.Object({
   id: Type.Integer(),
@@ -150,7 +151,7 @@ export const cannedAnswerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['complaints'],
         summary: 'Change a canned answer (its team leader or an admin)',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: RowId }),
         body: Type.Object(
           {
             title: Type.String({ minLength: 2, maxLength: 200 }),
@@ -189,7 +190,7 @@ export const cannedAnswerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['complaints'],
         summary: 'Retire a canned answer (its team leader or an admin); its usage count is kept',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: RowId }),
         response: { 204: Type.Null(), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
@@ -220,7 +221,7 @@ export const cannedAnswerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['complaints'],
         summary:
           'Insert a canned answer into a complaint: returns its text filled for that case and counts the use',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: RowId }),
         body: Type.Object(
           { receiptNo: Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$' }) },
           { additionalProperties: false },

@@ -16,12 +16,7 @@ import { hashSurveyToken } from '../../activities/mail.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
-import {
-  ComplaintView,
-  complaintViewFor,
-  loadComplaintForView,
-  loadRepeatOf,
-} from '../complaint-views.ts';
+import { ComplaintView, complaintViewFor, loadComplaintForView, loadRepeatOf } from '../complaint-views.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
 import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';

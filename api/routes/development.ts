@@ -14,6 +14,7 @@ import { createOutcomeReportActivities } from '../../activities/performance-repo
 import { AppError, ErrorBody } from '../errors.ts';
 import { capabilityItemsOf } from './capability.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { RowId } from '../schemas.ts';
 
 const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 const Code = Type.String({ pattern: COMPETENCY_CODE_PATTERN });
@@ -421,7 +422,7 @@ export const developmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['development'],
         summary:
           "Records a planned training or activity as done with its hours; training hours count in the unit's learning-and-growth KPIs at once",
-        params: Type.Object({ year: Year, activityId: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
+        params: Type.Object({ year: Year, activityId: RowId }),
         body: Type.Object({ hours: Hours }, { additionalProperties: false }),
         response: { 200: PlanView, ...Errors },
       },

@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
 import { hashApiKey } from './open311.ts';
+import { RowId } from '../schemas.ts';
 
 const ApiKeyView = Type.Object({
   id: Type.Integer(),
@@ -98,7 +99,7 @@ export const open311KeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Revoke an Open311 API key; requests with it are refused with 403 from then on',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: RowId }),
         response: { 204: Type.Null(), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },

@@ -59,6 +59,7 @@ import { strategyMapEditRoutes } from './strategy-map.ts';
 import { explainStoredResult } from './performance-fairness.ts';
 import { openCapabilityCycle } from './capability.ts';
 import { EmployeeNo } from '../schemas.ts';
+import { RowId } from '../schemas.ts';
 
 const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
   CUSTOMER: 'customer',
@@ -508,7 +509,7 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['performance'],
         summary: 'Approve or reject a manual KPI value (the manager above the owner, or HR); audited',
-        params: Type.Object({ year: Year, id: Type.Integer() }),
+        params: Type.Object({ year: Year, id: RowId }),
         body: Type.Object(
           {
             decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),

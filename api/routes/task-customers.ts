@@ -22,6 +22,7 @@ import {
 import { TASK_CUSTOMER_NOTICE_WORKFLOW_TYPE } from '../../workflows/task-customer-notice.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { RowId } from '../schemas.ts';
 
 /** The customer's own session: httpOnly and same-site strict, so another site cannot act with it. */
 export const CUSTOMER_COOKIE = 'portal_customer';
@@ -321,7 +322,7 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['tasks'],
         summary:
           'The owner removes a customer: no more mails, their links and session stop working, their rating so far stays; audited',
-        params: Type.Object({ id: TaskId, customerId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: TaskId, customerId: RowId }),
         response: { 204: Type.Null(), ...Errors },
       },
     },
@@ -399,7 +400,7 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: "The owner answers a customer's question; the customer is mailed the answer; audited",
-        params: Type.Object({ id: TaskId, questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
+        params: Type.Object({ id: TaskId, questionId: RowId }),
         body: Type.Object(
           { answer: Type.String({ minLength: 1, maxLength: 4000 }) },
           { additionalProperties: false },
