@@ -122,6 +122,19 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
   }
 }
 
+/**
+ * Terminates a workflow once it has no activity and no workflow task in flight. The time-skipping
+ * server keeps the time-skipping lock of an activity whose workflow was terminated under it
+ * (temporalio/sdk-java#1138): every later `env.sleep` of the file then runs in real time.
+ */
+export async function terminateWhenIdle(handle: WorkflowHandle, reason = 'test done'): Promise<void> {
+  await until(async () => {
+    const { raw } = await handle.describe();
+    return (raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask;
+  });
+  await handle.terminate(reason);
+}
+
 type History = proto.temporal.api.history.v1.IHistory;
 /** The history of every run of a workflow, following the continue-as-new chain from its first run. */
 export async function historiesOfRuns(

@@ -283,8 +283,16 @@ describe('complaint workflow timers (time-skipping)', () => {
     const resumed = await start(7);
     await signedUpdate(resumed, acceptUpdate, { actor: handler });
     const dueBefore = new Date((await state(resumed)).dueAt).getTime();
-    await signedUpdate(resumed, requestInfoUpdate, { actor: handler, messageId: '1', deadlineDays: 5 });
-    await ctx.env.sleep(2 * day);
+    const asked = await signedUpdate(resumed, requestInfoUpdate, {
+      actor: handler,
+      messageId: '1',
+      deadlineDays: 5,
+    });
+    // The pause must hold working time whatever weekday the test clock starts on: a fixed two days
+    // from a Friday evening is all weekend and moves nothing. Five business days always do.
+    const untilJustBeforeDeadline =
+      new Date(asked.infoRequest!.deadlineAt).getTime() - 3_600_000 - (await ctx.env.currentTimeMs());
+    await ctx.env.sleep(untilJustBeforeDeadline);
     const after = await signedUpdate(resumed, addInfoUpdate, { actor: citizen, messageId: '1' });
     expect(after.stage).toBe('in_progress');
     expect(new Date(after.dueAt).getTime()).toBeGreaterThan(dueBefore);

@@ -27,7 +27,7 @@ import {
 } from '../../domain/performance-outcomes.ts';
 import { defaultScoringConfig, kpiAchievement, trafficLight } from '../../domain/scoring.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
-import { historiesOfRuns, until, useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { historiesOfRuns, terminateWhenIdle, until, useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 const hr: PerformanceActor = { employeeNo: 'E0003', role: 'HR' };
 const head: PerformanceActor = { employeeNo: 'E0001', role: 'HEAD' };
@@ -238,6 +238,47 @@ async function updateFailure(promise: Promise<unknown>): Promise<ApplicationFail
   return cause as ApplicationFailure;
 }
 
+// The tests that sleep on the server clock run first, while no other workflow of this file holds the
+// time-skipping lock: an activity or workflow task still in flight from an earlier test (the
+// continue-as-new chains below) makes every later env.sleep run in real time on a loaded machine.
+describe('performance workflow: timers', () => {
+  it('starts the year end by itself at 31 December 24:00 Korea time', async () => {
+    const now = await ctx.env.currentTimeMs();
+    const year = new Date(now + 9 * 3_600_000).getUTCFullYear();
+    const { handle } = await startYear({ year });
+    await handle.signal(recordOutcomeSignal, complaint(year, 1, 4));
+    await until(async () => (await status(handle)).recordedCount === 1);
+    expect(fake(year).aggregated).toBe(0);
+    await ctx.env.sleep(yearEndAt(year).getTime() - now - 60_000);
+    expect((await status(handle)).stage).toBe('OPEN');
+    await ctx.env.sleep(120_000);
+    const review = await until(async () => {
+      const s = await status(handle);
+      return s.stage === 'HR_REVIEW' ? s : undefined;
+    });
+    expect(review.decisions[0]).toMatchObject({ actor: 'system', action: 'triggered' });
+    expect(fake(year).aggregated).toBe(1);
+    await terminateWhenIdle(handle);
+  });
+
+  it('selects raters, invites, reminds before the deadline, closes and aggregates', async () => {
+    const { year, handle } = await startYear();
+    const deadline = new Date((await ctx.env.currentTimeMs()) + 10 * 24 * 3_600_000).toISOString();
+    const { cycleId } = await handle.executeUpdate(startCapabilityCycleUpdate, {
+      args: [{ actor: hr, deadline }],
+    });
+    const again = handle.executeUpdate(startCapabilityCycleUpdate, { args: [{ actor: hr, deadline }] });
+    expect((await updateFailure(again)).type).toBe('CONFLICT');
+    const child = ctx.env.client.workflow.getHandle(cycleId);
+    await until(async () => (await child.query(capabilityCycleStatusQuery)).stage === 'OPEN');
+    expect(fake(year).cycle).toEqual(['select', 'invitation']);
+    const result = await child.result();
+    expect(result).toMatchObject({ stage: 'AGGREGATED', invited: 12, submitted: 7 });
+    expect(fake(year).cycle).toEqual(['select', 'invitation', 'reminder', 'aggregate']);
+    await terminateWhenIdle(handle);
+  });
+});
+
 describe('performance workflow: recording outcomes', () => {
   it('records each outcome exactly once under duplicate and out-of-order signals', async () => {
     const { year, handle } = await startYear();
@@ -268,7 +309,7 @@ describe('performance workflow: recording outcomes', () => {
       return s.duplicateCount === 61 ? s : undefined;
     });
     expect(after.recordedCount).toBe(60);
-    await handle.terminate('test done');
+    await terminateWhenIdle(handle);
   });
 
   it('continues as new under 20,000 outcomes without losing or double-counting any', async () => {
@@ -301,7 +342,7 @@ describe('performance workflow: recording outcomes', () => {
     expect(fake(year).outcomes.size).toBe(20_000);
     const description = await handle.describe();
     expect(description.runId).not.toBe(handle.firstExecutionRunId);
-    await handle.terminate('test done');
+    await terminateWhenIdle(handle);
   }, 300_000);
 });
 
@@ -353,7 +394,7 @@ describe('performance workflow: coalesced outcome signals (no hot fan-in)', () =
     // More signals than Temporal takes in one run (10,000), yet no run comes near it or the event limit.
     expect(settled.runNumber).toBe(runs.length);
     expect(Math.max(...runs)).toBeLessThan(10_000);
-    await handle.terminate('test done');
+    await terminateWhenIdle(handle);
   }, 300_000);
 
   it('parks a poisoned outcome and keeps applying the ones recorded after it', async () => {
@@ -372,7 +413,7 @@ describe('performance workflow: coalesced outcome signals (no hot fan-in)', () =
     expect(fake(year).parked).toEqual([poisoned.outcomeKey]);
     expect([...fake(year).outcomes.keys()]).toEqual(later.map((o) => o.outcomeKey));
     expect(settled.stage).toBe('OPEN');
-    await handle.terminate('test done');
+    await terminateWhenIdle(handle);
   });
 });
 
@@ -423,7 +464,7 @@ describe('performance workflow: early warning', () => {
     expect(red.redTransitions['K-T11-SAT']).toBe(2);
     expect(warnings()).toHaveLength(4);
     expect(new Set(warnings().map((m) => m.key)).size).toBe(4);
-    await handle.terminate('test done');
+    await terminateWhenIdle(handle);
   });
 });
 
@@ -509,43 +550,5 @@ describe('performance workflow: year end', () => {
       'FINALISED',
     ]);
     expect(new Set(fake(year).adjustments.map((a) => a.key)).size).toBe(2);
-  });
-
-  it('starts the year end by itself at 31 December 24:00 Korea time', async () => {
-    const now = await ctx.env.currentTimeMs();
-    const year = new Date(now + 9 * 3_600_000).getUTCFullYear();
-    const { handle } = await startYear({ year });
-    await handle.signal(recordOutcomeSignal, complaint(year, 1, 4));
-    await until(async () => (await status(handle)).recordedCount === 1);
-    expect(fake(year).aggregated).toBe(0);
-    await ctx.env.sleep(yearEndAt(year).getTime() - now - 60_000);
-    expect((await status(handle)).stage).toBe('OPEN');
-    await ctx.env.sleep(120_000);
-    const review = await until(async () => {
-      const s = await status(handle);
-      return s.stage === 'HR_REVIEW' ? s : undefined;
-    });
-    expect(review.decisions[0]).toMatchObject({ actor: 'system', action: 'triggered' });
-    expect(fake(year).aggregated).toBe(1);
-    await handle.terminate('test done');
-  });
-});
-
-describe('capability evaluation (360°) child workflow', () => {
-  it('selects raters, invites, reminds before the deadline, closes and aggregates', async () => {
-    const { year, handle } = await startYear();
-    const deadline = new Date((await ctx.env.currentTimeMs()) + 10 * 24 * 3_600_000).toISOString();
-    const { cycleId } = await handle.executeUpdate(startCapabilityCycleUpdate, {
-      args: [{ actor: hr, deadline }],
-    });
-    const again = handle.executeUpdate(startCapabilityCycleUpdate, { args: [{ actor: hr, deadline }] });
-    expect((await updateFailure(again)).type).toBe('CONFLICT');
-    const child = ctx.env.client.workflow.getHandle(cycleId);
-    await until(async () => (await child.query(capabilityCycleStatusQuery)).stage === 'OPEN');
-    expect(fake(year).cycle).toEqual(['select', 'invitation']);
-    const result = await child.result();
-    expect(result).toMatchObject({ stage: 'AGGREGATED', invited: 12, submitted: 7 });
-    expect(fake(year).cycle).toEqual(['select', 'invitation', 'reminder', 'aggregate']);
-    await handle.terminate('test done');
   });
 });
