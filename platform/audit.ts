@@ -87,14 +87,9 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   const seq = (last?.seq ?? 0n) + 1n;
   const at = new Date();
   const prevHash = last?.hash ?? GENESIS;
-  const hash = auditHash(prevHash, {
-    ...entry,
-    before: toJson(entry.before),
-    after: toJson(entry.after),
-    at,
-    seq,
-  });
-  await tx.auditLog.create({
+  // The hash covers the entry as stored and read back, not as given: Prisma writes JSON numbers with 16
+  // significant digits (0.1 + 0.2 is stored as 0.3), so a hash of the given values would not verify.
+  const stored = await tx.auditLog.create({
     data: {
       seq,
       at,
@@ -105,9 +100,11 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
       after: toJson(entry.after),
       reason: entry.reason,
       prevHash,
-      hash,
+      hash: `pending:${seq}`,
     },
   });
+  const hash = auditHash(prevHash, auditEntryOfRow(stored));
+  await tx.auditLog.update({ where: { seq }, data: { hash } });
   await tx.auditCheckpoint.upsert({
     where: { id: CHECKPOINT_ID },
     create: { id: CHECKPOINT_ID, seq, hash },

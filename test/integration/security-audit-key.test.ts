@@ -55,6 +55,14 @@ const restore = (rows: AuditRow[]) =>
   );
 
 describe('keyed audit chain', () => {
+  it('verifies an entry whose numbers are stored with fewer digits than JavaScript gave them', async () => {
+    // A KPI edit's achievement (95 of a 90 target) and a float sum: Prisma writes JSON numbers with 16
+    // significant digits, so a hash over the given values broke the chain at the first such edit.
+    const after = { achievement: (95 / 90) * 100, sum: 0.1 + 0.2 };
+    await recordAudit(stack.prisma, { actor: 'E0002', action: 'test.float-digits', subject: 'probe', after });
+    expect(await verify()).toMatchObject({ ok: true, brokenAt: null });
+  });
+
   it('detects an entry rewritten and re-chained without the key', async () => {
     for (let i = 0; i < 4; i += 1) {
       await recordAudit(stack.prisma, { actor: 'E0002', action: 'test.keyed-chain', subject: `probe:${i}` });
