@@ -303,6 +303,7 @@ describe('staff accounts', () => {
   });
 
   it('lists staff filtered by unit, role and a search over numbers, names and email', async () => {
+    // Other files' accounts share the database ('Sign-in tester 3'): name searches stay in this file's team.
     const inTeam = (await call(admin, 'GET', `/api/admin/staff?unitCode=${TEAM}`)).json();
     expect(inTeam.staff.map((s: { employeeNo: string }) => s.employeeNo)).toEqual(
       [1, 2, 3, 4, 7].map(person),
@@ -310,7 +311,9 @@ describe('staff accounts', () => {
     expect(inTeam.total).toBe(5);
     const leaders = (await call(admin, 'GET', `/api/admin/staff?unitCode=${TEAM}&role=TEAM_LEADER`)).json();
     expect(leaders.staff.map((s: { employeeNo: string }) => s.employeeNo)).toEqual([person(7)]);
-    const byName = (await call(admin, 'GET', `/api/admin/staff?q=${encodeURIComponent('tester 3')}`)).json();
+    const byName = (
+      await call(admin, 'GET', `/api/admin/staff?unitCode=${TEAM}&q=${encodeURIComponent('tester 3')}`)
+    ).json();
     expect(byName.staff.map((s: { employeeNo: string }) => s.employeeNo)).toEqual([person(3)]);
     const seeded = (await call(admin, 'GET', `/api/admin/staff?q=E1101`)).json();
     expect(seeded.staff[0]).toMatchObject({ employeeNo: 'E1101', unitCode: 'T11', role: 'STAFF' });
