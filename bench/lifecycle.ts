@@ -19,6 +19,17 @@
  *
  * Env: LIFECYCLE_SECONDS (default 60; 600 for the memory run), LIFECYCLE_CONCURRENCY (default 16),
  * LIFECYCLE_ROUND_SECONDS (default 20), LIFECYCLE_POLL_MS (first wait between assignment polls, default 50).
+ *
+ * Which Temporal server (bench/support/stack.ts): by default the dev server (or BENCH_TEMPORAL). With
+ * LIFECYCLE_TOPOLOGY=cluster all of the above runs against the production topology's Temporal cluster
+ * (cluster/temporal-cluster.ts: five processes on the bench's PostgreSQL, mTLS, namespace `portal`; the portal's
+ * worker and API are the same single child processes, reaching it through TEMPORAL_TLS_*), and the last line
+ * means the same as above. With LIFECYCLE_TOPOLOGY=both the whole measurement runs twice in one bench run, on
+ * the same machine: first on a fresh stack with the dev server, then on a fresh stack with the cluster (each
+ * stack stopped before the next starts). Then the last line compares the two servers, not product and
+ * skeleton: value = product lifecycles/s on the cluster, baseline = product lifecycles/s on the dev server,
+ * ratio = value / baseline, p50/p99 = the cluster's product lifecycle; the notes give both servers' product
+ * and skeleton rates, p50/p99, errors and load, the cluster's start time, and each run's full notes.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -35,7 +46,14 @@ import {
   skeletonReview,
   skeletonStageQuery,
 } from './support/skeleton-workflow.ts';
-import { benchLog, rssMiB, startBenchStack, startChild, waitUntil } from './support/stack.ts';
+import {
+  benchLog,
+  rssMiB,
+  startBenchStack,
+  startChild,
+  waitUntil,
+  type TemporalTopology,
+} from './support/stack.ts';
 
 const SECONDS = Number(process.env.LIFECYCLE_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.LIFECYCLE_CONCURRENCY ?? 16);
@@ -56,13 +74,82 @@ const backoff = () => {
   };
 };
 
+/** One whole measurement (product and skeleton) on one fresh stack: what the last line is made of. */
+interface Measurement {
+  topology: TemporalTopology;
+  temporalStartSeconds: number;
+  /** Product and skeleton lifecycles/s. */
+  value: number;
+  baseline: number;
+  p: ReturnType<typeof describeLatencies>;
+  s: ReturnType<typeof describeLatencies>;
+  errors: number;
+  loadAverage: string;
+  notes: string;
+}
+
+const TOPOLOGY = process.env.LIFECYCLE_TOPOLOGY;
+
 export async function main() {
-  const stack = await startBenchStack({ name: 'lifecycle', worker: 'child', api: 'child' });
+  if (TOPOLOGY === undefined || TOPOLOGY === 'dev' || TOPOLOGY === 'cluster') {
+    // Without LIFECYCLE_TOPOLOGY the stack follows BENCH_TEMPORAL (default: the dev server).
+    const m = await measure(TOPOLOGY);
+    printResult({
+      bench: 'lifecycle',
+      value: round(m.value, 2),
+      unit: 'lifecycles/s',
+      baseline: round(m.baseline, 2),
+      ratio: round(m.value / m.baseline, 3),
+      p50: m.p.p50,
+      p99: m.p.p99,
+      notes: m.notes,
+    });
+    return;
+  }
+  if (TOPOLOGY !== 'both')
+    throw new Error(`LIFECYCLE_TOPOLOGY must be dev, cluster or both, not ${TOPOLOGY}`);
+  log('LIFECYCLE_TOPOLOGY=both: the whole measurement on the dev server, then on the cluster');
+  const dev = await measure('dev');
+  log(
+    `dev server: product ${dev.value.toFixed(2)}/s, skeleton ${dev.baseline.toFixed(2)}/s; now the cluster`,
+  );
+  const cluster = await measure('cluster');
+  const figures = (m: Measurement) =>
+    `product ${round(m.value, 2)} lifecycles/s (p50 ${m.p.p50} ms, p99 ${m.p.p99} ms, n ${m.p.n}), skeleton ` +
+    `${round(m.baseline, 2)}/s (p50 ${m.s.p50} ms, p99 ${m.s.p99} ms, n ${m.s.n}), product/skeleton ` +
+    `${round(m.value / m.baseline, 3)}, errors ${m.errors}, Temporal started in ${m.temporalStartSeconds.toFixed(1)} s, ` +
+    `load avg at end ${m.loadAverage}`;
+  printResult({
+    bench: 'lifecycle',
+    value: round(cluster.value, 2),
+    unit: 'lifecycles/s',
+    baseline: round(dev.value, 2),
+    ratio: round(cluster.value / dev.value, 3),
+    p50: cluster.p.p50,
+    p99: cluster.p.p99,
+    notes:
+      `LIFECYCLE_TOPOLOGY=both: value = product lifecycles/s on the Temporal cluster (production topology: ` +
+      `frontend, 2 history, matching, internal worker on PostgreSQL, 512 shards, mTLS, namespace portal), ` +
+      `baseline = product lifecycles/s on the Temporal dev server, ratio = cluster / dev server, p50/p99 = the ` +
+      `cluster's product lifecycle ms; same machine, same bench run, one fresh stack after the other (dev server ` +
+      `first), same portal worker and API (one child process each) and settings. CLUSTER: ${figures(cluster)}. ` +
+      `DEV SERVER: ${figures(dev)}. Dev server run: ${dev.notes}. Cluster run: ${cluster.notes}`,
+  });
+}
+
+async function measure(topology: TemporalTopology | undefined): Promise<Measurement> {
+  const stack = await startBenchStack({
+    name: 'lifecycle',
+    worker: 'child',
+    api: 'child',
+    temporal: topology,
+  });
+  const serverName = stack.temporalTopology === 'cluster' ? 'Temporal cluster' : 'Temporal dev server';
   const skeletonQueue = `${stack.taskQueue}-skeleton`;
   const skeletonWorker = startChild(
     'skeleton-worker',
     'bench/support/skeleton-worker.ts',
-    { TEMPORAL_ADDRESS: stack.temporalAddress, SKELETON_TASK_QUEUE: skeletonQueue },
+    { ...stack.temporalEnv, SKELETON_TASK_QUEUE: skeletonQueue },
     log,
   );
   try {
@@ -239,14 +326,19 @@ export async function main() {
         `slope ${slope(measured.map((m) => [m.minute, m.worker])).toFixed(1)} MiB/min ` +
         `(2nd half ${slope(half.map((m) => [m.minute, m.worker])).toFixed(1)}), ${rss.length} samples`;
       log(`product ${JSON.stringify(p)}; skeleton ${JSON.stringify(s)}; ${memoryNote}`);
-      printResult({
-        bench: 'lifecycle',
-        value: round(value, 2),
-        unit: 'lifecycles/s',
-        baseline: round(baseline, 2),
-        ratio: round(value / baseline, 3),
-        p50: p.p50,
-        p99: p.p99,
+      const loadAverage = os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ');
+      return {
+        topology: stack.temporalTopology,
+        temporalStartSeconds: stack.temporalStartSeconds,
+        value,
+        baseline,
+        p,
+        s,
+        errors,
+        loadAverage,
         notes:
           `closed loops at concurrency ${CONCURRENCY}, ${rounds} product rounds of ${ROUND_SECONDS} s ` +
           `(${p.n} lifecycles) alternating with ${skeleton.length} skeleton rounds (${s.n}); product lifecycle = file, ` +
@@ -254,13 +346,13 @@ export async function main() {
           `as child processes), until the workflow completed; ${closedRated}/${closedReceipts.length} closed and ` +
           `rated, ${mailsCaught} mails caught in all (4 per lifecycle, warm-up included); skeleton = the same ` +
           `activities, Updates, timers and search-attribute upserts with empty bodies on its own worker and task ` +
-          `queue, same Temporal dev server; lifecycle ms product p50 ${p.p50} p99 ${p.p99}, skeleton p50 ${s.p50} ` +
+          `queue, same ${serverName}; lifecycle ms product p50 ${p.p50} p99 ${p.p99}, skeleton p50 ${s.p50} ` +
           `p99 ${s.p99}; ${callsNote}; errors ${errors}; worker settings ${workerSettings}; ${memoryNote}; ${os.cpus().length} cores, load avg ` +
-          `${os
-            .loadavg()
-            .map((l) => l.toFixed(1))
-            .join(' ')}`,
-      });
+          loadAverage +
+          (stack.temporalTopology === 'cluster'
+            ? `; Temporal cluster started in ${stack.temporalStartSeconds.toFixed(1)} s (schemas, 5 processes, namespace)`
+            : ''),
+      };
     } finally {
       clearInterval(sampler);
     }

@@ -17,23 +17,13 @@ import { createPrisma } from '../platform/prisma.ts';
 import { seedDatabase } from '../prisma/seed.ts';
 import { workflowBundleOptions } from '../worker/create-worker.ts';
 import { startBalancer } from './proxy.ts';
-import { startTemporalCluster, type DatabaseServer } from './temporal-cluster.ts';
+import { databaseServerOf, startTemporalCluster } from './temporal-cluster.ts';
 import { ensureTemporalUi, startTemporalUi } from './temporal-ui.ts';
 
 const INSTANCES = 2;
 const dataDir = path.resolve(process.env.CLUSTER_DATA_DIR ?? path.join(projectRoot, '.data', 'cluster'));
 const supervisor = createSupervisor('cluster');
 const { log } = supervisor;
-
-function databaseServerOf(url: string): DatabaseServer {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 5432),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-  };
-}
 
 try {
   const startedAt = Date.now();

@@ -60,6 +60,17 @@ export interface TemporalCluster {
   stop(): Promise<void>;
 }
 
+/** The server, user and password of a postgresql:// URL, as the schema tool and the Temporal services take them. */
+export function databaseServerOf(url: string): DatabaseServer {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  };
+}
+
 const execFileAsync = promisify(execFile);
 const TLS_SERVER_NAME = 'localhost';
 const { IndexedValueType } = proto.temporal.api.enums.v1;

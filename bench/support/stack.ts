@@ -1,7 +1,8 @@
 /**
  * The shared benchmark harness: the whole system on real parts in a throwaway folder, started from the
- * project's own pieces (embedded/*.ts, worker/create-worker.ts, api/app.ts buildApp, worker/main.ts and
- * api/main.ts for child processes). Nothing here is a second copy of what the launcher or the tests do.
+ * project's own pieces (embedded/*.ts, cluster/temporal-cluster.ts, worker/create-worker.ts, api/app.ts buildApp,
+ * worker/main.ts and api/main.ts for child processes). Nothing here is a second copy of what the launcher or
+ * the tests do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,29 +10,57 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Client } from '@temporalio/client';
+import type { Client, TLSConfig } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import {
+  databaseServerOf,
+  startTemporalCluster,
+  type TemporalCluster,
+} from '../../cluster/temporal-cluster.ts';
 import { toKstDateString } from '../../domain/business-calendar.ts';
 import { applyMigrations } from '../../embedded/migrate.ts';
 import { findFreePort, startEmbeddedPostgres } from '../../embedded/postgres.ts';
 import { startSmtpCatcher } from '../../embedded/smtp-catcher.ts';
-import { ensureTemporalCli, projectRoot } from '../../embedded/temporal-binaries.ts';
+import { ensureTemporalCli, ensureTemporalServer, projectRoot } from '../../embedded/temporal-binaries.ts';
 import { startTemporalDevServer } from '../../embedded/temporal-server.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { createMailer } from '../../platform/mailer.ts';
 import { createPrisma, type Db } from '../../platform/prisma.ts';
-import { connectTemporal } from '../../platform/temporal.ts';
+import { connectTemporal, temporalTls } from '../../platform/temporal.ts';
 import { seedDatabase } from '../../prisma/seed.ts';
 
 export const BENCH_PASSWORD = 'bench-password-1';
 
 export type ProcessMode = 'child' | 'in-process';
+/**
+ * `dev`: the Temporal dev server (embedded/temporal-server.ts). `cluster`: the production topology's Temporal
+ * server (cluster/temporal-cluster.ts: five processes on the bench's PostgreSQL, mTLS, namespace `portal`).
+ */
+export type TemporalTopology = 'dev' | 'cluster';
+
+/** BENCH_TEMPORAL=cluster selects the cluster for every bench that does not choose itself; else the dev server. */
+export function temporalTopologyFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalTopology {
+  const value = env.BENCH_TEMPORAL ?? 'dev';
+  if (value !== 'dev' && value !== 'cluster')
+    throw new Error(`BENCH_TEMPORAL must be dev or cluster, not ${value}`);
+  return value;
+}
 
 export interface BenchStack {
   /** Loopback base URL of the API, e.g. http://127.0.0.1:43121 */
   apiUrl: string;
   databaseUrl: string;
   temporalAddress: string;
+  /** Which Temporal server the stack runs, and how long it took to start (s; schemas and namespace included). */
+  temporalTopology: TemporalTopology;
+  temporalStartSeconds: number;
+  /**
+   * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and, on the cluster, TEMPORAL_TLS_*: what a further child process
+   * needs to reach the same server (also part of `env`).
+   */
+  temporalEnv: Record<string, string>;
+  /** mTLS of the bench's own connections (undefined on the dev server). */
+  temporalTlsConfig?: TLSConfig;
   taskQueue: string;
   seedYear: number;
   /** The bench's own Prisma client (setup, checks and the database baselines). */
@@ -130,15 +159,20 @@ export async function waitUntil(
 }
 
 /**
- * Fresh embedded PostgreSQL (migrated, demo ministry seeded with BENCH_PASSWORD), a Temporal dev server,
- * the SMTP catcher, a worker and the API listening on loopback; each in a temp folder removed at stop().
+ * Fresh embedded PostgreSQL (migrated, demo ministry seeded with BENCH_PASSWORD), a Temporal dev server (or
+ * with `temporal: 'cluster'` the production topology's Temporal cluster on that PostgreSQL, reached with mTLS
+ * through the TEMPORAL_* variables the production worker and API read), the SMTP catcher, a worker and the API
+ * listening on loopback; each in a temp folder removed at stop().
  */
 export async function startBenchStack(options: {
   name: string;
   worker?: ProcessMode;
   api?: ProcessMode;
+  /** Default: BENCH_TEMPORAL (temporalTopologyFromEnv), else `dev`. */
+  temporal?: TemporalTopology;
   env?: Record<string, string>;
 }): Promise<BenchStack> {
+  const topology = options.temporal ?? temporalTopologyFromEnv();
   const log = benchLog(options.name);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `portal-bench-${options.name}-`));
   const stops: Array<() => Promise<unknown>> = [];
@@ -160,15 +194,40 @@ export async function startBenchStack(options: {
     const seedYear = Number(toKstDateString(new Date()).slice(0, 4));
     await seedDatabase(prisma, { year: seedYear, demoPassword: BENCH_PASSWORD });
 
-    const cliPath = ensureTemporalCli();
-    if (!cliPath) throw new Error('Temporal CLI not found: run `npm run setup:temporal`');
-    const temporalServer = await startTemporalDevServer({
-      cliPath,
-      dataDir: path.join(root, 'temporal'),
-      port: 0,
-      uiPort: 0,
-    });
-    stops.push(() => temporalServer.stop());
+    let temporalEnv: Record<string, string>;
+    let temporalStartSeconds: number;
+    if (topology === 'dev') {
+      const cliPath = ensureTemporalCli();
+      if (!cliPath) throw new Error('Temporal CLI not found: run `npm run setup:temporal`');
+      const temporalStarted = Date.now();
+      const temporalServer = await startTemporalDevServer({
+        cliPath,
+        dataDir: path.join(root, 'temporal'),
+        port: 0,
+        uiPort: 0,
+      });
+      temporalStartSeconds = (Date.now() - temporalStarted) / 1000;
+      stops.push(() => temporalServer.stop());
+      temporalEnv = { TEMPORAL_ADDRESS: temporalServer.address };
+    } else {
+      // Built with Go on the very first use (minutes): done before the clock starts.
+      ensureTemporalServer(log);
+      const temporalStarted = Date.now();
+      const cluster: TemporalCluster = await startTemporalCluster({
+        dataDir: path.join(root, 'temporal'),
+        database: databaseServerOf(db.url),
+        frontendPort: await findFreePort(0),
+        namespace: 'portal',
+        log,
+      });
+      temporalStartSeconds = (Date.now() - temporalStarted) / 1000;
+      stops.push(() => cluster.stop());
+      log(
+        `Temporal cluster (frontend, 2 history, matching, worker; mTLS; namespace ${cluster.namespace}) at ` +
+          `${cluster.address}, started in ${temporalStartSeconds.toFixed(1)} s`,
+      );
+      temporalEnv = { ...cluster.clientEnv };
+    }
     const smtp = await startSmtpCatcher({ prisma, port: 0 });
     stops.push(() => smtp.stop());
 
@@ -176,7 +235,7 @@ export async function startBenchStack(options: {
     const env: Record<string, string> = {
       NODE_ENV: 'production',
       DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: temporalServer.address,
+      ...temporalEnv,
       TEMPORAL_TASK_QUEUE: `bench-${randomUUID().slice(0, 8)}`,
       SMTP_URL: smtp.url,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -193,7 +252,22 @@ export async function startBenchStack(options: {
       ...options.env,
     };
     const config = loadConfig(env);
-    const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+    // As the children read it (options.env may have changed any of it).
+    temporalEnv = Object.fromEntries(
+      (
+        [
+          'TEMPORAL_ADDRESS',
+          'TEMPORAL_NAMESPACE',
+          'TEMPORAL_TLS_CERT',
+          'TEMPORAL_TLS_KEY',
+          'TEMPORAL_TLS_CA',
+          'TEMPORAL_TLS_SERVER_NAME',
+        ] as const
+      ).flatMap((name) => (config[name] === undefined ? [] : [[name, config[name]]])),
+    );
+    // The same reading of TEMPORAL_TLS_* as the production worker and API (undefined on the dev server).
+    const tls = temporalTls(config);
+    const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, tls);
     stops.push(() => temporal.connection.close());
     const pids: BenchStack['pids'] = {};
 
@@ -212,7 +286,7 @@ export async function startBenchStack(options: {
       // Loaded only in this mode: with child processes the bench process stays a plain client.
       const { activityDepsFrom, createPortalWorker } = await import('../../worker/create-worker.ts');
       Runtime.install({ logger: new DefaultLogger('WARN') });
-      const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+      const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls });
       const mailer = createMailer(config.SMTP_URL);
       const worker: Worker = await createPortalWorker({
         connection,
@@ -241,7 +315,7 @@ export async function startBenchStack(options: {
     } else {
       const { buildApp } = await import('../../api/app.ts');
       const apiPrisma = createPrisma(config.DATABASE_URL);
-      const apiTemporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+      const apiTemporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, tls);
       const mailer = createMailer(config.SMTP_URL);
       const app: FastifyInstance = await buildApp({
         config,
@@ -260,13 +334,18 @@ export async function startBenchStack(options: {
     }
     await waitUntil('API', async () => (await fetch(`${apiUrl}/api/categories`)).ok, 120_000, apiProcess);
     log(
-      `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (worker ${options.worker ?? 'child'}` +
+      `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${topology === 'cluster' ? 'Temporal cluster, ' : ''}` +
+        `worker ${options.worker ?? 'child'}` +
         `${pids.worker ? ` pid ${pids.worker}` : ''}, API ${options.api ?? 'child'}${pids.api ? ` pid ${pids.api}` : ''})`,
     );
     return {
       apiUrl,
       databaseUrl: db.url,
-      temporalAddress: temporalServer.address,
+      temporalAddress: config.TEMPORAL_ADDRESS,
+      temporalTopology: topology,
+      temporalStartSeconds,
+      temporalEnv,
+      temporalTlsConfig: tls,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       seedYear,
       prisma,
