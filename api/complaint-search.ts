@@ -153,7 +153,11 @@ export interface ComplaintRow {
   handlerNameEn: string | null;
 }
 
-/** One statement: one page (limit + 1 rows, the extra one says whether there is a next page). */
+/**
+ * One statement: one page (limit + 1 rows, the extra one says whether there is a next page). Times come
+ * as timestamptz (the columns hold UTC without a zone), so any client reads the same instant whatever
+ * its process's time zone.
+ */
 export function listStatement(query: ListQuery): Prisma.Sql {
   const column = sortColumn(query.sort);
   const descending = query.sort.startsWith('-');
@@ -167,7 +171,8 @@ export function listStatement(query: ListQuery): Prisma.Sql {
   }
   const direction = Prisma.raw(descending ? 'DESC' : 'ASC');
   return Prisma.sql`
-    SELECT c."receiptNo", c.title, c.stage, c."receivedAt", c."dueAt", c.overdue, c."pendingStep", c."citizenName",
+    SELECT c."receiptNo", c.title, c.stage, c."receivedAt" AT TIME ZONE 'UTC' AS "receivedAt",
+           c."dueAt" AT TIME ZONE 'UTC' AS "dueAt", c.overdue, c."pendingStep", c."citizenName",
            cat.code AS "categoryCode", cat."nameKo" AS "categoryName", cat."nameEn" AS "categoryNameEn",
            t.code AS "teamCode", t."nameKo" AS "teamName", t."nameEn" AS "teamNameEn",
            h."employeeNo" AS "handlerNo", h."nameKo" AS "handlerName", h."nameEn" AS "handlerNameEn"
@@ -179,6 +184,13 @@ export function listStatement(query: ListQuery): Prisma.Sql {
     ORDER BY ${column} ${direction}, c."receiptNo" ${direction}
     LIMIT ${query.limit + 1}`;
 }
+
+/**
+ * A statement's values for node-postgres: a Date as UTC wall time. node-postgres would send it in the
+ * process's time zone with an offset, which PostgreSQL drops for the zone-less columns compared with it.
+ */
+export const pgValues = (statement: Prisma.Sql): unknown[] =>
+  statement.values.map((value) => (value instanceof Date ? value.toISOString().replace('Z', '') : value));
 
 export function countStatement(
   scope: ComplaintReadScope,

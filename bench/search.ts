@@ -15,7 +15,7 @@ import os from 'node:os';
 import pg from 'pg';
 import type { Prisma } from '@prisma/client';
 import { complaintReadScope } from '../domain/policy.ts';
-import { listStatement, type ComplaintFilters } from '../api/complaint-search.ts';
+import { listStatement, pgValues, type ComplaintFilters } from '../api/complaint-search.ts';
 import { closedLoop, describeLatencies, printResult, round, type Sample } from './support/measure.ts';
 import { call, login, staffActor } from './support/portal.ts';
 import { benchLog, startBenchStack } from './support/stack.ts';
@@ -234,7 +234,7 @@ export async function main() {
       });
     const bareRound = (kind: keyof typeof kinds, ms: number) =>
       closedLoop({ concurrency: CONCURRENCY, durationMs: ms }, async () => {
-        const result = await pool.query(kinds[kind].sql.text, [...kinds[kind].sql.values]);
+        const result = await pool.query(kinds[kind].sql.text, pgValues(kinds[kind].sql));
         if (result.rowCount === null) throw new Error('no result');
       });
 

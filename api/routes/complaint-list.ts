@@ -12,12 +12,14 @@ import {
   encodeCursor,
   listStatement,
   maskName,
+  pgValues,
   type Caller,
   type ComplaintFilters,
   type ComplaintRow,
 } from '../complaint-search.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { sqlPool } from '../../platform/prisma.ts';
 
 const oneOf = <T extends string>(values: readonly T[], options: { default?: T } = {}) =>
   Type.Unsafe<T>(Type.String({ enum: [...values], ...options }));
@@ -147,9 +149,18 @@ export const complaintListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       const sort = query.sort ?? '-receivedAt';
       const limit = query.limit ?? 50;
-      const rows = await app.prisma.$queryRaw<ComplaintRow[]>(
-        listStatement({ scope, caller: callerOf(staff), filters, sort, cursor, limit, now: new Date() }),
-      );
+      // Straight to node-postgres: the statement is already built, and the query compiler's per-call
+      // work showed in the search bench's profile.
+      const statement = listStatement({
+        scope,
+        caller: callerOf(staff),
+        filters,
+        sort,
+        cursor,
+        limit,
+        now: new Date(),
+      });
+      const { rows } = await sqlPool(app.prisma).query<ComplaintRow>(statement.text, pgValues(statement));
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       const nextCursor =

@@ -53,7 +53,10 @@ const search = async (employeeNo: string, query: string) => {
     headers: await session(employeeNo),
   });
   expect(response.statusCode, response.body).toBe(200);
-  return response.json<{ items: { receiptNo: string; citizen: string }[]; nextCursor: string | null }>();
+  return response.json<{
+    items: { receiptNo: string; citizen: string; receivedAt: string }[];
+    nextCursor: string | null;
+  }>();
 };
 
 let street: Awaited<ReturnType<typeof file>>;
@@ -242,6 +245,26 @@ describe('casework: the case file, the citizen allow-list and search', () => {
       headers: await session('E0001'),
     });
     expect(bad.statusCode).toBe(422);
+  });
+
+  it('lists the same instants and filters by them whatever the server process’s time zone is', async () => {
+    const stored = await stack.prisma.complaint.findUniqueOrThrow({ where: { receiptNo: street.receiptNo } });
+    const receivedAt = stored.receivedAt.toISOString();
+    const window = (from: number, to: number) =>
+      `q=${encodeURIComponent(bodyWord)}&category=${stored.categoryCode}` +
+      `&receivedFrom=${new Date(stored.receivedAt.getTime() + from).toISOString()}` +
+      `&receivedTo=${new Date(stored.receivedAt.getTime() + to).toISOString()}`;
+    const zone = process.env.TZ;
+    try {
+      // A server in Korea: the zone-less columns hold UTC, and neither the answer nor a filter may shift by 9 h.
+      process.env.TZ = 'Asia/Seoul';
+      const inside = await search('E0001', window(-1000, 1000));
+      expect(inside.items.map((i) => [i.receiptNo, i.receivedAt])).toEqual([[street.receiptNo, receivedAt]]);
+      expect((await search('E0001', window(1000, 3_600_000))).items).toEqual([]);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('counts the saved queues of the staff home page: the handler’s open cases include the new one', async () => {
