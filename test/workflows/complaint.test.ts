@@ -155,6 +155,19 @@ async function rejection(promise: Promise<unknown>): Promise<string | undefined>
   throw new Error('expected the update to be rejected');
 }
 
+/**
+ * Sleeps the server clock a day at a time until `reached` holds. Business-day timers land on different
+ * calendar days depending on where the test clock starts (weekends, Chuseok, Seollal), so a fixed sleep
+ * that works one month misses the next.
+ */
+async function sleepDaysUntil(reached: () => Promise<boolean> | boolean, maxDays = 30): Promise<void> {
+  for (let days = 0; days < maxDays; days += 1) {
+    if (await reached()) return;
+    await ctx.env.sleep(day);
+  }
+  if (!(await reached())) throw new Error(`not reached within ${maxDays} days of server time`);
+}
+
 describe('complaint workflow timers (time-skipping)', () => {
   it('reminds the handler before the due time, escalates to the leader at it and to the director a business day later', async () => {
     const handle = await start(7);
@@ -162,7 +175,7 @@ describe('complaint workflow timers (time-skipping)', () => {
     await signedUpdate(handle, acceptUpdate, { actor: handler });
     expect(templates(receiptNo)).not.toContain('complaint-reminder');
 
-    await ctx.env.sleep(13 * day);
+    await sleepDaysUntil(async () => (await state(handle)).escalationLevel === 2);
     const after = await state(handle);
     expect(after.overdue).toBe(true);
     expect(after.escalationLevel).toBe(2);
@@ -182,7 +195,7 @@ describe('complaint workflow timers (time-skipping)', () => {
     const handle = await start(14);
     await signedUpdate(handle, acceptUpdate, { actor: handler });
     expect(templates(handle.workflowId)).not.toContain('complaint-interim');
-    await ctx.env.sleep(12 * day);
+    await sleepDaysUntil(() => templates(handle.workflowId).includes('complaint-interim'));
     expect(templates(handle.workflowId).filter((t) => t === 'complaint-interim')).toHaveLength(1);
     expect((await state(handle)).overdue).toBe(false);
   });
@@ -300,7 +313,11 @@ describe('complaint workflow timers (time-skipping)', () => {
 
     const expired = await start(7);
     await signedUpdate(expired, acceptUpdate, { actor: handler });
-    await signedUpdate(expired, requestInfoUpdate, { actor: handler, messageId: '1', deadlineDays: 2 });
+    const askedAgain = await signedUpdate(expired, requestInfoUpdate, {
+      actor: handler,
+      messageId: '1',
+      deadlineDays: 2,
+    });
     expect(
       await rejection(
         signedUpdate(expired, resolveInfoTimeoutUpdate, {
@@ -310,7 +327,10 @@ describe('complaint workflow timers (time-skipping)', () => {
         }),
       ),
     ).toBe('WRONG_STAGE');
-    await ctx.env.sleep(5 * day);
+    // Past the deadline of two business days, wherever weekends and holidays put it.
+    await ctx.env.sleep(
+      new Date(askedAgain.infoRequest!.deadlineAt).getTime() + 3_600_000 - (await ctx.env.currentTimeMs()),
+    );
     const waiting = await state(expired);
     expect(waiting.infoRequest?.expired).toBe(true);
     expect(templates(expired.workflowId)).toEqual(
