@@ -16,6 +16,7 @@ import {
 import { ErrorCode } from '../../domain/errors.ts';
 import { AppError } from '../errors.ts';
 import { attachmentRows, type StoredUpload } from './attachments.ts';
+import { intakeRecordKey, openAccessCode, sealAccessCode } from '../intake-idempotency.ts';
 
 /** What a citizen files, by whatever channel (the portal's JSON API or Open311); already validated. */
 export interface IntakeRequest {
@@ -99,13 +100,18 @@ export const complaintIntakePlugin = fp(
             'Idempotency-Key was already used with a different request body',
           );
         }
-        const stored = record.response as { filed: Filed; input: ComplaintInput };
+        const stored = record.response as {
+          filed: Omit<Filed, 'accessCode'>;
+          accessCodeSealed: string;
+          input: ComplaintInput;
+        };
         await startComplaintWorkflow(stored.input);
-        return stored.filed;
+        const accessCode = openAccessCode(idempotencyKey!, stored.filed.receiptNo, stored.accessCodeSealed);
+        return { ...stored.filed, accessCode };
       };
       const findRecord = () =>
         idempotencyKey
-          ? app.prisma.idempotencyRecord.findUnique({ where: { key: `intake:${idempotencyKey}` } })
+          ? app.prisma.idempotencyRecord.findUnique({ where: { key: intakeRecordKey(idempotencyKey) } })
           : Promise.resolve(null);
 
       // The earlier record (if any) and the category with its team and headquarters, in parallel.
@@ -174,8 +180,12 @@ export const complaintIntakePlugin = fp(
         ? Prisma.sql`
             WITH complaint AS (${complaintRow} RETURNING "receiptNo")
             INSERT INTO "IdempotencyRecord" (key, scope, "requestHash", response)
-            SELECT ${`intake:${idempotencyKey}`}, 'complaint-intake', ${requestHash},
-                   ${JSON.stringify({ filed, input })}::jsonb
+            SELECT ${intakeRecordKey(idempotencyKey)}, 'complaint-intake', ${requestHash},
+                   ${JSON.stringify({
+                     filed: { receiptNo, stage: filed.stage, dueAt: filed.dueAt },
+                     accessCodeSealed: sealAccessCode(idempotencyKey, receiptNo, accessCode),
+                     input,
+                   })}::jsonb
             FROM complaint`
         : complaintRow;
       const attachments = request.attachments ?? [];

@@ -11,6 +11,7 @@ import {
 } from '../support/faults/parts.ts';
 import { faultComplaintCount } from '../support/faults/scale.ts';
 import { expectNothingLostOrDuplicated, recordFigures, settle } from '../support/faults/verify.ts';
+import { intakeRecordKey } from '../../api/intake-idempotency.ts';
 
 const COMPLAINTS = faultComplaintCount(40, 300);
 /** Short SLA so the complaints the run leaves alone escalate and time out within the run. */
@@ -68,7 +69,7 @@ describe('two workers and two API instances on one Temporal server and one datab
     expect(accessCodes.size).toBe(1);
     const [receiptNo] = [...receiptNos] as [string];
     expect(await parts.prisma.complaint.count({ where: { citizenEmail: intakeBody.citizen.email } })).toBe(1);
-    expect(await parts.prisma.idempotencyRecord.count({ where: { key: `intake:${key}` } })).toBe(1);
+    expect(await parts.prisma.idempotencyRecord.count({ where: { key: intakeRecordKey(key) } })).toBe(1);
     const runsOf = async () => (await apis[0]!.temporal.workflow.count(`WorkflowId = '${receiptNo}'`)).count;
     expect(await runsOf()).toBe(1);
 

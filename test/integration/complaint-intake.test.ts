@@ -115,7 +115,7 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     expect(a).not.toBe(b);
   });
 
-  it('returns the same receipt for a repeated Idempotency-Key and starts one workflow', async () => {
+  it('returns the same receipt and access code for a repeated Idempotency-Key, starts one workflow, and keeps neither the code nor the key in the record', async () => {
     const headers = { 'idempotency-key': `intake-test-${Date.now()}` };
     const [one, two] = await Promise.all([fileComplaint(headers), fileComplaint(headers)]);
     expect(one.statusCode).toBe(202);
@@ -123,6 +123,21 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     expect(two.json().receiptNo).toBe(one.json().receiptNo);
     const rows = await stack.prisma.complaint.count({ where: { receiptNo: one.json().receiptNo } });
     expect(rows).toBe(1);
+    // The replay hands back the same access code, yet the record holds neither the code nor the key.
+    expect(two.json().accessCode).toBe(one.json().accessCode);
+    const later = await fileComplaint(headers);
+    expect(later.json()).toMatchObject({ receiptNo: one.json().receiptNo, accessCode: one.json().accessCode });
+    const records = await stack.prisma.idempotencyRecord.findMany({ where: { scope: 'complaint-intake' } });
+    const stored = records.map((record) => JSON.stringify(record)).join('\n');
+    expect(stored).toContain(one.json().receiptNo);
+    expect(stored).not.toContain(one.json().accessCode);
+    expect(stored).not.toContain(headers['idempotency-key']);
+    const read = await stack.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${one.json().receiptNo}`,
+      headers: { 'x-access-code': later.json().accessCode },
+    });
+    expect(read.statusCode).toBe(200);
     const other = await fileComplaint(headers, { title: '다른 제목의 민원입니다' });
     expect(other.statusCode).toBe(409);
   });

@@ -12,6 +12,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../../platform/prisma.ts';
 import type { FiledComplaint } from './driver.ts';
 import { FIGURES_FILE } from './scale.ts';
+import { intakeRecordKey } from '../../../api/intake-idempotency.ts';
 
 export interface RunFigures {
   complaints: number;
@@ -138,7 +139,7 @@ export async function measureRun(options: RunScope): Promise<RunFigures> {
       select: { outcomeKey: true },
     }),
     prisma.idempotencyRecord.findMany({
-      where: { key: { in: filed.map((c) => `intake:${c.idempotencyKey}`) } },
+      where: { key: { in: filed.map((c) => intakeRecordKey(c.idempotencyKey)) } },
     }),
   ]);
   const rowByReceipt = new Map(rows.map((r) => [r.receiptNo, r]));
