@@ -4,9 +4,9 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { complaintWorkflowId, type Actor, type ComplaintState } from '../domain/complaint.ts';
 import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
 import { ErrorCode } from '../domain/errors.ts';
-import { signActorClaim } from '../platform/actor-claims.ts';
 import { appendAudit, type AuditEntry } from '../platform/audit.ts';
 import { AppError } from './errors.ts';
+import { executeSignedUpdate } from './signed-update.ts';
 import { hashRequest, isUniqueViolation } from './plugins/complaint-intake.ts';
 import { attachmentRows, type StoredUpload } from './plugins/attachments.ts';
 
@@ -129,19 +129,16 @@ export async function applyComplaintAction(
 
   const updateId = idempotencyKey ? `${action}:${author.name}:${idempotencyKey}` : randomUUID();
   const workflowId = complaintWorkflowId(receiptNo);
-  // The worker believes the actor only with this signature (issue 15, platform/actor-claims.ts).
-  const actorClaim = signActorClaim(app.config.ACTOR_SIGNING_SECRET, {
-    actor: options.actor,
-    action: options.update.name,
-    workflowId,
-    updateId,
-  });
-  const args = { ...body, ...(messageId ? { messageId } : {}), actor: options.actor, actorClaim };
+  const args = { ...body, ...(messageId ? { messageId } : {}), actor: options.actor };
   let state: ComplaintState;
   try {
-    state = await app.temporal.workflow
-      .getHandle(workflowId)
-      .executeUpdate(options.update, { args: [args as never], updateId });
+    state = await executeSignedUpdate(
+      app.config.ACTOR_SIGNING_SECRET,
+      app.temporal.workflow.getHandle(workflowId),
+      options.update,
+      args as never,
+      updateId,
+    );
   } catch (error) {
     // A retry of an action that closed the case finds the workflow finished: the first call applied it.
     if (appliedBefore && error instanceof WorkflowNotFoundError) return { recordKey };

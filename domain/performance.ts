@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SignedActorArgs } from './actor-claim.ts';
 import type { PerformanceOutcome, PerformanceWorkflowInput } from './performance-outcomes.ts';
 import type { BonusGrade, ScoringConfigOverrides, TrafficLight } from './scoring.ts';
 import type { CapabilityCycleCarry } from './capability.ts';
@@ -89,26 +90,26 @@ export function yearEndAt(year: number): Date {
   return new Date(Date.UTC(year + 1, 0, 1) - 9 * 3_600_000);
 }
 
-export interface TriggerYearEndInput {
+export interface TriggerYearEndInput extends SignedActorArgs {
   actor: PerformanceActor;
   reason?: string;
 }
-export interface AdjustResultInput {
+export interface AdjustResultInput extends SignedActorArgs {
   actor: PerformanceActor;
   employeeNo: string;
   finalScore: number;
   reason: string;
 }
-export interface SubmitYearEndInput {
+export interface SubmitYearEndInput extends SignedActorArgs {
   actor: PerformanceActor;
   note?: string;
 }
-export interface DecideYearEndInput {
+export interface DecideYearEndInput extends SignedActorArgs {
   actor: PerformanceActor;
   decision: 'approve' | 'reject';
   opinion?: string;
 }
-export interface StartCapabilityCycleInput {
+export interface StartCapabilityCycleInput extends SignedActorArgs {
   actor: PerformanceActor;
   /** ISO time the ratings close. */
   deadline: string;

@@ -3,6 +3,7 @@
  * Pure and deterministic: the workflow, the activities and the API all use these, so a rule lives once.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { SignedActorArgs } from './actor-claim.ts';
 import { ErrorCode } from './errors.ts';
 import type { MailTemplates } from './mail-templates.ts';
 import { kpiAchievement, type TrafficLight } from './scoring.ts';
@@ -317,7 +318,7 @@ export const TASK_ACTIONS: readonly TaskActionType[] = [
   'quality-review',
 ];
 
-export interface TaskActionRequest {
+export interface TaskActionRequest extends SignedActorArgs {
   actor: TaskActor;
   action: TaskAction;
 }
@@ -340,7 +341,9 @@ export interface TaskSnapshot {
 export const taskActionUpdate = defineUpdate<TaskSnapshot, [TaskActionRequest]>('taskAction');
 
 /** A customer's rating from the mailed link; the API has checked the link and keeps the comment. */
-export interface CustomerRatingRequest {
+export interface CustomerRatingRequest extends SignedActorArgs {
+  /** The customer the API found behind the rating link; signed, so nobody else can rate in their name. */
+  actor?: { kind: 'customer'; customerId: number };
   customerId: number;
   score: number;
 }

@@ -3,14 +3,12 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  currentUpdateInfo,
   log,
   patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
@@ -71,7 +69,8 @@ import {
   isTeamLeaderOf,
 } from '../domain/complaint-policy.ts';
 import { ErrorCode } from '../domain/errors.ts';
-import { unsignedActorReason, type SignedActorArgs } from '../domain/actor-claim.ts';
+import type { SignedActorArgs } from '../domain/actor-claim.ts';
+import { requireSignedActor } from './signed-actor.ts';
 import type { ComplaintClosedOutcome } from '../domain/performance-outcomes.ts';
 import {
   AssigneeAttr,
@@ -451,14 +450,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         }),
       {
         validator: (args: Args) => {
-          // The actor is believed only when the portal API signed it for this very Update (issue 15).
-          const unsigned = unsignedActorReason(args, {
-            action: update.name,
-            workflowId: workflowInfo().workflowId,
-            updateId: currentUpdateInfo()?.id,
-            nowMs: Date.now(),
-          });
-          if (unsigned) throw fail(ErrorCode.FORBIDDEN, unsigned);
+          requireSignedActor(args, update.name);
           options.validator(args);
         },
       },

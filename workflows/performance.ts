@@ -48,6 +48,7 @@ import {
   type StaffRole,
 } from '../domain/performance.ts';
 import { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
+import { requireSignedActor } from './signed-actor.ts';
 import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 
 const {
@@ -222,7 +223,9 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       return status();
     },
     {
-      validator: ({ actor }) => {
+      validator: (input) => {
+        requireSignedActor(input, triggerYearEndUpdate.name);
+        const { actor } = input;
         requireRole(actor, HR_ROLES, 'Starting the year end');
         requireStage(YearStage.OPEN, 'Starting the year end');
         if (yearEndRequest) fail(ErrorCode.WRONG_STAGE, 'The year end has already been requested');
@@ -251,7 +254,9 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       }
     },
     {
-      validator: ({ actor, employeeNo, finalScore, reason }) => {
+      validator: (input) => {
+        requireSignedActor(input, adjustResultUpdate.name);
+        const { actor, employeeNo, finalScore, reason } = input;
         requireRole(actor, HR_ROLES, 'Adjusting a result');
         if (!permits(actor, Action.YEAR_END_ADJUST, { subjectNo: employeeNo })) {
           fail(ErrorCode.FORBIDDEN, 'Nobody adjusts their own result');
@@ -288,7 +293,9 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       return status();
     },
     {
-      validator: ({ actor }) => {
+      validator: (input) => {
+        requireSignedActor(input, submitYearEndUpdate.name);
+        const { actor } = input;
         requireRole(actor, HR_ROLES, 'Submitting results for approval');
         requireStage(YearStage.HR_REVIEW, 'Submitting results for approval');
         if (adjustmentsInFlight > 0) fail(ErrorCode.WRONG_STAGE, 'An adjustment is still being applied');
@@ -329,7 +336,9 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       return status();
     },
     {
-      validator: ({ actor, decision, opinion }) => {
+      validator: (input) => {
+        requireSignedActor(input, decideYearEndUpdate.name);
+        const { actor, decision, opinion } = input;
         requireRole(actor, HEAD_ROLES, 'Deciding on the year-end results');
         requireStage(YearStage.HEAD_APPROVAL, 'Deciding on the year-end results');
         if (decision !== 'approve' && decision !== 'reject')
@@ -360,7 +369,9 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       return { cycleId };
     },
     {
-      validator: ({ actor, deadline }) => {
+      validator: (input) => {
+        requireSignedActor(input, startCapabilityCycleUpdate.name);
+        const { actor, deadline } = input;
         requireRole(actor, HR_ROLES, 'Starting the 360° evaluation');
         requireStage(YearStage.OPEN, 'Starting the 360° evaluation');
         if (state.capabilityCycleId)

@@ -52,6 +52,8 @@ import {
   WorkKindAttr,
 } from '../domain/search-attributes.ts';
 import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
+import { requireSignedActor } from './signed-actor.ts';
+import { ErrorCode } from '../domain/errors.ts';
 
 const { recordTaskEvent, reportOutcome, listTaskCustomerIds } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -182,7 +184,12 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
         await record(applyTaskAction(state, request, nowIso(), settings));
         return snapshotOf(state, nowMs(), settings);
       }),
-    { validator: (request) => rejectIf(checkTaskAction(state, request, nowMs())) },
+    {
+      validator: (request) => {
+        requireSignedActor(request, taskActionUpdate.name);
+        rejectIf(checkTaskAction(state, request, nowMs()));
+      },
+    },
   );
   setHandler(
     customerRatingUpdate,
@@ -193,7 +200,15 @@ export async function policyTaskWorkflow(input: PolicyTaskInput): Promise<Policy
         if (effect) await record(effect);
         return customerRatingSnapshot(state);
       }),
-    { validator: (request) => rejectIf(checkCustomerRating(state, request, nowMs())) },
+    {
+      validator: (request) => {
+        requireSignedActor(request, customerRatingUpdate.name);
+        if (request.actor?.customerId !== request.customerId) {
+          rejectIf({ code: ErrorCode.FORBIDDEN, message: 'The rating was signed for another customer' });
+        }
+        rejectIf(checkCustomerRating(state, request, nowMs()));
+      },
+    },
   );
 
   if (input.carried) {

@@ -7,6 +7,7 @@ import type { Perspective as DbPerspective, Prisma } from '@prisma/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
+import { executeSignedUpdate } from '../signed-update.ts';
 import { Action, decide, permits } from '../../domain/policy.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
@@ -683,9 +684,15 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         startedBy: staff.employeeNo,
       });
       const handle = await ensureYearWorkflow(year);
-      const started = await handle.executeUpdate(startCapabilityCycleUpdate, {
-        args: [{ actor: actorOf(staff), deadline: request.body.deadline }],
-      });
+      const started = await executeSignedUpdate(
+        app.config.ACTOR_SIGNING_SECRET,
+        handle,
+        startCapabilityCycleUpdate,
+        {
+          actor: actorOf(staff),
+          deadline: request.body.deadline,
+        },
+      );
       return reply
         .status(202)
         .header('location', `/api/performance/${year}/evaluations/capability`)
@@ -765,9 +772,15 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { year } = request.params;
       await assertYearOpen(year);
       const handle = await ensureYearWorkflow(year);
-      const status = await handle.executeUpdate(triggerYearEndUpdate, {
-        args: [{ actor: actorOf(staff), reason: request.body.reason }],
-      });
+      const status = await executeSignedUpdate(
+        app.config.ACTOR_SIGNING_SECRET,
+        handle,
+        triggerYearEndUpdate,
+        {
+          actor: actorOf(staff),
+          reason: request.body.reason,
+        },
+      );
       return {
         year,
         stage: status.stage,
@@ -816,9 +829,15 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!permits(staff, Action.YEAR_END_ADJUST, { subjectNo: request.body.employeeNo })) {
         throw new AppError(ErrorCode.FORBIDDEN, 'Nobody adjusts their own result');
       }
-      return yearHandle(request.params.year).executeUpdate(adjustResultUpdate, {
-        args: [{ actor: actorOf(staff), ...request.body }],
-      });
+      return executeSignedUpdate(
+        app.config.ACTOR_SIGNING_SECRET,
+        yearHandle(request.params.year),
+        adjustResultUpdate,
+        {
+          actor: actorOf(staff),
+          ...request.body,
+        },
+      );
     },
   );
 
@@ -839,9 +858,15 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const staff = requireStaff(request);
-      const status = await yearHandle(request.params.year).executeUpdate(submitYearEndUpdate, {
-        args: [{ actor: actorOf(staff), note: request.body.note }],
-      });
+      const status = await executeSignedUpdate(
+        app.config.ACTOR_SIGNING_SECRET,
+        yearHandle(request.params.year),
+        submitYearEndUpdate,
+        {
+          actor: actorOf(staff),
+          note: request.body.note,
+        },
+      );
       return { stage: status.stage };
     },
   );
@@ -867,9 +892,15 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const staff = requireStaff(request);
-      const status = await yearHandle(request.params.year).executeUpdate(decideYearEndUpdate, {
-        args: [{ actor: actorOf(staff), ...request.body }],
-      });
+      const status = await executeSignedUpdate(
+        app.config.ACTOR_SIGNING_SECRET,
+        yearHandle(request.params.year),
+        decideYearEndUpdate,
+        {
+          actor: actorOf(staff),
+          ...request.body,
+        },
+      );
       return { stage: status.stage };
     },
   );

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ErrorCode } from '../../domain/errors.ts';
+import { executeSignedUpdate } from '../signed-update.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import {
   customerRatingUpdate,
@@ -766,12 +767,13 @@ export const taskCustomerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError(ErrorCode.CONFLICT, 'You have already rated this task');
       }
       // The workflow decides whether the rating still counts (open, this customer, once).
-      await app.temporal.workflow
-        .getHandle(policyTaskWorkflowId(customer.taskId))
-        .executeUpdate(customerRatingUpdate, {
-          args: [{ customerId: customer.id, score }],
-          updateId: `customer-rating:${customer.id}`,
-        });
+      await executeSignedUpdate(
+        app.config.ACTOR_SIGNING_SECRET,
+        app.temporal.workflow.getHandle(policyTaskWorkflowId(customer.taskId)),
+        customerRatingUpdate,
+        { actor: { kind: 'customer', customerId: customer.id }, customerId: customer.id, score },
+        `customer-rating:${customer.id}`,
+      );
       await app.prisma.$transaction([
         app.prisma.taskCustomerRating.upsert({
           where: { customerId: customer.id },

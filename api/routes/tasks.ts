@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { policyTaskWorkflow } from '../../workflows/policy-task.ts';
 import { listPendingTaskSteps, nextTaskId, resolveTaskParticipants } from '../../activities/policy-task.ts';
 import { ErrorCode, isErrorCode } from '../../domain/errors.ts';
+import { executeSignedUpdate } from '../signed-update.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import {
   checkMilestonePlan,
@@ -775,10 +776,13 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const handle = app.temporal.workflow.getHandle<typeof policyTaskWorkflow>(policyTaskWorkflowId(id));
         const idempotencyKey = request.headers['idempotency-key'];
-        await handle.executeUpdate(taskActionUpdate, {
-          args: [{ actor: actorOf(staff), action: route.toAction(request.body as never) }],
-          ...(idempotencyKey ? { updateId: `${route.action}:${staff.employeeNo}:${idempotencyKey}` } : {}),
-        });
+        await executeSignedUpdate(
+          app.config.ACTOR_SIGNING_SECRET,
+          handle,
+          taskActionUpdate,
+          { actor: actorOf(staff), action: route.toAction(request.body as never) },
+          idempotencyKey ? `${route.action}:${staff.employeeNo}:${idempotencyKey}` : undefined,
+        );
         const loaded = await loadTask(id);
         if (!loaded) throw notFound(id);
         return view(loaded);

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { loadYearConfig } from '../../activities/performance.ts';
-import type { ComplaintClosedOutcome, PerformanceOutcome } from '../../domain/performance-outcomes.ts';
+import {
+  performanceWorkflowId,
+  type ComplaintClosedOutcome,
+  type PerformanceOutcome,
+} from '../../domain/performance-outcomes.ts';
+import { decideYearEndUpdate, performanceStatusQuery } from '../../domain/performance.ts';
 import {
   bonusGradeCounts,
   evaluateScorecard,
@@ -431,6 +437,22 @@ describe('performance management on real Temporal, PostgreSQL and SMTP', () => {
     expect((await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/submit`, {})).json().stage).toBe(
       'HEAD_APPROVAL',
     );
+    // The head's approval sent straight to Temporal, bypassing the API: refused before anything changes.
+    const yearHandle = stack.temporal.workflow.getHandle(performanceWorkflowId(YEAR));
+    const forged = await yearHandle
+      .executeUpdate(decideYearEndUpdate, {
+        args: [{ actor: { employeeNo: 'E0001', role: 'HEAD' }, decision: 'approve' }],
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(forged).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((forged as WorkflowUpdateFailedError).cause).toMatchObject({
+      type: 'FORBIDDEN',
+      message: 'The actor of this Update is not signed by the portal API',
+    });
+    expect((await yearHandle.query(performanceStatusQuery)).stage).toBe('HEAD_APPROVAL');
     expect(
       (await call('E0003', 'POST', `/api/performance/${YEAR}/year-end/decision`, { decision: 'approve' }))
         .statusCode,

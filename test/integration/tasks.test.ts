@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { taskActionUpdate, type TaskActionRequest } from '../../domain/policy-task.ts';
+import { signActorClaim } from '../../platform/actor-claims.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
@@ -290,6 +295,62 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     await action(id, 'E2101', 'submit', {});
     const again = await action(id, 'E2101', 'submit', {});
     expect(again.statusCode).toBe(409);
+  });
+
+  it('refuses a task action sent straight to Temporal unless the API signed its actor for that very Update, changing nothing', async () => {
+    const id = await createdTask();
+    const handle = stack.temporal.workflow.getHandle(id);
+    const owner = { employeeNo: 'E2101', role: 'STAFF', unitCode: 'T21', headquartersCode: 'HQ2' };
+    const leader = { employeeNo: 'E2100', role: 'TEAM_LEADER', unitCode: 'T21', headquartersCode: 'HQ2' };
+    const submit = { type: 'submit' as const };
+    const claim = (secret: string, actor: object, updateId: string) =>
+      signActorClaim(secret, { actor, action: taskActionUpdate.name, workflowId: id, updateId });
+    const send = (request: TaskActionRequest, updateId = randomUUID()) =>
+      handle.executeUpdate(taskActionUpdate, { args: [request], updateId });
+    const refusal = async (sent: Promise<unknown>) => {
+      const error = await sent.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
+      return `${cause.type}: ${cause.message}`;
+    };
+    const secret = stack.config.ACTOR_SIGNING_SECRET;
+    const eventsBefore = await stack.prisma.taskEvent.count({ where: { taskId: id } });
+    const forgedUpdateId = randomUUID();
+    const swappedUpdateId = randomUUID();
+    const refusals = [
+      await refusal(send({ actor: owner, action: submit })),
+      await refusal(
+        send(
+          { actor: owner, action: submit, actorClaim: claim('f'.repeat(64), owner, forgedUpdateId) },
+          forgedUpdateId,
+        ),
+      ),
+      await refusal(send({ actor: owner, action: submit, actorClaim: claim(secret, owner, randomUUID()) })),
+      // Signed for the leader, sent as the owner.
+      await refusal(
+        send(
+          { actor: owner, action: submit, actorClaim: claim(secret, leader, swappedUpdateId) },
+          swappedUpdateId,
+        ),
+      ),
+    ];
+    expect(refusals).toEqual([
+      'FORBIDDEN: The actor of this Update is not signed by the portal API',
+      'FORBIDDEN: The actor of this Update is not signed by the portal API',
+      'FORBIDDEN: The actor was signed for another Update',
+      'FORBIDDEN: The actor of this Update is not signed by the portal API',
+    ]);
+    const task = (await getTask(id)).json();
+    expect(task.stage).toBe('draft');
+    expect(await stack.prisma.taskEvent.count({ where: { taskId: id } })).toBe(eventsBefore);
+
+    // The same action signed as the API signs it goes through.
+    const updateId = randomUUID();
+    await send({ actor: owner, action: submit, actorClaim: claim(secret, owner, updateId) }, updateId);
+    await waitFor(async () => (await getTask(id)).json().stage !== 'draft');
   });
 
   it('answers 404 to staff outside the task’s scope (naming nobody) and 403 to a chain member whose step it is not', async () => {

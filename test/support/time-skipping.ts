@@ -18,7 +18,6 @@ import { workflowBundleOptions } from '../../worker/create-worker.ts';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ActorClaimCodec, signActorClaim } from '../../platform/actor-claims.ts';
-import type { Actor } from '../../domain/complaint.ts';
 
 let runtimeInstalled = false;
 
@@ -96,7 +95,7 @@ export function useTimeSkippingWorker(name: string, activities: object) {
  * An Update as the portal API sends it: the actor signed for this workflow, action and Update id. The
  * claim expires by workflow time, which the time-skipping server moves ahead of the wall clock.
  */
-export async function signedUpdate<State, Args extends { actor: Actor }>(
+export async function signedUpdate<State, Args extends { actor?: unknown }>(
   signer: { env: TestWorkflowEnvironment; actorSigningSecret: string },
   handle: WorkflowHandle,
   update: UpdateDefinition<State, [Args]>,

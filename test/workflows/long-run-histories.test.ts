@@ -26,7 +26,13 @@ import type { performanceWorkflow } from '../../workflows/performance.ts';
 import type { retentionWorkflow } from '../../workflows/retention.ts';
 import type { taskCustomerNoticeWorkflow } from '../../workflows/task-customer-notice.ts';
 import { recordingRelease, saveHistoryFixture } from '../support/history-fixtures.ts';
-import { historiesOfRuns, until, useTimeSkippingWorker, workflowBundle } from '../support/time-skipping.ts';
+import {
+  historiesOfRuns,
+  signedUpdate,
+  until,
+  useTimeSkippingWorker,
+  workflowBundle,
+} from '../support/time-skipping.ts';
 
 /**
  * The long-running workflow types other than complaints and tasks, run with their real timers on the
@@ -197,9 +203,7 @@ describe('histories of a year (time-skipping, real timers)', () => {
     // Into January: the 360° cycle starts as a child and runs to its deadline on its own.
     await ctx.env.sleep(yearEndAt(year - 1).getTime() - now + 10 * DAY);
     const deadline = new Date((await ctx.env.currentTimeMs()) + 20 * DAY).toISOString();
-    const { cycleId } = await handle.executeUpdate(startCapabilityCycleUpdate, {
-      args: [{ actor: hr, deadline }],
-    });
+    const { cycleId } = await signedUpdate(ctx, handle, startCapabilityCycleUpdate, { actor: hr, deadline });
     expect(cycleId).toBe(capabilityCycleWorkflowId(year));
     const cycle = ctx.env.client.workflow.getHandle<typeof capabilityEvaluationWorkflow>(cycleId);
     expect(await cycle.result()).toMatchObject({ stage: 'AGGREGATED', invited: 12 });
@@ -216,16 +220,23 @@ describe('histories of a year (time-skipping, real timers)', () => {
     expect(review.decisions[0]).toMatchObject({ actor: 'system', action: 'triggered' });
     expect(review.runNumber).toBeGreaterThan(3);
 
-    await handle.executeUpdate(adjustResultUpdate, {
-      args: [{ actor: hr, employeeNo: 'E1101', finalScore: 92, reason: '하반기 특별 성과 반영' }],
+    await signedUpdate(ctx, handle, adjustResultUpdate, {
+      actor: hr,
+      employeeNo: 'E1101',
+      finalScore: 92,
+      reason: '하반기 특별 성과 반영',
     });
-    await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr, note: '연말 결과 상신' }] });
-    await handle.executeUpdate(decideYearEndUpdate, {
-      args: [{ actor: head, decision: 'reject', opinion: '등급 분포 재검토 바랍니다' }],
+    await signedUpdate(ctx, handle, submitYearEndUpdate, { actor: hr, note: '연말 결과 상신' });
+    await signedUpdate(ctx, handle, decideYearEndUpdate, {
+      actor: head,
+      decision: 'reject',
+      opinion: '등급 분포 재검토 바랍니다',
     });
-    await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr, note: '재검토 완료' }] });
-    await handle.executeUpdate(decideYearEndUpdate, {
-      args: [{ actor: head, decision: 'approve', opinion: '승인합니다' }],
+    await signedUpdate(ctx, handle, submitYearEndUpdate, { actor: hr, note: '재검토 완료' });
+    await signedUpdate(ctx, handle, decideYearEndUpdate, {
+      actor: head,
+      decision: 'approve',
+      opinion: '승인합니다',
     });
     const final = await handle.result();
     expect(final.stage).toBe('FINALISED');

@@ -27,7 +27,13 @@ import {
 } from '../../domain/performance-outcomes.ts';
 import { defaultScoringConfig, kpiAchievement, trafficLight } from '../../domain/scoring.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
-import { historiesOfRuns, terminateWhenIdle, until, useTimeSkippingWorker } from '../support/time-skipping.ts';
+import {
+  historiesOfRuns,
+  signedUpdate,
+  terminateWhenIdle,
+  until,
+  useTimeSkippingWorker,
+} from '../support/time-skipping.ts';
 
 const hr: PerformanceActor = { employeeNo: 'E0003', role: 'HR' };
 const head: PerformanceActor = { employeeNo: 'E0001', role: 'HEAD' };
@@ -264,10 +270,8 @@ describe('performance workflow: timers', () => {
   it('selects raters, invites, reminds before the deadline, closes and aggregates', async () => {
     const { year, handle } = await startYear();
     const deadline = new Date((await ctx.env.currentTimeMs()) + 10 * 24 * 3_600_000).toISOString();
-    const { cycleId } = await handle.executeUpdate(startCapabilityCycleUpdate, {
-      args: [{ actor: hr, deadline }],
-    });
-    const again = handle.executeUpdate(startCapabilityCycleUpdate, { args: [{ actor: hr, deadline }] });
+    const { cycleId } = await signedUpdate(ctx, handle, startCapabilityCycleUpdate, { actor: hr, deadline });
+    const again = signedUpdate(ctx, handle, startCapabilityCycleUpdate, { actor: hr, deadline });
     expect((await updateFailure(again)).type).toBe('CONFLICT');
     const child = ctx.env.client.workflow.getHandle(cycleId);
     await until(async () => (await child.query(capabilityCycleStatusQuery)).stage === 'OPEN');
@@ -474,55 +478,68 @@ describe('performance workflow: year end', () => {
     await handle.signal(recordOutcomeSignal, complaint(year, 1, 4));
 
     expect(
-      (await updateFailure(handle.executeUpdate(triggerYearEndUpdate, { args: [{ actor: staff }] }))).type,
+      (await updateFailure(signedUpdate(ctx, handle, triggerYearEndUpdate, { actor: staff }))).type,
     ).toBe('FORBIDDEN');
-    const review = await handle.executeUpdate(triggerYearEndUpdate, {
-      args: [{ actor: hr, reason: '연말 성과평가 개시' }],
+    const review = await signedUpdate(ctx, handle, triggerYearEndUpdate, {
+      actor: hr,
+      reason: '연말 성과평가 개시',
     });
     expect(review.stage).toBe('HR_REVIEW');
     expect(fake(year).aggregated).toBe(1);
     // The outcome received before the trigger was recorded before aggregating.
     expect(fake(year).outcomes.size).toBe(1);
 
-    const noReason = handle.executeUpdate(adjustResultUpdate, {
-      args: [{ actor: hr, employeeNo: 'E1101', finalScore: 95, reason: ' ' }],
+    const noReason = signedUpdate(ctx, handle, adjustResultUpdate, {
+      actor: hr,
+      employeeNo: 'E1101',
+      finalScore: 95,
+      reason: ' ',
     });
     expect((await updateFailure(noReason)).type).toBe('VALIDATION');
-    const adjusted = await handle.executeUpdate(adjustResultUpdate, {
-      args: [{ actor: hr, employeeNo: 'E1101', finalScore: 95, reason: '하반기 특별 성과 반영' }],
+    const adjusted = await signedUpdate(ctx, handle, adjustResultUpdate, {
+      actor: hr,
+      employeeNo: 'E1101',
+      finalScore: 95,
+      reason: '하반기 특별 성과 반영',
     });
     expect(adjusted).toMatchObject({ employeeNo: 'E1101', after: 95 });
     expect(fake(year).adjustments).toMatchObject([
       { employeeNo: 'E1101', finalScore: 95, reason: '하반기 특별 성과 반영' },
     ]);
 
-    const early = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: head, decision: 'approve' }] });
+    const early = signedUpdate(ctx, handle, decideYearEndUpdate, { actor: head, decision: 'approve' });
     expect((await updateFailure(early)).type).toBe('WRONG_STAGE');
 
-    expect((await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr }] })).stage).toBe(
-      'HEAD_APPROVAL',
-    );
-    const lateAdjust = handle.executeUpdate(adjustResultUpdate, {
-      args: [{ actor: hr, employeeNo: 'E1101', finalScore: 90, reason: '승인 요청 이후 조정' }],
+    expect((await signedUpdate(ctx, handle, submitYearEndUpdate, { actor: hr })).stage).toBe('HEAD_APPROVAL');
+    const lateAdjust = signedUpdate(ctx, handle, adjustResultUpdate, {
+      actor: hr,
+      employeeNo: 'E1101',
+      finalScore: 90,
+      reason: '승인 요청 이후 조정',
     });
     expect((await updateFailure(lateAdjust)).type).toBe('WRONG_STAGE');
-    const byHr = handle.executeUpdate(decideYearEndUpdate, { args: [{ actor: hr, decision: 'approve' }] });
+    const byHr = signedUpdate(ctx, handle, decideYearEndUpdate, { actor: hr, decision: 'approve' });
     expect((await updateFailure(byHr)).type).toBe('FORBIDDEN');
-    const bareReject = handle.executeUpdate(decideYearEndUpdate, {
-      args: [{ actor: head, decision: 'reject' }],
-    });
+    const bareReject = signedUpdate(ctx, handle, decideYearEndUpdate, { actor: head, decision: 'reject' });
     expect((await updateFailure(bareReject)).type).toBe('VALIDATION');
 
-    const rejected = await handle.executeUpdate(decideYearEndUpdate, {
-      args: [{ actor: head, decision: 'reject', opinion: '성과관리팀 등급 분포 재검토 바랍니다' }],
+    const rejected = await signedUpdate(ctx, handle, decideYearEndUpdate, {
+      actor: head,
+      decision: 'reject',
+      opinion: '성과관리팀 등급 분포 재검토 바랍니다',
     });
     expect(rejected.stage).toBe('HR_REVIEW');
-    await handle.executeUpdate(adjustResultUpdate, {
-      args: [{ actor: hr, employeeNo: 'E2201', finalScore: 88, reason: '원장 의견 반영 재검토' }],
+    await signedUpdate(ctx, handle, adjustResultUpdate, {
+      actor: hr,
+      employeeNo: 'E2201',
+      finalScore: 88,
+      reason: '원장 의견 반영 재검토',
     });
-    await handle.executeUpdate(submitYearEndUpdate, { args: [{ actor: hr, note: '재검토 완료' }] });
-    const approved = await handle.executeUpdate(decideYearEndUpdate, {
-      args: [{ actor: head, decision: 'approve', opinion: '승인합니다' }],
+    await signedUpdate(ctx, handle, submitYearEndUpdate, { actor: hr, note: '재검토 완료' });
+    const approved = await signedUpdate(ctx, handle, decideYearEndUpdate, {
+      actor: head,
+      decision: 'approve',
+      opinion: '승인합니다',
     });
     expect(approved.stage).toBe('FINALISED');
 

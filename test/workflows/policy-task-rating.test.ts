@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { customerRatingUpdate } from '../../domain/policy-task.ts';
 import {
   customersOf,
+  rate,
   DAY,
   recordedFor,
   runToDone,
@@ -53,14 +53,13 @@ describe("policy-task workflow: the customers' rating step (time-skipping)", () 
       14 * DAY - 60_000,
     );
 
-    const rate = (customerId: number, score: number) =>
-      handle.executeUpdate(customerRatingUpdate, { args: [{ customerId, score }] });
-    expect(await rate(11, 5)).toMatchObject({ rated: 1, expected: 3, closed: false });
-    expect(await rate(11, 5)).toMatchObject({ rated: 1 }); // a retry counts once
-    expect(await rejectionOf(rate(11, 3))).toBe('CONFLICT');
-    expect(await rejectionOf(rate(99, 4))).toBe('FORBIDDEN');
-    expect(await rejectionOf(rate(12, 6))).toBe('VALIDATION');
-    expect(await rate(12, 2)).toMatchObject({ rated: 2, expected: 3 });
+    const rateAs = (customerId: number, score: number) => rate(handle, customerId, score);
+    expect(await rateAs(11, 5)).toMatchObject({ rated: 1, expected: 3, closed: false });
+    expect(await rateAs(11, 5)).toMatchObject({ rated: 1 }); // a retry counts once
+    expect(await rejectionOf(rateAs(11, 3))).toBe('CONFLICT');
+    expect(await rejectionOf(rateAs(99, 4))).toBe('FORBIDDEN');
+    expect(await rejectionOf(rateAs(12, 6))).toBe('VALIDATION');
+    expect(await rateAs(12, 2)).toMatchObject({ rated: 2, expected: 3 });
 
     // Three days before the close: one reminder, only to the customer who has not rated.
     await t.env.sleep(11 * DAY + 3_600_000);
@@ -74,7 +73,7 @@ describe("policy-task workflow: the customers' rating step (time-skipping)", () 
     const result = await handle.result();
     expect(result.stage).toBe('done');
     // Once closed (and the workflow finished) a late rating is not taken.
-    await expect(rate(13, 4)).rejects.toThrow();
+    await expect(rateAs(13, 4)).rejects.toThrow();
     const rated = recordedFor(taskId).outcomes.filter((o) => o.kind === 'task-rated');
     expect(rated).toEqual([
       expect.objectContaining({
@@ -98,9 +97,7 @@ describe("policy-task workflow: the customers' rating step (time-skipping)", () 
     await waitFor(() =>
       recordedFor(rated.workflowId).customerNotices.some((n) => n.kind === 'rating-invitation'),
     );
-    expect(
-      await rated.executeUpdate(customerRatingUpdate, { args: [{ customerId: 21, score: 4 }] }),
-    ).toMatchObject({ closed: true });
+    expect(await rate(rated, 21, 4)).toMatchObject({ closed: true });
     await rated.result();
     expect(recordedFor(rated.workflowId).outcomes.find((o) => o.kind === 'task-rated')).toMatchObject({
       satisfaction: 4,

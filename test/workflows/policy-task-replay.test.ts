@@ -9,6 +9,7 @@ import {
   act,
   approvePlan,
   customersOf,
+  rate,
   DAY,
   director,
   leader,
@@ -152,8 +153,8 @@ describe.skipIf(recordAs === undefined)('policy-task history recording', () => {
     await waitFor(async () =>
       recordedFor(handle.workflowId).customerNotices.some((n) => n.kind === 'rating-invitation'),
     );
-    await handle.executeUpdate(customerRatingUpdate, { args: [{ customerId: 31, score: 5 }] });
-    await handle.executeUpdate(customerRatingUpdate, { args: [{ customerId: 32, score: 3 }] });
+    await rate(handle, 31, 5);
+    await rate(handle, 32, 3);
     await t.env.sleep(15 * DAY);
     expect((await handle.result()).stage).toBe('done');
     expect(recordedFor(handle.workflowId).outcomes.map((o) => o.kind)).toEqual(['task-done', 'task-rated']);

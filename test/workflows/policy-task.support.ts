@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -6,6 +6,7 @@ import type { Activities } from '../../activities/index.ts';
 import type { NotificationInput } from '../../activities/mail.ts';
 import {
   type CustomerNotice,
+  customerRatingUpdate,
   taskActionUpdate,
   taskStateQuery,
   type PolicyTaskInput,
@@ -18,7 +19,8 @@ import {
 import type { PerformanceOutcome } from '../../domain/performance-outcomes.ts';
 import { searchAttributeRegistrations } from '../../domain/search-attributes.ts';
 import type { policyTaskWorkflow } from '../../workflows/policy-task.ts';
-import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping.ts';
+import { ActorClaimCodec } from '../../platform/actor-claims.ts';
+import { createTimeSkippingEnv, signedUpdate, workflowBundle } from '../support/time-skipping.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 export const DAY = 24 * 3600_000;
@@ -130,29 +132,38 @@ export async function registerSearchAttributes(env: TestWorkflowEnvironment): Pr
 export interface TaskTestEnv {
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  /** The worker checks Update actors signed with this key, as the portal's worker does. */
+  actorSigningSecret: string;
   stop(): Promise<void>;
 }
+
+/** The file's environment, so `act` and `rate` can sign as the API does (one environment per file). */
+let current: TaskTestEnv | undefined;
 
 export async function startTaskTestEnv(): Promise<TaskTestEnv> {
   const env = await createTimeSkippingEnv();
   await registerSearchAttributes(env);
   const taskQueue = `policy-task-wf-${randomUUID()}`;
+  const actorSigningSecret = randomBytes(32).toString('hex');
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: stubActivities,
+    dataConverter: { payloadCodecs: [new ActorClaimCodec(actorSigningSecret)] },
   });
   const running = worker.run();
-  return {
+  current = {
     env,
     taskQueue,
+    actorSigningSecret,
     async stop() {
       worker.shutdown();
       await running;
       await env.teardown();
     },
   };
+  return current;
 }
 
 let counter = 0;
@@ -198,8 +209,22 @@ export async function startTask(
   return handle;
 }
 
+function signer(): TaskTestEnv {
+  if (!current) throw new Error('startTaskTestEnv() first');
+  return current;
+}
+
+/** A task action as the API sends it: the actor signed for this task, action and Update. */
 export const act = (handle: WorkflowHandle, actor: TaskActor, action: TaskAction) =>
-  handle.executeUpdate(taskActionUpdate, { args: [{ actor, action }] });
+  signedUpdate(signer(), handle, taskActionUpdate, { actor, action });
+
+/** A customer's rating as the API sends it after checking the rating link. */
+export const rate = (handle: WorkflowHandle, customerId: number, score: number) =>
+  signedUpdate(signer(), handle, customerRatingUpdate, {
+    actor: { kind: 'customer', customerId },
+    customerId,
+    score,
+  });
 
 /**
  * The time-skipping test server can leave a query unanswered when it lands on a run that is just
