@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Prisma } from '@prisma/client';
 import type { Db } from '../platform/prisma.ts';
+import { appendAudit } from '../platform/audit.ts';
 import { readCalendarSnapshot, snapshotWindow, type CalendarSnapshot } from '../platform/holiday-calendar.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import { MessageKind, type MessageRef } from '../domain/complaint-messages.ts';
@@ -19,6 +20,15 @@ export interface AssignHandlerInput {
   at: string;
 }
 
+export interface ComplaintEventAudit {
+  /** e.g. `complaint.accept`, `complaint.citizen.add-info`, `complaint.rated`. */
+  action: string;
+  /** The employee number of staff, else the actor's kind (`citizen`). */
+  actor: string;
+  /** Staff reasons and opinions are audited; a citizen's own words stay out of the append-only log. */
+  withReason: boolean;
+}
+
 export interface ComplaintEventInput {
   receiptNo: string;
   /** Unique per complaint: a retried activity writes the event once. */
@@ -30,6 +40,11 @@ export interface ComplaintEventInput {
   detail?: Record<string, unknown>;
   /** Stored texts (ComplaintMessage) shown in the read model's detail under the given field. */
   texts?: MessageRef[];
+  /**
+   * Set on the first event an Update records: its audit row is written in this event's transaction, so
+   * every applied Update is audited exactly once, whoever sent it and however often the activity retries.
+   */
+  audit?: ComplaintEventAudit;
   /** Read-model fields that change with this event. */
   patch?: {
     handlerEmployeeNo?: string | null;
@@ -123,7 +138,12 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
       const seq = eventSeqOf(event.eventKey);
       const current = await tx.complaint.findUniqueOrThrow({
         where: { receiptNo: event.receiptNo },
-        select: { stage: true, lastEventSeq: true },
+        select: {
+          stage: true,
+          lastEventSeq: true,
+          dueAt: true,
+          handler: { select: { employeeNo: true } },
+        },
       });
       const newest = seq >= current.lastEventSeq;
       const data: Prisma.ComplaintUncheckedUpdateInput = {};
@@ -185,6 +205,24 @@ export function createComplaintActivities({ prisma }: { prisma: Db }) {
           WHERE "receiptNo" = ${event.receiptNo} AND "messageId" = ${BigInt(patch.answerMessageId)}`;
       }
       await tx.complaint.update({ where: { receiptNo: event.receiptNo }, data });
+      if (event.audit) {
+        // Last in the transaction: the audit chain's lock is held only until the commit right after.
+        const handlerBefore = current.handler?.employeeNo ?? null;
+        const reason = event.audit.withReason ? (detail.reason ?? detail.opinion) : undefined;
+        await appendAudit(tx, {
+          actor: event.audit.actor,
+          action: event.audit.action,
+          subject: `complaint:${event.receiptNo}`,
+          before: { stage: current.stage, dueAt: current.dueAt.toISOString() },
+          after: {
+            stage: newest ? event.stage : current.stage,
+            handler: patch.handlerEmployeeNo !== undefined ? patch.handlerEmployeeNo : handlerBefore,
+            dueAt: newest && patch.dueAt ? patch.dueAt : current.dueAt.toISOString(),
+            ...(typeof detail.score === 'number' ? { score: detail.score } : {}),
+          },
+          ...(typeof reason === 'string' && reason.length > 0 ? { reason } : {}),
+        });
+      }
     });
   }
 

@@ -4,7 +4,6 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { complaintWorkflowId, type Actor, type ComplaintState } from '../domain/complaint.ts';
 import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
 import { ErrorCode } from '../domain/errors.ts';
-import { appendAudit, type AuditEntry } from '../platform/audit.ts';
 import { AppError } from './errors.ts';
 import { executeSignedUpdate } from './signed-update.ts';
 import { hashRequest, isUniqueViolation } from './plugins/complaint-intake.ts';
@@ -156,21 +155,4 @@ export async function applyComplaintAction(
       UPDATE "IdempotencyRecord" SET response = response || '{"applied": true}'::jsonb WHERE key = ${recordKey}`;
   }
   return { recordKey, state };
-}
-
-/** The action's audit row, written once per Idempotency-Key (a retry finds its key already audited). */
-export async function auditComplaintActionOnce(
-  app: FastifyInstance,
-  applied: AppliedAction,
-  entry: AuditEntry,
-) {
-  await app.prisma.$transaction(async (tx) => {
-    if (applied.recordKey) {
-      const first = await tx.$executeRaw`
-        UPDATE "IdempotencyRecord" SET response = response || '{"audited": true}'::jsonb
-        WHERE key = ${applied.recordKey} AND NOT (response ? 'audited')`;
-      if (first === 0) return;
-    }
-    await appendAudit(tx, entry);
-  });
 }

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  AsyncLocalStorage,
   allHandlersFinished,
   condition,
   log,
@@ -14,7 +15,7 @@ import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import type { NotificationInput } from '../activities/mail.ts';
-import type { ComplaintEventInput } from '../activities/complaint.ts';
+import type { ComplaintEventAudit, ComplaintEventInput } from '../activities/complaint.ts';
 import {
   createBusinessCalendar,
   WORKING_DAY_MILLIS,
@@ -130,6 +131,24 @@ const isNoHandlerAvailable = (error: unknown) =>
 const fail = (type: ErrorCode, message: string) =>
   ApplicationFailure.create({ type, message, nonRetryable: true });
 
+const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+/** The audit row of an applied Update: `complaint.accept`, `complaint.citizen.add-info`, `complaint.rated`. */
+function updateAudit(updateName: string, actor: Actor | undefined): ComplaintEventAudit {
+  const staff = actor?.kind === 'staff';
+  const action =
+    updateName === 'rate'
+      ? 'complaint.rated'
+      : staff
+        ? `complaint.${kebab(updateName)}`
+        : `complaint.citizen.${kebab(updateName)}`;
+  return {
+    action,
+    actor: staff ? (actor.employeeNo ?? 'staff') : (actor?.kind ?? 'unknown'),
+    withReason: staff,
+  };
+}
+
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintState> {
   const state: ComplaintState = {
     receiptNo: input.receiptNo,
@@ -233,6 +252,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   }
 
   // ---------- effects ----------
+  // Which Update (if any) is recording: its audit goes with its first event, whatever else runs meanwhile.
+  const updateInProgress = new AsyncLocalStorage<{ audit: ComplaintEventAudit; audited: boolean }>();
+
   async function record(
     type: string,
     actor: Actor | string,
@@ -241,7 +263,12 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     texts: MessageRef[] = [],
   ) {
     state.eventSeq += 1;
+    // The first event an Update records carries the Update's audit row (activities/complaint.ts).
+    const update = updateInProgress.getStore();
+    const audit = update && !update.audited ? update.audit : undefined;
+    if (update) update.audited = true;
     await recordComplaintEvent({
+      ...(audit ? { audit } : {}),
       receiptNo: state.receiptNo,
       eventKey: `${state.eventSeq}:${type}`,
       at: iso(),
@@ -446,7 +473,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       (args: Args) =>
         serially(async () => {
           if (byTheBook) options.validator(args);
-          return handler(args);
+          const audit = updateAudit(update.name, (args as { actor?: Actor }).actor);
+          return updateInProgress.run({ audit, audited: false }, () => handler(args));
         }),
       {
         validator: (args: Args) => {

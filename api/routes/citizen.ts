@@ -10,7 +10,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { createMailer } from '../../platform/mailer.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { hashToken, newSessionToken } from '../plugins/auth.ts';
-import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
+import { applyComplaintAction } from '../complaint-actions.ts';
 import { CITIZEN_SESSION_COOKIE, citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
 import { similarStatement, similarView, type SimilarRow } from '../complaint-search.ts';
 
@@ -350,18 +350,12 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { receiptNo } = request.params;
       await surveyView(receiptNo, request.query.token);
       // The reason is stored as a ComplaintMessage; the Update carries only its id (issue 13, item 6).
-      const applied = await applyComplaintAction(app, request, {
+      await applyComplaintAction(app, request, {
         receiptNo,
         action: 'reopen',
         update: reopenUpdate,
         actor: { kind: 'citizen' },
         author: { kind: 'citizen', name: 'citizen' },
-      });
-      await auditComplaintActionOnce(app, applied, {
-        actor: 'citizen',
-        action: 'complaint.citizen.reopen',
-        subject: `complaint:${receiptNo}`,
-        // The reason is the citizen's own words and stays out of the append-only log.
       });
       return surveyView(receiptNo, request.query.token);
     },

@@ -18,7 +18,7 @@ import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { ComplaintView, complaintViewFor, loadComplaintForView, loadRepeatOf } from '../complaint-views.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
-import { applyComplaintAction, auditComplaintActionOnce } from '../complaint-actions.ts';
+import { applyComplaintAction } from '../complaint-actions.ts';
 import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
 import { citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
 import { storeUploads, uploadDigest } from '../plugins/attachments.ts';
@@ -382,7 +382,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request) => {
-        // One read serves the scope check and the audit's "before".
+        // One read serves the scope check and the staff check.
         const before = await loadComplaint(request.params.receiptNo);
         const actor = await authoriseReader(
           request,
@@ -397,7 +397,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ? (request.body as { earlierReceiptNo: string }).earlierReceiptNo
             : undefined;
         if (earlierReceiptNo) await checkEarlierAnswered(request.params.receiptNo, earlierReceiptNo);
-        const applied = await applyComplaintAction(app, request, {
+        await applyComplaintAction(app, request, {
           receiptNo: request.params.receiptNo,
           action,
           update: staffActionUpdates[action] as ComplaintUpdate,
@@ -420,22 +420,8 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
             skipDuplicates: true,
           });
         }
-        // The audit row (from the Update's resulting state) and the answer's view are independent reads and
-        // writes: both in flight at once, both done before the answer.
-        const { state } = applied;
-        const [view] = await Promise.all([
-          loadComplaintView(request.params.receiptNo, actor),
-          auditComplaintActionOnce(app, applied, {
-            actor: actor.employeeNo ?? 'staff',
-            action: `complaint.${action}`,
-            subject: `complaint:${request.params.receiptNo}`,
-            before: { stage: before.stage, dueAt: before.dueAt.toISOString() },
-            after: state
-              ? { stage: state.stage, handler: state.handler?.employeeNo ?? null, dueAt: state.dueAt }
-              : undefined,
-            reason: reasonOf(request.body),
-          }),
-        ]);
+        // The Update's audit row was written with its first event, in the same transaction (activities/complaint.ts).
+        const view = await loadComplaintView(request.params.receiptNo, actor);
         return view;
       },
     );
@@ -460,19 +446,13 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request) => {
         const actor = await authoriseReader(request, request.params.receiptNo, { staffAllowed: false });
-        const applied = await applyComplaintAction(app, request, {
+        await applyComplaintAction(app, request, {
           receiptNo: request.params.receiptNo,
           action,
           update: citizenActionUpdates[action] as ComplaintUpdate,
           actor,
           author: { kind: 'citizen', name: 'citizen' },
           attachments: await storeUploads(app.fileStore, request.uploads),
-        });
-        await auditComplaintActionOnce(app, applied, {
-          actor: 'citizen',
-          action: `complaint.citizen.${action}`,
-          subject: `complaint:${request.params.receiptNo}`,
-          // A citizen's own words may hold personal data; the append-only log cannot be anonymised later.
         });
         return loadComplaintView(request.params.receiptNo, actor);
       },
@@ -509,18 +489,12 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         surveyToken,
         staffAllowed: false,
       });
-      const applied = await applyComplaintAction(app, request, {
+      await applyComplaintAction(app, request, {
         receiptNo: request.params.receiptNo,
         action: 'rating',
         update: rateUpdate as unknown as ComplaintUpdate,
         actor,
         author: { kind: 'citizen', name: 'citizen' },
-      });
-      await auditComplaintActionOnce(app, applied, {
-        actor: 'citizen',
-        action: 'complaint.rated',
-        subject: `complaint:${request.params.receiptNo}`,
-        after: { score: request.body.score },
       });
       return loadComplaintView(request.params.receiptNo, actor);
     },

@@ -343,5 +343,43 @@ describe('complaint Updates by the book', () => {
     // The same action through the API, which signs the actor, is applied.
     const handler = await login(complaint.handler);
     expect((await act(complaint.receiptNo, 'accept', handler)).statusCode).toBe(200);
+    expect(await auditRows(complaint.receiptNo, 'complaint.accept')).toBe(1);
+  });
+
+  it('audits an applied Update in the transaction of its first event, whoever sent it: once, with before and after', async () => {
+    const complaint = await fileAndWaitForHandler();
+    const handle = stack.temporal.workflow.getHandle(complaint.receiptNo);
+    const staff = {
+      kind: 'staff' as const,
+      employeeNo: complaint.handler,
+      role: 'STAFF' as const,
+      unitCode: 'T11',
+      headquartersCode: 'HQ1',
+    };
+    // Signed, but sent straight to Temporal: no API route runs, and the audit row is still written.
+    const updateId = randomUUID();
+    const actorClaim = signActorClaim(stack.config.ACTOR_SIGNING_SECRET, {
+      actor: staff,
+      action: 'accept',
+      workflowId: complaint.receiptNo,
+      updateId,
+    });
+    const first = await handle.executeUpdate(acceptUpdate, {
+      args: [{ actor: staff, actorClaim }],
+      updateId,
+    });
+    expect(first.stage).toBe('in_progress');
+    // The same Update id again: Temporal answers with the first result, and nothing is audited twice.
+    await handle.executeUpdate(acceptUpdate, { args: [{ actor: staff, actorClaim }], updateId });
+    const rows = await stack.prisma.auditLog.findMany({
+      where: { subject: `complaint:${complaint.receiptNo}`, action: 'complaint.accept' },
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      actor: complaint.handler,
+      before: { stage: 'assigned' },
+      after: { stage: 'in_progress', handler: complaint.handler },
+    });
+    expect(await eventsOf(complaint.receiptNo, 'accepted')).toBe(1);
   });
 });
