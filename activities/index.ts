@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
 import type { FileStore } from '../platform/file-store.ts';
+import { createCalendarActivities } from './calendar.ts';
 import { createCapabilityActivities } from './capability.ts';
 import { createComplaintActivities } from './complaint.ts';
 import { createMailActivities, createOutbox } from './mail.ts';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
   });
   return {
     ...createComplaintActivities({ prisma: deps.prisma }),
+    ...createCalendarActivities({ prisma: deps.prisma, temporal: deps.temporal }),
     ...createMailActivities({
       prisma: deps.prisma,
       mailer: deps.mailer,

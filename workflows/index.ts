@@ -4,3 +4,4 @@ export { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
 export { policyTaskWorkflow } from './policy-task.ts';
 export { retentionWorkflow } from './retention.ts';
 export { taskCustomerNoticeWorkflow } from './task-customer-notice.ts';
+export { calendarChangeWorkflow } from './calendar-change.ts';

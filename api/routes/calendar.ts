@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { Type } from 'typebox';
 import { requireIsoDate } from '../../domain/business-calendar.ts';
-import { calendarChangedSignal } from '../../domain/complaint-messages.ts';
+import { CALENDAR_CHANGE_WORKFLOW_TYPE, calendarChangeWorkflowId } from '../../domain/calendar-change.ts';
+import type { calendarChangeWorkflow } from '../../workflows/calendar-change.ts';
 import { ComplaintStage } from '../../domain/complaint.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, decide } from '../../domain/policy.ts';
@@ -14,8 +14,9 @@ import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 /**
  * The business calendar as data (issue 13): anyone reads the holidays of a year; admins add election
  * days and 임시공휴일 or remove a holiday, with a reason, audited. Every change raises the calendar's
- * version and re-times every open complaint: each run gets a calendarChanged signal, loads the new
- * calendar through an activity, moves its deadlines and records the change in its history and timeline.
+ * version and re-times every open complaint: a calendar-change workflow gives each run a calendarChanged
+ * signal; the run loads the new calendar through an activity, moves its deadlines and records the change
+ * in its history and timeline.
  */
 
 const IsoDate = Type.String({
@@ -40,7 +41,9 @@ const ChangeResult = Type.Object({
   name: Type.String(),
   source: Type.String(),
   calendarVersion: Type.Integer(),
-  retimedComplaints: Type.Integer({ description: 'open complaints signalled to re-time their deadlines' }),
+  retimedComplaints: Type.Integer({
+    description: 'open complaints to re-time; a durable workflow (calendar-change-<version>) signals each',
+  }),
 });
 
 const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
@@ -61,32 +64,28 @@ function authorise(staff: SessionStaff) {
   if (!decision.allowed) throw new AppError(ErrorCode.FORBIDDEN, `Only ${decision.who} may do this`);
 }
 
-const SIGNAL_CONCURRENCY = 16;
-
 /**
- * Signals every open complaint to re-time against calendar `version`. A run already on that version
- * ignores it, so a repeated request (after a crash half-way) finishes the fan-out without harm.
+ * Starts the durable fan-out of calendar `version` to every open complaint (workflows/calendar-change.ts)
+ * and answers how many complaints are open to be re-timed. The fan-out is a workflow, not this request: it
+ * finishes even if this process stops. One workflow id per version, so a repeated request starts no second
+ * fan-out while the first runs, and after it finished signals again, which complaints already on the
+ * version ignore.
  */
 async function retimeOpenComplaints(app: FastifyInstance, version: number): Promise<number> {
-  const open = await app.prisma.complaint.findMany({
-    where: { stage: { notIn: [ComplaintStage.CLOSED, ComplaintStage.WITHDRAWN] } },
-    select: { receiptNo: true },
-  });
-  const receiptNos = open.map((c) => c.receiptNo);
-  let signalled = 0;
-  for (let i = 0; i < receiptNos.length; i += SIGNAL_CONCURRENCY) {
-    await Promise.all(
-      receiptNos.slice(i, i + SIGNAL_CONCURRENCY).map(async (receiptNo) => {
-        try {
-          await app.temporal.workflow.getHandle(receiptNo).signal(calendarChangedSignal, { version });
-          signalled += 1;
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
-      }),
-    );
-  }
-  return signalled;
+  const [open] = await Promise.all([
+    app.prisma.complaint.count({
+      where: { stage: { notIn: [ComplaintStage.CLOSED, ComplaintStage.WITHDRAWN] } },
+    }),
+    app.temporal.workflow.start<typeof calendarChangeWorkflow>(CALENDAR_CHANGE_WORKFLOW_TYPE, {
+      workflowId: calendarChangeWorkflowId(version),
+      taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+      args: [{ version }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `달력 변경 v${version} · re-time open complaints`,
+      staticDetails: `Signals every open complaint to move its deadlines to business calendar version ${version}`,
+    }),
+  ]);
+  return open;
 }
 
 export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {

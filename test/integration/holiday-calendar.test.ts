@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarChangeWorkflowId } from '../../domain/calendar-change.ts';
 import { createBusinessCalendar, toKstDateString } from '../../domain/business-calendar.ts';
 import { statutoryHolidays } from '../../platform/holiday-calendar.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
@@ -161,6 +162,11 @@ describe('re-timing open complaints when the calendar changes', () => {
     expect(added.json().retimedComplaints).toBeGreaterThanOrEqual(1);
     try {
       await waitFor(async () => (await citizenView()).dueAt === expectedDueAt, 30_000);
+      // The signals came from a workflow of their own, not from the admin's request.
+      const fanOut = stack.temporal.workflow.getHandle(calendarChangeWorkflowId(added.json().calendarVersion));
+      const result = await fanOut.result();
+      expect(result.signalled).toBeGreaterThanOrEqual(1);
+      expect((await fanOut.describe()).type).toBe('calendarChangeWorkflow');
       const moved = await stack.prisma.complaint.findUniqueOrThrow({ where: { receiptNo: filed.receiptNo } });
       expect(moved.dueAt.toISOString()).toBe(expectedDueAt);
       const event = await stack.prisma.complaintEvent.findFirstOrThrow({

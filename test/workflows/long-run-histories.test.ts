@@ -21,6 +21,7 @@ import {
   recordOutcomeSignal,
   type ComplaintClosedOutcome,
 } from '../../domain/performance-outcomes.ts';
+import type { calendarChangeWorkflow } from '../../workflows/calendar-change.ts';
 import type { capabilityEvaluationWorkflow } from '../../workflows/capability-evaluation.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
 import type { retentionWorkflow } from '../../workflows/retention.ts';
@@ -48,6 +49,8 @@ const head: PerformanceActor = { employeeNo: 'E0001', role: 'HEAD' };
 /** Outcomes the closing cases recorded themselves and the year has not applied yet. */
 const recorded: ComplaintClosedOutcome[] = [];
 const log: string[] = [];
+/** The open complaints a calendar change re-times. */
+const openReceiptNos = Array.from({ length: 1_234 }, (_, n) => `MW-2026-${String(n + 1).padStart(7, '0')}`);
 let ratingCounts = 0;
 let closeRequested = false;
 
@@ -124,6 +127,12 @@ const stubs: Partial<Activities> = {
     const anonymised = Array.from({ length: count }, (_, n) => `MW-2025-${String(n + 1).padStart(7, '0')}`);
     for (let n = 0; n < count; n += 1) log.push('anonymised');
     return { anonymised };
+  },
+  async retimeComplaintPage({ after, limit }) {
+    const from = after === '' ? 0 : openReceiptNos.indexOf(after) + 1;
+    const page = openReceiptNos.slice(from, from + limit);
+    log.push(`retime:${page.length}`);
+    return { signalled: page.length, next: page.length < limit ? null : page.at(-1)! };
   },
   async sendCustomerNotice(notice) {
     log.push(`customer-notice:${notice.kind}`);
@@ -316,5 +325,24 @@ describe('histories of a year (time-skipping, real timers)', () => {
     await notice.result();
     expect(log).toContain('customer-notice:welcome');
     await replayAndKeep(await notice.fetchHistory(), 'task-customer-notice-<release>-welcome');
+  });
+
+  it('fans a calendar change out to every open complaint page by page, continuing as new between pages', async () => {
+    const workflowId = `calendar-change-${Date.now()}`;
+    const fanOut = await ctx.env.client.workflow.start<typeof calendarChangeWorkflow>(
+      'calendarChangeWorkflow',
+      {
+        workflowId,
+        taskQueue: ctx.taskQueue,
+        args: [{ version: 7, historyEventLimit: 5 }],
+      },
+    );
+    const result = await fanOut.result();
+    // 1,234 open complaints in pages of 500: every one signalled once, over three runs.
+    expect(result).toEqual({ version: 7, signalled: 1_234, pages: 3 });
+    expect(log.filter((l) => l.startsWith('retime:'))).toEqual(['retime:500', 'retime:500', 'retime:234']);
+    const runs = await runsOf(workflowId, fanOut.firstExecutionRunId);
+    expect(runs).toHaveLength(3);
+    await replayRuns(runs, 'calendar-change-<release>');
   });
 });
