@@ -1,10 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { stuckReasonText, type StuckReason } from '../domain/readable.ts';
+import { toKstDateString } from '../domain/business-calendar.ts';
 import { Prisma } from '@prisma/client';
 import type { Db } from '../platform/prisma.ts';
 import { appendAudit } from '../platform/audit.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import {
+  stagesAllowing,
   taskTypes,
   terminalTaskStages,
   type Reviewer,
@@ -272,11 +274,20 @@ export interface StuckTask {
  * Stuck tasks among the given teams, each with its reason: a milestone past due, a reviewer past the
  * review period, or no activity for `idleDays` days.
  */
+/** The stages in which a task may be put under focus management. */
+const FOCUS_STAGES: readonly string[] = stagesAllowing('designate-focus');
+
 export async function listStuckTasks(
   prisma: Db,
   { teamCodes, idleDays = 14, now = new Date() }: { teamCodes: string[]; idleDays?: number; now?: Date },
 ): Promise<StuckTask[]> {
   const idleSince = new Date(now.getTime() - idleDays * 24 * 3600_000);
+  // A task linked to a KPI that is red this year is proposed for focus management until it is under it.
+  const redKpis = await prisma.kpi.findMany({
+    where: { year: Number(toKstDateString(now).slice(0, 4)), light: 'RED' },
+    select: { code: true, nameKo: true, nameEn: true, updatedAt: true },
+  });
+  const redKpi = new Map(redKpis.map((kpi) => [kpi.code, kpi]));
   const rows = await prisma.policyTask.findMany({
     where: {
       unit: { code: { in: teamCodes } },
@@ -286,6 +297,7 @@ export async function listStuckTasks(
         { pendingDueAt: { lte: now } },
         { milestones: { some: { completedAt: null, dueAt: { lte: now } } } },
         { lastActivityAt: { lte: idleSince } },
+        { kpiCode: { in: [...redKpi.keys()] }, focus: false, stage: { in: [...FOCUS_STAGES] } },
       ],
     },
     include: {
@@ -311,6 +323,16 @@ export async function listStuckTasks(
     }
     if (t.lastActivityAt <= idleSince) {
       reasons.push({ code: 'no-activity', since: t.lastActivityAt.toISOString(), days: idleDays });
+    }
+    const red = t.kpiCode ? redKpi.get(t.kpiCode) : undefined;
+    if (red && !t.focus && FOCUS_STAGES.includes(t.stage)) {
+      reasons.push({
+        code: 'kpi-red',
+        since: red.updatedAt.toISOString(),
+        kpi: red.code,
+        kpiName: red.nameKo,
+        kpiNameEn: red.nameEn,
+      });
     }
     if (reasons.length === 0) reasons.push({ code: 'overdue', since: t.pendingDueAt?.toISOString() ?? null });
     return {

@@ -153,7 +153,13 @@ export const historyKindLabel = (kind: string, lang: Lang) => word(historyKinds,
 
 /** Why a complaint or task shows in the stuck list: a code the portal translates, and when it started. */
 export type StuckReasonCode =
-  'complaint-overdue' | 'complaint-idle' | 'milestone-overdue' | 'review-late' | 'no-activity' | 'overdue';
+  | 'complaint-overdue'
+  | 'complaint-idle'
+  | 'milestone-overdue'
+  | 'review-late'
+  | 'no-activity'
+  | 'kpi-red'
+  | 'overdue';
 
 export interface StuckReason {
   code: StuckReasonCode;
@@ -164,6 +170,10 @@ export interface StuckReason {
   milestone?: number;
   reviewer?: string;
   days?: number;
+  /** The red KPI a task is linked to (code and name in both languages). */
+  kpi?: string;
+  kpiName?: string;
+  kpiNameEn?: string;
 }
 
 /** The reason as one sentence in the language asked for, times in Korea time. */
@@ -204,6 +214,10 @@ export function stuckReasonText(reason: StuckReason, lang: Lang, kind: 'complain
       return en
         ? `No activity for ${reason.days} days (last ${at})`
         : `${reason.days}일 이상 활동 없음 (마지막 활동 ${at})`;
+    case 'kpi-red':
+      return en
+        ? `Linked KPI ${reason.kpiNameEn ?? reason.kpi} is red (since ${at}): proposed for focus management`
+        : `연계 성과지표 ${reason.kpiName ?? reason.kpi} 적색 (${at}부터): 중점관리 지정 제안`;
     case 'overdue':
       return en ? 'Overdue' : '기한 경과';
   }

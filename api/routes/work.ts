@@ -40,6 +40,7 @@ const StuckItem = Type.Object({
         Type.Literal('milestone-overdue'),
         Type.Literal('review-late'),
         Type.Literal('no-activity'),
+        Type.Literal('kpi-red'),
         Type.Literal('overdue'),
       ]),
       since: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -48,6 +49,9 @@ const StuckItem = Type.Object({
       milestone: Type.Optional(Type.Integer()),
       reviewer: Type.Optional(Type.String()),
       days: Type.Optional(Type.Number()),
+      kpi: Type.Optional(Type.String()),
+      kpiName: Type.Optional(Type.String()),
+      kpiNameEn: Type.Optional(Type.String()),
     }),
   ),
 });

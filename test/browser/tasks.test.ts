@@ -9,6 +9,7 @@ import {
   fieldError,
   signIn,
   startPortal,
+  switchTo,
   visitEach,
   type PageSpec,
   type PortalUnderTest,
@@ -399,6 +400,78 @@ describe('policy tasks in the portal, in real Chromium against the real stack', 
     // The row links to the task page, where the focus panel shows.
     await row.getByRole('link', { name: stuckTaskId }).click();
     await director.getByTestId('focus-panel').waitFor();
+  });
+
+  it('proposes a task to its director for focus management when its linked KPI turns red, in Korean and English', async () => {
+    const year = Number(new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 4));
+    const kpi = await stack.prisma.kpi.findFirstOrThrow({ where: { year }, orderBy: { code: 'desc' } });
+    const headers = {
+      staff: await login(stack.app, STAFF),
+      leader: await login(stack.app, LEADER),
+      director: await login(stack.app, DIRECTOR),
+    };
+    const DAY = 24 * 3600_000;
+    const created = await stack.app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: headers.staff,
+      payload: {
+        title: '적색 지표 연계 과제',
+        purpose: '지표가 적색이 되면 중점관리로 제안되는지 확인한다',
+        kpiCode: kpi.code,
+        milestones: [
+          { title: '개선안 시행', dueAt: new Date(Date.now() + 40 * DAY).toISOString(), weight: 100 },
+        ],
+      },
+    });
+    expect(created.statusCode).toBe(202);
+    const id = created.json().id as string;
+    await waitFor(
+      async () =>
+        (await stack.app.inject({ url: `/api/tasks/${id}`, headers: headers.staff })).json().timeline.length >
+        0,
+    );
+    for (const [who, action, payload] of [
+      ['staff', 'submit', {}],
+      ['leader', 'review', { decision: 'approve', opinion: '승인' }],
+      ['director', 'review', { decision: 'approve', opinion: '승인' }],
+    ] as const) {
+      const response = await stack.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${id}/actions/${action}`,
+        headers: headers[who],
+        payload,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    const before = kpi.light;
+    await stack.prisma.kpi.update({ where: { id: kpi.id }, data: { light: 'RED' } });
+    try {
+      const director = await as(DIRECTOR);
+      await director.goto('/manager/stuck');
+      const row = director.locator(`[data-testid="stuck-item"][data-id="${id}"]`);
+      await row.waitFor({ timeout: 30_000 });
+      const korean = await row.getByTestId('stuck-reason').innerText();
+      expect(korean).toContain(`연계 성과지표 ${kpi.nameKo} 적색`);
+      expect(korean).toContain('중점관리 지정 제안');
+      expect(korean).toMatch(/\d{4}\. ?\d{1,2}\. ?\d{1,2}\./);
+      await screenshot(director, 'stuck-kpi-red-proposal');
+      // Another headquarters' director is not proposed this team's task.
+      const other = await as('E0200');
+      await other.goto('/manager/stuck');
+      await other.getByRole('heading', { name: '지연·정체 업무' }).waitFor();
+      expect(await other.locator(`[data-testid="stuck-item"][data-id="${id}"]`).count()).toBe(0);
+
+      await switchTo(director, 'en');
+      const englishReason = director
+        .locator(`[data-testid="stuck-item"][data-id="${id}"]`)
+        .getByTestId('stuck-reason');
+      await expect.poll(() => englishReason.innerText()).toContain(`Linked KPI ${kpi.nameEn} is red`);
+      expect(await englishReason.innerText()).not.toContain('적색');
+      await switchTo(director, 'ko');
+    } finally {
+      await stack.prisma.kpi.update({ where: { id: kpi.id }, data: { light: before } });
+    }
   });
 
   it('switches language and has no serious accessibility violations on the task pages, and fits a phone', async () => {

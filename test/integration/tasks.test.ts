@@ -416,4 +416,42 @@ describe('policy tasks over HTTP, end to end on real Temporal, PostgreSQL and SM
     ).toBe(true);
     expect((await action(id, 'E0200', 'designate-focus', { reason: '중복' })).statusCode).toBe(409);
   });
+
+  it('proposes a task to the director for focus management while its linked KPI is red, until it is designated', async () => {
+    const year = Number(new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 4));
+    const kpi = await stack.prisma.kpi.findFirstOrThrow({ where: { year }, orderBy: { code: 'asc' } });
+    const id = await createdTask({ kpiCode: kpi.code });
+    await action(id, 'E2101', 'submit', {});
+    await action(id, 'E2100', 'review', { decision: 'approve', opinion: 'ok' });
+    await action(id, 'E0200', 'review', { decision: 'approve', opinion: 'ok' });
+    await waitFor(async () => (await getTask(id)).json().stage === 'execution');
+    const proposal = async () => {
+      const stuck = await stack.app.inject({
+        method: 'GET',
+        url: '/api/manager/stuck',
+        headers: await as('E0200'),
+      });
+      expect(stuck.statusCode).toBe(200);
+      const item = (
+        stuck.json().items as Array<{ id: string; reason: string; reasons: Array<{ code: string }> }>
+      ).find((entry) => entry.id === id);
+      return item?.reasons.some((reason) => reason.code === 'kpi-red') ? item : undefined;
+    };
+    expect(await proposal()).toBeUndefined();
+    const before = kpi.light;
+    await stack.prisma.kpi.update({ where: { id: kpi.id }, data: { light: 'RED' } });
+    try {
+      const proposed = await proposal();
+      expect(proposed?.reason).toContain(`연계 성과지표 ${kpi.nameKo} 적색`);
+      expect(proposed?.reason).toContain('중점관리 지정 제안');
+      // One click from the list: designated, and the proposal goes.
+      expect((await action(id, 'E0200', 'designate-focus', { reason: '연계 지표 적색' })).statusCode).toBe(
+        200,
+      );
+      expect(await proposal()).toBeUndefined();
+      expect((await getTask(id)).json()).toMatchObject({ focus: true });
+    } finally {
+      await stack.prisma.kpi.update({ where: { id: kpi.id }, data: { light: before } });
+    }
+  });
 });

@@ -47,7 +47,8 @@ export async function signIn(page: Page, employeeNo: string) {
 
 export const heading = (page: Page) => page.locator('h1').textContent();
 
-async function switchTo(page: Page, language: 'ko' | 'en') {
+/** Switches the portal language with the header control, as a person would. */
+export async function switchTo(page: Page, language: 'ko' | 'en') {
   await page
     .getByTestId('language-switch')
     .getByText(language === 'en' ? 'English' : '한국어')

@@ -23,7 +23,6 @@ interface StuckItem {
   reasons?: StuckReason[];
 }
 
-
 /** The server's reason codes in the page's language, times in Korea time, stages by name. */
 function reasonText(
   item: StuckItem,
@@ -43,6 +42,7 @@ function reasonText(
         days: reason.days,
         milestone: reason.milestone,
         reviewer: reason.reviewer,
+        kpiName: (lang === 'en' ? reason.kpiNameEn : reason.kpiName) ?? reason.kpi,
       });
       return reason.escalationLevel ? `${text}, ${t(`stuckReason.level${reason.escalationLevel}`)}` : text;
     })
