@@ -29,6 +29,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { performanceRoutes } from './routes/performance.ts';
 import { performanceWorkRoutes } from './routes/performance-work.ts';
+import { kpiUploadRoutes } from './routes/kpi-upload.ts';
 import { performanceFairnessRoutes } from './routes/performance-fairness.ts';
 import { capabilityRoutes } from './routes/capability.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminDirectoryRoutes);
   await app.register(performanceRoutes);
   await app.register(performanceWorkRoutes);
+  await app.register(kpiUploadRoutes);
   await app.register(performanceFairnessRoutes);
   await app.register(capabilityRoutes);
   await app.register(workRoutes);

@@ -102,6 +102,48 @@ describe('performance work screens in real Chromium against the real stack', () 
     await director.context.close();
   });
 
+  it('a KPI owner uploads a CSV: the preview names what is wrong in each row, then a corrected sheet is entered at once', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'E1100');
+    await page.goto(`/performance/kpi-entries?year=${YEAR}`);
+    const upload = page.getByTestId('kpi-upload');
+    await upload.waitFor();
+    const choose = (name: string, text: string) =>
+      upload.locator('input[type="file"]').setInputFiles({
+        name,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`\uFEFF${text}`, 'utf8'),
+      });
+    await choose(
+      '실적-오류.csv',
+      '지표코드,실적값,비고\r\nK-T11-KNOW,7,지식 공유 건수\r\nK-T12-EDU,열두,\r\n',
+    );
+    await upload.getByRole('button', { name: '미리보기' }).click();
+    const bad = upload.getByTestId('upload-row-3');
+    await bad.waitFor();
+    const badText = (await bad.textContent()) ?? '';
+    expect(badText).toContain('실적값 "열두"은 숫자가 아닙니다');
+    expect(badText).toContain('지표 담당자(E1200)만 입력할 수 있습니다');
+    expect(badText).not.toContain('Only the KPI owner');
+    expect(await upload.getByTestId('kpi-upload-summary').textContent()).toBe('입력 가능 1행, 고칠 행 1행');
+    expect(await upload.getByRole('button', { name: '모두 입력' }).isDisabled()).toBe(true);
+    await screenshot(page, 'performance-kpi-upload-preview');
+
+    await choose('실적.csv', '지표코드,실적값,비고\r\nK-T11-KNOW,7,지식 공유 건수\r\n');
+    await upload.getByRole('button', { name: '미리보기' }).click();
+    await expect.poll(() => upload.getByTestId('upload-row-2').textContent()).toContain('입력 가능');
+    await upload.getByRole('button', { name: '모두 입력' }).click();
+    await expect
+      .poll(() => upload.getByTestId('kpi-upload-summary').textContent())
+      .toBe('1행을 입력했습니다. 승인되면 반영됩니다.');
+    const entry = await stack.prisma.kpiManualEntry.findFirstOrThrow({
+      where: { year: YEAR, kpiCode: 'K-T11-KNOW', submittedBy: 'E1100' },
+    });
+    expect(entry).toMatchObject({ value: 7, status: 'PENDING', note: '지식 공유 건수' });
+    await expect.poll(() => page.getByTestId(`my-entry-${entry.id}`).textContent()).toContain('승인 대기');
+    await context.close();
+  });
+
   it('an innovation goes propose → review → adopt → implement → score through the portal', async () => {
     const proposer = await newPage();
     await signIn(proposer.page, 'E1102');

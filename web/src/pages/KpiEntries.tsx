@@ -6,6 +6,7 @@ import { ActionForm } from '../ActionForm.tsx';
 import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime, formatNumber, localName } from '../format.ts';
 import { useYearParam, YearSelect } from '../performance-work.tsx';
+import { KpiUpload } from '../KpiUpload.tsx';
 
 interface ManualKpi {
   code: string;
@@ -99,6 +100,8 @@ function KpiEntriesContent() {
               ))}
             </SimpleGrid>
           </Stack>
+
+          {data.ownKpis.length > 0 ? <KpiUpload year={year} onDone={refresh} /> : null}
 
           <Stack gap="sm">
             <Title order={2} size="h3">
