@@ -274,6 +274,46 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Scorecards and strategy maps
 
   app.get(
+    '/api/performance/:year/units',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['performance'],
+        summary: 'The units that have a scorecard in the year, by name (ministry, headquarters, teams)',
+        params: YearParams,
+        response: {
+          200: Type.Array(
+            Type.Object({
+              code: Type.String(),
+              name: Type.String(),
+              nameEn: Type.String(),
+              kind: Type.String(),
+              parentCode: Type.Union([Type.String(), Type.Null()]),
+            }),
+          ),
+          ...Errors,
+        },
+      },
+    },
+    async (request) => {
+      const units = await app.prisma.orgUnit.findMany({
+        where: { objectives: { some: { year: request.params.year } } },
+        include: { parent: { select: { code: true } } },
+      });
+      const order = { MINISTRY: 0, HEADQUARTERS: 1, TEAM: 2 } as Record<string, number>;
+      return units
+        .sort((a, b) => (order[a.kind] ?? 3) - (order[b.kind] ?? 3) || a.code.localeCompare(b.code))
+        .map((unit) => ({
+          code: unit.code,
+          name: unit.nameKo,
+          nameEn: unit.nameEn,
+          kind: unit.kind,
+          parentCode: unit.parent?.code ?? null,
+        }));
+    },
+  );
+
+  app.get(
     '/api/performance/:year/scorecards/:unitCode',
     {
       config: { access: 'staff' },

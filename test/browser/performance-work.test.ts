@@ -144,6 +144,30 @@ describe('performance work screens in real Chromium against the real stack', () 
     await context.close();
   });
 
+  it('the scorecard page offers units by name and labels its charts: KPI names, achievement axis, light thresholds', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'E0100');
+    await page.goto('/performance');
+    const unit = page.getByRole('combobox', { name: '조직' });
+    await expect.poll(() => unit.inputValue()).toBe('민원서비스본부 (HQ1)');
+    await unit.click();
+    await page.getByRole('option', { name: '민원총괄팀 (T11)' }).click();
+    await expect.poll(() => unit.inputValue()).toBe('민원총괄팀 (T11)');
+    const chart = page.getByRole('figure', { name: 'KPI 달성률' });
+    await chart.waitFor();
+    const kpiName = (
+      await stack.prisma.kpi.findFirstOrThrow({
+        where: { year: new Date().getFullYear(), code: 'K-T11-EDU' },
+      })
+    ).nameKo;
+    await expect.poll(() => chart.textContent()).toContain(kpiName);
+    const labels = (await chart.textContent()) ?? '';
+    for (const label of ['성과지표', '달성률 (%)', '정상 기준', '적색 기준']) expect(labels).toContain(label);
+    expect(labels).not.toContain('K-T11');
+    await screenshot(page, 'performance-scorecard-charts');
+    await context.close();
+  });
+
   it('an innovation goes propose → review → adopt → implement → score through the portal', async () => {
     const proposer = await newPage();
     await signIn(proposer.page, 'E1102');

@@ -19,8 +19,6 @@ import {
 import { useMe } from '../session.ts';
 import { StrategyMap } from '../StrategyMap.tsx';
 
-const UNITS = ['MIN', 'HQ1', 'HQ2', 'HQ3', 'T11', 'T12', 'T13', 'T21', 'T22', 'T23', 'T31', 'T32', 'T33'];
-
 function KpiTable({ kpis }: { kpis: KpiView[] }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -64,16 +62,31 @@ function Charts({ scorecard }: { scorecard: Scorecard }) {
           {t('perf.chart')}
         </Title>
         <BarChart
-          h={280}
-          data={kpis.map((k) => ({ kpi: localName(k, lang), achievement: k.achievement ?? 0 }))}
+          h={Math.max(220, 48 + kpis.length * 40)}
+          data={kpis.map((k) => ({ kpi: localName(k, lang), achievement: k.achievement ?? null }))}
           dataKey="kpi"
+          orientation="vertical"
           series={[{ name: 'achievement', label: t('perf.achievement'), color: 'indigo.7' }]}
           referenceLines={[
-            { y: scorecard.config?.lightThresholds?.green ?? 100, color: 'green.8' },
-            { y: scorecard.config?.lightThresholds?.yellow ?? 90, color: 'red.8' },
+            {
+              x: scorecard.config?.lightThresholds?.green ?? 100,
+              color: 'green.8',
+              label: t('perf.greenLine'),
+              labelPosition: 'insideBottomLeft',
+            },
+            {
+              x: scorecard.config?.lightThresholds?.yellow ?? 90,
+              color: 'red.8',
+              label: t('perf.redLine'),
+              labelPosition: 'insideBottomRight',
+            },
           ]}
-          xAxisProps={{ tick: false }}
-          yAxisProps={{ domain: [0, 120] }}
+          withBarValueLabel
+          valueFormatter={(value) => (typeof value === 'number' ? `${formatNumber(value, lang)}%` : '')}
+          xAxisLabel={t('perf.achievementAxis')}
+          yAxisLabel={t('perf.kpiAxis')}
+          xAxisProps={{ domain: [0, 120], allowDataOverflow: true, ticks: [0, 30, 60, 90, 120] }}
+          yAxisProps={{ width: 170, interval: 0, fontSize: 11 }}
           role="figure"
           aria-label={t('perf.chart')}
         />
@@ -98,11 +111,15 @@ function Charts({ scorecard }: { scorecard: Scorecard }) {
         />
         {trend.length > 0 ? (
           <LineChart
-            h={220}
+            h={240}
             data={trend}
             dataKey="when"
             series={[{ name: 'value', label: kpi ? localName(kpi, lang) : '', color: 'teal.8' }]}
             curveType="linear"
+            withDots
+            valueFormatter={(value) => formatNumber(value, lang)}
+            xAxisLabel={t('perf.whenAxis')}
+            yAxisLabel={kpi?.unitLabel ?? ''}
           />
         ) : (
           <Text size="sm">{t('perf.noTrend')}</Text>
@@ -202,14 +219,35 @@ function ScorecardView({ year, unit }: { year: number; unit: string }) {
   );
 }
 
+interface UnitOption {
+  code: string;
+  name: string;
+  nameEn: string;
+}
+
 function PerformanceContent() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { me } = useMe();
   const [year, setYear] = useState(String(currentKstYear()));
+  const unitList = useQuery({
+    queryKey: ['performance-units', year],
+    queryFn: () => api<UnitOption[]>(`/api/performance/${year}/units`),
+  });
+  const known = unitList.data ?? [];
+  const codes = new Set(known.map((u) => u.code));
   const defaultUnit =
-    me?.unitCode && UNITS.includes(me.unitCode) ? me.unitCode : (me?.headquartersCode ?? 'MIN');
-  const [unit, setUnit] = useState<string>(defaultUnit);
-  const units = me?.unitCode && !UNITS.includes(me.unitCode) ? [...UNITS, me.unitCode] : UNITS;
+    me?.unitCode && codes.has(me.unitCode)
+      ? me.unitCode
+      : me?.headquartersCode && codes.has(me.headquartersCode)
+        ? me.headquartersCode
+        : (known[0]?.code ?? me?.unitCode ?? 'MIN');
+  const [chosenUnit, setUnit] = useState<string | null>(null);
+  const unit = chosenUnit ?? defaultUnit;
+  // Units by name, the code after it; a unit without a scorecard this year is still offered as itself.
+  const units = [
+    ...known.map((u) => ({ value: u.code, label: `${localName(u, i18n.language)} (${u.code})` })),
+    ...(codes.has(unit) ? [] : [{ value: unit, label: unit }]),
+  ];
   const thisYear = currentKstYear();
   return (
     <Stack>
@@ -229,7 +267,7 @@ function PerformanceContent() {
           onChange={(v) => setUnit(v ?? unit)}
           allowDeselect={false}
           searchable
-          w={160}
+          w={280}
         />
       </Group>
       <ScorecardView year={Number(year)} unit={unit} />
