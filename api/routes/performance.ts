@@ -8,6 +8,7 @@ import { createOutcomeReportActivities } from '../../activities/performance-repo
 import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { executeSignedUpdate } from '../signed-update.ts';
+import { briefingWorkbook, XLSX_CONTENT_TYPE } from '../briefing-xlsx.ts';
 import { Action, decide, permits } from '../../domain/policy.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
@@ -324,8 +325,12 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScorecardView, ...Errors },
       },
     },
-    async (request) => {
-      const { year, unitCode } = request.params;
+    async (request) => scorecardOf(request.params.year, request.params.unitCode),
+  );
+
+  /** A unit's scorecard as the page and the monthly briefing show it. */
+  async function scorecardOf(year: number, unitCode: string) {
+    {
       const unit = await unitOr404(unitCode);
       const objectives = await app.prisma.strategicObjective.findMany({
         where: { year, unitId: unit.id },
@@ -399,6 +404,39 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           achievementCap: scoring.achievementCap,
         },
       };
+    }
+  }
+
+  app.get(
+    '/api/performance/:year/briefings/:unitCode',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['performance'],
+        summary:
+          "A unit's monthly briefing as an XLSX workbook: scorecard with lights, KPI trends, red KPIs with their linked tasks, focus-management tasks",
+        params: Type.Object({ year: Year, unitCode: Type.String({ maxLength: 20 }) }),
+        querystring: Type.Object({
+          lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])),
+        }),
+        produces: [XLSX_CONTENT_TYPE],
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the XLSX workbook' }),
+          ...Errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { year, unitCode } = request.params;
+      const scorecard = await scorecardOf(year, unitCode);
+      const workbook = await briefingWorkbook(app.prisma, scorecard, {
+        lang: request.query.lang ?? 'ko',
+        now: new Date(),
+      });
+      return reply
+        .header('content-type', XLSX_CONTENT_TYPE)
+        .header('content-disposition', `attachment; filename="briefing-${year}-${unitCode}.xlsx"`)
+        .send(workbook);
     },
   );
 

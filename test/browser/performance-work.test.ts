@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seedDatabase } from '../../prisma/seed.ts';
@@ -165,6 +166,17 @@ describe('performance work screens in real Chromium against the real stack', () 
     for (const label of ['성과지표', '달성률 (%)', '정상 기준', '적색 기준']) expect(labels).toContain(label);
     expect(labels).not.toContain('K-T11');
     await screenshot(page, 'performance-scorecard-charts');
+
+    // The monthly briefing of the unit on screen, as the director takes it to a meeting.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '월간 브리핑 (엑셀)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^briefing-\d{4}-T11\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['성과표', '추이', '적색 지표', '중점관리']);
+    expect(String(workbook.worksheets[0]!.getCell('A1').value)).toContain('민원총괄팀 (T11)');
     await context.close();
   });
 

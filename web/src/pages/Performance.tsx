@@ -1,7 +1,7 @@
 import '@mantine/charts/styles.css';
 import { useState } from 'react';
 import { BarChart, LineChart } from '@mantine/charts';
-import { Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
@@ -251,7 +251,7 @@ function PerformanceContent() {
   const thisYear = currentKstYear();
   return (
     <Stack>
-      <Group>
+      <Group align="end">
         <Select
           label={t('perf.year')}
           data={[thisYear - 1, thisYear, thisYear + 1].map(String)}
@@ -269,6 +269,15 @@ function PerformanceContent() {
           searchable
           w={280}
         />
+        <Button
+          component="a"
+          variant="default"
+          href={`/api/performance/${year}/briefings/${encodeURIComponent(unit)}?lang=${i18n.language === 'en' ? 'en' : 'ko'}`}
+          download
+          data-testid="briefing-download"
+        >
+          {t('perf.briefing')}
+        </Button>
       </Group>
       <ScorecardView year={Number(year)} unit={unit} />
     </Stack>

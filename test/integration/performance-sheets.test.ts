@@ -6,7 +6,7 @@ import { multipartBody, pngPicture, type TestFile } from '../support/multipart.t
 import { login, type SessionHeaders } from '../support/session.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
-/** Manual KPI values uploaded from XLSX or CSV (issue 14, item 6): a preview with errors per row, then all or nothing. */
+/** Sheets in and out (issue 14, item 6): manual KPI values uploaded from XLSX or CSV, and the monthly briefing as XLSX. */
 const YEAR = 2044;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -118,5 +118,108 @@ describe('KPI values uploaded from a sheet', () => {
     });
     expect(none.statusCode).toBe(422);
     expect(none.json().error.message).toContain('exactly one sheet');
+  });
+});
+
+describe('the monthly briefing as XLSX', () => {
+  it('holds the scorecard’s own figures and lights, the red KPIs with their linked tasks, in Korean and English', async () => {
+    const director = await login(stack.app, 'E0100', DEMO_PASSWORD);
+    const kpi = await stack.prisma.kpi.findUniqueOrThrow({
+      where: { year_code: { year: YEAR, code: 'K-T11-EDU' } },
+    });
+    await stack.prisma.kpi.update({
+      where: { id: kpi.id },
+      data: { actual: 40, achievement: 50, light: 'RED' },
+    });
+    await stack.prisma.kpiMeasurement.create({
+      data: { kpiId: kpi.id, at: new Date(), value: 40, note: 'test' },
+    });
+    const scorecard = (
+      await stack.app.inject({ url: `/api/performance/${YEAR}/scorecards/T11`, headers: director })
+    ).json();
+    const response = await stack.app.inject({
+      url: `/api/performance/${YEAR}/briefings/T11`,
+      headers: director,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('spreadsheetml');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
+      '성과표',
+      '추이',
+      '적색 지표',
+      '중점관리',
+    ]);
+
+    const card = workbook.getWorksheet('성과표')!;
+    expect(String(card.getCell('A1').value)).toContain('월간 성과 브리핑 · 민원총괄팀 (T11)');
+    const fromSheet = new Map<
+      string,
+      { target: unknown; actual: unknown; achievement: unknown; light: unknown }
+    >();
+    card.eachRow((row) => {
+      const code = row.getCell(3).value;
+      if (typeof code === 'string' && code.startsWith('K-')) {
+        fromSheet.set(code, {
+          target: row.getCell(5).value,
+          actual: row.getCell(6).value,
+          achievement: row.getCell(8).value,
+          light: row.getCell(9).value,
+        });
+      }
+    });
+    const lightKo: Record<string, string> = { GREEN: '정상', YELLOW: '주의', RED: '적색' };
+    const kpis = (
+      scorecard.perspectives as Array<{
+        objectives: Array<{
+          kpis: Array<{
+            code: string;
+            target: number;
+            value: number | null;
+            achievement: number | null;
+            light: string | null;
+          }>;
+        }>;
+      }>
+    ).flatMap((p) => p.objectives.flatMap((o) => o.kpis));
+    expect(fromSheet.size).toBe(kpis.length);
+    for (const k of kpis) {
+      expect(fromSheet.get(k.code), k.code).toEqual({
+        target: k.target,
+        actual: k.value,
+        achievement: k.achievement,
+        light: k.light ? lightKo[k.light] : '—',
+      });
+    }
+    expect(fromSheet.get('K-T11-EDU')).toMatchObject({ actual: 40, light: '적색' });
+
+    const trends: unknown[][] = [];
+    workbook.getWorksheet('추이')!.eachRow((row) => trends.push((row.values as unknown[]).slice(1)));
+    expect(trends.some((row) => row[0] === 'K-T11-EDU' && row[3] === 40)).toBe(true);
+    const red: unknown[][] = [];
+    workbook.getWorksheet('적색 지표')!.eachRow((row) => red.push((row.values as unknown[]).slice(1)));
+    expect(red.slice(1).map((row) => row[0])).toContain('K-T11-EDU');
+
+    const english = await stack.app.inject({
+      url: `/api/performance/${YEAR}/briefings/T11?lang=en`,
+      headers: director,
+    });
+    const en = new ExcelJS.Workbook();
+    await en.xlsx.load(english.rawPayload as unknown as ArrayBuffer);
+    expect(en.worksheets.map((sheet) => sheet.name)).toEqual([
+      'Scorecard',
+      'Trends',
+      'Red KPIs',
+      'Focus management',
+    ]);
+    expect(String(en.getWorksheet('Scorecard')!.getCell('A1').value)).toContain(
+      'Monthly performance briefing · Complaints Coordination Team (T11)',
+    );
+    const missing = await stack.app.inject({
+      url: `/api/performance/${YEAR}/briefings/NOPE`,
+      headers: director,
+    });
+    expect(missing.statusCode).toBe(404);
   });
 });
