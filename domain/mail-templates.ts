@@ -1,4 +1,5 @@
 /** Notification texts, Korean first with English below. Pure: rendered inside the mail activity. */
+import { kstMinute } from './workflow-summaries.ts';
 
 /** `title` is filled in by the mail activity from the database, so it never enters workflow history. */
 interface ComplaintMail {
@@ -96,6 +97,9 @@ export interface MailTemplates {
     target: number;
     achievement: number | null;
     scorecardUrl: string;
+    /** The how-manieth time this year the KPI turned red, and when (so a repeat warning reads as one). */
+    transition?: number;
+    at?: string;
   };
   'performance-result': {
     year: number;
@@ -121,9 +125,11 @@ const performanceRenderers: { [K in PerformanceMailName]: (data: MailTemplates[K
       `${d.year}년 성과지표가 적색(미달)으로 바뀌었습니다.`,
       `지표: ${d.kpiName} (${d.kpiCode}), 조직: ${d.unitCode}`,
       `실적: ${fixed(d.actual, 2)} / 목표: ${d.target}, 달성률: ${fixed(d.achievement)}%`,
+      ...(d.transition && d.at ? [`올해 ${d.transition}번째 적색 전환 (${kstMinute(d.at)})`] : []),
       `성과표: ${d.scorecardUrl}`,
       ``,
-      `Early warning: KPI ${d.kpiCode} of ${d.unitCode} turned red (achievement ${fixed(d.achievement)}%).`,
+      `Early warning: KPI ${d.kpiCode} of ${d.unitCode} turned red (achievement ${fixed(d.achievement)}%)` +
+        (d.transition && d.at ? `, time ${d.transition} this year, at ${kstMinute(d.at)}.` : '.'),
     ].join('\n'),
   }),
   'performance-result': (d) => ({

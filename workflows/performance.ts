@@ -408,6 +408,8 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
               target: kpi.target,
               achievement: kpi.achievement,
               scorecardUrl: `/performance/${year}/scorecards/${kpi.unitCode}`,
+              transition,
+              at: new Date(Date.now()).toISOString(),
             },
           }),
         );

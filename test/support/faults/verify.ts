@@ -28,6 +28,8 @@ export interface RunFigures {
    * (i.e. the same notification sent under two outbox keys).
    */
   duplicateMails: number;
+  /** Recipient and subject of up to five of them, and the outbox keys they went out under. */
+  duplicateMailExamples: string[];
   /**
    * SMTP transmissions of an already received message (same Message-ID, i.e. the same outbox key), which
    * the mailbox collapses: only a crash between the server's acceptance and the outbox update causes one.
@@ -201,6 +203,19 @@ export async function measureRun(options: RunScope): Promise<RunFigures> {
   ]);
   const caughtIds = new Set(caught.map((m) => m.messageId));
   const duplicateMails = seenTwice.reduce((sum, group) => sum + group._count._all - 1, 0);
+  const duplicateMailExamples = await Promise.all(
+    seenTwice.slice(0, 5).map(async (group) => {
+      const copies = await prisma.devMail.findMany({
+        where: { to: group.to, subject: group.subject, text: group.text },
+        select: { messageId: true },
+      });
+      const keys = await prisma.emailOutbox.findMany({
+        where: { messageId: { in: copies.flatMap((c) => (c.messageId ? [c.messageId] : [])) } },
+        select: { key: true },
+      });
+      return `${group.to} · ${group.subject} · keys ${keys.map((k) => k.key).join(', ')}`;
+    }),
+  );
 
   return {
     complaints: filed.length,
@@ -210,6 +225,7 @@ export async function measureRun(options: RunScope): Promise<RunFigures> {
     mailsSent: sent.length,
     mailsPending: pending,
     duplicateMails,
+    duplicateMailExamples,
     repeatedTransmissions: (transmissions._sum.deliveries ?? 0) - transmissions._count._all,
     maxTransmissionsOfOneMail: transmissions._max.deliveries ?? 0,
     missingMails: sent.filter((m) => !caughtIds.has(m.messageId)).length,
@@ -259,6 +275,7 @@ export function expectNothingLostOrDuplicated(figures: RunFigures) {
   expect(figures.lostExamples).toEqual([]);
   expect(figures.lost).toBe(0);
   expect(figures.duplicated).toBe(0);
+  expect(figures.duplicateMailExamples).toEqual([]);
   expect(figures.duplicateMails).toBe(0);
   expect(figures.missingMails).toBe(0);
   expect(figures.mailsPending).toBe(0);
