@@ -328,6 +328,7 @@ export async function listStuckTasks(
     if (red && !t.focus && FOCUS_STAGES.includes(t.stage)) {
       reasons.push({
         code: 'kpi-red',
+        // The KPI's last update: the light is as of then (when it first turned red is not kept).
         since: red.updatedAt.toISOString(),
         kpi: red.code,
         kpiName: red.nameKo,

@@ -216,8 +216,8 @@ export function stuckReasonText(reason: StuckReason, lang: Lang, kind: 'complain
         : `${reason.days}일 이상 활동 없음 (마지막 활동 ${at})`;
     case 'kpi-red':
       return en
-        ? `Linked KPI ${reason.kpiNameEn ?? reason.kpi} is red (since ${at}): proposed for focus management`
-        : `연계 성과지표 ${reason.kpiName ?? reason.kpi} 적색 (${at}부터): 중점관리 지정 제안`;
+        ? `Linked KPI ${reason.kpiNameEn ?? reason.kpi} is red (as of ${at}): proposed for focus management`
+        : `연계 성과지표 ${reason.kpiName ?? reason.kpi} 적색 (${at} 기준): 중점관리 지정 제안`;
     case 'overdue':
       return en ? 'Overdue' : '기한 경과';
   }

@@ -88,6 +88,7 @@ export const kpiUploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const staff = requireStaff(request);
       const { year } = request.params;
+      await assertYearUnlocked(app.prisma, year);
       const [file, ...more] = request.uploads;
       if (!file || more.length > 0) {
         throw new AppError(ErrorCode.VALIDATION, 'Send exactly one sheet (XLSX or CSV) in files', [
@@ -161,7 +162,6 @@ export const kpiUploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .map((row) => ({ path: `/rows/${row.row}`, message: row.errors.map((e) => e.en).join('; ') })),
         );
       }
-      await assertYearUnlocked(app.prisma, year);
       const created = await app.prisma.$transaction(
         rows.map((row) =>
           app.prisma.kpiManualEntry.create({

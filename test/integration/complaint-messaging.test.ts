@@ -84,6 +84,15 @@ const eventsOf = (receiptNo: string, type: string) =>
 const auditRows = (receiptNo: string, action: string) =>
   stack.prisma.auditLog.count({ where: { subject: `complaint:${receiptNo}`, action } });
 
+/** The assigned handler as the API names them in an Update. */
+const handlerActor = (employeeNo: string) => ({
+  kind: 'staff' as const,
+  employeeNo,
+  role: 'STAFF' as const,
+  unitCode: 'T11',
+  headquartersCode: 'HQ1',
+});
+
 /** The workflow's whole history with every payload decoded to text, as anyone reading Temporal would see it. */
 async function historyText(receiptNo: string): Promise<string> {
   const history = await stack.temporal.workflow.getHandle(receiptNo).fetchHistory();
@@ -261,13 +270,7 @@ describe('complaint Updates by the book', () => {
     const complaint = await fileAndWaitForHandler();
     const handle = stack.temporal.workflow.getHandle(complaint.receiptNo);
     const citizen = { kind: 'citizen' as const };
-    const staff = {
-      kind: 'staff' as const,
-      employeeNo: complaint.handler,
-      role: 'STAFF' as const,
-      unitCode: 'T11',
-      headquartersCode: 'HQ1',
-    };
+    const staff = handlerActor(complaint.handler);
     const claim = (secret: string, actor: object, action: string, updateId: string) =>
       signActorClaim(secret, { actor, action, workflowId: complaint.receiptNo, updateId });
     const refusal = async (send: () => Promise<unknown>) => {
@@ -349,13 +352,7 @@ describe('complaint Updates by the book', () => {
   it('audits an applied Update in the transaction of its first event, whoever sent it: once, with before and after', async () => {
     const complaint = await fileAndWaitForHandler();
     const handle = stack.temporal.workflow.getHandle(complaint.receiptNo);
-    const staff = {
-      kind: 'staff' as const,
-      employeeNo: complaint.handler,
-      role: 'STAFF' as const,
-      unitCode: 'T11',
-      headquartersCode: 'HQ1',
-    };
+    const staff = handlerActor(complaint.handler);
     // Signed, but sent straight to Temporal: no API route runs, and the audit row is still written.
     const updateId = randomUUID();
     const actorClaim = signActorClaim(stack.config.ACTOR_SIGNING_SECRET, {

@@ -21,18 +21,20 @@ describe('innovation activity stages', () => {
   });
 });
 
+const redWarning = {
+  year: 2026,
+  kpiCode: 'K-T11-SAT',
+  kpiName: '민원 만족도',
+  unitCode: 'T11',
+  actual: 2.8333,
+  target: 4.2,
+  achievement: 67.46,
+  scorecardUrl: '/performance/2026/scorecards/T11',
+};
+
 describe('performance mails', () => {
   it('a red-KPI warning names the KPI, the unit, the figures and the scorecard', () => {
-    const mail = renderMail('kpi-red-warning', {
-      year: 2026,
-      kpiCode: 'K-T11-SAT',
-      kpiName: '민원 만족도',
-      unitCode: 'T11',
-      actual: 2.8333,
-      target: 4.2,
-      achievement: 67.46,
-      scorecardUrl: '/performance/2026/scorecards/T11',
-    });
+    const mail = renderMail('kpi-red-warning', redWarning);
     expect(mail.subject).toContain('K-T11-SAT');
     expect(mail.text).toContain('67.5%');
     expect(mail.text).toContain('2.83 / 목표: 4.2');
@@ -40,18 +42,8 @@ describe('performance mails', () => {
   });
 
   it('a repeat red-KPI warning says which time this year and when, so it never reads as the same mail twice', () => {
-    const base = {
-      year: 2026,
-      kpiCode: 'K-T11-SAT',
-      kpiName: '민원 만족도',
-      unitCode: 'T11',
-      actual: 2.8333,
-      target: 4.2,
-      achievement: 67.46,
-      scorecardUrl: '/performance/2026/scorecards/T11',
-    };
-    const first = renderMail('kpi-red-warning', { ...base, transition: 1, at: '2026-12-03T01:05:00Z' });
-    const again = renderMail('kpi-red-warning', { ...base, transition: 2, at: '2026-12-03T03:40:00Z' });
+    const first = renderMail('kpi-red-warning', { ...redWarning, transition: 1, at: '2026-12-03T01:05:00Z' });
+    const again = renderMail('kpi-red-warning', { ...redWarning, transition: 2, at: '2026-12-03T03:40:00Z' });
     expect(first.text).toContain('올해 1번째 적색 전환 (2026-12-03 10:05 KST)');
     expect(again.text).toContain('time 2 this year, at 2026-12-03 12:40 KST');
     expect(again.text).not.toBe(first.text);
