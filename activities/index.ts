@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/prisma.ts';
 import type { Mailer } from '../platform/mailer.ts';
 import type { FileStore } from '../platform/file-store.ts';
+import { createBscCycleActivities } from './bsc-cycle.ts';
 import { createCalendarActivities } from './calendar.ts';
 import { createCapabilityActivities } from './capability.ts';
 import { createComplaintActivities } from './complaint.ts';
@@ -54,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createPerformanceActivities({ prisma: deps.prisma, sendNotification }),
     ...createCapabilityActivities({ prisma: deps.prisma, sendNotification }),
+    ...createBscCycleActivities({ prisma: deps.prisma, sendNotification }),
   };
 }
 

@@ -28,6 +28,7 @@ import { cannedAnswerRoutes } from './routes/canned-answers.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { performanceRoutes } from './routes/performance.ts';
+import { briefingRoutes } from './routes/briefings.ts';
 import { performanceWorkRoutes } from './routes/performance-work.ts';
 import { kpiUploadRoutes } from './routes/kpi-upload.ts';
 import { performanceFairnessRoutes } from './routes/performance-fairness.ts';
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminHistoryRoutes);
   await app.register(adminDirectoryRoutes);
   await app.register(performanceRoutes);
+  await app.register(briefingRoutes);
   await app.register(performanceWorkRoutes);
   await app.register(kpiUploadRoutes);
   await app.register(performanceFairnessRoutes);

@@ -112,9 +112,49 @@ export interface MailTemplates {
   };
   'capability-invitation': { year: number; pending: number; deadline: string; evaluationUrl: string };
   'capability-reminder': { year: number; pending: number; deadline: string; evaluationUrl: string };
+  /** A KPI owner's manual values of the month are still missing (domain/bsc-cycle.ts). */
+  'kpi-entry-reminder': {
+    year: number;
+    month: number;
+    /** YYYY-MM-DD (KST) of the closing business day; entries are due by its 18:00. */
+    closesOn: string;
+    round: 'lead' | 'closing-day';
+    kpis: { code: string; name: string; nameEn: string }[];
+    entryUrl: string;
+  };
+  /** A unit's monthly briefing is archived; its head gets the figures and the links. */
+  'bsc-monthly-briefing': {
+    year: number;
+    month: number;
+    unitCode: string;
+    unitName: string;
+    unitNameEn: string;
+    score: number | null;
+    light: string | null;
+    insufficientData: boolean;
+    redKpis: { code: string; name: string; nameEn: string; achievement: number | null }[];
+    briefingsUrl: string;
+  };
 }
 type PerformanceMailName =
-  'kpi-red-warning' | 'performance-result' | 'capability-invitation' | 'capability-reminder';
+  | 'kpi-red-warning'
+  | 'performance-result'
+  | 'capability-invitation'
+  | 'capability-reminder'
+  | 'kpi-entry-reminder'
+  | 'bsc-monthly-briefing';
+
+const LIGHT_WORDS: Record<string, [string, string]> = {
+  GREEN: ['정상', 'green'],
+  YELLOW: ['주의', 'yellow'],
+  RED: ['적색', 'red'],
+};
+/** A YYYY-MM-DD date as "2026년 12월 31일 (목)" / "Thu 31 December 2026". */
+const kstDay = (date: string, lang: 'ko' | 'en') =>
+  new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', {
+    timeZone: 'Asia/Seoul',
+    dateStyle: 'full',
+  }).format(new Date(`${date}T12:00:00+09:00`));
 
 const fixed = (value: number | null, decimals = 1) => (value === null ? '-' : value.toFixed(decimals));
 
@@ -162,6 +202,41 @@ const performanceRenderers: { [K in PerformanceMailName]: (data: MailTemplates[K
       `Reminder: ${d.pending} rating(s) pending, due ${en(d.deadline)}.`,
     ].join('\n'),
   }),
+  'kpi-entry-reminder': (d) => ({
+    subject:
+      d.round === 'closing-day'
+        ? `[성과지표 실적 입력] 오늘 18:00 마감: ${d.year}년 ${d.month}월 미입력 ${d.kpis.length}건 / KPI values due today`
+        : `[성과지표 실적 입력] ${d.year}년 ${d.month}월 실적 입력 마감 안내 (미입력 ${d.kpis.length}건) / KPI values due soon`,
+    text: [
+      `${d.year}년 ${d.month}월 성과지표 실적 입력이 ${kstDay(d.closesOn, 'ko')} 18:00에 마감됩니다.`,
+      `아직 이번 달 실적이 입력되지 않은 지표 (${d.kpis.length}건):`,
+      ...d.kpis.map((kpi) => `- ${kpi.name} (${kpi.code})`),
+      `실적 입력: ${d.entryUrl}`,
+      ``,
+      `The ${d.year}-${String(d.month).padStart(2, '0')} values of ${d.kpis.length} KPI(s) you own are due by 18:00 KST on ${kstDay(d.closesOn, 'en')}:`,
+      ...d.kpis.map((kpi) => `- ${kpi.nameEn} (${kpi.code})`),
+      `Enter them at ${d.entryUrl}`,
+    ].join('\n'),
+  }),
+  'bsc-monthly-briefing': (d) => {
+    const light = (lang: 0 | 1) =>
+      d.insufficientData
+        ? ['자료 부족', 'insufficient data'][lang]
+        : (LIGHT_WORDS[d.light ?? '']?.[lang] ?? '-');
+    return {
+      subject: `[월간 성과 브리핑] ${d.unitName} ${d.year}년 ${d.month}월 / Monthly briefing ${d.year}-${String(d.month).padStart(2, '0')}`,
+      text: [
+        `${d.unitName} (${d.unitCode})의 ${d.year}년 ${d.month}월 성과 브리핑이 작성되었습니다.`,
+        `종합 점수: ${fixed(d.score)} (${light(0)}), 적색 지표: ${d.redKpis.length}건`,
+        ...d.redKpis.map((kpi) => `- ${kpi.name} (${kpi.code}) 달성률 ${fixed(kpi.achievement)}%`),
+        `브리핑 내려받기(PDF·엑셀): ${d.briefingsUrl}`,
+        ``,
+        `The ${d.year}-${String(d.month).padStart(2, '0')} briefing of ${d.unitNameEn} (${d.unitCode}) is ready: score ${fixed(d.score)} (${light(1)}), ${d.redKpis.length} red KPI(s).`,
+        ...d.redKpis.map((kpi) => `- ${kpi.nameEn} (${kpi.code}) ${fixed(kpi.achievement)}%`),
+        `Download (PDF, XLSX): ${d.briefingsUrl}`,
+      ].join('\n'),
+    };
+  },
 };
 
 /** Policy-task mails (issue 4), merged into MailTemplates. Task titles are business data, not personal. */

@@ -5,7 +5,7 @@ import { createMailer } from '../platform/mailer.ts';
 import { createPrisma } from '../platform/prisma.ts';
 import { connectTemporal, temporalTls } from '../platform/temporal.ts';
 import { activityDepsFrom, createPortalWorker, workerTuning } from './create-worker.ts';
-import { ensureRetentionSchedule } from './retention-schedule.ts';
+import { ensureBscCycleSchedule, ensureRetentionSchedule } from './schedules.ts';
 
 const config = loadConfig();
 configureAuditChain(config);
@@ -49,6 +49,7 @@ await ensureRetentionSchedule(temporal, {
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   retentionDays: config.RETENTION_DAYS_AFTER_CLOSE,
 });
+await ensureBscCycleSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
 console.log(`worker polling task queue "${worker.options.taskQueue}" on ${config.TEMPORAL_ADDRESS}`);
 try {
   await worker.run();

@@ -5,3 +5,4 @@ export { policyTaskWorkflow } from './policy-task.ts';
 export { retentionWorkflow } from './retention.ts';
 export { taskCustomerNoticeWorkflow } from './task-customer-notice.ts';
 export { calendarChangeWorkflow } from './calendar-change.ts';
+export { bscCycleWorkflow } from './bsc-cycle.ts';

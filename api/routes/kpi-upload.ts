@@ -9,8 +9,9 @@ import { AppError } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
 import type { ReceivedFile } from '../plugins/attachments.ts';
 import { assertYearUnlocked, Errors, Year } from './performance-shared.ts';
+import { XLSX_CONTENT_TYPE } from '../../reports/briefing.ts';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const XLSX = XLSX_CONTENT_TYPE;
 
 /** The first worksheet's cells, row by row, from an XLSX or CSV file. */
 async function sheetCells(file: ReceivedFile): Promise<CellValue[][]> {

@@ -1,4 +1,4 @@
-import { Prisma, type Kpi, type OrgUnit, type StrategicObjective } from '@prisma/client';
+import { Prisma, type OrgUnit, type StrategicObjective } from '@prisma/client';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../domain/errors.ts';
 import { HR_ROLES, YearStage } from '../../domain/performance.ts';
@@ -52,17 +52,7 @@ export const KpiDefinitionFields = {
   target: Type.Number(),
 };
 
-export const kpiDefinitionView = (row: Kpi) => ({
-  code: row.code,
-  name: row.nameKo,
-  nameEn: row.nameEn,
-  unitLabel: row.unitLabel,
-  direction: row.direction,
-  source: row.source,
-  ownerNo: row.ownerNo,
-  weight: row.weight,
-  target: row.target,
-});
+export { kpiDefinitionView } from '../../reports/scorecard.ts';
 
 /** Refuses with 403 unless the staff member may edit the unit's strategy map (Action.STRATEGY_MAP_EDIT). */
 export function assertMayEditStrategyMap(staff: SessionStaff, unit: OrgUnit & { parent: OrgUnit | null }) {

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { Perspective as DbPerspective, Prisma } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
 import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { executeSignedUpdate } from '../signed-update.ts';
-import { briefingWorkbook, XLSX_CONTENT_TYPE } from '../briefing-xlsx.ts';
+import { loadScorecard } from '../../reports/scorecard.ts';
 import { Action, decide, permits } from '../../domain/policy.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
@@ -33,12 +33,7 @@ import {
   type InnovationAction,
   type PerformanceActor,
 } from '../../domain/performance.ts';
-import {
-  evaluateScorecard,
-  kpiStanding,
-  type Perspective,
-  type ScorecardInput,
-} from '../../domain/scoring.ts';
+import { kpiStanding } from '../../domain/scoring.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { AppError } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
@@ -52,7 +47,6 @@ import {
   YearParams,
   assertMayEditStrategyMap,
   assertYearUnlocked,
-  kpiDefinitionView,
   kpiEntryDeciderUnit,
   mapObjectiveView,
   mayDecideKpiEntry,
@@ -62,13 +56,6 @@ import { explainStoredResult } from './performance-fairness.ts';
 import { openCapabilityCycle } from './capability.ts';
 import { EmployeeNo } from '../schemas.ts';
 import { RowId } from '../schemas.ts';
-
-const PERSPECTIVE_OF: Record<DbPerspective, Perspective> = {
-  CUSTOMER: 'customer',
-  WORK_PERFORMANCE: 'workPerformance',
-  PROCESS_INNOVATION: 'processInnovation',
-  LEARNING_GROWTH: 'learningGrowth',
-};
 
 const Light = Type.Union([Type.Literal('GREEN'), Type.Literal('YELLOW'), Type.Literal('RED'), Type.Null()]);
 
@@ -328,117 +315,12 @@ export const performanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => scorecardOf(request.params.year, request.params.unitCode),
   );
 
-  /** A unit's scorecard as the page and the monthly briefing show it. */
+  /** A unit's scorecard as the page and the monthly briefing show it (reports/scorecard.ts). */
   async function scorecardOf(year: number, unitCode: string) {
-    {
-      const unit = await unitOr404(unitCode);
-      const objectives = await app.prisma.strategicObjective.findMany({
-        where: { year, unitId: unit.id },
-        include: { kpis: { orderBy: { code: 'asc' } } },
-        orderBy: { code: 'asc' },
-      });
-      if (objectives.length === 0)
-        throw new AppError(ErrorCode.NOT_FOUND, `No scorecard for ${unitCode} in ${year}`);
-      const { scoring } = await loadYearConfig(app.prisma, year);
-      const input: ScorecardInput = {};
-      for (const objective of objectives) {
-        const perspective = PERSPECTIVE_OF[objective.perspective];
-        input[perspective] = [
-          ...(input[perspective] ?? []),
-          {
-            code: objective.code,
-            weight: objective.weight,
-            kpis: objective.kpis.map((kpi) => ({
-              code: kpi.code,
-              weight: kpi.weight,
-              ...kpiScoringInput(kpi),
-            })),
-          },
-        ];
-      }
-      const card = evaluateScorecard(input, scoring);
-      const objectiveRow = new Map(objectives.map((o) => [o.code, o]));
-      const kpiRow = new Map(objectives.flatMap((o) => o.kpis).map((k) => [k.code, k]));
-      return {
-        year,
-        unit: { code: unit.code, name: unit.nameKo, nameEn: unit.nameEn, kind: unit.kind },
-        score: card.score,
-        light: card.light,
-        measuredKpiShare: card.measuredKpiShare,
-        insufficientData: card.insufficientData,
-        perspectives: card.perspectives.map((p) => ({
-          perspective: p.perspective,
-          weight: p.weight,
-          score: p.score,
-          light: p.light,
-          objectives: p.objectives.map((o) => {
-            const row = objectiveRow.get(o.code)!;
-            return {
-              code: o.code,
-              name: row.nameKo,
-              nameEn: row.nameEn,
-              weight: o.weight,
-              ownerNo: row.ownerNo,
-              parentCode: row.parentCode,
-              score: o.score,
-              light: o.light,
-              kpis: o.kpis.map((k) => {
-                const kpi = kpiRow.get(k.code)!;
-                return {
-                  ...kpiDefinitionView(kpi),
-                  thresholds: {
-                    green: kpi.greenAt ?? scoring.lightThresholds.green,
-                    yellow: kpi.yellowAt ?? scoring.lightThresholds.yellow,
-                  },
-                  value: k.actual,
-                  achievement: k.achievement,
-                  light: k.light,
-                };
-              }),
-            };
-          }),
-        })),
-        config: {
-          perspectiveWeights: { ...scoring.perspectiveWeights },
-          lightThresholds: { ...scoring.lightThresholds },
-          achievementCap: scoring.achievementCap,
-        },
-      };
-    }
+    const found = await loadScorecard(app.prisma, year, unitCode);
+    if ('missing' in found) throw new AppError(ErrorCode.NOT_FOUND, found.missing);
+    return found.scorecard;
   }
-
-  app.get(
-    '/api/performance/:year/briefings/:unitCode',
-    {
-      config: { access: 'staff' },
-      schema: {
-        tags: ['performance'],
-        summary:
-          "A unit's monthly briefing as an XLSX workbook: scorecard with lights, KPI trends, red KPIs with their linked tasks, focus-management tasks",
-        params: Type.Object({ year: Year, unitCode: Type.String({ maxLength: 20 }) }),
-        querystring: Type.Object({
-          lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])),
-        }),
-        produces: [XLSX_CONTENT_TYPE],
-        response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the XLSX workbook' }),
-          ...Errors,
-        },
-      },
-    },
-    async (request, reply) => {
-      const { year, unitCode } = request.params;
-      const scorecard = await scorecardOf(year, unitCode);
-      const workbook = await briefingWorkbook(app.prisma, scorecard, {
-        lang: request.query.lang ?? 'ko',
-        now: new Date(),
-      });
-      return reply
-        .header('content-type', XLSX_CONTENT_TYPE)
-        .header('content-disposition', `attachment; filename="briefing-${year}-${unitCode}.xlsx"`)
-        .send(workbook);
-    },
-  );
 
   app.get(
     '/api/performance/:year/strategy-maps/:unitCode',

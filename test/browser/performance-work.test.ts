@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { firstBusinessDay } from '../../domain/bsc-cycle.ts';
+import { statutoryBusinessCalendar } from '../../platform/holiday-calendar.ts';
 import { seedDatabase } from '../../prisma/seed.ts';
+import { renderPdf } from '../support/pdf.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 import type { Stack } from '../support/stack.ts';
 import { screenshot } from './support/browser.ts';
@@ -11,6 +15,7 @@ import {
   fieldError,
   signIn,
   startPortal,
+  switchTo,
   visitEach,
   type PageSpec,
   type PortalUnderTest,
@@ -175,8 +180,64 @@ describe('performance work screens in real Chromium against the real stack', () 
     expect(download.suggestedFilename()).toMatch(/^briefing-\d{4}-T11\.xlsx$/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(await download.path());
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['성과표', '추이', '적색 지표', '중점관리']);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
+      '성과표',
+      '추이',
+      '적색 지표',
+      '중점관리',
+    ]);
     expect(String(workbook.worksheets[0]!.getCell('A1').value)).toContain('민원총괄팀 (T11)');
+    await context.close();
+  });
+
+  it('a team leader follows the monthly briefing mail to the archived month and downloads it as PDF', async () => {
+    // The morning run of the first business day of April archives March's briefings and mails each head.
+    const briefingDay = firstBusinessDay(statutoryBusinessCalendar(), { year: YEAR, month: 4 });
+    const run = await stack.temporal.workflow.execute('bscCycleWorkflow', {
+      workflowId: `bsc-cycle-browser-${Date.now()}`,
+      taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+      args: [{ asOf: `${briefingDay}T08:00:00+09:00`, requestedBy: 'test' }],
+    });
+    expect(run.briefed).toContain('T11');
+    const leader = await stack.prisma.staff.findUniqueOrThrow({ where: { employeeNo: 'E1100' } });
+    const mail = await stack.prisma.devMail.findFirstOrThrow({
+      where: { to: { contains: leader.email }, subject: { contains: '월간 성과 브리핑' } },
+    });
+    expect(mail.subject).toContain(`민원총괄팀 ${YEAR}년 3월`);
+    const link = /https?:\/\/\S+#briefings/.exec(mail.text)?.[0];
+    expect(link).toBeDefined();
+
+    const { context, page } = await newPage();
+    await signIn(page, 'E1100');
+    const url = new URL(link!);
+    await page.goto(`${url.pathname}${url.hash}`);
+    await expect
+      .poll(() => page.getByRole('combobox', { name: '조직' }).inputValue())
+      .toBe('민원총괄팀 (T11)');
+    const archive = page.getByTestId('briefing-archive');
+    const march = archive.locator('tr[data-month="3"]');
+    await march.waitFor();
+    expect(await march.textContent()).toContain(`${YEAR}년 3월`);
+    expect(await archive.textContent()).not.toContain('보관된 브리핑이 아직 없습니다');
+    const [archived] = await Promise.all([
+      page.waitForEvent('download'),
+      march.getByRole('link', { name: 'PDF · 한국어' }).click(),
+    ]);
+    expect(archived.suggestedFilename()).toBe(`briefing-${YEAR}-03-T11.pdf`);
+    const pdf = await renderPdf(await readFile(await archived.path()));
+    expect(pdf.text.join('').replace(/\s+/g, '')).toContain(`월간성과브리핑·민원총괄팀(T11)·${YEAR}`);
+    expect(pdf.firstPage.ink).toBeGreaterThan(5_000);
+
+    // Made now, for the meeting this afternoon.
+    const [now] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '월간 브리핑 (PDF)' }).click(),
+    ]);
+    expect(now.suggestedFilename()).toBe(`briefing-${YEAR}-T11.pdf`);
+    await screenshot(page, 'performance-briefing-archive');
+    await switchTo(page, 'en');
+    await expect.poll(() => archive.textContent()).toContain('Past monthly briefings');
+    expect(await march.textContent()).toContain(`3/${YEAR}`);
     await context.close();
   });
 

@@ -4,9 +4,11 @@ import { seedDatabase } from '../../prisma/seed.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 import { multipartBody, pngPicture, type TestFile } from '../support/multipart.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
+import { renderPdf } from '../support/pdf.ts';
+import { setKpiStanding } from '../support/kpi.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
-/** Sheets in and out (issue 14, item 6): manual KPI values uploaded from XLSX or CSV, and the monthly briefing as XLSX. */
+/** Sheets in and out (issue 14, item 6): manual KPI values uploaded from XLSX or CSV, and the monthly briefing as XLSX and PDF. */
 const YEAR = 2044;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -124,13 +126,11 @@ describe('KPI values uploaded from a sheet', () => {
 describe('the monthly briefing as XLSX', () => {
   it('holds the scorecard’s own figures and lights, the red KPIs with their linked tasks, in Korean and English', async () => {
     const director = await login(stack.app, 'E0100', DEMO_PASSWORD);
-    const kpi = await stack.prisma.kpi.findUniqueOrThrow({
-      where: { year_code: { year: YEAR, code: 'K-T11-EDU' } },
-    });
-    await stack.prisma.kpi.update({
-      where: { id: kpi.id },
-      data: { actual: 40, achievement: 50, light: 'RED' },
-    });
+    const kpi = await setKpiStanding(
+      stack.prisma,
+      { year: YEAR, code: 'K-T11-EDU' },
+      { actual: 40, achievement: 50, light: 'RED' },
+    );
     await stack.prisma.kpiMeasurement.create({
       data: { kpiId: kpi.id, at: new Date(), value: 40, note: 'test' },
     });
@@ -221,5 +221,75 @@ describe('the monthly briefing as XLSX', () => {
       headers: director,
     });
     expect(missing.statusCode).toBe(404);
+  });
+});
+
+describe('the monthly briefing as PDF', () => {
+  it('renders page 1 with the unit, its score, a labelled bar per KPI and the red KPI in red, in Korean and English', async () => {
+    const director = await login(stack.app, 'E0100', DEMO_PASSWORD);
+    const kpi = await setKpiStanding(
+      stack.prisma,
+      { year: YEAR, code: 'K-T11-EDU' },
+      { actual: 40, achievement: 50, light: 'RED' },
+    );
+    await stack.prisma.kpiMeasurement.create({ data: { kpiId: kpi.id, at: new Date(), value: 40.25 } });
+    const scorecard = (
+      await stack.app.inject({ url: `/api/performance/${YEAR}/scorecards/T11`, headers: director })
+    ).json();
+
+    const response = await stack.app.inject({
+      url: `/api/performance/${YEAR}/briefings/T11?format=pdf`,
+      headers: director,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.headers['content-disposition']).toContain(`briefing-${YEAR}-T11.pdf`);
+    const pdf = await renderPdf(response.rawPayload);
+    // Compared without white space: the layout wraps long names where it must.
+    const squash = (text: string) => text.replace(/\s+/g, '');
+    const all = squash(pdf.text.join(''));
+    const first = squash(pdf.text[0]!);
+    expect(first).toContain(squash('월간 성과 브리핑 · 민원총괄팀 (T11)'));
+    expect(first).toContain('종합점수');
+    expect(first).toContain(squash('자료 부족 (측정 지표 비중 미달)'));
+    expect(first).toContain(squash('지표별 달성률'));
+    // Every KPI of the scorecard is in the briefing by name, with its achievement as the page shows it.
+    const kpis = (
+      scorecard.perspectives as Array<{
+        objectives: Array<{ kpis: Array<{ code: string; name: string; achievement: number | null }> }>;
+      }>
+    ).flatMap((p) => p.objectives.flatMap((o) => o.kpis));
+    expect(kpis.length).toBeGreaterThan(1);
+    for (const k of kpis) {
+      expect(all, k.code).toContain(squash(`${k.name} ${k.code}`));
+      if (k.achievement !== null)
+        expect(all, k.code).toContain(k.achievement.toLocaleString('ko-KR', { maximumFractionDigits: 1 }));
+    }
+    expect(all).toContain('40.25');
+    expect(all).toContain('적색지표');
+    expect(all).not.toContain('Scorecard');
+    // Page 1 rasterised: an A4 page with text on it and the red KPI's bar drawn in red.
+    expect(pdf.firstPage.width).toBe(596);
+    expect(pdf.firstPage.height).toBe(842);
+    expect(pdf.firstPage.ink).toBeGreaterThan(5_000);
+    expect(pdf.firstPage.red).toBeGreaterThan(500);
+
+    const english = await stack.app.inject({
+      url: `/api/performance/${YEAR}/briefings/T11?format=pdf&lang=en`,
+      headers: director,
+    });
+    const en = await renderPdf(english.rawPayload);
+    expect(squash(en.text[0]!)).toContain(
+      squash('Monthly performance briefing · Complaints Coordination Team (T11)'),
+    );
+    expect(squash(en.text.join(''))).toContain('RedKPIs');
+    expect(en.text.join('')).not.toContain('성과표');
+
+    const wrongFormat = await stack.app.inject({
+      url: `/api/performance/${YEAR}/briefings/T11?format=doc`,
+      headers: director,
+    });
+    expect(wrongFormat.statusCode).toBe(422);
+    expect(wrongFormat.json().error.message).toContain('format');
   });
 });

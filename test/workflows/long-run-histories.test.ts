@@ -21,6 +21,7 @@ import {
   recordOutcomeSignal,
   type ComplaintClosedOutcome,
 } from '../../domain/performance-outcomes.ts';
+import type { bscCycleWorkflow } from '../../workflows/bsc-cycle.ts';
 import type { calendarChangeWorkflow } from '../../workflows/calendar-change.ts';
 import type { capabilityEvaluationWorkflow } from '../../workflows/capability-evaluation.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
@@ -137,6 +138,25 @@ const stubs: Partial<Activities> = {
   async sendCustomerNotice(notice) {
     log.push(`customer-notice:${notice.kind}`);
     return { status: 'sent' };
+  },
+  async planBscCycleDay({ asOf }) {
+    // A morning that calls for both: the closing-day reminder and the briefings of the month before.
+    return {
+      date: asOf.slice(0, 10),
+      reminder: { year: 2101, month: 2, closesOn: '2101-02-28', round: 'closing-day' as const },
+      briefing: { year: 2101, month: 1 },
+    };
+  },
+  async remindKpiOwners({ round }) {
+    log.push(`bsc-reminder:${round}`);
+    return { reminded: 9, kpis: 17 };
+  },
+  async listBriefingUnits() {
+    return ['HQ1', 'HQ2', 'MIN', 'T11', 'T12', 'T21'];
+  },
+  async publishUnitBriefing({ unitCode }) {
+    log.push(`bsc-briefing:${unitCode}`);
+    return { stored: 4, mailed: true };
   },
 };
 
@@ -325,6 +345,19 @@ describe('histories of a year (time-skipping, real timers)', () => {
     await notice.result();
     expect(log).toContain('customer-notice:welcome');
     await replayAndKeep(await notice.fetchHistory(), 'task-customer-notice-<release>-welcome');
+  });
+
+  it('runs a BSC morning: the owners’ reminder, then every unit’s briefing a few units at a time', async () => {
+    const morning = await ctx.env.client.workflow.start<typeof bscCycleWorkflow>('bscCycleWorkflow', {
+      workflowId: `bsc-cycle-${Date.now()}`,
+      taskQueue: ctx.taskQueue,
+      args: [{ asOf: '2101-02-28T08:00:00+09:00', requestedBy: 'schedule' }],
+    });
+    const result = await morning.result();
+    expect(result.reminded).toBe(9);
+    expect(result.briefed).toEqual(['HQ1', 'HQ2', 'MIN', 'T11', 'T12', 'T21']);
+    expect(log).toContain('bsc-reminder:closing-day');
+    await replayAndKeep(await morning.fetchHistory(), 'bsc-cycle-<release>-reminder-and-briefings');
   });
 
   it('fans a calendar change out to every open complaint page by page, continuing as new between pages', async () => {

@@ -207,6 +207,7 @@ export function App() {
               <Route path="/tasks/:id" element={<TaskDetail />} />
               <Route path="/manager/stuck" element={<Stuck />} />
               <Route path="/performance" element={<Performance />} />
+              <Route path="/performance/:year/scorecards/:unitCode" element={<Performance />} />
               <Route path="/performance/results" element={<Results />} />
               <Route path="/performance/year-end" element={<YearEnd />} />
               <Route path="/performance/evaluations" element={<Evaluations />} />

@@ -1,12 +1,13 @@
 import '@mantine/charts/styles.css';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useLocation, useParams } from 'react-router';
 import { BarChart, LineChart } from '@mantine/charts';
 import { Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
-import { currentKstYear, formatDate, formatNumber, localName } from '../format.ts';
+import { currentKstYear, formatDate, formatDateTime, formatNumber, localName } from '../format.ts';
 import {
   kpiTrend,
   kpiValue,
@@ -225,10 +226,98 @@ interface UnitOption {
   nameEn: string;
 }
 
+interface ArchivedBriefing {
+  month: number;
+  generatedAt: string;
+  score: number | null;
+  light: string | null;
+  redKpis: number;
+  files: { format: string; lang: string }[];
+}
+
+/** The unit's briefings as the schedule archived them, each month's files in both languages. */
+function BriefingArchive({ year, unit }: { year: number; unit: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { hash } = useLocation();
+  const archive = useQuery({
+    queryKey: ['briefing-archive', year, unit],
+    queryFn: () =>
+      api<ArchivedBriefing[]>(`/api/performance/${year}/briefings/${encodeURIComponent(unit)}/archive`),
+  });
+  // A briefing mail links to this list (#briefings): bring it into view once it is there.
+  useEffect(() => {
+    if (hash === '#briefings' && archive.data) document.getElementById('briefings')?.scrollIntoView();
+  }, [hash, archive.data]);
+  const fileLabel = (file: { format: string; lang: string }) =>
+    `${file.format.toUpperCase()} · ${file.lang === 'en' ? 'English' : '한국어'}`;
+  return (
+    <Card withBorder id="briefings" data-testid="briefing-archive">
+      <Title order={4}>{t('perf.archive')}</Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        {t('perf.archiveHint')}
+      </Text>
+      {archive.isPending ? (
+        <Loading />
+      ) : archive.isError ? (
+        <ErrorState error={archive.error} />
+      ) : archive.data.length === 0 ? (
+        <Text size="sm">{t('perf.archiveEmpty')}</Text>
+      ) : (
+        <ScrollTable
+          minWidth={560}
+          fz="sm"
+          columns={[
+            t('perf.archiveMonthColumn'),
+            t('perf.score'),
+            t('perf.archiveRed'),
+            t('perf.archiveGenerated'),
+            t('perf.archiveFiles'),
+          ]}
+        >
+          {archive.data.map((row) => (
+            <Table.Tr key={row.month} data-month={row.month}>
+              <Table.Td>{t('perf.archiveMonth', { year, month: row.month })}</Table.Td>
+              <Table.Td>
+                <Group gap="xs">
+                  {formatNumber(row.score, lang)}
+                  <LightBadge light={row.light} />
+                </Group>
+              </Table.Td>
+              <Table.Td>{formatNumber(row.redKpis, lang, 0)}</Table.Td>
+              <Table.Td>{formatDateTime(row.generatedAt, lang)}</Table.Td>
+              <Table.Td>
+                <Group gap={6}>
+                  {row.files.map((file) => (
+                    <Button
+                      key={`${file.format}-${file.lang}`}
+                      component="a"
+                      size="compact-xs"
+                      variant="light"
+                      download
+                      href={`/api/performance/${year}/briefings/${encodeURIComponent(unit)}/archive/${row.month}?format=${file.format}&lang=${file.lang}`}
+                    >
+                      {fileLabel(file)}
+                    </Button>
+                  ))}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ScrollTable>
+      )}
+    </Card>
+  );
+}
+
 function PerformanceContent() {
   const { t, i18n } = useTranslation();
   const { me } = useMe();
-  const [year, setYear] = useState(String(currentKstYear()));
+  // /performance/:year/scorecards/:unitCode (the link in KPI warnings and briefing mails) opens that unit.
+  const params = useParams<{ year?: string; unitCode?: string }>();
+  const [year, setYear] = useState(
+    params.year && /^\d{4}$/.test(params.year) ? params.year : String(currentKstYear()),
+  );
   const unitList = useQuery({
     queryKey: ['performance-units', year],
     queryFn: () => api<UnitOption[]>(`/api/performance/${year}/units`),
@@ -241,7 +330,7 @@ function PerformanceContent() {
       : me?.headquartersCode && codes.has(me.headquartersCode)
         ? me.headquartersCode
         : (known[0]?.code ?? me?.unitCode ?? 'MIN');
-  const [chosenUnit, setUnit] = useState<string | null>(null);
+  const [chosenUnit, setUnit] = useState<string | null>(params.unitCode ?? null);
   const unit = chosenUnit ?? defaultUnit;
   // Units by name, the code after it; a unit without a scorecard this year is still offered as itself.
   const units = [
@@ -254,7 +343,7 @@ function PerformanceContent() {
       <Group align="end">
         <Select
           label={t('perf.year')}
-          data={[thisYear - 1, thisYear, thisYear + 1].map(String)}
+          data={[...new Set([thisYear - 1, thisYear, thisYear + 1, Number(year)])].sort().map(String)}
           value={year}
           onChange={(v) => setYear(v ?? year)}
           allowDeselect={false}
@@ -278,8 +367,18 @@ function PerformanceContent() {
         >
           {t('perf.briefing')}
         </Button>
+        <Button
+          component="a"
+          variant="default"
+          href={`/api/performance/${year}/briefings/${encodeURIComponent(unit)}?format=pdf&lang=${i18n.language === 'en' ? 'en' : 'ko'}`}
+          download
+          data-testid="briefing-download-pdf"
+        >
+          {t('perf.briefingPdf')}
+        </Button>
       </Group>
       <ScorecardView year={Number(year)} unit={unit} />
+      <BriefingArchive year={Number(year)} unit={unit} />
     </Stack>
   );
 }
