@@ -11,7 +11,7 @@ import type { Db } from '../platform/prisma.ts';
 import { loadBriefing, type BriefingFormat } from '../reports/briefing.ts';
 import { briefingPdf } from '../reports/briefing-pdf.ts';
 import { briefingWorkbook } from '../reports/briefing-xlsx.ts';
-import { loadScorecard } from '../reports/scorecard.ts';
+import { loadScorecard } from '../data/scorecard.ts';
 import type { MailActivities } from './mail.ts';
 
 /** Who receives a unit's monthly briefing: the person who answers for the unit. */

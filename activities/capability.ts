@@ -2,7 +2,8 @@ import { heartbeat } from '@temporalio/activity';
 import type { Db } from '../platform/prisma.ts';
 import { capabilityScore, type RaterGroup } from '../domain/scoring.ts';
 import type { MailActivities } from './mail.ts';
-import { HEAD_OF_UNIT_ROLES, loadYearConfig } from './performance.ts';
+import { loadYearConfig } from '../data/year-config.ts';
+import { HEAD_OF_UNIT_ROLES } from './performance.ts';
 
 /**
  * The 360° cycle's activities. Ratings are written by the API straight into "CapabilityRating" (one row per

@@ -10,21 +10,12 @@ import {
   bonusGradeCounts,
   MISSING_INPUT_RULE,
   kpiStanding,
-  resolveScoringConfig,
-  type KpiDirection,
-  type KpiInput,
   type BonusGrade,
-  type ScoringConfig,
   type TrafficLight,
 } from '../domain/scoring.ts';
-import {
-  DEFAULT_BASE_AMOUNT,
-  defaultBaseAmounts,
-  YearStage,
-  type AdjustmentResult,
-  type PerformanceYearConfig,
-} from '../domain/performance.ts';
+import { DEFAULT_BASE_AMOUNT, YearStage, type AdjustmentResult } from '../domain/performance.ts';
 import type { MailActivities } from './mail.ts';
+import { kpiScoringInput, loadYearConfig, type YearConfig } from '../data/year-config.ts';
 import {
   OUTCOME_FACT_COLUMNS,
   SUM_FACTS,
@@ -54,11 +45,6 @@ export interface KpiReading {
   managerNo: string | null;
 }
 
-export interface YearConfig {
-  scoring: ScoringConfig;
-  baseAmounts: Record<string, number>;
-}
-
 const PERSPECTIVE_KEYS = {
   CUSTOMER: 'customer',
   WORK_PERFORMANCE: 'workPerformance',
@@ -67,32 +53,6 @@ const PERSPECTIVE_KEYS = {
 } as const;
 
 export const HEAD_OF_UNIT_ROLES = `('TEAM_LEADER', 'DIRECTOR', 'HEAD')`;
-
-/** A stored KPI row as the scoring module reads it (its own thresholds, where set, override the year's). */
-export function kpiScoringInput(kpi: {
-  direction: KpiDirection;
-  target: number;
-  actual: number | null;
-  greenAt: number | null;
-  yellowAt: number | null;
-}): Pick<KpiInput, 'direction' | 'target' | 'actual' | 'thresholds'> {
-  return {
-    direction: kpi.direction,
-    target: kpi.target,
-    actual: kpi.actual,
-    thresholds: { green: kpi.greenAt ?? undefined, yellow: kpi.yellowAt ?? undefined },
-  };
-}
-
-/** The year's config: stored overrides laid over the defaults. */
-export async function loadYearConfig(db: Db | Tx, year: number): Promise<YearConfig> {
-  const row = await db.performanceYear.findUnique({ where: { year }, select: { config: true } });
-  const stored = (row?.config ?? {}) as Partial<PerformanceYearConfig>;
-  return {
-    scoring: resolveScoringConfig(stored.scoring ?? {}),
-    baseAmounts: { ...defaultBaseAmounts, ...stored.baseAmounts },
-  };
-}
 
 function notRetryable(code: ErrorCode, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, code);

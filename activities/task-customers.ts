@@ -1,37 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../platform/prisma.ts';
 import type { DeliverMail } from './mail.ts';
 import type { CustomerNotice } from '../domain/policy-task.ts';
-import { renderCustomerMail, type CustomerMail } from '../domain/task-customer-mails.ts';
-
-export const CUSTOMER_KINDS = ['MINISTRY_OFFICIAL', 'EXPERT', 'CITIZEN'] as const;
-export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
-export type CustomerTokenPurpose = 'SIGN_IN' | 'SESSION' | 'RATING';
-
-/** How long a mailed sign-in link stays valid, and a customer session after it. */
-export const SIGN_IN_LINK_MS = 7 * 24 * 3600_000;
-export const CUSTOMER_SESSION_MS = 12 * 3600_000;
-
-export const hashCustomerToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-/** A fresh random token; only its hash is stored. */
-export async function issueCustomerToken(
-  prisma: Db,
-  customerId: number,
-  purpose: CustomerTokenPurpose,
-  expiresAt: Date,
-): Promise<string> {
-  const token = randomBytes(24).toString('base64url');
-  await prisma.taskCustomerToken.create({
-    data: { tokenHash: hashCustomerToken(token), customerId, purpose, expiresAt },
-  });
-  return token;
-}
-
-/** A notice that is not part of the task workflow's own steps: sent by the API through a small workflow. */
-export type DirectCustomerNotice =
-  | { key: string; kind: 'welcome'; customerId: number }
-  | { key: string; kind: 'answer'; customerId: number; questionId: number };
+import {
+  renderCustomerMail,
+  type CustomerMail,
+  type DirectCustomerNotice,
+} from '../domain/task-customer-mails.ts';
+import { issueCustomerToken, SIGN_IN_LINK_MS } from '../data/task-customer-tokens.ts';
 
 /**
  * Mails to the customers of policy tasks. The links carry fresh tokens created inside the outbox step, so

@@ -105,3 +105,10 @@ export function renderCustomerMail(d: CustomerMail): RenderedMail {
       };
   }
 }
+
+/** A notice that is not part of the task workflow's own steps: sent by the API through a small workflow. */
+export type DirectCustomerNotice =
+  | { key: string; kind: 'welcome'; customerId: number }
+  | { key: string; kind: 'answer'; customerId: number; questionId: number };
+
+export const TASK_CUSTOMER_NOTICE_WORKFLOW_TYPE = 'taskCustomerNoticeWorkflow';

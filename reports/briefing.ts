@@ -1,7 +1,7 @@
 import type { PolicyTask } from '@prisma/client';
 import { kstTime, stageLabel, type Lang } from '../domain/readable.ts';
 import type { Db } from '../platform/prisma.ts';
-import type { Scorecard } from './scorecard.ts';
+import type { Scorecard } from '../data/scorecard.ts';
 
 /**
  * A unit's monthly briefing (issue 14, item 6): the scorecard with its lights, each KPI's measurements,

@@ -10,7 +10,7 @@ import {
 } from '../../reports/briefing.ts';
 import { briefingPdf } from '../../reports/briefing-pdf.ts';
 import { briefingWorkbook } from '../../reports/briefing-xlsx.ts';
-import { loadScorecard } from '../../reports/scorecard.ts';
+import { loadScorecard } from '../../data/scorecard.ts';
 import { AppError } from '../errors.ts';
 import { Errors, Year } from './performance-shared.ts';
 

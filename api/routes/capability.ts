@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { loadYearConfig } from '../../activities/performance.ts';
+import { loadYearConfig } from '../../data/year-config.ts';
 import {
   DEFAULT_CAPABILITY_ITEMS,
   MAX_CAPABILITY_ITEMS,

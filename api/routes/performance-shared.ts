@@ -52,7 +52,7 @@ export const KpiDefinitionFields = {
   target: Type.Number(),
 };
 
-export { kpiDefinitionView } from '../../reports/scorecard.ts';
+export { kpiDefinitionView } from '../../data/scorecard.ts';
 
 /** Refuses with 403 unless the staff member may edit the unit's strategy map (Action.STRATEGY_MAP_EDIT). */
 export function assertMayEditStrategyMap(staff: SessionStaff, unit: OrgUnit & { parent: OrgUnit | null }) {

@@ -5,10 +5,10 @@ import { Type } from 'typebox';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Prisma } from '@prisma/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
-import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
+import { kpiScoringInput, loadYearConfig } from '../../data/year-config.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { executeSignedUpdate } from '../signed-update.ts';
-import { loadScorecard } from '../../reports/scorecard.ts';
+import { loadScorecard } from '../../data/scorecard.ts';
 import { Action, decide, permits } from '../../domain/policy.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { Prisma, type Kpi, type OrgUnit, type StrategicObjective } from '@prisma/client';
-import { kpiScoringInput, loadYearConfig } from '../../activities/performance.ts';
+import { kpiScoringInput, loadYearConfig } from '../../data/year-config.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { MIN_REASON_LENGTH, YearStage } from '../../domain/performance.ts';
 import { kpiStanding, type ScoringConfig } from '../../domain/scoring.ts';

@@ -18,9 +18,11 @@ import {
   CUSTOMER_SESSION_MS,
   hashCustomerToken,
   issueCustomerToken,
+} from '../../data/task-customer-tokens.ts';
+import {
+  TASK_CUSTOMER_NOTICE_WORKFLOW_TYPE,
   type DirectCustomerNotice,
-} from '../../activities/task-customers.ts';
-import { TASK_CUSTOMER_NOTICE_WORKFLOW_TYPE } from '../../workflows/task-customer-notice.ts';
+} from '../../domain/task-customer-mails.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 import { RowId } from '../schemas.ts';

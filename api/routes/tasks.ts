@@ -5,7 +5,7 @@ import type { Prisma } from '@prisma/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { policyTaskWorkflow } from '../../workflows/policy-task.ts';
-import { listPendingTaskSteps, nextTaskId, resolveTaskParticipants } from '../../activities/policy-task.ts';
+import { listPendingTaskSteps, nextTaskId, resolveTaskParticipants } from '../../data/policy-tasks.ts';
 import { ErrorCode, isErrorCode } from '../../domain/errors.ts';
 import { executeSignedUpdate } from '../signed-update.ts';
 import { Action, permits } from '../../domain/policy.ts';

@@ -4,7 +4,7 @@ import type { Prisma } from '@prisma/client';
 import { actionsForStep, complaintLight, openComplaintStages } from '../../domain/complaint.ts';
 import { WORKING_DAY_MILLIS } from '../../domain/business-calendar.ts';
 import { loadBusinessCalendar } from '../../platform/holiday-calendar.ts';
-import { listPendingTaskSteps, listStuckTasks } from '../../activities/policy-task.ts';
+import { listPendingTaskSteps, listStuckTasks } from '../../data/policy-tasks.ts';
 import { stuckReasonText, type StuckReason } from '../../domain/readable.ts';
 import { ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { aggregateYearEndSql, loadYearConfig } from '../../activities/performance.ts';
+import { aggregateYearEndSql } from '../../activities/performance.ts';
+import { loadYearConfig } from '../../data/year-config.ts';
 import { achievementSql, personMixCtes, weightedMeanSql } from '../../activities/performance-sql.ts';
 import { createPrisma, type Db } from '../../platform/prisma.ts';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
-import { loadYearConfig } from '../../activities/performance.ts';
+import { loadYearConfig } from '../../data/year-config.ts';
 import {
   performanceWorkflowId,
   type ComplaintClosedOutcome,

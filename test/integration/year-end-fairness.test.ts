@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { aggregateYearEndSql, gradeYearEndResults, loadYearConfig } from '../../activities/performance.ts';
+import { aggregateYearEndSql, gradeYearEndResults } from '../../activities/performance.ts';
+import { loadYearConfig } from '../../data/year-config.ts';
 import { DEFAULT_BASE_AMOUNT } from '../../domain/performance.ts';
 import { createPrisma, type Db } from '../../platform/prisma.ts';
 import {

@@ -1,5 +1,5 @@
 import type { Kpi, Perspective as DbPerspective } from '@prisma/client';
-import { kpiScoringInput, loadYearConfig } from '../activities/performance.ts';
+import { kpiScoringInput, loadYearConfig } from './year-config.ts';
 import { evaluateScorecard, type Perspective, type ScorecardInput } from '../domain/scoring.ts';
 import type { Db } from '../platform/prisma.ts';
 
