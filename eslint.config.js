@@ -71,6 +71,25 @@ export default tseslint.config(
     },
   },
   {
+    // The API starts and signals workflows by type; the values it shares with them live in domain/ and data/.
+    // Two activity modules are still imported (issue 19): the year-end grading SQL and the outcome reporter.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value=/\\/workflows\\//][importKind!='type']",
+          message: 'The API imports workflow modules as types only: shared values belong in domain/.',
+        },
+        {
+          selector:
+            "ImportDeclaration[source.value=/\\/activities\\/(?!performance\\.ts$|performance-report\\.ts$)/][importKind!='type']",
+          message: 'Shared data access belongs in data/, not in activities/.',
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/consistent-type-imports': 'off',

@@ -12,7 +12,7 @@ import { loadBriefing, type BriefingFormat } from '../reports/briefing.ts';
 import { briefingPdf } from '../reports/briefing-pdf.ts';
 import { briefingWorkbook } from '../reports/briefing-xlsx.ts';
 import { loadScorecard } from '../data/scorecard.ts';
-import type { MailActivities } from './mail.ts';
+import type { MailActivities } from '../data/mail-outbox.ts';
 
 /** Who receives a unit's monthly briefing: the person who answers for the unit. */
 const UNIT_HEAD_ROLE: Record<UnitKind, StaffRole> = {

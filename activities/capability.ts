@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Db } from '../platform/prisma.ts';
 import { capabilityScore, type RaterGroup } from '../domain/scoring.ts';
-import type { MailActivities } from './mail.ts';
+import type { MailActivities } from '../data/mail-outbox.ts';
 import { loadYearConfig } from '../data/year-config.ts';
 import { HEAD_OF_UNIT_ROLES } from './performance.ts';
 

@@ -6,7 +6,7 @@ import { createBscCycleActivities } from './bsc-cycle.ts';
 import { createCalendarActivities } from './calendar.ts';
 import { createCapabilityActivities } from './capability.ts';
 import { createComplaintActivities } from './complaint.ts';
-import { createMailActivities, createOutbox } from './mail.ts';
+import { createMailActivities, createOutbox } from '../data/mail-outbox.ts';
 import { createOutcomeReportActivities } from './performance-report.ts';
 import { createPerformanceActivities } from './performance.ts';
 import { createPolicyTaskActivities } from './policy-task.ts';

@@ -14,7 +14,7 @@ import {
   type TrafficLight,
 } from '../domain/scoring.ts';
 import { DEFAULT_BASE_AMOUNT, YearStage, type AdjustmentResult } from '../domain/performance.ts';
-import type { MailActivities } from './mail.ts';
+import type { MailActivities } from '../data/mail-outbox.ts';
 import { kpiScoringInput, loadYearConfig, type YearConfig } from '../data/year-config.ts';
 import {
   OUTCOME_FACT_COLUMNS,

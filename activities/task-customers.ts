@@ -1,5 +1,5 @@
 import type { Db } from '../platform/prisma.ts';
-import type { DeliverMail } from './mail.ts';
+import type { DeliverMail } from '../data/mail-outbox.ts';
 import type { CustomerNotice } from '../domain/policy-task.ts';
 import {
   renderCustomerMail,

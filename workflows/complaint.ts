@@ -14,7 +14,7 @@ import {
 import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import type { NotificationInput } from '../activities/mail.ts';
+import type { NotificationInput } from '../data/mail-outbox.ts';
 import type { ComplaintEventAudit, ComplaintEventInput } from '../activities/complaint.ts';
 import {
   createBusinessCalendar,

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import type { NotificationInput } from '../activities/mail.ts';
+import type { NotificationInput } from '../data/mail-outbox.ts';
 import {
   applyAlarm,
   applyCustomerRating,

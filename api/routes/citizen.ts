@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { createMailActivities, hashSurveyToken } from '../../activities/mail.ts';
+import { createMailActivities, hashSurveyToken } from '../../data/mail-outbox.ts';
 import { signInLinkRules } from '../../domain/citizen-channel.ts';
 import { ComplaintStage, complaintRules } from '../../domain/complaint.ts';
 import { reopenUpdate } from '../../domain/complaint-messages.ts';

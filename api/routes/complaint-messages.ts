@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { Prisma } from '@prisma/client';
-import { createMailActivities } from '../../activities/mail.ts';
+import { createMailActivities } from '../../data/mail-outbox.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { appendAudit } from '../../platform/audit.ts';

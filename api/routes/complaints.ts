@@ -12,7 +12,7 @@ import {
   type CitizenAction,
   type StaffAction,
 } from '../../domain/complaint-messages.ts';
-import { hashSurveyToken } from '../../activities/mail.ts';
+import { hashSurveyToken } from '../../data/mail-outbox.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
 import { AppError, ErrorBody } from '../errors.ts';

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createMailActivities } from '../../activities/mail.ts';
+import { createMailActivities } from '../../data/mail-outbox.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../../embedded/smtp-catcher.ts';
 import { findFreePort } from '../../embedded/postgres.ts';
 import { createMailer } from '../../platform/mailer.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createMailActivities } from '../../activities/mail.ts';
+import { createMailActivities } from '../../data/mail-outbox.ts';
 import { createPerformanceActivities } from '../../activities/performance.ts';
 import {
   FACT_NAMES,

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.ts';
 import type { ComplaintEventInput } from '../../activities/complaint.ts';
-import type { NotificationInput } from '../../activities/mail.ts';
+import type { NotificationInput } from '../../data/mail-outbox.ts';
 import type { Actor, ComplaintInput, ComplaintState } from '../../domain/complaint.ts';
 import {
   complaintStateQuery,

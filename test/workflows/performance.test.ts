@@ -8,7 +8,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.ts';
 import type { KpiReading } from '../../activities/performance.ts';
-import type { NotificationInput } from '../../activities/mail.ts';
+import type { NotificationInput } from '../../data/mail-outbox.ts';
 import {
   adjustResultUpdate,
   capabilityCycleStatusQuery,

@@ -3,7 +3,7 @@ import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@tem
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities/index.ts';
-import type { NotificationInput } from '../../activities/mail.ts';
+import type { NotificationInput } from '../../data/mail-outbox.ts';
 import {
   type CustomerNotice,
   customerRatingUpdate,
