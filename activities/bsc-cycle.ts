@@ -152,9 +152,12 @@ export function createBscCycleActivities(deps: {
         stored += 1;
       }
     }
-    const unit = await prisma.orgUnit.findUniqueOrThrow({ where: { code: input.unitCode } });
     const head = await prisma.staff.findFirst({
-      where: { unitId: unit.id, role: UNIT_HEAD_ROLE[unit.kind], deactivatedAt: null },
+      where: {
+        unit: { code: input.unitCode },
+        role: UNIT_HEAD_ROLE[scorecard.unit.kind as UnitKind],
+        deactivatedAt: null,
+      },
       select: { employeeNo: true },
       orderBy: { employeeNo: 'asc' },
     });

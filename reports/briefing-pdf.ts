@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../domain/readable.ts';
@@ -12,10 +13,19 @@ import { briefingWords, type BriefingData, type BriefingWords } from './briefing
 
 const require = createRequire(import.meta.url);
 const FONT_DIR = 'pretendard-gov/dist/public/static/alternative';
-const FONTS = {
+const FONT_FILES = {
   regular: require.resolve(`${FONT_DIR}/PretendardGOV-Regular.ttf`),
   bold: require.resolve(`${FONT_DIR}/PretendardGOV-Bold.ttf`),
 };
+/** The two 5.5 MB font files, read once per process rather than for every briefing. */
+let fonts: Promise<{ regular: Buffer; bold: Buffer }> | undefined;
+const loadFonts = () =>
+  (fonts ??= Promise.all([readFile(FONT_FILES.regular), readFile(FONT_FILES.bold)]).then(
+    ([regular, bold]) => ({
+      regular,
+      bold,
+    }),
+  ));
 
 const LIGHT_COLOURS: Record<string, string> = { GREEN: '#2e7d32', YELLOW: '#f9a825', RED: '#c62828' };
 const GREY = '#6b7280';
@@ -48,8 +58,9 @@ export async function briefingPdf(data: BriefingData, lang: Lang): Promise<Buffe
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  doc.registerFont('regular', FONTS.regular);
-  doc.registerFont('bold', FONTS.bold);
+  const { regular, bold } = await loadFonts();
+  doc.registerFont('regular', regular);
+  doc.registerFont('bold', bold);
 
   heading(doc, w, data);
   achievementChart(doc, w, data);

@@ -279,10 +279,15 @@ function BriefingArchive({ year, unit }: { year: number; unit: string }) {
             <Table.Tr key={row.month} data-month={row.month}>
               <Table.Td>{t('perf.archiveMonth', { year, month: row.month })}</Table.Td>
               <Table.Td>
-                <Group gap="xs">
-                  {formatNumber(row.score, lang)}
-                  <LightBadge light={row.light} />
-                </Group>
+                {row.score === null ? (
+                  // A month without enough measured KPIs has no score and no light: say so, not "—".
+                  <Text size="sm">{t('fairPay.insufficientData')}</Text>
+                ) : (
+                  <Group gap="xs">
+                    {formatNumber(row.score, lang)}
+                    <LightBadge light={row.light} />
+                  </Group>
+                )}
               </Table.Td>
               <Table.Td>{formatNumber(row.redKpis, lang, 0)}</Table.Td>
               <Table.Td>{formatDateTime(row.generatedAt, lang)}</Table.Td>
