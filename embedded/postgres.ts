@@ -60,7 +60,7 @@ function prepareDataFolder(dataDir: string) {
   );
   for (const [what, target] of [
     ['its binaries', path.join(binaries, 'native', 'bin', 'postgres')],
-    // The data folder's parent is handed to `postgres` below; the folders above it must let it through.
+    // The folders above the data folder must let `postgres` through to it.
     ['its data folder', path.dirname(dataDir)],
   ] as const) {
     const blocked = blockingFolder(target, user);
@@ -72,7 +72,12 @@ function prepareDataFolder(dataDir: string) {
     }
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  execFileSync('chown', ['-R', 'postgres:postgres', path.dirname(dataDir)]);
+  // postgres gets the data folder and, where it cannot pass through the parent (a private temporary
+  // folder), the right to pass through it: never the parent itself, which may be shared (a data folder
+  // /tmp/pg once handed all of /tmp, with every other user's files in it, over to postgres).
+  const parent = path.dirname(dataDir);
+  if (blockingFolder(dataDir, user) === parent) fs.chmodSync(parent, fs.statSync(parent).mode | 0o001);
+  execFileSync('chown', ['-R', 'postgres:postgres', dataDir]);
 }
 
 export async function findFreePort(preferred: number): Promise<number> {
