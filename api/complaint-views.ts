@@ -505,7 +505,8 @@ export interface RepeatOf {
 
 /**
  * The view for whoever reads: the citizen's allow-listed view unless the reader is staff in scope. Only
- * the staff view names officials, so only it looks their names up.
+ * the staff view names officials, so only it looks their names up. A citizen's view is kept as sent
+ * (ComplaintCitizenView) for the status read's next call, tagged with the complaint's viewVersion as loaded.
  */
 export async function complaintViewFor(
   prisma: Db,
@@ -513,12 +514,19 @@ export async function complaintViewFor(
   viewer: Actor,
   repeatOf: RepeatOf | null = null,
 ) {
-  return {
-    ...(viewer.kind === 'staff'
-      ? staffView(complaint, await messageAuthors(prisma, complaint))
-      : citizenView(complaint)),
-    repeatOf,
-  };
+  if (viewer.kind === 'staff') {
+    return { ...staffView(complaint, await messageAuthors(prisma, complaint)), repeatOf };
+  }
+  const view = citizenView(complaint);
+  await storeCitizenView(prisma, complaint, JSON.stringify(view));
+  return { ...view, repeatOf };
+}
+
+/** The earlier complaint's receipt number from a 'closed-as-repeated' event, if the complaint has one. */
+function repeatReference(complaint: Pick<LoadedComplaint, 'events'>): string | null {
+  const event = complaint.events.find((e) => e.type === 'closed-as-repeated');
+  const detail = event?.detail as { earlierReceiptNo?: unknown } | null | undefined;
+  return typeof detail?.earlierReceiptNo === 'string' ? detail.earlierReceiptNo : null;
 }
 
 /**
@@ -529,17 +537,70 @@ export async function loadRepeatOf(
   prisma: Db,
   complaint: Pick<LoadedComplaint, 'events' | 'citizenEmail'>,
 ): Promise<RepeatOf | null> {
-  const event = complaint.events.find((e) => e.type === 'closed-as-repeated');
-  const detail = event?.detail as { earlierReceiptNo?: unknown } | null | undefined;
-  if (typeof detail?.earlierReceiptNo !== 'string') return null;
-  const earlier = await prisma.complaint.findUnique({ where: { receiptNo: detail.earlierReceiptNo } });
-  if (!earlier || earlier.citizenEmail.toLowerCase() !== complaint.citizenEmail.toLowerCase()) return null;
+  return loadEarlierComplaint(prisma, repeatReference(complaint), complaint.citizenEmail);
+}
+
+async function loadEarlierComplaint(
+  prisma: Db,
+  earlierReceiptNo: string | null,
+  citizenEmail: string,
+): Promise<RepeatOf | null> {
+  if (earlierReceiptNo === null) return null;
+  const earlier = await prisma.complaint.findUnique({ where: { receiptNo: earlierReceiptNo } });
+  if (!earlier || earlier.citizenEmail.toLowerCase() !== citizenEmail.toLowerCase()) return null;
   return {
     receiptNo: earlier.receiptNo,
     receivedAt: earlier.receivedAt.toISOString(),
     answeredAt: earlier.answeredAt?.toISOString() ?? null,
     answer: earlier.answer,
   };
+}
+
+/**
+ * Keeps the citizen's view as sent, unless a newer one is stored already. The version is the one the
+ * complaint had in the snapshot the view was built from: a write since then has moved the complaint's
+ * version on (database triggers), so this document is never served for the newer state.
+ */
+async function storeCitizenView(prisma: Db, complaint: LoadedComplaint, doc: string) {
+  await sqlPool(prisma).query({
+    name: 'complaint-citizen-view-store',
+    text: `INSERT INTO "ComplaintCitizenView" ("receiptNo", version, doc, "repeatOfReceiptNo")
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT ("receiptNo") DO UPDATE
+             SET version = EXCLUDED.version, doc = EXCLUDED.doc, "repeatOfReceiptNo" = EXCLUDED."repeatOfReceiptNo"
+             WHERE "ComplaintCitizenView".version < EXCLUDED.version`,
+    values: [complaint.receiptNo, complaint.viewVersion, doc, repeatReference(complaint)],
+  });
+}
+
+/** What the status read needs first: the access check's hash and the citizen's view if it is current. */
+export interface StoredCitizenView {
+  accessCodeHash: string;
+  /** The view as sent, without `repeatOf`; null when the complaint changed since it was stored. */
+  doc: string | null;
+  citizenEmail: string;
+  repeatOfReceiptNo: string | null;
+}
+
+export async function loadStoredCitizenView(
+  prisma: Db,
+  receiptNo: string,
+): Promise<StoredCitizenView | null> {
+  const { rows } = await sqlPool(prisma).query<StoredCitizenView>({
+    name: 'complaint-citizen-view',
+    text: `SELECT c."accessCodeHash", c."citizenEmail", v.doc, v."repeatOfReceiptNo"
+             FROM "Complaint" c
+             LEFT JOIN "ComplaintCitizenView" v ON v."receiptNo" = c."receiptNo" AND v.version = c."viewVersion"
+            WHERE c."receiptNo" = $1`,
+    values: [receiptNo],
+  });
+  return rows[0] ?? null;
+}
+
+/** The stored citizen's view as the JSON text to send, with its repeat reference looked up now. */
+export async function storedCitizenViewText(prisma: Db, stored: StoredCitizenView & { doc: string }) {
+  const repeatOf = await loadEarlierComplaint(prisma, stored.repeatOfReceiptNo, stored.citizenEmail);
+  return `${stored.doc.slice(0, -1)},"repeatOf":${JSON.stringify(repeatOf)}}`;
 }
 
 /** Names of the staff behind a loaded complaint's messages and timeline events, in one query. */

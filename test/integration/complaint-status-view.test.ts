@@ -130,6 +130,32 @@ const read = async (receiptNo: string, headers: Record<string, string>) => {
   return response.json<Record<string, unknown>>();
 };
 
+/**
+ * The citizen's status read, which after its first call answers from the view kept as sent: it must say
+ * what a view built now from the source tables says, whatever was written since the last read.
+ */
+async function expectCitizenCurrent(complaint: Filed, step: string) {
+  const reference = await referenceViews(complaint.receiptNo);
+  expectSameView(
+    await read(complaint.receiptNo, { 'x-access-code': complaint.accessCode }),
+    reference.citizen,
+    step,
+  );
+  // The read above stored it; the next one is answered from the store, and must say the same.
+  expect(await storedVersion(complaint.receiptNo), `${step}: stored`).toBe(
+    await viewVersion(complaint.receiptNo),
+  );
+  expectSameView(
+    await read(complaint.receiptNo, { 'x-access-code': complaint.accessCode }),
+    reference.citizen,
+    `${step}, from the store`,
+  );
+}
+const viewVersion = async (receiptNo: string) =>
+  (await stack.prisma.complaint.findUniqueOrThrow({ where: { receiptNo } })).viewVersion;
+const storedVersion = async (receiptNo: string) =>
+  (await stack.prisma.complaintCitizenView.findUnique({ where: { receiptNo } }))?.version;
+
 /** Field by field, so a difference names the field; then the whole object, so no field is missing. */
 function expectSameView(actual: Record<string, unknown>, expected: Record<string, unknown>, who: string) {
   expect(Object.keys(actual).sort(), `${who}: fields`).toEqual(Object.keys(expected).sort());
@@ -156,6 +182,7 @@ describe('status and staff views from one statement', () => {
     const leader = await login(stack.app, complaint.leader);
     const { receiptNo } = complaint;
 
+    await expectCitizenCurrent(complaint, 'filed');
     await message(receiptNo, 'notes', handler, `현장 확인 필요 ${marker.note}`);
     // Files on an internal note and on the citizen's added information: the statement brings both.
     const note = await multipartBody({ body: '현장 사진 검토 메모' }, [
@@ -168,13 +195,17 @@ describe('status and staff views from one statement', () => {
       payload: note.payload,
     });
     expect(noteWithFile.statusCode, noteWithFile.body).toBe(201);
+    await expectCitizenCurrent(complaint, 'internal note with a file');
     await message(receiptNo, 'replies', handler, `확인하겠습니다 ${marker.reply}`);
+    await expectCitizenCurrent(complaint, 'reply');
     await act(receiptNo, 'accept', handler);
+    await expectCitizenCurrent(complaint, 'accepted');
     await act(receiptNo, 'request-info', handler, {
       question: `사진 부탁 ${marker.question}`,
       deadlineDays: 5,
     });
     await asCitizen(complaint, 'add-info', { text: `사진 첨부 ${marker.info}` });
+    await expectCitizenCurrent(complaint, 'info added');
     const info = await multipartBody({ text: '현장 사진을 보냅니다' }, [
       { name: '현장사진.png', bytes: await pngPicture(7), type: 'image/png' },
     ]);
@@ -185,9 +216,12 @@ describe('status and staff views from one statement', () => {
       payload: info.payload,
     });
     expect(infoWithFile.statusCode, infoWithFile.body).toBe(200);
+    await expectCitizenCurrent(complaint, 'info with a file');
     await asCitizen(complaint, 'request-consultation', { message: `상담 요청 ${marker.consultation}` });
     await act(receiptNo, 'answer-consultation', handler, { reply: `상담 답변 ${marker.consultReply}` });
+    await expectCitizenCurrent(complaint, 'consultation answered');
     await act(receiptNo, 'request-extension', handler, { reason: `자재 수급 ${marker.extension}`, days: 3 });
+    await expectCitizenCurrent(complaint, 'extended');
     await act(receiptNo, 'draft-answer', handler, { answer: `초안 ${marker.draft}` });
     // The staff action's own answer is the view from the new statement too.
     const returned = await act(receiptNo, 'review', leader, {
@@ -197,6 +231,7 @@ describe('status and staff views from one statement', () => {
     expectSameView(returned, (await referenceViews(receiptNo)).staff, 'review answer');
     await act(receiptNo, 'draft-answer', handler, { answer: `보수 완료 ${marker.answer}` });
     await act(receiptNo, 'review', leader, { decision: 'approve' });
+    await expectCitizenCurrent(complaint, 'answer approved');
     const rated = await stack.app.inject({
       method: 'POST',
       url: `/api/complaints/${receiptNo}/rating`,
@@ -271,6 +306,96 @@ describe('status and staff views from one statement', () => {
     expect(JSON.stringify(citizen)).not.toContain(marker.transfer);
     const director = await login(stack.app, 'E0001');
     expectSameView(await read(complaint.receiptNo, director), reference.staff, 'head after transfer');
+  }, 120_000);
+
+  it('answers the status read from the stored view only while nothing the citizen sees has changed', async () => {
+    const complaint = await file('S-REPORT');
+    const { receiptNo, accessCode } = complaint;
+    await expectCitizenCurrent(complaint, 'filed');
+    // A planted document under the current version is what the read sends: the store is in use ...
+    const planted = `STORED-VIEW-${run}`;
+    const stored = await stack.prisma.complaintCitizenView.findUniqueOrThrow({ where: { receiptNo } });
+    await stack.prisma.complaintCitizenView.update({
+      where: { receiptNo },
+      data: { doc: stored.doc.replace('보도블록 파손 신고', planted) },
+    });
+    expect((await read(receiptNo, { 'x-access-code': accessCode })).title).toBe(planted);
+    // ... and the wrong code is refused before it, as before.
+    const wrong = await stack.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${receiptNo}`,
+      headers: { 'x-access-code': 'WRONGCODE1' },
+    });
+    expect(wrong.statusCode).toBe(404);
+    expect(wrong.body).not.toContain(planted);
+
+    // Every writer that can change the citizen's view makes the next read build it anew.
+    const row = await stack.prisma.complaint.findUniqueOrThrow({
+      where: { receiptNo },
+      include: { handler: true, team: true, category: true },
+    });
+    const writes: Array<[string, () => Promise<unknown>, string]> = [
+      [
+        'the handler renamed',
+        () => stack.prisma.staff.update({ where: { id: row.handlerId! }, data: { nameKo: `개명-${run}` } }),
+        `개명-${run}`,
+      ],
+      [
+        'the team renamed',
+        () => stack.prisma.orgUnit.update({ where: { id: row.teamId }, data: { nameKo: `새팀-${run}` } }),
+        `새팀-${run}`,
+      ],
+      [
+        'the category renamed',
+        () =>
+          stack.prisma.complaintCategory.update({
+            where: { code: row.categoryCode },
+            data: { nameEn: `Renamed ${run}` },
+          }),
+        `Renamed ${run}`,
+      ],
+      [
+        'a timeline event recorded by hand',
+        () =>
+          stack.prisma.complaintEvent.create({
+            data: {
+              receiptNo,
+              eventKey: `manual-${run}`,
+              at: new Date(),
+              type: 'interim-notice',
+              stage: row.stage,
+              actor: 'system',
+            },
+          }),
+        'interim-notice',
+      ],
+      [
+        'the complaint row changed',
+        () => stack.prisma.complaint.update({ where: { receiptNo }, data: { overdue: true } }),
+        '"overdue":true',
+      ],
+    ];
+    try {
+      for (const [what, write, shows] of writes) {
+        const before = await viewVersion(receiptNo);
+        await write();
+        expect(await viewVersion(receiptNo), what).toBeGreaterThan(before);
+        const view = await read(receiptNo, { 'x-access-code': accessCode });
+        expect(JSON.stringify(view), what).toContain(shows);
+        expect(JSON.stringify(view), what).not.toContain(planted);
+        await expectCitizenCurrent(complaint, what);
+      }
+    } finally {
+      await stack.prisma.staff.update({
+        where: { id: row.handlerId! },
+        data: { nameKo: row.handler!.nameKo },
+      });
+      await stack.prisma.orgUnit.update({ where: { id: row.teamId }, data: { nameKo: row.team.nameKo } });
+      await stack.prisma.complaintCategory.update({
+        where: { code: row.categoryCode },
+        data: { nameEn: row.category.nameEn },
+      });
+    }
   }, 120_000);
 
   it('answers an unknown receipt number or a wrong access code as not found', async () => {

@@ -184,6 +184,17 @@ describe('closing a repeated complaint citing the earlier answer', () => {
     expect(closing.detail).toEqual({ earlierReceiptNo: earlier.receiptNo, reason: payload.reason });
     expect(citizen.repeatOf.receiptNo).toBe(earlier.receiptNo);
     expect(citizen.repeatOf.answer).toContain(marker.earlierAnswer);
+    // Read again, now from the view kept as sent: the earlier answer is still looked up and the same.
+    const again = await stack.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${repeat.receiptNo}`,
+      headers: { 'x-access-code': repeat.accessCode },
+    });
+    expect(
+      (await stack.prisma.complaintCitizenView.findUniqueOrThrow({ where: { receiptNo: repeat.receiptNo } }))
+        .repeatOfReceiptNo,
+    ).toBe(earlier.receiptNo);
+    expect(again.json()).toEqual(citizen);
     const citizenText = JSON.stringify(citizen);
     for (const forbidden of [marker.note, 'TEAM_LEADER', `${repeat.handlerNo} (`, 'messageId']) {
       expect(citizenText, forbidden).not.toContain(forbidden);
