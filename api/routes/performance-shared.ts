@@ -1,14 +1,17 @@
 import { Prisma, type OrgUnit, type StrategicObjective } from '@prisma/client';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../domain/errors.ts';
-import { HR_ROLES, YearStage } from '../../domain/performance.ts';
+import { HR_ROLES, YearStage, type PerformanceActor } from '../../domain/performance.ts';
 import { Action, decide } from '../../domain/policy.ts';
 import { strategyMapScope } from '../../domain/strategy-map.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
 import { EmployeeNo } from '../schemas.ts';
 
-/** Schema fragments, views and guards that the performance routes (scorecards, map editing, work screens) share. */
+/**
+ * Schema fragments, views and guards that the performance routes (scorecards, map editing, work screens,
+ * evaluations, the year end) share.
+ */
 
 export const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 export const YearParams = Type.Object({ year: Year });
@@ -53,6 +56,11 @@ export const KpiDefinitionFields = {
 };
 
 export { kpiDefinitionView } from '../../data/scorecard.ts';
+
+export const actorOf = (staff: SessionStaff): PerformanceActor => ({
+  employeeNo: staff.employeeNo,
+  role: staff.role,
+});
 
 /** Refuses with 403 unless the staff member may edit the unit's strategy map (Action.STRATEGY_MAP_EDIT). */
 export function assertMayEditStrategyMap(staff: SessionStaff, unit: OrgUnit & { parent: OrgUnit | null }) {

@@ -6,8 +6,8 @@ import { Num, YearParams, mayDecideKpiEntry } from './performance-shared.ts';
 
 /**
  * Read models for the portal's performance work screens: what a leader has to evaluate and which manual
- * KPI values wait for whom. The writes stay in performance.ts; who may decide an entry is its rule,
- * mayDecideKpiEntry.
+ * KPI values wait for whom. The writes are in performance-evaluations.ts and performance-kpi-entries.ts;
+ * who may decide an entry is its rule, mayDecideKpiEntry.
  */
 
 const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
