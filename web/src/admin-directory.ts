@@ -1,4 +1,7 @@
-/** Shapes of the admin directory API (api/routes/admin-directory.ts) and the queries the admin screens share. */
+/**
+ * Shapes of the admin directory API (api/routes/admin-org-units.ts, admin-staff.ts,
+ * admin-head-role-changes.ts and admin-categories.ts) and the queries the admin screens share.
+ */
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, fieldErrors } from './api.ts';
 import { fieldIssueText } from './error-text.ts';
