@@ -107,6 +107,22 @@ export async function readCalendarSnapshot(db: Db, from: string, to: string): Pr
   };
 }
 
+/**
+ * The API's calendar for new complaints' due times, read again only when the calendar's version (which
+ * every holiday change raises) or the day of the window changes: intake reads the version in the same
+ * statement as the category, instead of the holidays on every complaint.
+ */
+export function calendarByVersion(db: Db) {
+  let cached: { version: number; from: string; calendar: BusinessCalendar } | undefined;
+  return async (around: Date, currentVersion: number): Promise<BusinessCalendar> => {
+    const { from, to } = snapshotWindow(around);
+    if (cached?.version === currentVersion && cached.from === from) return cached.calendar;
+    const snapshot = await readCalendarSnapshot(db, from, to);
+    cached = { version: snapshot.version, from, calendar: createBusinessCalendar(snapshot.holidays) };
+    return cached.calendar;
+  };
+}
+
 /** The calendar the API uses for one computation, e.g. a new complaint's due time. */
 export async function loadBusinessCalendar(db: Db, around: Date): Promise<BusinessCalendar> {
   const { from, to } = snapshotWindow(around);

@@ -5,7 +5,9 @@ import { Prisma } from '@prisma/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { toKstDateString } from '../../domain/business-calendar.ts';
-import { loadBusinessCalendar } from '../../platform/holiday-calendar.ts';
+import pg from 'pg';
+import { calendarByVersion } from '../../platform/holiday-calendar.ts';
+import { sqlPool } from '../../platform/prisma.ts';
 import {
   ComplaintStage,
   complaintDueAt,
@@ -62,10 +64,38 @@ export const hashRequest = (body: unknown) => createHash('sha256').update(JSON.s
 
 /** A unique-constraint violation, whether from a Prisma model call (P2002) or a raw statement (23505). */
 export const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError &&
-  (error.code === 'P2002' ||
-    (error.meta as { code?: string } | undefined)?.code === '23505' ||
-    error.message.includes('23505'));
+  (error instanceof Prisma.PrismaClientKnownRequestError &&
+    (error.code === 'P2002' ||
+      (error.meta as { code?: string } | undefined)?.code === '23505' ||
+      error.message.includes('23505'))) ||
+  (error instanceof pg.DatabaseError && error.code === '23505');
+
+/** What intake reads before filing; every column null where its row is missing. */
+interface IntakeRead {
+  code: string | null;
+  active: boolean | null;
+  slaDays: number | null;
+  skill: string | null;
+  teamId: number | null;
+  teamCode: string | null;
+  headquartersCode: string | null;
+  calendarVersion: number;
+  seq: string | null;
+  recordHash: string | null;
+  recordResponse: unknown;
+}
+
+// nextval only under CASE: a replay or an unknown category takes no receipt number.
+const INTAKE_READ = `
+  SELECT c.code, c.active, c."slaDays", c.skill, c."teamId", t.code AS "teamCode", p.code AS "headquartersCode",
+         COALESCE((SELECT version FROM "CalendarVersion" WHERE id = 1), 1) AS "calendarVersion",
+         CASE WHEN c.active AND r.key IS NULL THEN nextval('complaint_receipt_seq') END AS seq,
+         r."requestHash" AS "recordHash", r.response AS "recordResponse"
+    FROM (SELECT 1) AS one
+    LEFT JOIN "ComplaintCategory" c ON c.code = $1
+    LEFT JOIN "OrgUnit" t ON t.id = c."teamId"
+    LEFT JOIN "OrgUnit" p ON p.id = t."parentId"
+    LEFT JOIN "IdempotencyRecord" r ON r.key = $2`;
 
 export const complaintIntakePlugin = fp(
   async (app) => {
@@ -88,6 +118,8 @@ export const complaintIntakePlugin = fp(
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
     }
+
+    const calendarFor = calendarByVersion(app.prisma);
 
     async function fileComplaint(request: IntakeRequest): Promise<Filed> {
       const { idempotencyKey, requestHash } = request;
@@ -114,51 +146,40 @@ export const complaintIntakePlugin = fp(
           ? app.prisma.idempotencyRecord.findUnique({ where: { key: intakeRecordKey(idempotencyKey) } })
           : Promise.resolve(null);
 
-      // The earlier record (if any) and the category with its team and headquarters, in parallel.
-      const [record, [category]] = await Promise.all([
-        findRecord(),
-        app.prisma.$queryRaw<
-          Array<{
-            code: string;
-            active: boolean;
-            slaDays: number;
-            skill: string | null;
-            teamId: number;
-            teamCode: string;
-            headquartersCode: string | null;
-          }>
-        >`SELECT c.code, c.active, c."slaDays", c.skill, c."teamId", t.code AS "teamCode", p.code AS "headquartersCode"
-          FROM "ComplaintCategory" c
-          JOIN "OrgUnit" t ON t.id = c."teamId"
-          LEFT JOIN "OrgUnit" p ON p.id = t."parentId"
-          WHERE c.code = ${request.categoryCode}`,
-      ]);
-      const replayed = await replay(record);
+      // One round trip: the category with its team and headquarters, the earlier record under this key,
+      // the calendar's version, and a receipt number only when a new complaint will be filed.
+      const { rows } = await sqlPool(app.prisma).query<IntakeRead>({
+        name: 'complaint-intake-read',
+        text: INTAKE_READ,
+        values: [request.categoryCode, idempotencyKey ? intakeRecordKey(idempotencyKey) : null],
+      });
+      const { recordHash, recordResponse, seq, calendarVersion, ...category } = rows[0]!;
+      const replayed = await replay(
+        recordHash === null ? null : { requestHash: recordHash, response: recordResponse },
+      );
       if (replayed) return replayed;
-      if (!category || !category.active) {
+      // seq is given only for an active category (see INTAKE_READ).
+      const { code, teamId, teamCode, slaDays } = category;
+      if (seq === null || code === null || teamId === null || teamCode === null || slaDays === null) {
         throw new AppError(ErrorCode.VALIDATION, `Unknown complaint category: ${request.categoryCode}`);
       }
       const receivedAt = new Date();
       const timing = testTiming();
       const dueAt = complaintDueAt(
-        await loadBusinessCalendar(app.prisma, receivedAt),
+        await calendarFor(receivedAt, calendarVersion),
         receivedAt,
-        category.slaDays,
+        slaDays,
         timing,
       );
       const accessCode = newAccessCode();
-
-      const [{ seq }] = await app.prisma.$queryRaw<
-        [{ seq: bigint }]
-      >`SELECT nextval('complaint_receipt_seq') AS seq`;
       const year = toKstDateString(receivedAt).slice(0, 4);
-      const receiptNo = `MW-${year}-${seq.toString().padStart(7, '0')}`;
+      const receiptNo = `MW-${year}-${seq.padStart(7, '0')}`;
       const input: ComplaintInput = {
         receiptNo,
-        categoryCode: category.code,
-        teamCode: category.teamCode,
+        categoryCode: code,
+        teamCode,
         headquartersCode: category.headquartersCode,
-        slaDays: category.slaDays,
+        slaDays,
         skill: category.skill ?? undefined,
         receivedAt: receivedAt.toISOString(),
         dueAt: dueAt.toISOString(),
@@ -171,7 +192,7 @@ export const complaintIntakePlugin = fp(
         INSERT INTO "Complaint" ("receiptNo", "categoryCode", "teamId", title, body, "citizenName", "citizenEmail",
                                  "citizenPhone", "locationAddress", latitude, longitude, "consentVersion", "consentedAt",
                                  "accessCodeHash", stage, "receivedAt", "dueAt", "updatedAt")
-        VALUES (${receiptNo}, ${category.code}, ${category.teamId}, ${request.title}, ${request.body},
+        VALUES (${receiptNo}, ${code}, ${teamId}, ${request.title}, ${request.body},
                 ${citizen.name}, ${citizen.email}, ${citizen.phone ?? null}, ${location?.address ?? null},
                 ${location?.latitude ?? null}, ${location?.longitude ?? null}, ${request.consentVersion ?? null},
                 ${request.consentVersion ? receivedAt : null}, ${hashAccessCode(accessCode)},
@@ -191,7 +212,7 @@ export const complaintIntakePlugin = fp(
       const attachments = request.attachments ?? [];
       try {
         if (attachments.length === 0) {
-          await app.prisma.$executeRaw(statement);
+          await sqlPool(app.prisma).query(statement.text, statement.values);
         } else {
           // The complaint and its attachment rows together or not at all (the bytes are stored already).
           await app.prisma.$transaction(async (tx) => {

@@ -162,8 +162,15 @@ describe('re-timing open complaints when the calendar changes', () => {
     expect(added.json().retimedComplaints).toBeGreaterThanOrEqual(1);
     try {
       await waitFor(async () => (await citizenView()).dueAt === expectedDueAt, 30_000);
+      // A complaint filed after the change counts the new holiday from the start (intake's calendar
+      // is read again when the calendar's version moves).
+      const later = await fileNow('추가 후');
+      expect(later.dueAt.toISOString()).toBe(withHoliday.computeDueAt(later.receivedAt, 14).toISOString());
+      expect(later.dueAt.toISOString()).not.toBe(statutory.computeDueAt(later.receivedAt, 14).toISOString());
       // The signals came from a workflow of their own, not from the admin's request.
-      const fanOut = stack.temporal.workflow.getHandle(calendarChangeWorkflowId(added.json().calendarVersion));
+      const fanOut = stack.temporal.workflow.getHandle(
+        calendarChangeWorkflowId(added.json().calendarVersion),
+      );
       const result = await fanOut.result();
       expect(result.signalled).toBeGreaterThanOrEqual(1);
       expect((await fanOut.describe()).type).toBe('calendarChangeWorkflow');
@@ -186,5 +193,24 @@ describe('re-timing open complaints when the calendar changes', () => {
       expect(removed.statusCode).toBe(204);
     }
     await waitFor(async () => (await citizenView()).dueAt === row.dueAt.toISOString(), 30_000);
+    // And a complaint filed now, after the removal, is timed without it again.
+    const after = await fileNow('삭제 후');
+    expect(after.dueAt.toISOString()).toBe(statutory.computeDueAt(after.receivedAt, 14).toISOString());
   });
 });
+
+/** A complaint filed through the API now, as stored: intake's due time comes from the calendar as it is. */
+async function fileNow(label: string) {
+  const response = await stack.app.inject({
+    method: 'POST',
+    url: '/api/complaints',
+    payload: {
+      categoryCode: 'P-POLICY',
+      title: `달력 접수 ${label} ${tag}`,
+      body: '접수 시점의 달력으로 처리기한을 정하는지 확인합니다.',
+      citizen: { name: '달력시민', email: 'calendar.citizen@example.com' },
+    },
+  });
+  expect(response.statusCode, response.body).toBe(202);
+  return stack.prisma.complaint.findUniqueOrThrow({ where: { receiptNo: response.json().receiptNo } });
+}
