@@ -7,7 +7,7 @@ import { createCalendarActivities } from './calendar.ts';
 import { createCapabilityActivities } from './capability.ts';
 import { createComplaintActivities } from './complaint.ts';
 import { createMailActivities, createOutbox } from '../data/mail-outbox.ts';
-import { createOutcomeReportActivities } from './performance-report.ts';
+import { createOutcomeReportActivities } from '../data/outcome-report.ts';
 import { createPerformanceActivities } from './performance.ts';
 import { createPolicyTaskActivities } from './policy-task.ts';
 import { createRetentionActivities } from './retention.ts';

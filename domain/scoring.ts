@@ -918,6 +918,31 @@ export interface BonusAssignment {
 }
 
 /**
+ * The ranks each grade's places cover in a ranked group, S first: grade counts from `bonusGradeCounts`
+ * laid end to end. The year end's SQL (data/year-end-grading.ts) grades by the same ranges.
+ */
+export function gradeRankRanges(
+  gradeCounts: Readonly<Record<BonusGrade, number>>,
+): Record<BonusGrade, { first: number; last: number }> {
+  let last = 0;
+  const ranges = {} as Record<BonusGrade, { first: number; last: number }>;
+  for (const grade of BONUS_GRADES) {
+    ranges[grade] = { first: last + 1, last: last + gradeCounts[grade] };
+    last += gradeCounts[grade];
+  }
+  return ranges;
+}
+
+/**
+ * How many of a pay-grade group are promotion candidates: group size × share rounded down, but at least
+ * one person in a non-empty group when the share is above zero. Used by `promotionCandidates` and the SQL.
+ */
+export function promotionCandidateCount(groupSize: number, promotionTopShare: number): number {
+  const share = clamp(promotionTopShare, 0, 100);
+  return share > 0 ? Math.min(groupSize, Math.max(1, Math.floor((groupSize * share) / 100))) : 0;
+}
+
+/**
  * Grades by rank within each pay-grade group (see `rankWithinPayGradeGroups` for the tie rule and
  * `bonusGradeCounts` for the rounding rule): a person gets the grade whose quota places include their
  * (shared) rank, so people tied always share a grade, and a tie across a grade's last place lets that
@@ -931,12 +956,8 @@ export function assignBonusGrades(
   const assignments: BonusAssignment[] = [];
   for (const [payGradeGroup, ranked] of rankWithinPayGradeGroups(people, config)) {
     const gradeCounts = bonusGradeCounts(ranked.length, config.bonusQuotas);
-    const gradeRanks = new Map<BonusGrade, { first: number; last: number }>();
-    let last = 0;
-    for (const grade of BONUS_GRADES) {
-      gradeRanks.set(grade, { first: last + 1, last: last + gradeCounts[grade] });
-      last += gradeCounts[grade];
-    }
+    const ranges = gradeRankRanges(gradeCounts);
+    const gradeRanks = new Map(BONUS_GRADES.map((grade) => [grade, ranges[grade]]));
     const gradeOf = (rank: number): BonusGrade =>
       BONUS_GRADES.find((candidate) => rank <= (gradeRanks.get(candidate)?.last ?? 0)) ?? 'C';
     const awardedCounts: Record<BonusGrade, number> = { S: 0, A: 0, B: 0, C: 0 };
@@ -997,9 +1018,7 @@ export function promotionCandidates(
 ): PromotionCandidate[] {
   const candidates: PromotionCandidate[] = [];
   for (const [payGradeGroup, ranked] of rankWithinPayGradeGroups(people, config)) {
-    const share = clamp(config.promotionTopShare, 0, 100);
-    const candidateCount =
-      share > 0 ? Math.min(ranked.length, Math.max(1, Math.floor((ranked.length * share) / 100))) : 0;
+    const candidateCount = promotionCandidateCount(ranked.length, config.promotionTopShare);
     // People tied with the last candidate are candidates too (their order would be the employee number).
     for (const { person, rank, groupSize } of ranked.filter((entry) => entry.rank <= candidateCount)) {
       candidates.push({

@@ -10,7 +10,7 @@ import {
   type DevelopmentStep,
 } from '../../domain/development.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
+import { createOutcomeReportActivities } from '../../data/outcome-report.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { capabilityItemsOf } from './capability.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';

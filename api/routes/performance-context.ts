@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
+import { createOutcomeReportActivities } from '../../data/outcome-report.ts';
 import {
   PERFORMANCE_WORKFLOW_TYPE,
   performanceWorkflowId,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { YearEndAdjustment, YearEndPersonResult } from '@prisma/client';
-import { gradeYearEndResults } from '../../activities/performance.ts';
+import { gradeYearEndResults } from '../../data/year-end-grading.ts';
 import { loadYearConfig, type YearConfig } from '../../data/year-config.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { HR_ROLES, MIN_REASON_LENGTH, YearStage } from '../../domain/performance.ts';

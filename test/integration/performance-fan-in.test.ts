@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
+import { createOutcomeReportActivities } from '../../data/outcome-report.ts';
 import { toKstDateString } from '../../domain/business-calendar.ts';
 import type { ComplaintClosedOutcome } from '../../domain/performance-outcomes.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createOutcomeReportActivities } from '../../activities/performance-report.ts';
+import { createOutcomeReportActivities } from '../../data/outcome-report.ts';
 import { loadYearConfig } from '../../data/year-config.ts';
 import {
   performanceWorkflowId,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { aggregateYearEndSql, gradeYearEndResults } from '../../activities/performance.ts';
+import { aggregateYearEndSql } from '../../activities/performance.ts';
+import { gradeYearEndResults } from '../../data/year-end-grading.ts';
 import { loadYearConfig } from '../../data/year-config.ts';
 import { DEFAULT_BASE_AMOUNT } from '../../domain/performance.ts';
 import { createPrisma, type Db } from '../../platform/prisma.ts';
