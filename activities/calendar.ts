@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { heartbeat } from '@temporalio/activity';
 import type { Db } from '../platform/prisma.ts';
 import { calendarChangedSignal } from '../domain/complaint-messages.ts';
-import { ComplaintStage } from '../domain/complaint.ts';
+import { runningComplaintStages } from '../domain/complaint.ts';
 import type { RetimePageInput, RetimePageResult } from '../domain/calendar-change.ts';
 
 const SIGNAL_CONCURRENCY = 16;
@@ -15,7 +15,7 @@ export function createCalendarActivities({ prisma, temporal }: { prisma: Db; tem
   async function retimeComplaintPage(input: RetimePageInput): Promise<RetimePageResult> {
     const open = await prisma.complaint.findMany({
       where: {
-        stage: { notIn: [ComplaintStage.CLOSED, ComplaintStage.WITHDRAWN] },
+        stage: { in: runningComplaintStages },
         receiptNo: { gt: input.after },
       },
       select: { receiptNo: true },

@@ -229,6 +229,7 @@ export async function listStuckTasks(
       stage: t.stage,
       assignee: t.pendingAssigneeNo,
       dueAt: t.pendingDueAt?.toISOString() ?? null,
+      focusDesignable: FOCUS_STAGES.includes(t.stage),
       reasons,
       reason: reasons.map((r) => stuckReasonText(r, 'ko', 'task')).join('; '),
     };

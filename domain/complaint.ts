@@ -23,6 +23,10 @@ export const openComplaintStages: ComplaintStage[] = [
 ];
 export const isTerminalStage = (stage: ComplaintStage) =>
   stage === ComplaintStage.CLOSED || stage === ComplaintStage.WITHDRAWN;
+/** Stages whose workflow still runs and keeps deadlines (the open ones and awaiting the rating). */
+export const runningComplaintStages: ComplaintStage[] = Object.values(ComplaintStage).filter(
+  (stage) => !isTerminalStage(stage),
+);
 
 export interface StaffRef {
   employeeNo: string;

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { requireIsoDate } from '../../domain/business-calendar.ts';
 import { CALENDAR_CHANGE_WORKFLOW_TYPE, calendarChangeWorkflowId } from '../../domain/calendar-change.ts';
 import type { calendarChangeWorkflow } from '../../workflows/calendar-change.ts';
-import { ComplaintStage } from '../../domain/complaint.ts';
+import { runningComplaintStages } from '../../domain/complaint.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, decide } from '../../domain/policy.ts';
 import { appendAudit } from '../../platform/audit.ts';
@@ -74,7 +74,7 @@ function authorise(staff: SessionStaff) {
 async function retimeOpenComplaints(app: FastifyInstance, version: number): Promise<number> {
   const [open] = await Promise.all([
     app.prisma.complaint.count({
-      where: { stage: { notIn: [ComplaintStage.CLOSED, ComplaintStage.WITHDRAWN] } },
+      where: { stage: { in: runningComplaintStages } },
     }),
     app.temporal.workflow.start<typeof calendarChangeWorkflow>(CALENDAR_CHANGE_WORKFLOW_TYPE, {
       workflowId: calendarChangeWorkflowId(version),

@@ -30,6 +30,8 @@ const StuckItem = Type.Object({
   dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   assignee: Type.Union([Type.String(), Type.Null()]),
   escalationLevel: Type.Integer(),
+  /** Tasks: whether the task's stage lets a director put it under focus management (중점관리). */
+  focusDesignable: Type.Optional(Type.Boolean()),
   /** In Korean with Korea times (for API readers); the portal translates `reasons`. */
   reason: Type.String(),
   reasons: Type.Array(

@@ -19,6 +19,8 @@ interface StuckItem {
   team: string;
   stage: string;
   dueAt: string | null;
+  /** Tasks: the server says whether the stage lets a director designate it for focus management. */
+  focusDesignable?: boolean;
   reason: string;
   reasons?: StuckReason[];
 }
@@ -72,8 +74,6 @@ function DesignateFocus({ item, onClose }: { item: StuckItem; onClose: () => voi
     </Modal>
   );
 }
-
-const focusStages = ['execution', 'change_review'];
 
 function StuckList() {
   const { t, i18n } = useTranslation();
@@ -148,7 +148,7 @@ function StuckList() {
                   managesFocus &&
                   focused.isSuccess &&
                   !focusIds.has(item.id) &&
-                  focusStages.includes(item.stage) ? (
+                  item.focusDesignable ? (
                     <Button size="compact-sm" color="#b3400d" onClick={() => setDesignating(item)}>
                       {t('tasks.stuck.designate')}
                     </Button>
