@@ -557,15 +557,16 @@ async function loadEarlierComplaint(
 }
 
 /**
- * Keeps the citizen's view as sent, unless a newer one is stored already. The version is the one the
- * complaint had in the snapshot the view was built from: a write since then has moved the complaint's
- * version on (database triggers), so this document is never served for the newer state.
+ * Keeps the citizen's view as sent, unless a newer one is stored already or the complaint has moved on
+ * since. The version is the one the complaint had in the snapshot the view was built from: a write since
+ * then has moved the complaint's version on (database triggers), so this document is never served for the
+ * newer state, and it is not kept either (it may hold what the write removed).
  */
 async function storeCitizenView(prisma: Db, complaint: LoadedComplaint, doc: string) {
   await sqlPool(prisma).query({
     name: 'complaint-citizen-view-store',
     text: `INSERT INTO "ComplaintCitizenView" ("receiptNo", version, doc, "repeatOfReceiptNo")
-           VALUES ($1, $2, $3, $4)
+           SELECT $1, $2, $3, $4 FROM "Complaint" WHERE "receiptNo" = $1 AND "viewVersion" = $2
            ON CONFLICT ("receiptNo") DO UPDATE
              SET version = EXCLUDED.version, doc = EXCLUDED.doc, "repeatOfReceiptNo" = EXCLUDED."repeatOfReceiptNo"
              WHERE "ComplaintCitizenView".version < EXCLUDED.version`,

@@ -280,6 +280,18 @@ describe('personal data retention', () => {
       },
     });
 
+    // The citizen looks at the closed case: its view, with the answer naming them, is kept as sent.
+    const read = await stack.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${old.receiptNo}`,
+      headers: { 'x-access-code': old.accessCode },
+    });
+    expect(read.body).toContain(secret.name);
+    expect(
+      (await stack.prisma.complaintCitizenView.findUniqueOrThrow({ where: { receiptNo: old.receiptNo } }))
+        .doc,
+    ).toContain(secret.name);
+
     const staffTry = await stack.app.inject({
       method: 'POST',
       url: '/api/admin/retention/run',
@@ -306,6 +318,10 @@ describe('personal data retention', () => {
     expect(after.citizenEmail).toBe(anonymisedEmail(old.receiptNo));
     expect(after.body).not.toBe(before.body);
     expect(after.anonymisedAt).not.toBeNull();
+    // The view kept as sent went with it, and the next read shows the anonymised case.
+    expect(
+      await stack.prisma.complaintCitizenView.findUnique({ where: { receiptNo: old.receiptNo } }),
+    ).toBeNull();
     // Statistics stay: stage, times, team, category, handler.
     expect({
       stage: after.stage,

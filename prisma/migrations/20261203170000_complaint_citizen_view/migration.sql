@@ -78,3 +78,14 @@ CREATE TRIGGER category_complaint_view_version AFTER UPDATE OF "nameKo", "nameEn
   FOR EACH ROW
   WHEN (OLD."nameKo" IS DISTINCT FROM NEW."nameKo" OR OLD."nameEn" IS DISTINCT FROM NEW."nameEn")
   EXECUTE FUNCTION complaint_view_version_of_category();
+
+-- A stored view the complaint has moved past is deleted in the same transaction: it may hold what the change
+-- removed (retention's anonymisation, a redacted message), and it would never be served again anyway.
+CREATE FUNCTION complaint_citizen_view_drop_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM "ComplaintCitizenView" WHERE "receiptNo" = NEW."receiptNo" AND version <> NEW."viewVersion";
+  RETURN NULL;
+END $$;
+CREATE TRIGGER complaint_citizen_view_drop_stale AFTER UPDATE ON "Complaint"
+  FOR EACH ROW WHEN (OLD."viewVersion" IS DISTINCT FROM NEW."viewVersion")
+  EXECUTE FUNCTION complaint_citizen_view_drop_stale();
