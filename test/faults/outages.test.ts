@@ -10,6 +10,7 @@ import {
   type WorkerProcess,
 } from '../support/faults/parts.ts';
 import { faultComplaintCount } from '../support/faults/scale.ts';
+import { waitFor } from '../support/wait-for.ts';
 import {
   expectNothingLostOrDuplicated,
   recordFigures,
@@ -59,7 +60,11 @@ describe('faults of the parts around the worker', () => {
       plans: everyCloses,
     });
     const running = driver.run(COMPLAINTS, 16);
-    await waitUntil(async () => (await parts.prisma.complaint.count()) - earlier >= COMPLAINTS / 3, 300_000);
+    await waitFor(
+      async () => (await parts.prisma.complaint.count()) - earlier >= COMPLAINTS / 3,
+      300_000,
+      500,
+    );
     const inFlight = await parts.prisma.complaint.count({ where: { stage: { not: 'closed' } } });
     const { downMillis } = await parts.restartTemporal();
     const filed = await running;
@@ -93,7 +98,11 @@ describe('faults of the parts around the worker', () => {
       plans: everyCloses,
     });
     const running = driver.run(COMPLAINTS, 16);
-    await waitUntil(async () => (await parts.prisma.complaint.count()) - earlier >= COMPLAINTS / 3, 300_000);
+    await waitFor(
+      async () => (await parts.prisma.complaint.count()) - earlier >= COMPLAINTS / 3,
+      300_000,
+      500,
+    );
     const sample = await parts.prisma.complaint.findFirstOrThrow({ orderBy: { receiptNo: 'desc' } });
 
     await parts.stopPostgres();
@@ -118,10 +127,9 @@ describe('faults of the parts around the worker', () => {
     await sleep(Math.max(0, DATABASE_OUTAGE_SECONDS * 1000 - (Date.now() - outageStartedAt)));
     await parts.startPostgres();
     const outageMillis = Date.now() - outageStartedAt;
-    const recoveredAfter = await waitUntil(
-      async () => (await fetch(`${api.baseUrl}/api/health`)).status === 200,
-      60_000,
-    );
+    const recoveringSince = Date.now();
+    await waitFor(async () => (await fetch(`${api.baseUrl}/api/health`)).status === 200, 60_000, 500);
+    const recoveredAfter = Date.now() - recoveringSince;
 
     const filed = await running;
     const figures = await settle({ prisma: parts.prisma, temporal: api.temporal, filed, earlier }, 240_000);
@@ -166,7 +174,7 @@ describe('faults of the parts around the worker', () => {
     for (let index = 0; index < count; index += 1) filed.push(await driver.fileComplaint(index));
     const receiptNos = filed.map((c) => c.receiptNo);
     // Every complaint's first mail was tried, failed, and waits.
-    const waiting = await waitUntil(async () => {
+    const waiting = await waitFor(async () => {
       const rows = await parts.prisma.emailOutbox.findMany({
         where: {
           key: { in: receiptNos.map((r) => `${r}:1:received`) },
@@ -213,17 +221,3 @@ describe('faults of the parts around the worker', () => {
     expect(receivedMails.length).toBe(count * 2);
   });
 });
-
-/** Polls `check` until it returns a truthy value; returns it, or the milliseconds waited for `true`. */
-async function waitUntil<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs: number,
-): Promise<T extends true ? number : T> {
-  const startedAt = Date.now();
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return (value === true ? Date.now() - startedAt : value) as T extends true ? number : T;
-    if (Date.now() - startedAt > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(500);
-  }
-}

@@ -18,6 +18,9 @@ import { workflowBundleOptions } from '../../worker/create-worker.ts';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ActorClaimCodec, signActorClaim } from '../../platform/actor-claims.ts';
+import { waitFor } from './wait-for.ts';
+import { complaintStateQuery } from '../../domain/complaint-messages.ts';
+import type { ComplaintState } from '../../domain/complaint.ts';
 
 let runtimeInstalled = false;
 
@@ -110,16 +113,20 @@ export async function signedUpdate<State, Args extends { actor?: unknown }>(
   return handle.executeUpdate(update, { args: [{ ...args, actorClaim }], updateId });
 }
 
-/** Polls `check` until it returns a value (not undefined or false), failing after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Polls a complaint workflow's state until `check` holds for it; returns that state. */
+export const untilComplaintState = (handle: WorkflowHandle, check: (state: ComplaintState) => boolean) =>
+  waitFor(
+    async () => {
+      const state = await handle.query(complaintStateQuery);
+      return check(state) && state;
+    },
+    20_000,
+    50,
+  );
+
+/** Polls `check` until it returns a value (see waitFor, the one polling helper), failing after `timeoutMs`. */
+export const until = <T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> =>
+  waitFor(check, timeoutMs, 100);
 
 /**
  * Terminates a workflow once it has no activity and no workflow task in flight. The time-skipping

@@ -14,8 +14,7 @@ import {
 import { ErrorCode } from '../../domain/errors.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
-import { signedUpdate, useTimeSkippingWorker } from '../support/time-skipping.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { signedUpdate, untilComplaintState, useTimeSkippingWorker } from '../support/time-skipping.ts';
 
 /**
  * Issue 13: no business condition fails a complaint workflow. Nobody available in a team makes the case
@@ -111,16 +110,6 @@ async function start(teamCode: string): Promise<WorkflowHandle<typeof complaintW
 
 const state = (handle: WorkflowHandle): Promise<ComplaintState> => handle.query(complaintStateQuery);
 
-const until = (handle: WorkflowHandle, check: (s: ComplaintState) => boolean) =>
-  waitFor(
-    async () => {
-      const current = await state(handle);
-      return check(current) && current;
-    },
-    20_000,
-    50,
-  );
-
 async function updateFailure(promise: Promise<unknown>): Promise<string | undefined> {
   try {
     await promise;
@@ -144,7 +133,7 @@ describe('no business condition fails a complaint workflow', () => {
   it('waits for a handler when nobody in the team is available, tells the leader once, and assigns when someone returns', async () => {
     availableByTeam.set('T-EMPTY1', []);
     const handle = await start('T-EMPTY1');
-    const waiting = await until(handle, (s) => s.awaitingHandler !== undefined);
+    const waiting = await untilComplaintState(handle, (s) => s.awaitingHandler !== undefined);
     expect(waiting.stage).toBe('received');
     expect(waiting.handler).toBeUndefined();
 
@@ -161,7 +150,7 @@ describe('no business condition fails a complaint workflow', () => {
 
     availableByTeam.set('T-EMPTY1', ['E7001']);
     await ctx.env.sleep(31 * minute);
-    const assigned = await until(handle, (s) => s.stage === 'assigned');
+    const assigned = await untilComplaintState(handle, (s) => s.stage === 'assigned');
     expect(assigned.handler?.employeeNo).toBe('E7001');
     expect(assigned.awaitingHandler).toBeUndefined();
     await endsCompleted(handle);
@@ -170,7 +159,7 @@ describe('no business condition fails a complaint workflow', () => {
   it('keeps a complaint transferred to a team with nobody available waiting in that team, then assigns there', async () => {
     availableByTeam.set('T-EMPTY2', []);
     const handle = await start('T11');
-    await until(handle, (s) => s.stage === 'assigned');
+    await untilComplaintState(handle, (s) => s.stage === 'assigned');
     const transferred = await signedUpdate(ctx, handle, transferUpdate, {
       actor: leader,
       teamCode: 'T-EMPTY2',
@@ -180,7 +169,7 @@ describe('no business condition fails a complaint workflow', () => {
     expect(transferred.handler).toBeUndefined();
     availableByTeam.set('T-EMPTY2', ['E7002']);
     await ctx.env.sleep(31 * minute);
-    const assigned = await until(handle, (s) => s.stage === 'assigned');
+    const assigned = await untilComplaintState(handle, (s) => s.stage === 'assigned');
     expect(assigned.handler?.employeeNo).toBe('E7002');
     expect(assigned.teamCode).toBe('T-EMPTY2');
     await endsCompleted(handle);
@@ -188,7 +177,7 @@ describe('no business condition fails a complaint workflow', () => {
 
   it('fails only the Update when a transfer or reassignment names an unknown team or an unavailable person', async () => {
     const handle = await start('T11');
-    await until(handle, (s) => s.stage === 'assigned');
+    await untilComplaintState(handle, (s) => s.stage === 'assigned');
     expect(
       await updateFailure(
         signedUpdate(ctx, handle, transferUpdate, { actor: leader, teamCode: 'X-NOWHERE', messageId: '1' }),

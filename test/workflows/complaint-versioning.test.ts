@@ -16,7 +16,7 @@ import {
 import type { Activities } from '../../activities/index.ts';
 import type { ComplaintEventInput } from '../../activities/complaint.ts';
 import { toKstDateString, type CalendarHoliday } from '../../domain/business-calendar.ts';
-import type { ComplaintInput, ComplaintState } from '../../domain/complaint.ts';
+import type { ComplaintInput } from '../../domain/complaint.ts';
 import {
   acceptUpdate,
   calendarChangedSignal,
@@ -25,8 +25,12 @@ import {
 } from '../../domain/complaint-messages.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
-import { createTimeSkippingEnv, signedUpdate, workflowBundle } from '../support/time-skipping.ts';
-import { waitFor } from '../support/wait-for.ts';
+import {
+  createTimeSkippingEnv,
+  signedUpdate,
+  untilComplaintState,
+  workflowBundle,
+} from '../support/time-skipping.ts';
 import { ActorClaimCodec } from '../../platform/actor-claims.ts';
 import { recordingRelease, saveHistoryFixture } from '../support/history-fixtures.ts';
 
@@ -159,16 +163,6 @@ async function start(taskQueue: string, slaDays: number): Promise<WorkflowHandle
   });
 }
 
-const until = (handle: WorkflowHandle, check: (s: ComplaintState) => boolean) =>
-  waitFor(
-    async () => {
-      const state = await handle.query(complaintStateQuery);
-      return check(state) && state;
-    },
-    20_000,
-    50,
-  );
-
 /** A holiday two business days before `dueAt`, added to the calendar the activity serves. */
 function addHolidayBefore(dueAt: string, name: string): string {
   const date = toKstDateString(statutoryBusinessCalendar().addBusinessDays(new Date(dueAt), -2));
@@ -194,7 +188,7 @@ describe('complaint workflow versions', () => {
     // Queried while version N's worker runs: a query needs a worker.
     const { handle, onN } = await runWorker(taskQueue, versionN, async () => {
       const started = await start(taskQueue, 7);
-      await until(started, (s) => s.stage === 'assigned');
+      await untilComplaintState(started, (s) => s.stage === 'assigned');
       await started.executeUpdate(acceptUpdate, { args: [{ actor: handler }] });
       await env.sleep(2 * day);
       return { handle: started, onN: await started.query(complaintStateQuery) };
@@ -206,7 +200,7 @@ describe('complaint workflow versions', () => {
     await runWorker(taskQueue, current, async () => {
       const holiday = addHolidayBefore(onN.dueAt, '임시공휴일 (version test)');
       await handle.signal(calendarChangedSignal, { version: calendar.version });
-      const retimed = await until(handle, (s) => s.calendarVersion === calendar.version);
+      const retimed = await untilComplaintState(handle, (s) => s.calendarVersion === calendar.version);
       const expected = statutoryBusinessCalendar().addBusinessDays(new Date(onN.dueAt), 1).toISOString();
       expect(retimed.dueAt).toBe(expected);
       expect(holiday < toKstDateString(new Date(retimed.dueAt))).toBe(true);
@@ -219,13 +213,13 @@ describe('complaint workflow versions', () => {
     const taskQueue = `versioning-new-${Date.now()}`;
     await runWorker(taskQueue, await workflowBundle(), async () => {
       const handle = await start(taskQueue, 7);
-      const assigned = await until(handle, (s) => s.stage === 'assigned');
+      const assigned = await untilComplaintState(handle, (s) => s.stage === 'assigned');
       expect(assigned.calendarVersion).toBe(calendar.version);
       await signedUpdate(signer(), handle, acceptUpdate, { actor: handler });
       await env.sleep(1 * day);
       addHolidayBefore(assigned.dueAt, '임시공휴일 (replay test)');
       await handle.signal(calendarChangedSignal, { version: calendar.version });
-      const retimed = await until(handle, (s) => s.calendarVersion === calendar.version);
+      const retimed = await untilComplaintState(handle, (s) => s.calendarVersion === calendar.version);
       expect(retimed.dueAt).toBe(
         statutoryBusinessCalendar().addBusinessDays(new Date(assigned.dueAt), 1).toISOString(),
       );
