@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { acceptUpdate, reviewUpdate } from '../../domain/complaint-messages.ts';
-import { routeAdmits, StaffRoles, type StaffRoleName } from '../../domain/policy.ts';
+import { routeAdmits, StaffRoles, type RouteAccess, type StaffRoleName } from '../../domain/policy.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
 import { ROLE_ACCOUNTS } from '../support/constants.ts';
+import { ACCESS_TABLE } from '../support/access-table.ts';
 
 /**
  * The generated authorisation matrix: every registered /api route × every kind of caller, with the
- * expected answer derived from the route's declared access; then the scope cases a role check alone
+ * expected answer from the access table written apart from the routes (test/support/access-table.ts),
+ * which must name exactly the registered routes with the access they declare; then the scope cases a role check alone
  * cannot catch (another citizen's complaint, another team's complaint, the head's approval, one's own result).
  */
 let stack: Stack;
@@ -58,10 +60,32 @@ async function handlerOf(complaint: { receiptNo: string; accessCode: string }) {
 const invalidParam = (name: string) => (name === 'year' ? 'not-a-year' : '-%20bad%20');
 const fillParams = (url: string) => url.replace(/:([A-Za-z]+)/g, (_m, name: string) => invalidParam(name));
 
+const sameAccess = (a: RouteAccess, b: RouteAccess) =>
+  typeof a === 'string' || typeof b === 'string' ? a === b : [...a].sort().join() === [...b].sort().join();
+
 describe('authorisation matrix (generated from the registered routes)', () => {
-  it('answers every route × caller as its declared access says: 401 anonymous, 403 wrong role, else admitted', async () => {
+  it('has every registered route in the access table, with the access the table gives it, and no other', () => {
+    const table = new Map(ACCESS_TABLE);
+    expect(table.size, 'a route listed twice in the access table').toBe(ACCESS_TABLE.length);
+    const registered = stack.app.apiRoutes.map((route) => `${route.method} ${route.url}`);
+    expect(
+      registered.filter((route) => !table.has(route)),
+      'routes missing from the access table',
+    ).toEqual([]);
+    expect(
+      [...table.keys()].filter((route) => !registered.includes(route)),
+      'access table entries with no route',
+    ).toEqual([]);
+    const differing = stack.app.apiRoutes
+      .filter((route) => !sameAccess(route.access, table.get(`${route.method} ${route.url}`)!))
+      .map((route) => `${route.method} ${route.url}: declares ${JSON.stringify(route.access)}`);
+    expect(differing, 'routes declaring other access than the table').toEqual([]);
+  });
+
+  it('answers every route × caller as the access table says: 401 anonymous, 403 wrong role, else admitted', async () => {
     const routes = stack.app.apiRoutes;
     expect(routes.length).toBeGreaterThan(40);
+    const tableAccess = new Map(ACCESS_TABLE);
     const other = await fileComplaint();
     const sessions = new Map<StaffRoleName, SessionHeaders>();
     for (const role of StaffRoles) sessions.set(role, await login(stack.app, PERSON[role]));
@@ -78,7 +102,9 @@ describe('authorisation matrix (generated from the registered routes)', () => {
     let checked = 0;
     for (const route of routes) {
       for (const caller of CALLERS) {
-        const expected = routeAdmits(route.access, caller === 'citizen' ? 'anonymous' : caller);
+        const access = tableAccess.get(`${route.method} ${route.url}`);
+        if (access === undefined) throw new Error(`${route.method} ${route.url} is not in the access table`);
+        const expected = routeAdmits(access, caller === 'citizen' ? 'anonymous' : caller);
         const response = await stack.app.inject({
           method: route.method as 'GET',
           url: fillParams(route.url),
