@@ -5,6 +5,9 @@ import { appendAudit } from '../platform/audit.ts';
 import { readCalendarSnapshot, snapshotWindow, type CalendarSnapshot } from '../platform/holiday-calendar.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import { MessageKind, type MessageRef } from '../domain/complaint-messages.ts';
+import type { ComplaintEventAudit, ComplaintEventPatch } from '../domain/complaint-steps.ts';
+
+export type { ComplaintEventAudit } from '../domain/complaint-steps.ts';
 import {
   openComplaintStages,
   type Assignment,
@@ -18,15 +21,6 @@ export interface AssignHandlerInput {
   skill?: string;
   excludeEmployeeNos?: string[];
   at: string;
-}
-
-export interface ComplaintEventAudit {
-  /** e.g. `complaint.accept`, `complaint.citizen.add-info`, `complaint.rated`. */
-  action: string;
-  /** The employee number of staff, else the actor's kind (`citizen`). */
-  actor: string;
-  /** Staff reasons and opinions are audited; a citizen's own words stay out of the append-only log. */
-  withReason: boolean;
 }
 
 export interface ComplaintEventInput {
@@ -46,26 +40,7 @@ export interface ComplaintEventInput {
    */
   audit?: ComplaintEventAudit;
   /** Read-model fields that change with this event. */
-  patch?: {
-    handlerEmployeeNo?: string | null;
-    teamCode?: string;
-    dueAt?: string;
-    answer?: string;
-    answeredAt?: string;
-    closedAt?: string;
-    satisfaction?: number | null;
-    satisfactionComment?: string | null;
-    escalationLevel?: number;
-    overdue?: boolean;
-    extensionCount?: number;
-    pendingStep?: string | null;
-    infoDeadlineAt?: string | null;
-    draftAnswer?: string | null;
-    /** Read-model text fields filled from stored messages (the workflow holds only their ids). */
-    draftAnswerMessageId?: string;
-    answerMessageId?: string;
-    satisfactionCommentMessageId?: string | null;
-  };
+  patch?: ComplaintEventPatch;
 }
 
 /** Event keys are `<seq>:<type>`, seq counting up within one complaint's workflow. */
