@@ -89,6 +89,42 @@ export default tseslint.config(
     },
   },
   {
+    // The contracts layer is TypeBox schemas and their types, imported by the API and (as types) by the web:
+    // it depends on nothing but TypeBox and its own files.
+    files: ['contracts/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration)[source.type="Literal"][source.value!=/^(typebox(\\/.*)?|\\.\\/.*)$/]',
+          message:
+            'contracts/ imports only typebox and other contracts: no runtime dependencies of the API or the web.',
+        },
+      ],
+    },
+  },
+  {
+    // The portal reads the contracts as types only, so TypeBox never reaches the bundle; the complaint action
+    // catalogue is plain data without imports, which the portal's forms and step lists read as values.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value=/\\/contracts\\/(?!complaint-actions\\.ts$)/][importKind!='type']",
+          message: 'The web imports contracts/ with `import type` only.',
+        },
+        {
+          selector:
+            ":matches(ExportNamedDeclaration, ExportAllDeclaration)[source.value=/\\/contracts\\//][exportKind!='type']",
+          message: 'The web re-exports contracts/ with `export type` only.',
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/consistent-type-imports': 'off',

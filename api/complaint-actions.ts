@@ -2,15 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { complaintWorkflowId, type Actor, type ComplaintState } from '../domain/complaint.ts';
-import { actionTexts, type staffActionUpdates } from '../domain/complaint-messages.ts';
+import { actionTexts, type ComplaintUpdate } from '../domain/complaint-messages.ts';
 import { ErrorCode } from '../domain/errors.ts';
 import { AppError } from './errors.ts';
 import { executeSignedUpdate } from './signed-update.ts';
 import { hashRequest, isUniqueViolation } from './plugins/complaint-intake.ts';
 import { attachmentRows, type StoredUpload } from './plugins/attachments.ts';
-
-// All complaint Updates share one shape (args with an actor, the state as result); the API treats them alike.
-type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
 
 export interface AppliedAction {
   /** The IdempotencyRecord of this request's key, when the caller sent one. */

@@ -1,4 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import {
+  citizenActions,
+  complaintActionCatalogue,
+  staffActions,
+  type ActionText,
+  type ComplaintActionName,
+  type ComplaintActionUpdateName,
+} from '../contracts/complaint-actions.ts';
 import type { Actor, ComplaintState } from './complaint.ts';
 import type { SignedActorArgs } from './actor-claim.ts';
 
@@ -83,32 +91,14 @@ export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
 export type MessageVisibility = 'PUBLIC' | 'INTERNAL';
 
 /** The text field of an action's request body and how it is kept; the Update gets its id as `messageId`. */
-export interface ActionText {
-  field: string;
-  kind: MessageKind;
-  visibility: MessageVisibility;
-}
-const text = (field: string, kind: MessageKind, visibility: MessageVisibility): ActionText => ({
-  field,
-  kind,
-  visibility,
-});
-export const actionTexts: Record<string, ActionText | undefined> = {
-  transfer: text('reason', MessageKind.TRANSFER_REASON, 'INTERNAL'),
-  'draft-answer': text('answer', MessageKind.DRAFT_ANSWER, 'INTERNAL'),
-  review: text('opinion', MessageKind.REVIEW_OPINION, 'INTERNAL'),
-  'request-extension': text('reason', MessageKind.EXTENSION_REASON, 'PUBLIC'),
-  reassign: text('reason', MessageKind.REASSIGN_REASON, 'INTERNAL'),
-  'request-info': text('question', MessageKind.INFO_REQUEST, 'PUBLIC'),
-  'resolve-info-timeout': text('reason', MessageKind.INFO_TIMEOUT_REASON, 'INTERNAL'),
-  'answer-consultation': text('reply', MessageKind.CONSULTATION_REPLY, 'PUBLIC'),
-  'add-info': text('text', MessageKind.CITIZEN_INFO, 'PUBLIC'),
-  'request-consultation': text('message', MessageKind.CONSULTATION_REQUEST, 'PUBLIC'),
-  withdraw: text('reason', MessageKind.WITHDRAW_REASON, 'PUBLIC'),
-  reopen: text('reason', MessageKind.REOPEN_REASON, 'PUBLIC'),
-  rating: text('comment', MessageKind.RATING_COMMENT, 'PUBLIC'),
-  'close-as-repeated': text('reason', MessageKind.REPEAT_CLOSE_REASON, 'PUBLIC'),
-};
+export type { ActionText } from '../contracts/complaint-actions.ts';
+/** Each action's stored text, by its URL name (`rating` for the rating), from the action catalogue. */
+export const actionTexts: Readonly<Record<string, ActionText | undefined>> = Object.fromEntries(
+  Object.entries(complaintActionCatalogue).map(([action, entry]) => [
+    action,
+    'text' in entry ? entry.text : undefined,
+  ]),
+);
 
 /**
  * Where a stored text goes when the workflow records an event or sends a mail: the activity reads the row
@@ -146,30 +136,38 @@ export const rateUpdate = defineUpdate<ComplaintState, [RateArgs]>('rate');
 export const reopenUpdate = defineUpdate<ComplaintState, [ReopenArgs]>('reopen');
 export const closeAsRepeatedUpdate = defineUpdate<ComplaintState, [CloseAsRepeatedArgs]>('closeAsRepeated');
 
-/** URL action name → Update, for `POST /api/complaints/:receiptNo/actions/:action` (staff). */
-export const staffActionUpdates = {
+/** Every Update an action of the catalogue becomes, by its name; the compiler refuses a missing one. */
+export const complaintActionUpdates = {
   accept: acceptUpdate,
   transfer: transferUpdate,
-  'draft-answer': draftAnswerUpdate,
+  draftAnswer: draftAnswerUpdate,
   review: reviewUpdate,
-  'request-extension': requestExtensionUpdate,
+  requestExtension: requestExtensionUpdate,
   reassign: reassignUpdate,
-  'request-info': requestInfoUpdate,
-  'resolve-info-timeout': resolveInfoTimeoutUpdate,
-  'answer-consultation': answerConsultationUpdate,
-  'close-as-repeated': closeAsRepeatedUpdate,
-};
-export type StaffAction = keyof typeof staffActionUpdates;
-
-/** URL action name → Update, for `POST /api/complaints/:receiptNo/citizen/:action` (access code). */
-export const citizenActionUpdates = {
-  'add-info': addInfoUpdate,
-  'request-consultation': requestConsultationUpdate,
+  requestInfo: requestInfoUpdate,
+  resolveInfoTimeout: resolveInfoTimeoutUpdate,
+  answerConsultation: answerConsultationUpdate,
+  closeAsRepeated: closeAsRepeatedUpdate,
+  addInfo: addInfoUpdate,
+  requestConsultation: requestConsultationUpdate,
   withdraw: withdrawUpdate,
-  'consent-extension': consentExtensionUpdate,
+  consentExtension: consentExtensionUpdate,
+  rate: rateUpdate,
   reopen: reopenUpdate,
-};
-export type CitizenAction = keyof typeof citizenActionUpdates;
+} satisfies Record<ComplaintActionUpdateName, { name: string }>;
+/** All complaint Updates share one shape (args with an actor, the state as result); the API treats them alike. */
+export type ComplaintUpdate = typeof acceptUpdate;
+
+const updatesOf = <A extends ComplaintActionName>(actions: readonly A[]) =>
+  Object.fromEntries(
+    actions.map((action) => [action, complaintActionUpdates[complaintActionCatalogue[action].update]]),
+  ) as unknown as Record<A, ComplaintUpdate>;
+
+/** URL action name → Update, for `POST /api/complaints/:receiptNo/actions/:action` (staff). */
+export const staffActionUpdates = updatesOf(staffActions);
+/** URL action name → Update, for `POST /api/complaints/:receiptNo/citizen/:action` (access code). */
+export const citizenActionUpdates = updatesOf(citizenActions);
+export type { CitizenAction, StaffAction } from '../contracts/complaint-actions.ts';
 
 export interface CalendarChangedArgs {
   /** The calendar's version after the change; a run already on it (or a later one) ignores the signal. */

@@ -3,6 +3,7 @@
  * causes (`apply`). Pure: the workflow (workflows/complaint.ts) runs `check` in the Update's validator
  * and again when the Update's turn comes, then `apply`, then performs the effects.
  */
+import type { ComplaintActionUpdateName } from '../contracts/complaint-actions.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
 import {
   businessDaysLater,
@@ -129,13 +130,13 @@ export interface ResolvedTeam {
   teamName: string;
 }
 
-interface ActionRule<Args, Input = Args> {
+export interface ActionRule<Args, Input = Args> {
   check(state: ComplaintState, args: Args): void;
   apply(state: ComplaintState, input: Input, context: RuleContext): ComplaintStep;
 }
 const rule = <Args, Input = Args>(r: ActionRule<Args, Input>) => r;
 
-/** Every Update of the complaint workflow, by its name (domain/complaint-messages.ts). */
+/** The rule of every Update an action of the catalogue becomes (contracts/complaint-actions.ts), by its name. */
 export const complaintActions = {
   accept: rule<AcceptArgs>({
     check(state, { actor }) {
@@ -559,5 +560,4 @@ export const complaintActions = {
       return d.done();
     },
   }),
-};
-export type ComplaintActionName = keyof typeof complaintActions;
+} satisfies Record<ComplaintActionUpdateName, ActionRule<never, never>>;

@@ -1,4 +1,5 @@
 /** Complaint (민원) types and rules shared by the workflow, activities and API. Pure. */
+import { actionsForStep as catalogueActionsForStep } from '../contracts/complaint-actions.ts';
 import { HOUR_MILLIS, WORKING_DAY_MILLIS, type BusinessCalendar } from './business-calendar.ts';
 
 export const ComplaintStage = {
@@ -236,13 +237,5 @@ export function complaintLight(now: Date, receivedAt: Date, dueAt: Date): Light 
   return remaining < total / 4 ? 'YELLOW' : 'GREEN';
 }
 
-/** What the person who owes a step may do next, by that step. */
-export const actionsForStep: Record<string, string[]> = {
-  accept: ['accept', 'transfer', 'request-extension', 'close-as-repeated'],
-  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer', 'close-as-repeated'],
-  consultation: ['answer-consultation'],
-  'info-timeout': ['resolve-info-timeout'],
-  review: ['review'],
-  escalated: ['reassign', 'transfer'],
-  assign: [],
-};
+/** What the person who owes a step may do next, by that step (the action catalogue's step table). */
+export const actionsForStep: Readonly<Record<string, readonly string[]>> = catalogueActionsForStep;

@@ -11,38 +11,22 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import type { NotificationInput } from '../data/mail-outbox.ts';
 import type { ComplaintEventAudit } from '../activities/complaint.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
 import { legacyBundledCalendar } from '../domain/legacy-bundled-calendar.ts';
+import { isTerminalStage, type ComplaintInput, type ComplaintState } from '../domain/complaint.ts';
 import {
-  isTerminalStage,
-  type Actor,
-  type ComplaintInput,
-  type ComplaintState,
-} from '../domain/complaint.ts';
-import {
-  acceptUpdate,
-  addInfoUpdate,
-  answerConsultationUpdate,
   calendarChangedSignal,
-  closeAsRepeatedUpdate,
+  complaintActionUpdates,
   complaintStateQuery,
-  consentExtensionUpdate,
-  draftAnswerUpdate,
-  rateUpdate,
-  reassignUpdate,
-  reopenUpdate,
-  requestConsultationUpdate,
-  requestExtensionUpdate,
-  requestInfoUpdate,
-  resolveInfoTimeoutUpdate,
-  reviewUpdate,
-  transferUpdate,
-  withdrawUpdate,
+  type ComplaintUpdate,
+  type ReassignArgs,
+  type TransferArgs,
 } from '../domain/complaint-messages.ts';
+import type { ComplaintActionUpdateName } from '../contracts/complaint-actions.ts';
 import {
   closeComplaint,
   closedOutcome,
@@ -57,7 +41,12 @@ import {
   timerFired,
   updateAudit,
 } from '../domain/complaint-lifecycle.ts';
-import { complaintActions, ComplaintRefusal, type RuleContext } from '../domain/complaint-rules.ts';
+import {
+  complaintActions,
+  ComplaintRefusal,
+  type ActionRule,
+  type RuleContext,
+} from '../domain/complaint-rules.ts';
 import type {
   ComplaintEffect,
   ComplaintNotification,
@@ -278,61 +267,48 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   /**
    * Registers an Update: the rules' check runs in the validator and again when the handler's turn comes
    * (an Update queued behind another may no longer be allowed: reject, never ignore); `lookup` fetches
-   * what the rule needs from the database (the team of a transfer, the new handler of a reassignment).
+   * what the rule needs from the database before it applies.
    */
-  function onAction<Args extends SignedActorArgs & { actor: Actor }, Input>(
-    update: UpdateDefinition<ComplaintState, [Args]>,
-    rule: {
-      check(state: ComplaintState, args: Args): void;
-      apply(state: ComplaintState, input: Input, context: RuleContext): ComplaintStep;
-    },
-    lookup?: (args: Args) => Promise<Input>,
+  function onAction(
+    update: ComplaintUpdate,
+    rule: ActionRule<never, never>,
+    lookup?: (args: never) => Promise<unknown>,
   ) {
+    const check = (args: SignedActorArgs) => checked(() => rule.check(state, args as never));
     setHandler(
       update,
-      (args: Args) =>
+      (args) =>
         serially(async () => {
-          if (byTheBook) checked(() => rule.check(state, args));
+          if (byTheBook) check(args);
           const audit = updateAudit(update.name, args.actor);
           return updateInProgress.run({ audit, audited: false }, async () => {
-            const found = lookup ? await lookup(args) : (args as unknown as Input);
-            await perform(rule.apply(state, found, context()));
+            const input = lookup ? await lookup(args as never) : args;
+            await perform(rule.apply(state, input as never, context()));
             return state;
           });
         }),
       {
-        validator: (args: Args) => {
+        validator: (args) => {
           requireSignedActor(args, update.name);
-          checked(() => rule.check(state, args));
+          check(args);
         },
       },
     );
   }
 
-  // ---------- staff actions ----------
-  onAction(acceptUpdate, complaintActions.accept);
-  onAction(transferUpdate, complaintActions.transfer, async (args) => ({
-    ...args,
-    team: await resolveTeam({ teamCode: args.teamCode }),
-  }));
-  onAction(draftAnswerUpdate, complaintActions.draftAnswer);
-  onAction(reviewUpdate, complaintActions.review);
-  onAction(requestExtensionUpdate, complaintActions.requestExtension);
-  onAction(reassignUpdate, complaintActions.reassign, async (args) => ({
-    ...args,
-    target: await checkReassignTarget({ employeeNo: args.employeeNo, teamCode: state.teamCode }),
-  }));
-  onAction(requestInfoUpdate, complaintActions.requestInfo);
-  onAction(resolveInfoTimeoutUpdate, complaintActions.resolveInfoTimeout);
-  onAction(answerConsultationUpdate, complaintActions.answerConsultation);
-  onAction(closeAsRepeatedUpdate, complaintActions.closeAsRepeated);
-  // ---------- citizen actions ----------
-  onAction(addInfoUpdate, complaintActions.addInfo);
-  onAction(requestConsultationUpdate, complaintActions.requestConsultation);
-  onAction(withdrawUpdate, complaintActions.withdraw);
-  onAction(consentExtensionUpdate, complaintActions.consentExtension);
-  onAction(rateUpdate, complaintActions.rate);
-  onAction(reopenUpdate, complaintActions.reopen);
+  // Every action of the catalogue; transfer and reassign first look up the team and the new handler.
+  const lookups: Partial<Record<ComplaintActionUpdateName, (args: never) => Promise<unknown>>> = {
+    transfer: async (args: TransferArgs) => ({
+      ...args,
+      team: await resolveTeam({ teamCode: args.teamCode }),
+    }),
+    reassign: async (args: ReassignArgs) => ({
+      ...args,
+      target: await checkReassignTarget({ employeeNo: args.employeeNo, teamCode: state.teamCode }),
+    }),
+  };
+  for (const name of Object.keys(complaintActionUpdates) as ComplaintActionUpdateName[])
+    onAction(complaintActionUpdates[name] as ComplaintUpdate, complaintActions[name], lookups[name]);
 
   setHandler(complaintStateQuery, () => state);
 

@@ -9,9 +9,15 @@ import {
   citizenActionUpdates,
   rateUpdate,
   staffActionUpdates,
-  type CitizenAction,
-  type StaffAction,
+  type ComplaintUpdate,
 } from '../../domain/complaint-messages.ts';
+import {
+  citizenActions,
+  complaintActionCatalogue,
+  staffActions,
+  type ComplaintActionName,
+} from '../../contracts/complaint-actions.ts';
+import { complaintActionBody } from '../complaint-action-bodies.ts';
 import { hashSurveyToken } from '../../data/mail-outbox.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { Action, permits } from '../../domain/policy.ts';
@@ -78,48 +84,8 @@ const IdempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
 });
 
-const Text = (min: number, max: number) => Type.String({ minLength: min, maxLength: max });
-const closed = <T extends Record<string, import('typebox').TSchema>>(properties: T) =>
-  Type.Object(properties, { additionalProperties: false });
-
-const staffActionBodies: Record<StaffAction, import('typebox').TSchema> = {
-  accept: closed({}),
-  transfer: closed({ teamCode: Text(1, 20), reason: Text(2, 2000) }),
-  'draft-answer': closed({ answer: Text(5, 20_000) }),
-  review: closed({
-    decision: Type.Union([Type.Literal('approve'), Type.Literal('return')]),
-    opinion: Type.String({ maxLength: 2000, default: '' }),
-  }),
-  'request-extension': closed({ reason: Text(2, 2000), days: Type.Integer({ minimum: 1, maximum: 60 }) }),
-  reassign: closed({ employeeNo: Text(1, 20), reason: Text(2, 2000) }),
-  'request-info': closed({
-    question: Text(5, 2000),
-    deadlineDays: Type.Integer({ minimum: 1, maximum: 14 }),
-  }),
-  'resolve-info-timeout': closed({
-    decision: Type.Union([Type.Literal('continue'), Type.Literal('close')]),
-    reason: Text(2, 2000),
-  }),
-  'answer-consultation': closed({ reply: Text(2, 5000) }),
-  'close-as-repeated': closed({
-    earlierReceiptNo: ReceiptNo,
-    reason: Text(2, 2000),
-  }),
-};
-
-const citizenActionBodies: Record<CitizenAction, import('typebox').TSchema> = {
-  'add-info': closed({ text: Text(2, 20_000) }),
-  'request-consultation': closed({ message: Text(2, 2000) }),
-  withdraw: closed({ reason: Type.String({ maxLength: 2000, default: '' }) }),
-  'consent-extension': closed({ consent: Type.Boolean() }),
-  reopen: closed({ reason: Text(2, 2000) }),
-};
-
 /** The actions whose text may carry files (multipart): the draft answer and the citizen's added information. */
-const actionsWithFiles: ReadonlySet<string> = new Set(['draft-answer', 'add-info']);
-
-// All complaint Updates share one shape (args with an actor, the state as result); the API treats them alike.
-type ComplaintUpdate = (typeof staffActionUpdates)['accept'];
+const withFiles = (action: ComplaintActionName) => 'files' in complaintActionCatalogue[action];
 
 const reasonOf = (body: unknown) => {
   const record = body as Record<string, unknown>;
@@ -378,17 +344,17 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw refuse('must already have been answered', 'earlier-not-answered');
   }
 
-  for (const action of Object.keys(staffActionUpdates) as StaffAction[]) {
+  for (const action of staffActions) {
     app.post(
       `/api/complaints/:receiptNo/actions/${action}`,
       {
-        config: { access: 'staff', attachments: actionsWithFiles.has(action) },
+        config: { access: 'staff', attachments: withFiles(action) },
         schema: {
           tags: ['complaints'],
           summary: `Staff action '${action}' on a complaint (a workflow Update with a validator)`,
           params: Type.Object({ receiptNo: ReceiptNo }),
           headers: IdempotencyHeader,
-          body: staffActionBodies[action],
+          body: complaintActionBody(action),
           response: {
             200: ComplaintView,
             401: ErrorBody,
@@ -418,7 +384,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await applyComplaintAction(app, request, {
           receiptNo: request.params.receiptNo,
           action,
-          update: staffActionUpdates[action] as ComplaintUpdate,
+          update: staffActionUpdates[action],
           actor,
           author: { kind: 'staff', name: actor.employeeNo ?? 'staff', id: request.staff?.id },
           attachments: await storeUploads(app.fileStore, request.uploads),
@@ -445,11 +411,11 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   }
 
-  for (const action of Object.keys(citizenActionUpdates) as CitizenAction[]) {
+  for (const action of citizenActions) {
     app.post(
       `/api/complaints/:receiptNo/citizen/${action}`,
       {
-        config: { access: 'public', attachments: actionsWithFiles.has(action) },
+        config: { access: 'public', attachments: withFiles(action) },
         schema: {
           tags: ['complaints'],
           summary: `Citizen action '${action}' with the access code (X-Access-Code) or the session of a mailed sign-in link`,
@@ -458,7 +424,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'x-access-code': Type.Optional(Type.String({ maxLength: 64 })),
             ...IdempotencyHeader.properties,
           }),
-          body: citizenActionBodies[action],
+          body: complaintActionBody(action),
           response: { 200: ComplaintView, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
         },
       },
@@ -467,7 +433,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await applyComplaintAction(app, request, {
           receiptNo: request.params.receiptNo,
           action,
-          update: citizenActionUpdates[action] as ComplaintUpdate,
+          update: citizenActionUpdates[action],
           actor,
           author: { kind: 'citizen', name: 'citizen' },
           attachments: await storeUploads(app.fileStore, request.uploads),
@@ -491,13 +457,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'x-survey-token': Type.Optional(Type.String({ maxLength: 100 })),
           ...IdempotencyHeader.properties,
         }),
-        body: Type.Object(
-          {
-            score: Type.Integer({ minimum: 1, maximum: 5 }),
-            comment: Type.Optional(Type.String({ maxLength: 2000 })),
-          },
-          { additionalProperties: false },
-        ),
+        body: complaintActionBody('rating'),
         response: { 200: ComplaintView, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },

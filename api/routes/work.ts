@@ -119,7 +119,7 @@ export const workRoutes: FastifyPluginAsyncTypebox = async (app) => {
           team: c.team.code,
           dueAt: c.dueAt.toISOString(),
           light: complaintLight(now, c.receivedAt, c.dueAt),
-          actions: actionsForStep[step] ?? [],
+          actions: [...(actionsForStep[step] ?? [])],
         };
       });
       const tasks = (await listPendingTaskSteps(app.prisma, staff.employeeNo)).map((t) => ({

@@ -17,6 +17,11 @@ import {
   type SchemaTools,
 } from '../support/openapi.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
+import {
+  complaintActionCatalogue,
+  complaintActionPath,
+  type ComplaintActionName,
+} from '../../contracts/complaint-actions.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 /**
@@ -59,6 +64,19 @@ describe('the published API description', () => {
     console.log(`openapi: ${schemas} schemas compiled, ${broken.length} invalid`);
     expect(broken).toEqual([]);
     expect(schemas).toBeGreaterThan(500);
+  });
+
+  it('publishes a route for every action of the complaint action catalogue, with the catalogue fields as its body', () => {
+    for (const action of Object.keys(complaintActionCatalogue) as ComplaintActionName[]) {
+      const path = complaintActionPath(action).replace(':receiptNo', '{receiptNo}');
+      const operation = document.paths[path]?.post;
+      expect(operation, path).toBeDefined();
+      const content = operation!.requestBody?.content ?? {};
+      const body = (content['application/json']?.schema ?? {}) as { properties?: Record<string, unknown> };
+      expect(Object.keys(body.properties ?? {}).sort(), path).toEqual(
+        Object.keys(complaintActionCatalogue[action].fields).sort(),
+      );
+    }
   });
 
   it('lists each framework refusal with our error shape: the codes of a status are ours for it', () => {

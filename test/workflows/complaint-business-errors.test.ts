@@ -6,12 +6,14 @@ import type { ComplaintEventInput } from '../../activities/complaint.ts';
 import type { NotificationInput } from '../../data/mail-outbox.ts';
 import type { Actor, ComplaintInput, ComplaintState } from '../../domain/complaint.ts';
 import {
+  complaintActionUpdates,
   complaintStateQuery,
   reassignUpdate,
   transferUpdate,
   withdrawUpdate,
 } from '../../domain/complaint-messages.ts';
 import { ErrorCode } from '../../domain/errors.ts';
+import { complaintActionCatalogue } from '../../contracts/complaint-actions.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
 import { signedUpdate, untilComplaintState, useTimeSkippingWorker } from '../support/time-skipping.ts';
@@ -192,6 +194,21 @@ describe('no business condition fails a complaint workflow', () => {
     expect(after.stage).toBe('assigned');
     expect(after.teamCode).toBe('T11');
     expect((await handle.describe()).status.name).toBe('RUNNING');
+    await endsCompleted(handle);
+  });
+
+  it('handles the Update of every action in the catalogue (an unsigned call is refused by its validator)', async () => {
+    const handle = await start('T11');
+    await untilComplaintState(handle, (s) => s.stage === 'assigned');
+    for (const [action, entry] of Object.entries(complaintActionCatalogue)) {
+      const update = complaintActionUpdates[entry.update];
+      expect(update.name, action).toBe(entry.update);
+      const refused = await updateFailure(
+        handle.executeUpdate(update, { args: [{ actor: leader } as never] }),
+      );
+      expect(refused, action).toBe(ErrorCode.FORBIDDEN);
+    }
+    expect((await state(handle)).stage).toBe('assigned');
     await endsCompleted(handle);
   });
 });

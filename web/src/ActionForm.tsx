@@ -20,22 +20,9 @@ import { errorText, fieldIssueText } from './error-text.ts';
 import { koreaEndOfWorkday } from './format.ts';
 import { MilestonesInput, milestonesBody } from './MilestonesInput.tsx';
 import { FilePicker, attachmentProblem } from './Attachments.tsx';
+import type { FieldSpec } from './field-spec.ts';
 
-export interface FieldSpec {
-  name: string;
-  label: string;
-  /** `date` is a day in Korea's calendar, sent as 18:00 Korea time; `milestones` is a plan's milestone list. */
-  /** `pick` chooses one of `options` from a searchable list (a team, a person). */
-  kind: 'text' | 'textarea' | 'number' | 'choice' | 'pick' | 'rating' | 'date' | 'milestones';
-  options?: { value: string; label: string }[];
-  required?: boolean;
-  min?: number;
-  max?: number;
-  /** The starting value (as the form holds it: a string; JSON for milestones). */
-  initial?: string;
-  /** A check the browser can make before asking the server; returns the message shown at the field. */
-  validate?: (value: string) => string | undefined;
-}
+export type { FieldSpec } from './field-spec.ts';
 
 type Value = unknown;
 

@@ -1,4 +1,4 @@
-import type { FieldSpec } from './ActionForm.tsx';
+import type { FieldSpec } from './field-spec.ts';
 
 /** A reviewer's answer to a pending review step (complaint or task): approve or return, with an opinion. */
 export function reviewFields(t: (key: string) => string): FieldSpec[] {

@@ -4,36 +4,17 @@ import { Anchor, Badge, Card, Select, Stack, Tabs, Text, Title } from '@mantine/
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, withFiles } from '../api.ts';
-import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
+import { ActionForm } from '../ActionForm.tsx';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, StaffPage } from '../components.tsx';
 import { formatDateTime, localName } from '../format.ts';
 import { useMe, type Me } from '../session.ts';
 import { WorkflowHistoryLink } from '../WorkflowHistoryLink.tsx';
 import { openStages, type ComplaintView } from '../types.ts';
-import { reviewFields } from '../review-fields.ts';
+import { actionsForStep, type StaffAction } from '../../../contracts/complaint-actions.ts';
+import { staffActionFields, type Pickers } from '../complaint-action-forms.ts';
 
-type ActionName =
-  | 'accept'
-  | 'transfer'
-  | 'draft-answer'
-  | 'review'
-  | 'request-extension'
-  | 'reassign'
-  | 'request-info'
-  | 'answer-consultation'
-  | 'resolve-info-timeout'
-  | 'close-as-repeated';
-
-/** Mirrors actionsForStep in domain/complaint.ts (kept out of the bundle: it pulls in the holiday calendar). */
-const actionsForStep: Record<string, ActionName[]> = {
-  accept: ['accept', 'transfer', 'request-extension', 'close-as-repeated'],
-  answer: ['draft-answer', 'request-info', 'request-extension', 'transfer', 'close-as-repeated'],
-  consultation: ['answer-consultation'],
-  'info-timeout': ['resolve-info-timeout'],
-  review: ['review'],
-  escalated: ['reassign', 'transfer'],
-};
+type ActionName = StaffAction;
 
 interface AssignableStaff {
   employeeNo: string;
@@ -42,14 +23,6 @@ interface AssignableStaff {
   team: { code: string; name: string; nameEn: string };
   openLoad: number;
   available: boolean;
-}
-
-/** Choices for the transfer and reassign pickers: teams, and people with their current open load. */
-interface Pickers {
-  teams: { value: string; label: string }[];
-  people: { value: string; label: string }[];
-  /** The same citizen's answered earlier complaints, which a repeat may be closed with reference to (§23). */
-  earlier: { value: string; label: string }[];
 }
 
 function usePickers(receiptNo: string, teamCode: string | undefined, lang: string): Pickers {
@@ -87,88 +60,8 @@ function usePickers(receiptNo: string, teamCode: string | undefined, lang: strin
   };
 }
 
-function actionFields(
-  action: ActionName,
-  t: (key: string) => string,
-  pickers: Pickers,
-  draftText?: string,
-): FieldSpec[] {
-  switch (action) {
-    case 'accept':
-      return [];
-    case 'transfer':
-      return [
-        {
-          name: 'teamCode',
-          label: t('casework.picker.team'),
-          kind: 'pick',
-          options: pickers.teams,
-          required: true,
-        },
-        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
-      ];
-    case 'draft-answer':
-      return [
-        { name: 'answer', label: t('work.answer'), kind: 'textarea', required: true, initial: draftText },
-      ];
-    case 'review':
-      return reviewFields(t);
-    case 'request-extension':
-      return [
-        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
-        { name: 'days', label: t('work.days'), kind: 'number', required: true, min: 1, max: 60 },
-      ];
-    case 'reassign':
-      return [
-        {
-          name: 'employeeNo',
-          label: t('casework.picker.person'),
-          kind: 'pick',
-          options: pickers.people,
-          required: true,
-        },
-        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
-      ];
-    case 'request-info':
-      return [
-        { name: 'question', label: t('work.question'), kind: 'textarea', required: true },
-        {
-          name: 'deadlineDays',
-          label: t('work.deadlineDays'),
-          kind: 'number',
-          required: true,
-          min: 1,
-          max: 30,
-        },
-      ];
-    case 'answer-consultation':
-      return [{ name: 'reply', label: t('work.reply'), kind: 'textarea', required: true }];
-    case 'close-as-repeated':
-      return [
-        {
-          name: 'earlierReceiptNo',
-          label: t('repeat.earlier'),
-          kind: 'pick',
-          options: pickers.earlier,
-          required: true,
-        },
-        { name: 'reason', label: t('repeat.reason'), kind: 'textarea', required: true },
-      ];
-    case 'resolve-info-timeout':
-      return [
-        {
-          name: 'decision',
-          label: t('work.decision'),
-          kind: 'choice',
-          options: [
-            { value: 'continue', label: t('work.continue') },
-            { value: 'close', label: t('work.close') },
-          ],
-        },
-        { name: 'reason', label: t('work.reason'), kind: 'textarea', required: true },
-      ];
-  }
-}
+const stepActions = (step: string): readonly StaffAction[] =>
+  step in actionsForStep ? actionsForStep[step as keyof typeof actionsForStep] : [];
 
 /** The pending step's actions for its holder; leaders also review, managers reassign. The workflow decides in the end. */
 function likelyActions(complaint: ComplaintView, me: Me, canCloseAsRepeat: boolean): ActionName[] {
@@ -176,10 +69,10 @@ function likelyActions(complaint: ComplaintView, me: Me, canCloseAsRepeat: boole
   const mine = complaint.handler?.employeeNo === me.employeeNo;
   const manages = me.role !== 'STAFF' && !mine;
   const actions = new Set<ActionName>();
-  if (step && step !== 'review' && mine) for (const a of actionsForStep[step] ?? []) actions.add(a);
+  if (step && step !== 'review' && mine) for (const a of stepActions(step)) actions.add(a);
   if (step === 'review' && me.role !== 'STAFF') actions.add('review');
   if (manages && openStages.includes(complaint.stage))
-    for (const a of actionsForStep.escalated ?? []) actions.add(a);
+    for (const a of actionsForStep.escalated) actions.add(a);
   const leads = me.role === 'TEAM_LEADER' && me.unitCode === complaint.team.code;
   if (leads && openStages.includes(complaint.stage) && complaint.stage !== 'received')
     actions.add('close-as-repeated');
@@ -413,7 +306,7 @@ function Work({ receiptNo }: { receiptNo: string }) {
             <ActionForm
               key={`${action}-${complaint.data.stage}-${inserted?.id ?? 0}`}
               id={action}
-              fields={actionFields(action, t, pickers, inserted?.text)}
+              fields={staffActionFields(action, t, pickers, inserted?.text)}
               submitLabel={t(`work.${action}`)}
               withFiles={action === 'draft-answer'}
               submit={(body, files) =>

@@ -5,6 +5,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, withFiles } from '../api.ts';
 import { ActionForm, type FieldSpec } from '../ActionForm.tsx';
+import type { CitizenAction } from '../../../contracts/complaint-actions.ts';
+import { citizenActionFields } from '../complaint-action-forms.ts';
 import { ComplaintDetails } from '../ComplaintDetails.tsx';
 import { ErrorState, Loading, PageTitle } from '../components.tsx';
 import { openStages, type ComplaintView } from '../types.ts';
@@ -80,7 +82,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
   const { t } = useTranslation();
   const client = useQueryClient();
   const post =
-    (action: string) =>
+    (action: CitizenAction) =>
     (body: Record<string, unknown>, files: File[] = []) =>
       api(`/api/complaints/${complaint.receiptNo}/citizen/${action}`, {
         body: withFiles(body, files),
@@ -108,10 +110,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
     forms.push({
       id: 'rate',
       title: t('my.rate'),
-      fields: [
-        { name: 'score', label: t('survey.score'), kind: 'rating', required: true },
-        { name: 'comment', label: t('survey.comment'), kind: 'textarea' },
-      ],
+      fields: citizenActionFields('rating', t),
       submit: (body) =>
         api(`/api/complaints/${complaint.receiptNo}/rating`, {
           body,
@@ -124,14 +123,14 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
       {
         id: 'add-info',
         title: t('my.addInfo'),
-        fields: [{ name: 'text', label: t('my.addInfoText'), kind: 'textarea', required: true }],
+        fields: citizenActionFields('add-info', t),
         submit: post('add-info'),
         withFiles: true,
       },
       {
         id: 'request-consultation',
         title: t('my.consult'),
-        fields: [{ name: 'message', label: t('my.consultText'), kind: 'textarea', required: true }],
+        fields: citizenActionFields('request-consultation', t),
         submit: post('request-consultation'),
       },
     );
@@ -139,17 +138,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
       forms.push({
         id: 'consent-extension',
         title: t('my.consent'),
-        fields: [
-          {
-            name: 'consent',
-            label: t('my.consent'),
-            kind: 'choice',
-            options: [
-              { value: 'yes', label: t('my.consentYes') },
-              { value: 'no', label: t('my.consentNo') },
-            ],
-          },
-        ],
+        fields: citizenActionFields('consent-extension', t),
         submit: post('consent-extension'),
         toBody: (v) => ({ consent: v.consent === 'yes' }),
       });
@@ -157,7 +146,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
     forms.push({
       id: 'withdraw',
       title: t('my.withdraw'),
-      fields: [{ name: 'reason', label: t('my.withdrawReason'), kind: 'textarea', required: true }],
+      fields: citizenActionFields('withdraw', t),
       submit: post('withdraw'),
     });
   }
@@ -165,7 +154,7 @@ function CitizenActions({ complaint, accessCode }: { complaint: ComplaintView; a
     forms.push({
       id: 'reopen',
       title: t('my.reopen'),
-      fields: [{ name: 'reason', label: t('my.reopenReason'), kind: 'textarea', required: true }],
+      fields: citizenActionFields('reopen', t),
       submit: post('reopen'),
     });
   }
