@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { ResultsView } from '../../contracts/performance.ts';
 import { loadYearConfig } from '../../data/year-config.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { YearStage } from '../../domain/performance.ts';
@@ -7,68 +7,9 @@ import { AppError } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 import { performanceYearContext } from './performance-context.ts';
 import { explainStoredResult } from './performance-fairness.ts';
-import { Errors, Num, YearParams } from './performance-shared.ts';
+import { Errors, YearParams } from './performance-shared.ts';
 
 /** Year-end results: the proposal under review and approval, and the final results once the year is finalised. */
-
-const PersonResultView = Type.Object({
-  employeeNo: Type.String(),
-  name: Type.String(),
-  unitCode: Type.String(),
-  teamRole: Type.String(),
-  payGrade: Type.String(),
-  teamScore: Num,
-  leaderEvaluation: Num,
-  systemScore: Num,
-  individualScore: Num,
-  performanceResult: Num,
-  capabilityResult: Num,
-  computedFinalScore: Num,
-  finalScore: Num,
-  adjusted: Type.Boolean(),
-  rank: Type.Union([Type.Integer(), Type.Null()]),
-  groupSize: Type.Union([Type.Integer(), Type.Null()]),
-  grade: Type.Union([Type.String(), Type.Null()]),
-  baseAmount: Num,
-  payout: Num,
-  promotionCandidate: Type.Boolean(),
-  why: Type.Unknown(),
-  measuredShare: Num,
-  dataSufficient: Type.Boolean(),
-  dataDecision: Type.Union([Type.String(), Type.Null()]),
-  dataDecisionReason: Type.Union([Type.String(), Type.Null()]),
-  dataDecisionBy: Type.Union([Type.String(), Type.Null()]),
-  /** "Why this grade" in words; the score it explains is `finalScore`, the one the ranking used. */
-  explanation: Type.Object({ ko: Type.Array(Type.String()), en: Type.Array(Type.String()) }),
-});
-const ResultsView = Type.Object({
-  year: Type.Integer(),
-  stage: Type.String(),
-  finalisedAt: Type.Union([Type.String(), Type.Null()]),
-  config: Type.Unknown(),
-  units: Type.Array(
-    Type.Object({
-      unitCode: Type.String(),
-      unitKind: Type.String(),
-      score: Num,
-      light: Type.Union([Type.String(), Type.Null()]),
-      perspectiveScores: Type.Unknown(),
-      measuredKpiShare: Num,
-      insufficientData: Type.Boolean(),
-    }),
-  ),
-  people: Type.Array(PersonResultView),
-  adjustments: Type.Array(
-    Type.Object({
-      employeeNo: Type.String(),
-      before: Num,
-      after: Type.Number(),
-      reason: Type.String(),
-      actor: Type.String(),
-      at: Type.String(),
-    }),
-  ),
-});
 
 const isPrivileged = (staff: SessionStaff) => ['HR', 'HEAD', 'ADMIN'].includes(staff.role);
 
@@ -102,7 +43,8 @@ export const performanceResultRoutes: FastifyPluginAsyncTypebox = async (app) =>
         unitKind: u.unitKind,
         score: u.score,
         light: u.light,
-        perspectiveScores: u.perspectiveScores,
+        // jsonb_object_agg of perspective → score, written by the aggregation (activities/performance.ts).
+        perspectiveScores: u.perspectiveScores as Record<string, number | null>,
         measuredKpiShare: u.measuredKpiShare,
         insufficientData: u.insufficientData,
       })),

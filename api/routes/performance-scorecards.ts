@@ -1,5 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import {
+  PerformanceUnitView,
+  ScorecardView,
+  StrategyItem,
+  StrategyMapView,
+} from '../../contracts/performance.ts';
 import { loadScorecard } from '../../data/scorecard.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { MIN_REASON_LENGTH } from '../../domain/performance.ts';
@@ -9,9 +15,6 @@ import { requireStaff } from '../plugins/auth.ts';
 import { performanceYearContext } from './performance-context.ts';
 import {
   Errors,
-  KpiDefinitionFields,
-  MapObjectiveFields,
-  Num,
   Year,
   YearParams,
   assertMayEditStrategyMap,
@@ -20,62 +23,6 @@ import {
 import { strategyMapEditRoutes } from './strategy-map.ts';
 
 /** Scorecards and strategy maps: the units with a scorecard, a unit's scorecard, reading and editing its map. */
-
-const Light = Type.Union([Type.Literal('GREEN'), Type.Literal('YELLOW'), Type.Literal('RED'), Type.Null()]);
-
-const KpiView = Type.Object({
-  ...KpiDefinitionFields,
-  thresholds: Type.Object({ green: Type.Number(), yellow: Type.Number() }),
-  value: Num,
-  achievement: Num,
-  light: Light,
-});
-const ObjectiveView = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  nameEn: Type.String(),
-  weight: Type.Number(),
-  ownerNo: Type.Union([Type.String(), Type.Null()]),
-  parentCode: Type.Union([Type.String(), Type.Null()]),
-  score: Num,
-  light: Light,
-  kpis: Type.Array(KpiView),
-});
-const ScorecardView = Type.Object({
-  year: Type.Integer(),
-  unit: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String(), kind: Type.String() }),
-  score: Num,
-  light: Light,
-  /** Percent of the unit's KPI weight with a value; below the configured share: no score, no light. */
-  measuredKpiShare: Type.Number(),
-  insufficientData: Type.Boolean(),
-  perspectives: Type.Array(
-    Type.Object({
-      perspective: Type.String(),
-      weight: Type.Number(),
-      score: Num,
-      light: Light,
-      objectives: Type.Array(ObjectiveView),
-    }),
-  ),
-  config: Type.Object({
-    perspectiveWeights: Type.Record(Type.String(), Type.Number()),
-    lightThresholds: Type.Object({ green: Type.Number(), yellow: Type.Number() }),
-    achievementCap: Type.Number(),
-  }),
-});
-
-const StrategyItem = Type.Object({ code: Type.String(), nameKo: Type.String(), nameEn: Type.String() });
-const StrategyMapView = Type.Object({
-  year: Type.Integer(),
-  unit: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String(), kind: Type.String() }),
-  parentCode: Type.Union([Type.String(), Type.Null()]),
-  childCodes: Type.Array(Type.String()),
-  mission: Type.Object({ ko: Type.String(), en: Type.String() }),
-  vision: Type.Object({ ko: Type.String(), en: Type.String() }),
-  strategies: Type.Array(StrategyItem),
-  objectives: Type.Array(Type.Object(MapObjectiveFields)),
-});
 
 export const performanceScorecardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { assertYearOpen, signalKpiChanged } = performanceYearContext(app);
@@ -100,15 +47,7 @@ export const performanceScorecardRoutes: FastifyPluginAsyncTypebox = async (app)
         summary: 'The units that have a scorecard in the year, by name (ministry, headquarters, teams)',
         params: YearParams,
         response: {
-          200: Type.Array(
-            Type.Object({
-              code: Type.String(),
-              name: Type.String(),
-              nameEn: Type.String(),
-              kind: Type.String(),
-              parentCode: Type.Union([Type.String(), Type.Null()]),
-            }),
-          ),
+          200: Type.Array(PerformanceUnitView),
           ...Errors,
         },
       },

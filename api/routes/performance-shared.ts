@@ -15,21 +15,9 @@ import { EmployeeNo } from '../schemas.ts';
 
 export const Year = Type.Integer({ minimum: 2000, maximum: 2100 });
 export const YearParams = Type.Object({ year: Year });
-export const Num = Type.Union([Type.Number(), Type.Null()]);
+export { Num } from '../../contracts/performance.ts';
 export const StaffNo = EmployeeNo;
 export const Errors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
-
-/** A strategic objective as the strategy map shows it (kpiCodes in the order the rows were read). */
-export const MapObjectiveFields = {
-  code: Type.String(),
-  perspective: Type.String(),
-  name: Type.String(),
-  nameEn: Type.String(),
-  weight: Type.Number(),
-  ownerNo: Type.Union([Type.String(), Type.Null()]),
-  parentCode: Type.Union([Type.String(), Type.Null()]),
-  kpiCodes: Type.Array(Type.String()),
-};
 
 export const mapObjectiveView = (row: StrategicObjective & { kpis: { code: string }[] }) => ({
   code: row.code,
@@ -41,19 +29,6 @@ export const mapObjectiveView = (row: StrategicObjective & { kpis: { code: strin
   parentCode: row.parentCode,
   kpiCodes: row.kpis.map((kpi) => kpi.code),
 });
-
-/** What defines a KPI, as the scorecard and the map editor both show it. */
-export const KpiDefinitionFields = {
-  code: Type.String(),
-  name: Type.String(),
-  nameEn: Type.String(),
-  unitLabel: Type.String(),
-  direction: Type.String(),
-  source: Type.String(),
-  ownerNo: Type.Union([Type.String(), Type.Null()]),
-  weight: Type.Number(),
-  target: Type.Number(),
-};
 
 export { kpiDefinitionView } from '../../data/scorecard.ts';
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { YearStatusView } from '../../contracts/performance.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import {
   HEAD_ROLES,
@@ -21,18 +22,6 @@ import { performanceYearContext } from './performance-context.ts';
 import { Errors, Num, YearParams, actorOf } from './performance-shared.ts';
 
 /** The year end: its stage, HR's trigger, adjustments and submission, and the head's decision. */
-
-const YearStatusView = Type.Object({
-  year: Type.Integer(),
-  stage: Type.String(),
-  running: Type.Boolean(),
-  recordedCount: Type.Union([Type.Integer(), Type.Null()]),
-  runNumber: Type.Union([Type.Integer(), Type.Null()]),
-  yearEndAt: Type.Union([Type.String(), Type.Null()]),
-  decisions: Type.Array(Type.Unknown()),
-  headOpinion: Type.Union([Type.String(), Type.Null()]),
-  lights: Type.Record(Type.String(), Type.String()),
-});
 
 export const performanceYearEndRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { yearHandle, yearRow, assertYearOpen, ensureYearWorkflow } = performanceYearContext(app);

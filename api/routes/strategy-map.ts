@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { Prisma, type Kpi, type OrgUnit, type StrategicObjective } from '@prisma/client';
+import { KpiDefinitionFields, MapObjectiveFields } from '../../contracts/performance.ts';
 import { kpiScoringInput, loadYearConfig } from '../../data/year-config.ts';
 import { ErrorCode } from '../../domain/errors.ts';
 import { MIN_REASON_LENGTH, YearStage } from '../../domain/performance.ts';
@@ -18,8 +19,6 @@ import { AppError } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
 import {
   Errors,
-  KpiDefinitionFields,
-  MapObjectiveFields,
   Num,
   StaffNo,
   Year,

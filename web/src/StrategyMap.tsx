@@ -13,8 +13,7 @@ const bandFill = ['#edf2ff', '#f3f0ff', '#e6fcf5', '#fff9db'];
 
 /**
  * The strategy map: one band per perspective (customer on top), objectives as nodes inside their band,
- * arrows from cause to effect — explicit links when the scorecard gives them, otherwise the BSC chain
- * learning → process → work performance → customer.
+ * arrows from cause to effect along the BSC chain learning → process → work performance → customer.
  */
 export function StrategyMap({ scorecard }: { scorecard: Scorecard }) {
   const { t, i18n } = useTranslation();
@@ -25,14 +24,13 @@ export function StrategyMap({ scorecard }: { scorecard: Scorecard }) {
     );
     const nodes: Node[] = [];
     const edges: Edge[] = [];
-    const codes = new Set(perspectives.flatMap((p) => p.objectives.map((o) => o.code)));
     perspectives.forEach((perspective, band) => {
       const key = perspectiveKey(perspective);
       nodes.push({
         id: `band-${key}`,
         position: { x: 0, y: band * BAND_HEIGHT },
         data: {
-          label: `${t(`perf.perspective.${key}`, { defaultValue: localName(perspective, lang) || key })}${perspective.weight !== undefined ? ` · ${perspective.weight}%` : ''}`,
+          label: `${t(`perf.perspective.${key}`, { defaultValue: key })} · ${perspective.weight}%`,
         },
         style: {
           width: MAP_WIDTH,
@@ -60,7 +58,7 @@ export function StrategyMap({ scorecard }: { scorecard: Scorecard }) {
           id: objective.code,
           position: { x: 160 + slot * index + (slot - NODE_WIDTH) / 2, y: band * BAND_HEIGHT + 28 },
           data: {
-            label: `${localName(objective, lang)}${objective.score !== undefined && objective.score !== null ? ` (${formatNumber(objective.score, lang)})` : ''}${objective.light ? ` · ${t(`light.${objective.light}`)}` : ''}`,
+            label: `${localName(objective, lang)}${objective.score !== null ? ` (${formatNumber(objective.score, lang)})` : ''}${objective.light ? ` · ${t(`light.${objective.light}`)}` : ''}`,
           },
           style: {
             width: NODE_WIDTH,
@@ -75,18 +73,12 @@ export function StrategyMap({ scorecard }: { scorecard: Scorecard }) {
           targetPosition: Position.Bottom,
           className: `objective-node light-${objective.light ?? 'NONE'}`,
         });
-        for (const target of objective.links ?? []) {
-          if (codes.has(target))
-            edges.push({ id: `${objective.code}->${target}`, source: objective.code, target });
-        }
       });
     });
-    if (edges.length === 0) {
-      for (let band = perspectives.length - 1; band > 0; band--) {
-        for (const cause of perspectives[band]?.objectives ?? []) {
-          for (const effect of perspectives[band - 1]?.objectives ?? []) {
-            edges.push({ id: `${cause.code}->${effect.code}`, source: cause.code, target: effect.code });
-          }
+    for (let band = perspectives.length - 1; band > 0; band--) {
+      for (const cause of perspectives[band]?.objectives ?? []) {
+        for (const effect of perspectives[band - 1]?.objectives ?? []) {
+          edges.push({ id: `${cause.code}->${effect.code}`, source: cause.code, target: effect.code });
         }
       }
     }

@@ -1,19 +1,18 @@
 import '@mantine/charts/styles.css';
 import { useEffect, useState } from 'react';
 import { useLocation, useParams } from 'react-router';
-import { BarChart, LineChart } from '@mantine/charts';
-import { Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { BarChart } from '@mantine/charts';
+import { Button, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { ErrorState, LightBadge, Loading, ScrollTable, StaffPage } from '../components.tsx';
-import { currentKstYear, formatDate, formatDateTime, formatNumber, localName } from '../format.ts';
+import { currentKstYear, formatDateTime, formatNumber, localName } from '../format.ts';
 import {
-  kpiTrend,
-  kpiValue,
   perspectiveKey,
   perspectiveOrder,
   type KpiView,
+  type PerformanceUnitView,
   type Scorecard,
   type StrategyMapView,
 } from '../performance-types.ts';
@@ -34,9 +33,9 @@ function KpiTable({ kpis }: { kpis: KpiView[] }) {
         <Table.Tr key={kpi.code} data-testid="kpi-row" data-light={kpi.light ?? ''}>
           <Table.Td>{localName(kpi, lang)}</Table.Td>
           <Table.Td>
-            {formatNumber(kpi.target, lang)} {kpi.unitLabel ?? kpi.unit ?? ''}
+            {formatNumber(kpi.target, lang)} {kpi.unitLabel}
           </Table.Td>
-          <Table.Td>{formatNumber(kpiValue(kpi), lang)}</Table.Td>
+          <Table.Td>{formatNumber(kpi.value, lang)}</Table.Td>
           <Table.Td>{kpi.achievement === null ? '—' : `${formatNumber(kpi.achievement, lang)}%`}</Table.Td>
           <Table.Td>
             <LightBadge light={kpi.light} />
@@ -47,86 +46,40 @@ function KpiTable({ kpis }: { kpis: KpiView[] }) {
   );
 }
 
-function Charts({ scorecard }: { scorecard: Scorecard }) {
+/** Every KPI's achievement against the light thresholds. (Measurement trends are in the monthly briefing.) */
+function AchievementChart({ scorecard }: { scorecard: Scorecard }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const kpis = scorecard.perspectives.flatMap((p) => p.objectives.flatMap((o) => o.kpis));
-  const [chosen, setChosen] = useState<string | null>(null);
-  const kpi = kpis.find((k) => k.code === chosen) ?? kpis.find((k) => kpiTrend(k).length > 0) ?? kpis[0];
-  const trend = kpi
-    ? kpiTrend(kpi).map((m) => ({ when: m.period ?? m.month ?? formatDate(m.at, lang), value: m.value }))
-    : [];
+  const { green, yellow } = scorecard.config.lightThresholds;
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }}>
-      <Card withBorder>
-        <Title order={2} size="h5" mb="sm">
-          {t('perf.chart')}
-        </Title>
-        <BarChart
-          h={Math.max(220, 48 + kpis.length * 40)}
-          data={kpis.map((k) => ({ kpi: localName(k, lang), achievement: k.achievement ?? null }))}
-          dataKey="kpi"
-          orientation="vertical"
-          series={[{ name: 'achievement', label: t('perf.achievement'), color: 'indigo.7' }]}
-          referenceLines={[
-            {
-              x: scorecard.config?.lightThresholds?.green ?? 100,
-              color: 'green.8',
-              label: t('perf.greenLine'),
-              labelPosition: 'insideBottomLeft',
-            },
-            {
-              x: scorecard.config?.lightThresholds?.yellow ?? 90,
-              color: 'red.8',
-              label: t('perf.redLine'),
-              labelPosition: 'insideBottomRight',
-            },
-          ]}
-          withBarValueLabel
-          valueFormatter={(value) => (typeof value === 'number' ? `${formatNumber(value, lang)}%` : '')}
-          xAxisLabel={t('perf.achievementAxis')}
-          yAxisLabel={t('perf.kpiAxis')}
-          xAxisProps={{ domain: [0, 120], allowDataOverflow: true, ticks: [0, 30, 60, 90, 120] }}
-          yAxisProps={{ width: 170, interval: 0, fontSize: 11 }}
-          role="figure"
-          aria-label={t('perf.chart')}
-        />
-        <Text size="xs" mt="xs">
-          {t('perf.thresholds', {
-            green: scorecard.config?.lightThresholds?.green ?? 100,
-            yellow: scorecard.config?.lightThresholds?.yellow ?? 90,
-          })}
-        </Text>
-      </Card>
-      <Card withBorder>
-        <Title order={2} size="h5" mb="sm">
-          {t('perf.trend')}
-        </Title>
-        <Select
-          label={t('perf.chooseKpi')}
-          data={kpis.map((k) => ({ value: k.code, label: localName(k, lang) }))}
-          value={kpi?.code ?? null}
-          onChange={setChosen}
-          allowDeselect={false}
-          mb="sm"
-        />
-        {trend.length > 0 ? (
-          <LineChart
-            h={240}
-            data={trend}
-            dataKey="when"
-            series={[{ name: 'value', label: kpi ? localName(kpi, lang) : '', color: 'teal.8' }]}
-            curveType="linear"
-            withDots
-            valueFormatter={(value) => formatNumber(value, lang)}
-            xAxisLabel={t('perf.whenAxis')}
-            yAxisLabel={kpi?.unitLabel ?? ''}
-          />
-        ) : (
-          <Text size="sm">{t('perf.noTrend')}</Text>
-        )}
-      </Card>
-    </SimpleGrid>
+    <Card withBorder>
+      <Title order={2} size="h5" mb="sm">
+        {t('perf.chart')}
+      </Title>
+      <BarChart
+        h={Math.max(220, 48 + kpis.length * 40)}
+        data={kpis.map((k) => ({ kpi: localName(k, lang), achievement: k.achievement }))}
+        dataKey="kpi"
+        orientation="vertical"
+        series={[{ name: 'achievement', label: t('perf.achievement'), color: 'indigo.7' }]}
+        referenceLines={[
+          { x: green, color: 'green.8', label: t('perf.greenLine'), labelPosition: 'insideBottomLeft' },
+          { x: yellow, color: 'red.8', label: t('perf.redLine'), labelPosition: 'insideBottomRight' },
+        ]}
+        withBarValueLabel
+        valueFormatter={(value) => (typeof value === 'number' ? `${formatNumber(value, lang)}%` : '')}
+        xAxisLabel={t('perf.achievementAxis')}
+        yAxisLabel={t('perf.kpiAxis')}
+        xAxisProps={{ domain: [0, 120], allowDataOverflow: true, ticks: [0, 30, 60, 90, 120] }}
+        yAxisProps={{ width: 170, interval: 0, fontSize: 11 }}
+        role="figure"
+        aria-label={t('perf.chart')}
+      />
+      <Text size="xs" mt="xs">
+        {t('perf.thresholds', { green, yellow })}
+      </Text>
+    </Card>
   );
 }
 
@@ -151,14 +104,12 @@ function ScorecardView({ year, unit }: { year: number; unit: string }) {
   );
   return (
     <Stack>
-      {data.score !== undefined ? (
-        <Group>
-          <Text fw={700}>
-            {t('perf.score')}: {formatNumber(data.score, lang)}
-          </Text>
-          <LightBadge light={data.light} />
-        </Group>
-      ) : null}
+      <Group>
+        <Text fw={700}>
+          {t('perf.score')}: {formatNumber(data.score, lang)}
+        </Text>
+        <LightBadge light={data.light} />
+      </Group>
       <Card withBorder>
         <Title order={2} size="h5">
           {t('perf.map')}
@@ -182,7 +133,7 @@ function ScorecardView({ year, unit }: { year: number; unit: string }) {
         ) : null}
         <StrategyMap scorecard={data} />
       </Card>
-      <Charts scorecard={data} />
+      <AchievementChart scorecard={data} />
       <Title order={2} size="h4">
         {t('perf.scorecard')}
       </Title>
@@ -192,13 +143,11 @@ function ScorecardView({ year, unit }: { year: number; unit: string }) {
           <Card withBorder key={key} data-testid="perspective">
             <Group justify="space-between" mb="xs">
               <Title order={3} size="h5">
-                {t(`perf.perspective.${key}`, { defaultValue: localName(perspective, lang) || key })}
-                {perspective.weight !== undefined ? ` · ${t('perf.weight')} ${perspective.weight}%` : ''}
+                {t(`perf.perspective.${key}`, { defaultValue: key })} · {t('perf.weight')}{' '}
+                {perspective.weight}%
               </Title>
               <Group gap="xs">
-                {perspective.score !== undefined ? (
-                  <Text size="sm">{formatNumber(perspective.score, lang)}</Text>
-                ) : null}
+                <Text size="sm">{formatNumber(perspective.score, lang)}</Text>
                 <LightBadge light={perspective.light} />
               </Group>
             </Group>
@@ -218,12 +167,6 @@ function ScorecardView({ year, unit }: { year: number; unit: string }) {
       })}
     </Stack>
   );
-}
-
-interface UnitOption {
-  code: string;
-  name: string;
-  nameEn: string;
 }
 
 interface ArchivedBriefing {
@@ -325,7 +268,7 @@ function PerformanceContent() {
   );
   const unitList = useQuery({
     queryKey: ['performance-units', year],
-    queryFn: () => api<UnitOption[]>(`/api/performance/${year}/units`),
+    queryFn: () => api<PerformanceUnitView[]>(`/api/performance/${year}/units`),
   });
   const known = unitList.data ?? [];
   const codes = new Set(known.map((u) => u.code));

@@ -5,34 +5,62 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
-import { formatDateTime, formatNumber, localName } from '../format.ts';
+import { formatDateTime, formatNumber } from '../format.ts';
 import { useYearParam, YearSelect } from '../performance-work.tsx';
-import type { ScoreAdjustment } from '../performance-types.ts';
+import type { PersonResultView, ResultsView, UnitResultView } from '../performance-types.ts';
 import { MyDevelopmentPlan } from '../development.tsx';
 
+/** One row of a results table: a unit's or a person's year-end result as the table shows it. */
 interface ResultRow {
-  employeeNo?: string;
-  unitCode?: string;
-  code?: string;
-  name?: string;
-  nameEn?: string;
-  unit?: string;
-  grade?: string | null;
-  finalScore?: number | null;
-  performanceScore?: number | null;
-  capabilityScore?: number | null;
-  performanceResult?: number | null;
-  capabilityResult?: number | null;
-  light?: string | null;
-  score?: number | null;
-  why?: unknown;
-  /** "Why this grade" in words, per language; the score it explains is finalScore. */
-  explanation?: { ko: string[]; en: string[] };
-  reasons?: unknown;
-  insufficientData?: boolean;
-  measuredKpiShare?: number | null;
-  dataSufficient?: boolean;
+  id: string;
+  name: string;
+  /** A person's unit; units have none. */
+  unitCode: string | null;
+  performance: number | null;
+  /** A person's capability result; units have none. */
+  capability: number | null;
+  final: number | null;
+  grade: string | null;
+  /** A unit with too little of its KPI weight measured: no score, no light. */
+  insufficientData: boolean;
+  measuredKpiShare: number | null;
+  /** A person not ranked for lack of data (HR decides). */
+  notRanked: boolean;
+  /** "Why this grade" in words, per language; the score it explains is the final score. */
+  explanation: { ko: string[]; en: string[] } | null;
+  /** Set for people: their evidence can be opened. */
+  employeeNo: string | null;
 }
+
+const unitRow = (unit: UnitResultView): ResultRow => ({
+  id: unit.unitCode,
+  name: unit.unitCode,
+  unitCode: null,
+  performance: unit.score,
+  capability: null,
+  final: unit.score,
+  grade: null,
+  insufficientData: unit.insufficientData,
+  measuredKpiShare: unit.measuredKpiShare,
+  notRanked: false,
+  explanation: null,
+  employeeNo: null,
+});
+
+const personRow = (person: PersonResultView): ResultRow => ({
+  id: person.employeeNo,
+  name: person.name,
+  unitCode: person.unitCode,
+  performance: person.performanceResult,
+  capability: person.capabilityResult,
+  final: person.finalScore,
+  grade: person.grade,
+  insufficientData: false,
+  measuredKpiShare: null,
+  notRanked: !person.dataSufficient,
+  explanation: person.explanation,
+  employeeNo: person.employeeNo,
+});
 
 interface Evidence {
   complaints: {
@@ -52,21 +80,9 @@ interface Evidence {
   capability: { score: number | null; rule: string; raterCount: number } | null;
 }
 
-interface Results {
-  year: number;
-  status?: string;
-  stage?: string;
-  finalisedAt?: string | null;
-  adjustments?: ScoreAdjustment[];
-  units?: ResultRow[];
-  individuals?: ResultRow[];
-  people?: ResultRow[];
-  items?: ResultRow[];
-}
-
 function explain(row: ResultRow, lang: string): string[] {
-  if (row.explanation) return lang === 'en' ? row.explanation.en : row.explanation.ko;
-  return [];
+  if (!row.explanation) return [];
+  return lang === 'en' ? row.explanation.en : row.explanation.ko;
 }
 
 /** The complaints, tasks and innovation items that moved each part of one person's result. */
@@ -170,20 +186,16 @@ function ResultTable({ rows, kind, year }: { rows: ResultRow[]; kind: 'person' |
         t('results.why'),
       ]}
     >
-      {rows.map((row, index) => {
-        const id = row.employeeNo ?? row.unitCode ?? row.code ?? String(index);
+      {rows.map((row) => {
+        const id = row.id;
         const reasons = explain(row, lang);
         return (
           <Fragment key={id}>
             <Table.Tr>
-              <Table.Td>{localName(row, lang) || id}</Table.Td>
-              {kind === 'person' ? <Table.Td>{row.unit ?? row.unitCode}</Table.Td> : null}
-              <Table.Td>
-                {formatNumber(row.performanceScore ?? row.performanceResult ?? row.score, lang)}
-              </Table.Td>
-              {kind === 'person' ? (
-                <Table.Td>{formatNumber(row.capabilityScore ?? row.capabilityResult, lang)}</Table.Td>
-              ) : null}
+              <Table.Td>{row.name}</Table.Td>
+              {kind === 'person' ? <Table.Td>{row.unitCode}</Table.Td> : null}
+              <Table.Td>{formatNumber(row.performance, lang)}</Table.Td>
+              {kind === 'person' ? <Table.Td>{formatNumber(row.capability, lang)}</Table.Td> : null}
               <Table.Td>
                 {row.insufficientData ? (
                   <Badge
@@ -196,17 +208,17 @@ function ResultTable({ rows, kind, year }: { rows: ResultRow[]; kind: 'person' |
                     {t('fairPay.insufficientData')}
                   </Badge>
                 ) : (
-                  formatNumber(row.finalScore ?? row.score, lang, 2)
+                  formatNumber(row.final, lang, 2)
                 )}
               </Table.Td>
               <Table.Td>
                 {row.grade ? <Badge color="indigo.8">{row.grade}</Badge> : null}
-                {kind === 'person' && row.dataSufficient === false ? (
+                {row.notRanked ? (
                   <Badge color="gray.7" variant="outline">
                     {t('fairPay.notRanked')}
                   </Badge>
                 ) : null}
-                {!row.grade && !(kind === 'person' && row.dataSufficient === false) ? '—' : null}
+                {!row.grade && !row.notRanked ? '—' : null}
               </Table.Td>
               <Table.Td>
                 {reasons.length ? (
@@ -230,9 +242,7 @@ function ResultTable({ rows, kind, year }: { rows: ResultRow[]; kind: 'person' |
                         {r}
                       </Text>
                     ))}
-                    {kind === 'person' && row.employeeNo ? (
-                      <EvidencePanel year={year} employeeNo={row.employeeNo} />
-                    ) : null}
+                    {row.employeeNo ? <EvidencePanel year={year} employeeNo={row.employeeNo} /> : null}
                   </Stack>
                 </Table.Td>
               </Table.Tr>
@@ -249,20 +259,21 @@ function ResultsContent() {
   const [year, setYear] = useYearParam();
   const results = useQuery({
     queryKey: ['results', year],
-    queryFn: () => api<Results>(`/api/performance/${year}/results`),
+    queryFn: () => api<ResultsView>(`/api/performance/${year}/results`),
   });
   const notFinal =
     results.error instanceof ApiError &&
     !results.error.routeMissing &&
     [404, 409].includes(results.error.status);
-  const people = results.data?.individuals ?? results.data?.people ?? results.data?.items ?? [];
+  const units = results.data?.units.map(unitRow) ?? [];
+  const people = results.data?.people.map(personRow) ?? [];
   return (
     <Stack>
       <Group>
         <YearSelect year={year} onChange={setYear} />
-        {(results.data?.status ?? results.data?.stage) ? (
+        {results.data ? (
           <Badge variant="outline" color="gray.8" mt="lg">
-            {results.data?.status ?? results.data?.stage}
+            {results.data.stage}
           </Badge>
         ) : null}
       </Group>
@@ -272,10 +283,10 @@ function ResultsContent() {
         <ErrorState error={results.error} />
       ) : null}
       {results.isLoading ? <Loading /> : null}
-      {results.data?.units?.length ? <ResultTable rows={results.data.units} kind="unit" year={year} /> : null}
+      {units.length ? <ResultTable rows={units} kind="unit" year={year} /> : null}
       {people.length ? <ResultTable rows={people} kind="person" year={year} /> : null}
       <MyDevelopmentPlan year={year} />
-      {results.data?.adjustments?.length ? (
+      {results.data?.adjustments.length ? (
         <ScrollTable
           minWidth={600}
           testId="adjustments"

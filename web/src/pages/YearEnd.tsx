@@ -7,53 +7,9 @@ import { api, ApiError } from '../api.ts';
 import { ActionForm } from '../ActionForm.tsx';
 import { ErrorState, Loading, ScrollTable, StaffPage } from '../components.tsx';
 import { formatDateTime, formatNumber } from '../format.ts';
-import type { ScoreAdjustment } from '../performance-types.ts';
+import type { ResultsView, YearStatusView } from '../performance-types.ts';
 import { DecisionHistory, useYearParam, validationOn, YearSelect } from '../performance-work.tsx';
 import { useMe } from '../session.ts';
-
-interface YearDecision {
-  at: string;
-  actor: string;
-  action: string;
-  opinion?: string;
-}
-
-interface YearStatus {
-  year: number;
-  stage: string;
-  running: boolean;
-  decisions: YearDecision[];
-  headOpinion: string | null;
-}
-
-interface PersonResult {
-  employeeNo: string;
-  name: string;
-  unitCode: string;
-  payGrade: string;
-  performanceResult: number | null;
-  capabilityResult: number | null;
-  computedFinalScore: number | null;
-  finalScore: number | null;
-  adjusted: boolean;
-  rank: number | null;
-  groupSize: number | null;
-  grade: string | null;
-  payout: number | null;
-  promotionCandidate: boolean;
-  measuredShare: number | null;
-  dataSufficient: boolean;
-  dataDecision: string | null;
-  dataDecisionReason: string | null;
-  dataDecisionBy: string | null;
-}
-
-interface Review {
-  year: number;
-  stage: string;
-  people: PersonResult[];
-  adjustments: ScoreAdjustment[];
-}
 
 /** Stages after aggregation: the proposed results exist and can be read by HR, the head and admins. */
 const REVIEWABLE = ['HR_REVIEW', 'HEAD_APPROVAL', 'FINALISING', 'FINALISED'];
@@ -73,7 +29,7 @@ function useYearStatus(year: number) {
     queryKey: ['year-end', year, 'status'],
     queryFn: async () => {
       try {
-        return await api<YearStatus>(`/api/performance/${year}/year-end`);
+        return await api<YearStatusView>(`/api/performance/${year}/year-end`);
       } catch (error) {
         // Nothing recorded for the year yet: it is open and nobody has started its year end.
         if (error instanceof ApiError && error.status === 404 && !error.routeMissing) return null;
@@ -84,7 +40,7 @@ function useYearStatus(year: number) {
   });
 }
 
-function StatusCard({ year, status }: { year: number; status: YearStatus | null }) {
+function StatusCard({ year, status }: { year: number; status: YearStatusView | null }) {
   const { t } = useTranslation();
   const stage = status?.stage ?? 'OPEN';
   const lastRejection = [...(status?.decisions ?? [])].reverse().find((d) => d.action === 'rejected');
@@ -133,7 +89,7 @@ function ReviewTable({
   onChanged,
 }: {
   year: number;
-  review: Review;
+  review: ResultsView;
   canAdjust: boolean;
   onChanged: () => void;
 }) {
@@ -266,7 +222,7 @@ function NoDataList({
   onChanged,
 }: {
   year: number;
-  review: Review;
+  review: ResultsView;
   canDecide: boolean;
   onChanged: () => void;
 }) {
@@ -334,7 +290,7 @@ function NoDataList({
   );
 }
 
-function AdjustmentList({ review }: { review: Review }) {
+function AdjustmentList({ review }: { review: ResultsView }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const nameOf = new Map(review.people.map((p) => [p.employeeNo, p.name]));
@@ -376,7 +332,7 @@ function AdjustmentList({ review }: { review: Review }) {
   );
 }
 
-function HeadSummary({ review }: { review: Review }) {
+function HeadSummary({ review }: { review: ResultsView }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const graded = review.people.filter((p) => p.grade);
@@ -425,7 +381,7 @@ function YearEndContent() {
   const mayReview = isHr || isHead;
   const review = useQuery({
     queryKey: ['year-end', year, 'review'],
-    queryFn: () => api<Review>(`/api/performance/${year}/year-end/review`),
+    queryFn: () => api<ResultsView>(`/api/performance/${year}/year-end/review`),
     enabled: mayReview && REVIEWABLE.includes(stage),
   });
   const refresh = () => void client.invalidateQueries({ queryKey: ['year-end', year] });
