@@ -25,18 +25,9 @@ import {
 
 type Tx = Prisma.TransactionClient;
 
-export interface KpiReading {
-  kpiCode: string;
-  kpiName: string;
-  unitCode: string;
-  actual: number | null;
-  target: number;
-  achievement: number | null;
-  light: TrafficLight | null;
-  ownerNo: string | null;
-  /** The head of the unit above (director for a team KPI, head of ministry for a headquarters KPI). */
-  managerNo: string | null;
-}
+import type { KpiReading } from '../domain/year-end-rules.ts';
+
+export type { KpiReading } from '../domain/year-end-rules.ts';
 
 const PERSPECTIVE_KEYS = {
   CUSTOMER: 'customer',

@@ -15,9 +15,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
-import type { KpiReading } from '../activities/performance.ts';
-import { ErrorCode } from '../domain/errors.ts';
-import { Action, permits } from '../domain/policy.ts';
 import {
   outcomesRecordedSignal,
   recordOutcomeSignal,
@@ -25,9 +22,6 @@ import {
 } from '../domain/performance-outcomes.ts';
 import {
   DEFAULT_HISTORY_EVENT_LIMIT,
-  HEAD_ROLES,
-  HR_ROLES,
-  MIN_REASON_LENGTH,
   OUTCOME_BATCH_SIZE,
   RECENT_KEYS_CARRIED,
   RECENT_KEYS_WINDOW,
@@ -41,12 +35,20 @@ import {
   submitYearEndUpdate,
   triggerYearEndUpdate,
   yearEndAt,
-  type PerformanceActor,
   type PerformanceCarry,
   type PerformanceRunInput,
   type PerformanceStatus,
-  type StaffRole,
 } from '../domain/performance.ts';
+import {
+  redWarnings,
+  requireYearStage,
+  yearActions,
+  yearEndStep,
+  YearRefusal,
+  type KpiReading,
+  type YearCheckContext,
+  type YearEndEvent,
+} from '../domain/year-end-rules.ts';
 import { capabilityEvaluationWorkflow } from './capability-evaluation.ts';
 import { requireSignedActor } from './signed-actor.ts';
 import { kstMinute, timerSummary } from '../domain/workflow-summaries.ts';
@@ -95,13 +97,14 @@ const MIN_APPLY_INTERVAL_MILLIS = 2_000;
 /** Continue as new well before Temporal's limit of signals per run (10,000 by default). */
 const SIGNALS_PER_RUN = 4_000;
 
-function fail(type: ErrorCode, message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
-}
-
-function requireRole(actor: PerformanceActor, roles: readonly StaffRole[], action: string) {
-  if (!roles.includes(actor.role))
-    fail(ErrorCode.FORBIDDEN, `${action} needs one of the roles ${roles.join(', ')}`);
+/** A refusal of the rules becomes the Update's rejection, with the rules' code and message. */
+function checked(check: () => void) {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof YearRefusal)) throw error;
+    throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
+  }
 }
 
 /** Activity failures carrying one of our codes surface to the caller of an Update as that code. */
@@ -165,7 +168,19 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   let finaliseReady = state.stage === YearStage.FINALISING;
   let adjustmentsInFlight = 0;
   const nowIso = () => new Date(Date.now()).toISOString();
-  const decisionKey = () => `${year}:decision:${state.decisions.length}`;
+  const checkContext = (): YearCheckContext => ({
+    opened,
+    now: Date.now(),
+    yearEndRequested: yearEndRequest !== undefined,
+    adjustmentsInFlight,
+  });
+  /** Takes a step of the year end: its stage and decision now, its record by the activity. */
+  async function takeStep(event: YearEndEvent, actor: string, opinion?: string) {
+    const step = yearEndStep(state, year, event, actor, opinion, nowIso());
+    state.stage = step.stage;
+    if (step.decision) state.decisions.push(step.decision);
+    await recordYearDecision(step.record);
+  }
 
   const status = (): PerformanceStatus => ({
     year,
@@ -180,16 +195,11 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     decisions: state.decisions,
     capabilityCycleId: state.capabilityCycleId,
   });
-  const requireStage = (stage: YearStage, action: string) => {
-    if (opened && state.stage !== stage)
-      fail(ErrorCode.WRONG_STAGE, `${action} is not possible while the year is ${state.stage}`);
-  };
-
   /** Before the year is loaded, validators let Updates through; their handlers check the stage here. */
-  const whenOpened = async (stage: YearStage, action: string) => {
+  const whenOpened = async ({ stage, name }: { stage: YearStage; name: string }) => {
     if (opened) return;
     await condition(() => opened);
-    requireStage(stage, action);
+    checked(() => requireYearStage(state.stage, opened, stage, name));
   };
 
   setHandler(performanceStatusQuery, status);
@@ -217,7 +227,7 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   setHandler(
     triggerYearEndUpdate,
     async ({ actor, reason }) => {
-      await whenOpened(YearStage.OPEN, 'Starting the year end');
+      await whenOpened(yearActions.trigger);
       yearEndRequest = { actor: actor.employeeNo, reason };
       await condition(() => state.stage !== YearStage.OPEN && state.stage !== YearStage.AGGREGATING);
       return status();
@@ -225,10 +235,7 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     {
       validator: (input) => {
         requireSignedActor(input, triggerYearEndUpdate.name);
-        const { actor } = input;
-        requireRole(actor, HR_ROLES, 'Starting the year end');
-        requireStage(YearStage.OPEN, 'Starting the year end');
-        if (yearEndRequest) fail(ErrorCode.WRONG_STAGE, 'The year end has already been requested');
+        checked(() => yearActions.trigger.check(state, checkContext(), input));
       },
     },
   );
@@ -236,7 +243,7 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   setHandler(
     adjustResultUpdate,
     async ({ actor, employeeNo, finalScore, reason }) => {
-      await whenOpened(YearStage.HR_REVIEW, 'Adjusting a result');
+      await whenOpened(yearActions.adjust);
       adjustmentsInFlight += 1;
       try {
         return await applyAdjustment({
@@ -256,21 +263,7 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     {
       validator: (input) => {
         requireSignedActor(input, adjustResultUpdate.name);
-        const { actor, employeeNo, finalScore, reason } = input;
-        requireRole(actor, HR_ROLES, 'Adjusting a result');
-        if (!permits(actor, Action.YEAR_END_ADJUST, { subjectNo: employeeNo })) {
-          fail(ErrorCode.FORBIDDEN, 'Nobody adjusts their own result');
-        }
-        requireStage(YearStage.HR_REVIEW, 'Adjusting a result');
-        if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
-          fail(
-            ErrorCode.VALIDATION,
-            `An adjustment needs a reason of at least ${MIN_REASON_LENGTH} characters`,
-          );
-        }
-        if (!Number.isFinite(finalScore) || finalScore < 0 || finalScore > 120) {
-          fail(ErrorCode.VALIDATION, 'finalScore must be a number within 0..120');
-        }
+        checked(() => yearActions.adjust.check(state, checkContext(), input));
       },
     },
   );
@@ -278,27 +271,14 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   setHandler(
     submitYearEndUpdate,
     async ({ actor, note }) => {
-      await whenOpened(YearStage.HR_REVIEW, 'Submitting results for approval');
-      state.stage = YearStage.HEAD_APPROVAL;
-      const key = decisionKey();
-      state.decisions.push({ at: nowIso(), actor: actor.employeeNo, action: 'submitted', opinion: note });
-      await recordYearDecision({
-        year,
-        decisionKey: key,
-        stage: state.stage,
-        actor: actor.employeeNo,
-        action: 'submitted',
-        opinion: note,
-      });
+      await whenOpened(yearActions.submit);
+      await takeStep('submitted', actor.employeeNo, note);
       return status();
     },
     {
       validator: (input) => {
         requireSignedActor(input, submitYearEndUpdate.name);
-        const { actor } = input;
-        requireRole(actor, HR_ROLES, 'Submitting results for approval');
-        requireStage(YearStage.HR_REVIEW, 'Submitting results for approval');
-        if (adjustmentsInFlight > 0) fail(ErrorCode.WRONG_STAGE, 'An adjustment is still being applied');
+        checked(() => yearActions.submit.check(state, checkContext(), input));
       },
     },
   );
@@ -306,49 +286,18 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   setHandler(
     decideYearEndUpdate,
     async ({ actor, decision, opinion }) => {
-      await whenOpened(YearStage.HEAD_APPROVAL, 'Deciding on the year-end results');
-      const key = decisionKey();
+      await whenOpened(yearActions.decide);
+      await takeStep(decision === 'approve' ? 'approved' : 'rejected', actor.employeeNo, opinion);
       if (decision === 'approve') {
-        state.stage = YearStage.FINALISING;
-        state.decisions.push({ at: nowIso(), actor: actor.employeeNo, action: 'approved', opinion });
-        await recordYearDecision({
-          year,
-          decisionKey: key,
-          stage: state.stage,
-          actor: actor.employeeNo,
-          action: 'approved',
-          opinion,
-        });
         finaliseReady = true;
         await condition(() => state.stage === YearStage.FINALISED);
-      } else {
-        state.stage = YearStage.HR_REVIEW;
-        state.decisions.push({ at: nowIso(), actor: actor.employeeNo, action: 'rejected', opinion });
-        await recordYearDecision({
-          year,
-          decisionKey: key,
-          stage: state.stage,
-          actor: actor.employeeNo,
-          action: 'rejected',
-          opinion,
-        });
       }
       return status();
     },
     {
       validator: (input) => {
         requireSignedActor(input, decideYearEndUpdate.name);
-        const { actor, decision, opinion } = input;
-        requireRole(actor, HEAD_ROLES, 'Deciding on the year-end results');
-        requireStage(YearStage.HEAD_APPROVAL, 'Deciding on the year-end results');
-        if (decision !== 'approve' && decision !== 'reject')
-          fail(ErrorCode.VALIDATION, 'decision must be approve or reject');
-        if (decision === 'reject' && (opinion ?? '').trim().length < MIN_REASON_LENGTH) {
-          fail(
-            ErrorCode.VALIDATION,
-            `A rejection needs an opinion of at least ${MIN_REASON_LENGTH} characters`,
-          );
-        }
+        checked(() => yearActions.decide.check(state, checkContext(), input));
       },
     },
   );
@@ -356,7 +305,7 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
   setHandler(
     startCapabilityCycleUpdate,
     async ({ deadline }) => {
-      await whenOpened(YearStage.OPEN, 'Starting the 360° evaluation');
+      await whenOpened(yearActions.startCapabilityCycle);
       const cycleId = capabilityCycleWorkflowId(year);
       state.capabilityCycleId = cycleId;
       // Abandoned, not terminated, when this run continues as new: the cycle outlives any one run.
@@ -371,51 +320,16 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
     {
       validator: (input) => {
         requireSignedActor(input, startCapabilityCycleUpdate.name);
-        const { actor, deadline } = input;
-        requireRole(actor, HR_ROLES, 'Starting the 360° evaluation');
-        requireStage(YearStage.OPEN, 'Starting the 360° evaluation');
-        if (state.capabilityCycleId)
-          fail(ErrorCode.CONFLICT, 'The 360° evaluation of this year has already started');
-        const at = Date.parse(deadline);
-        if (!Number.isFinite(at) || at <= Date.now())
-          fail(ErrorCode.VALIDATION, 'deadline must be a future time');
+        checked(() => yearActions.startCapabilityCycle.check(state, checkContext(), input));
       },
     },
   );
 
   async function warnOnRed(kpis: KpiReading[]) {
-    const mails: Promise<unknown>[] = [];
-    for (const kpi of kpis) {
-      if (kpi.light === null) continue;
-      const previous = state.lights[kpi.kpiCode];
-      state.lights[kpi.kpiCode] = kpi.light;
-      if (kpi.light !== 'RED' || previous === 'RED') continue;
-      const transition = (state.redTransitions[kpi.kpiCode] ?? 0) + 1;
-      state.redTransitions[kpi.kpiCode] = transition;
-      const recipients = [...new Set([kpi.ownerNo, kpi.managerNo].filter((no): no is string => !!no))];
-      for (const employeeNo of recipients) {
-        mails.push(
-          sendNotification({
-            key: `performance-${year}:kpi-red:${kpi.kpiCode}:${transition}:${employeeNo}`,
-            to: { kind: 'staff', employeeNo },
-            template: 'kpi-red-warning',
-            data: {
-              year,
-              kpiCode: kpi.kpiCode,
-              kpiName: kpi.kpiName,
-              unitCode: kpi.unitCode,
-              actual: kpi.actual,
-              target: kpi.target,
-              achievement: kpi.achievement,
-              scorecardUrl: `/performance/${year}/scorecards/${kpi.unitCode}`,
-              transition,
-              at: new Date(Date.now()).toISOString(),
-            },
-          }),
-        );
-      }
-    }
-    await Promise.all(mails);
+    const { lights, redTransitions, warnings } = redWarnings(state, year, kpis, nowIso());
+    state.lights = lights;
+    state.redTransitions = redTransitions;
+    await Promise.all(warnings.map((warning) => sendNotification(warning)));
   }
 
   /**
@@ -510,42 +424,17 @@ export async function performanceWorkflow(input: PerformanceRunInput): Promise<P
       // Everything received before the year end counts.
       outcomesWaiting = coalescing;
       while (pending.length > 0 || outcomesWaiting) await processBatch();
-      state.stage = YearStage.AGGREGATING;
-      state.decisions.push({
-        at: nowIso(),
-        actor: yearEndRequest.actor,
-        action: 'triggered',
-        opinion: yearEndRequest.reason,
-      });
-      await recordYearDecision({
-        year,
-        decisionKey: `${year}:triggered`,
-        stage: state.stage,
-        actor: yearEndRequest.actor,
-        action: 'triggered',
-        opinion: yearEndRequest.reason,
-      });
+      await takeStep('triggered', yearEndRequest.actor, yearEndRequest.reason);
       await aggregateYearEnd({ year });
-      state.stage = YearStage.HR_REVIEW;
-      await recordYearDecision({
-        year,
-        decisionKey: `${year}:aggregated`,
-        stage: state.stage,
-        actor: 'system',
-        action: 'aggregated',
-      });
+      await takeStep('aggregated', 'system');
     }
 
     if (state.stage === YearStage.FINALISING && finaliseReady) {
-      await recordYearDecision({
-        year,
-        decisionKey: `${year}:finalised`,
-        stage: YearStage.FINALISED,
-        actor: 'system',
-        action: 'finalised',
-      });
-      state.stage = YearStage.FINALISED;
-      state.decisions.push({ at: nowIso(), actor: 'system', action: 'finalised' });
+      // Recorded before the stage moves: the head's approval answers once the year is final in the database.
+      const finalised = yearEndStep(state, year, 'finalised', 'system', undefined, nowIso());
+      await recordYearDecision(finalised.record);
+      state.stage = finalised.stage;
+      state.decisions.push(finalised.decision!);
       await notifyYearEndResults({ year });
       return status();
     }
