@@ -19,25 +19,12 @@ import {
 } from '../../domain/complaint-lifecycle.ts';
 import type { ComplaintStep } from '../../domain/complaint-steps.ts';
 import { ErrorCode } from '../../domain/errors.ts';
+import { handler, leader, citizen } from '../support/complaint-actors.ts';
 
 // The complaint workflow's rules as pure functions (issue 19): every transition and every refusal,
 // without Temporal. The workflow tests and the recorded histories cover the wiring.
 
-const handler: Actor = {
-  kind: 'staff',
-  employeeNo: 'E1101',
-  role: 'STAFF',
-  unitCode: 'T11',
-  headquartersCode: 'HQ1',
-};
 const colleague: Actor = { ...handler, employeeNo: 'E1102' };
-const leader: Actor = {
-  kind: 'staff',
-  employeeNo: 'E1100',
-  role: 'TEAM_LEADER',
-  unitCode: 'T11',
-  headquartersCode: 'HQ1',
-};
 const otherLeader: Actor = { ...leader, employeeNo: 'E1200', unitCode: 'T12' };
 const director: Actor = {
   kind: 'staff',
@@ -46,7 +33,6 @@ const director: Actor = {
   unitCode: 'HQ1',
   headquartersCode: 'HQ1',
 };
-const citizen: Actor = { kind: 'citizen' };
 
 const calendar = createBusinessCalendar([]);
 // Wednesday 2026-03-04 10:00 KST.

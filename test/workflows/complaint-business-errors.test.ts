@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.ts';
 import type { ComplaintEventInput } from '../../activities/complaint.ts';
 import type { NotificationInput } from '../../data/mail-outbox.ts';
-import type { Actor, ComplaintInput, ComplaintState } from '../../domain/complaint.ts';
+import type { ComplaintInput, ComplaintState } from '../../domain/complaint.ts';
 import {
   complaintActionUpdates,
   complaintStateQuery,
@@ -17,6 +17,7 @@ import { complaintActionCatalogue } from '../../contracts/complaint-actions.ts';
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { statutoryBusinessCalendar, statutoryHolidays } from '../../platform/holiday-calendar.ts';
 import { signedUpdate, untilComplaintState, useTimeSkippingWorker } from '../support/time-skipping.ts';
+import { leader, citizen } from '../support/complaint-actors.ts';
 
 /**
  * Issue 13: no business condition fails a complaint workflow. Nobody available in a team makes the case
@@ -24,14 +25,6 @@ import { signedUpdate, untilComplaintState, useTimeSkippingWorker } from '../sup
  * reassignment target fails only that Update. Activities here are stubs whose staff availability the test
  * switches, so every path is driven on the time-skipping server.
  */
-const leader: Actor = {
-  kind: 'staff',
-  employeeNo: 'E1100',
-  role: 'TEAM_LEADER',
-  unitCode: 'T11',
-  headquartersCode: 'HQ1',
-};
-const citizen: Actor = { kind: 'citizen' };
 const minute = 60_000;
 
 const availableByTeam = new Map<string, string[]>([['T11', ['E1101']]]);

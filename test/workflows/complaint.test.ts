@@ -24,22 +24,8 @@ import type { ComplaintClosedOutcome } from '../../domain/performance-outcomes.t
 import type { complaintWorkflow } from '../../workflows/complaint.ts';
 import { signedUpdate as signedComplaintUpdate, useTimeSkippingWorker } from '../support/time-skipping.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { handler, leader, citizen } from '../support/complaint-actors.ts';
 
-const handler: Actor = {
-  kind: 'staff',
-  employeeNo: 'E1101',
-  role: 'STAFF',
-  unitCode: 'T11',
-  headquartersCode: 'HQ1',
-};
-const leader: Actor = {
-  kind: 'staff',
-  employeeNo: 'E1100',
-  role: 'TEAM_LEADER',
-  unitCode: 'T11',
-  headquartersCode: 'HQ1',
-};
-const citizen: Actor = { kind: 'citizen' };
 const day = 24 * 3600_000;
 
 /** What the workflow asked its activities to do, per test. */
