@@ -2,7 +2,7 @@ import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { StageBadge, StageBadgeOf } from './components.tsx';
 
-/** GET /api/tasks/:id (api/routes/tasks.ts TaskView). */
+/** GET /api/tasks/:id (api/routes/task-shared.ts TaskView). */
 export interface TaskView {
   id: string;
   title: string;
