@@ -20,7 +20,8 @@ import {
   assertMayEditStrategyMap,
   mapObjectiveView,
 } from './performance-shared.ts';
-import { strategyMapEditRoutes } from './strategy-map.ts';
+import { strategyMapKpiRoutes } from './strategy-map-kpis.ts';
+import { strategyMapObjectiveRoutes } from './strategy-map-objectives.ts';
 
 /** Scorecards and strategy maps: the units with a scorecard, a unit's scorecard, reading and editing its map. */
 
@@ -36,7 +37,8 @@ export const performanceScorecardRoutes: FastifyPluginAsyncTypebox = async (app)
     return unit;
   }
 
-  await app.register(strategyMapEditRoutes, { signalKpiChanged });
+  await app.register(strategyMapObjectiveRoutes);
+  await app.register(strategyMapKpiRoutes, { signalKpiChanged });
 
   app.get(
     '/api/performance/:year/units',

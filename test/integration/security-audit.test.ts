@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffActionUpdates, type StaffAction } from '../../domain/complaint-messages.ts';
 import { anonymisedEmail, RETENTION_CRON, RETENTION_SCHEDULE_ID } from '../../domain/retention.ts';
-import type { TimelineEntry } from '../../api/routes/admin-history.ts';
+import type { TimelineEntry } from '../../api/workflow-timeline.ts';
 import { ensureRetentionSchedule } from '../../worker/schedules.ts';
 import { login, type SessionHeaders } from '../support/session.ts';
 import { tamperWithAuditChain } from '../support/audit-tamper.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.ts';
 import { csrfTokenFor } from '../../api/plugins/security.ts';
-import { renderHistory } from '../../api/routes/admin-history.ts';
+import { renderHistory } from '../../api/workflow-timeline.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { createPrisma } from '../../platform/prisma.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';

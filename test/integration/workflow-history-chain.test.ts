@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TimelineEntry } from '../../api/routes/admin-history.ts';
+import type { TimelineEntry } from '../../api/workflow-timeline.ts';
 import { outcomesRecordedSignal } from '../../domain/performance-outcomes.ts';
 import type { performanceWorkflow } from '../../workflows/performance.ts';
 import { login, type SessionHeaders } from '../support/session.ts';

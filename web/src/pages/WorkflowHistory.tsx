@@ -21,7 +21,7 @@ import { api, ApiError } from '../api.ts';
 import { ErrorState, Loading, PageTitle, ScrollTable, StaffOnly } from '../components.tsx';
 import { formatDateTime } from '../format.ts';
 
-/** One entry of GET /api/admin/workflows/:workflowId/history (api/routes/admin-history.ts). */
+/** One entry of GET /api/admin/workflows/:workflowId/history (api/workflow-timeline.ts TimelineEntry). */
 interface TimelineEntry {
   eventId: number;
   at: string;
