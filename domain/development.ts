@@ -154,7 +154,11 @@ export function competencyStandings(
   ministry: Readonly<Record<string, number>>,
   plan: {
     goals: readonly { competencyCode: string }[];
-    activities: readonly { competencyCode: string | null; plannedHours: number; completedHours: number | null }[];
+    activities: readonly {
+      competencyCode: string | null;
+      plannedHours: number;
+      completedHours: number | null;
+    }[];
   } | null,
 ): CompetencyStandingRow[] {
   const order: Record<CompetencyStanding, number> = { GAP: 0, TYPICAL: 1, STRENGTH: 2 };

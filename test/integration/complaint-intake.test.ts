@@ -126,7 +126,10 @@ describe('complaint intake, end to end on real Temporal, PostgreSQL and SMTP', (
     // The replay hands back the same access code, yet the record holds neither the code nor the key.
     expect(two.json().accessCode).toBe(one.json().accessCode);
     const later = await fileComplaint(headers);
-    expect(later.json()).toMatchObject({ receiptNo: one.json().receiptNo, accessCode: one.json().accessCode });
+    expect(later.json()).toMatchObject({
+      receiptNo: one.json().receiptNo,
+      accessCode: one.json().accessCode,
+    });
     const records = await stack.prisma.idempotencyRecord.findMany({ where: { scope: 'complaint-intake' } });
     const stored = records.map((record) => JSON.stringify(record)).join('\n');
     expect(stored).toContain(one.json().receiptNo);

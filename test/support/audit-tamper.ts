@@ -21,7 +21,6 @@ export function tamperWithAuditChain<T>(prisma: Db, tamper: (tx: Tx) => Promise<
   );
 }
 
-
 /**
  * Re-links every entry from `fromSeq` to the end, and the checkpoint, with `hashOf` (by default the
  * configured key). `changed` replaces the stored content of the entries it names first.

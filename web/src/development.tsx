@@ -103,7 +103,11 @@ export function CompetencyProfileCard({ year }: { year: number }) {
               </Table.Thead>
               <Table.Tbody>
                 {data.items.map((item) => (
-                  <Table.Tr key={item.code} data-testid={`competency-${item.code}`} data-standing={item.standing ?? ''}>
+                  <Table.Tr
+                    key={item.code}
+                    data-testid={`competency-${item.code}`}
+                    data-standing={item.standing ?? ''}
+                  >
                     <Table.Td>{i18n.language === 'en' ? item.nameEn : item.nameKo}</Table.Td>
                     <Table.Td>{number(item.score)}</Table.Td>
                     <Table.Td>{number(item.ministryMean)}</Table.Td>
@@ -218,7 +222,9 @@ export function MyDevelopmentPlan({ year }: { year: number }) {
   return (
     <Stack>
       <CompetencyProfileCard year={year} />
-      {plan.data?.plan ? <DevelopmentPlanCard plan={plan.data.plan} title={t('development.results')} /> : null}
+      {plan.data?.plan ? (
+        <DevelopmentPlanCard plan={plan.data.plan} title={t('development.results')} />
+      ) : null}
     </Stack>
   );
 }
