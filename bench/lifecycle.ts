@@ -74,6 +74,23 @@ const backoff = () => {
   };
 };
 
+/** Where a lifecycle's time goes: milliseconds per phase, one list per phase (measured rounds only). */
+type PhaseTimes = Map<string, number[]>;
+function phaseClock(into: PhaseTimes, measuring: () => boolean) {
+  let last = performance.now();
+  return (phase: string) => {
+    const now = performance.now();
+    if (measuring()) into.set(phase, [...(into.get(phase) ?? []), now - last]);
+    last = now;
+  };
+}
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+const phaseSummary = (times: PhaseTimes) =>
+  [...times].map(([phase, values]) => `${phase} ${median(values).toFixed(0)}`).join(', ');
+
 /** One whole measurement (product and skeleton) on one fresh stack: what the last line is made of. */
 interface Measurement {
   topology: TemporalTopology;
@@ -180,9 +197,14 @@ async function measure(topology: TemporalTopology | undefined): Promise<Measurem
     // ---------- one lifecycle each ----------
     let filedCount = 0;
     const closedReceipts: string[] = [];
+    let measuring = false;
+    const productPhases: PhaseTimes = new Map();
+    const skeletonPhases: PhaseTimes = new Map();
     const productLifecycle = async () => {
       const i = filedCount++;
+      const phase = phaseClock(productPhases, () => measuring);
       const filed = await fileComplaint(stack.apiUrl, categories[i % categories.length]!, i);
+      phase('file');
       const url = `/api/complaints/${filed.receiptNo}`;
       const citizen = { 'x-access-code': filed.accessCode };
       let handler: { employeeNo: string; team: string } | undefined;
@@ -200,42 +222,55 @@ async function measure(topology: TemporalTopology | undefined): Promise<Measurem
         if (view.stage !== 'received') throw new Error(`unexpected stage ${view.stage} before accept`);
         await poll.next();
       }
+      phase('until-assigned');
       const handlerSession = sessions.get(handler.employeeNo)!;
       await call(stack.apiUrl, 'POST', `${url}/actions/accept`, {
         headers: handlerSession.headers,
         body: {},
       });
+      phase('accept');
       await call(stack.apiUrl, 'POST', `${url}/actions/draft-answer`, {
         headers: handlerSession.headers,
         body: { answer: '검토 결과 요청하신 사항을 조치하였습니다. (Done as requested.)' },
       });
+      phase('draft');
       await call(stack.apiUrl, 'POST', `${url}/actions/review`, {
         headers: leaderOf.get(handler.team)!.headers,
         body: { decision: 'approve', opinion: '승인' },
       });
+      phase('review');
       await call(stack.apiUrl, 'POST', `${url}/rating`, {
         headers: citizen,
         body: { score: 5, comment: '빠른 처리 감사합니다' },
       });
+      phase('rate');
       const state = (await stack.temporal.workflow
         .getHandle(complaintWorkflowId(filed.receiptNo))
         .result()) as { stage: string };
+      phase('until-completed');
       if (state.stage !== 'closed') throw new Error(`workflow ended in ${state.stage}`);
       closedReceipts.push(filed.receiptNo);
     };
     let lastSkeletonId = '';
     const skeletonLifecycle = async () => {
+      const phase = phaseClock(skeletonPhases, () => measuring);
       const workflowId = `lifecycle-skeleton-${randomUUID()}`;
       const handle = await stack.temporal.workflow.start(SKELETON_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: skeletonQueue,
         args: [],
       });
+      phase('file');
       const poll = backoff();
       while ((await handle.query(skeletonStageQuery)) !== 'assigned') await poll.next();
-      for (const update of [skeletonAccept, skeletonDraft, skeletonReview, skeletonRate])
+      phase('until-assigned');
+      const names = ['accept', 'draft', 'review', 'rate'];
+      for (const [n, update] of [skeletonAccept, skeletonDraft, skeletonReview, skeletonRate].entries()) {
         await handle.executeUpdate(update);
+        phase(names[n]!);
+      }
       if ((await handle.result()) !== 'closed') throw new Error('skeleton did not close');
+      phase('until-completed');
       lastSkeletonId = workflowId;
     };
 
@@ -254,6 +289,7 @@ async function measure(topology: TemporalTopology | undefined): Promise<Measurem
       await closedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_SECONDS * 1000 }, skeletonLifecycle);
       await closedLoop({ concurrency: CONCURRENCY, durationMs: WARMUP_SECONDS * 1000 }, productLifecycle);
       const memoryFrom = memory.length;
+      measuring = true;
 
       const product: Sample[] = [];
       const skeleton: Sample[] = [];
@@ -284,6 +320,10 @@ async function measure(topology: TemporalTopology | undefined): Promise<Measurem
       }
       sampleMemory();
       clearInterval(sampler);
+      measuring = false;
+      log(
+        `median ms per phase: product ${phaseSummary(productPhases)}; skeleton ${phaseSummary(skeletonPhases)}`,
+      );
 
       const rate = (samples: Sample[]) =>
         (samples.reduce((n, s) => n + s.latencies.length, 0) * 1000) /
@@ -308,10 +348,29 @@ async function measure(topology: TemporalTopology | undefined): Promise<Measurem
           (history.events ?? []).filter((event) =>
             String(proto.temporal.api.enums.v1.EventType[event.eventType ?? 0]).endsWith(type),
           ).length;
+        // Where the run's time went: activities waiting for a worker slot vs running, workflow tasks likewise.
+        const at = new Map<number, number>();
+        let activityWait = 0;
+        let activityRun = 0;
+        let taskWait = 0;
+        let taskRun = 0;
+        for (const event of history.events ?? []) {
+          const ms = Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+          at.set(Number(event.eventId), ms);
+          const since = (id: unknown) => ms - (at.get(Number(id)) ?? ms);
+          if (event.activityTaskStartedEventAttributes)
+            activityWait += since(event.activityTaskStartedEventAttributes.scheduledEventId);
+          if (event.activityTaskCompletedEventAttributes)
+            activityRun += since(event.activityTaskCompletedEventAttributes.startedEventId);
+          if (event.workflowTaskStartedEventAttributes) taskWait += since(Number(event.eventId) - 1);
+          if (event.workflowTaskCompletedEventAttributes)
+            taskRun += since(event.workflowTaskCompletedEventAttributes.startedEventId);
+        }
         return (
           `${count('ACTIVITY_TASK_SCHEDULED')} activities, ${count('UPDATE_ACCEPTED')} updates, ` +
           `${count('TIMER_STARTED')} timers, ${count('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')} upserts, ` +
-          `${count('WORKFLOW_TASK_COMPLETED')} workflow tasks`
+          `${count('WORKFLOW_TASK_COMPLETED')} workflow tasks (ms in all: activities waiting ${activityWait.toFixed(0)}, ` +
+          `running ${activityRun.toFixed(0)}; workflow tasks waiting ${taskWait.toFixed(0)}, running ${taskRun.toFixed(0)})`
         );
       };
       const callsNote =
@@ -347,7 +406,7 @@ async function measure(topology: TemporalTopology | undefined): Promise<Measurem
           `rated, ${mailsCaught} mails caught in all (4 per lifecycle, warm-up included); skeleton = the same ` +
           `activities, Updates, timers and search-attribute upserts with empty bodies on its own worker and task ` +
           `queue, same ${serverName}; lifecycle ms product p50 ${p.p50} p99 ${p.p99}, skeleton p50 ${s.p50} ` +
-          `p99 ${s.p99}; ${callsNote}; errors ${errors}; worker settings ${workerSettings}; ${memoryNote}; ${os.cpus().length} cores, load avg ` +
+          `p99 ${s.p99}; median ms per phase: product ${phaseSummary(productPhases)}, skeleton ${phaseSummary(skeletonPhases)}; ${callsNote}; errors ${errors}; worker settings ${workerSettings}; ${memoryNote}; ${os.cpus().length} cores, load avg ` +
           loadAverage +
           (stack.temporalTopology === 'cluster'
             ? `; Temporal cluster started in ${stack.temporalStartSeconds.toFixed(1)} s (schemas, 5 processes, namespace)`
