@@ -4,8 +4,7 @@ import {
   type ActionField,
   type ComplaintActionName,
 } from '../contracts/complaint-actions.ts';
-
-const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$' });
+import { ReceiptNo } from './schemas.ts';
 
 function fieldSchema(field: ActionField): TSchema {
   switch (field.type) {

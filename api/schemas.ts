@@ -1,8 +1,11 @@
 import { Type } from 'typebox';
 import { EMPLOYEE_NO_PATTERN } from '../domain/employee-number.ts';
+import { RECEIPT_NO_PATTERN } from '../domain/receipt-number.ts';
 
 /** Value schemas shared by the routes: one definition each. */
 export const EmployeeNo = Type.String({ pattern: EMPLOYEE_NO_PATTERN, description: 'E and 4–8 digits' });
+
+export const ReceiptNo = Type.String({ pattern: RECEIPT_NO_PATTERN, description: 'e.g. MW-2026-0000042' });
 
 export const NewPassword = Type.String({
   minLength: 10,

@@ -39,6 +39,7 @@ import type {
 import { isCitizen, isHandler, isManagerOf, isTeamLeaderOf } from './complaint-policy.ts';
 import { draft, ref, type ComplaintDraft, type ComplaintStep } from './complaint-steps.ts';
 import { ErrorCode } from './errors.ts';
+import { isReceiptNo } from './receipt-number.ts';
 
 /** The time and calendar a step runs on: the workflow's clock and the calendar pinned in the run. */
 export interface RuleContext {
@@ -385,7 +386,7 @@ export const complaintActions = {
         'the assigned handler or the team leader',
       );
       requireMessage(messageId, 'reason');
-      if (typeof earlierReceiptNo !== 'string' || !/^MW-[0-9]{4}-[0-9]{7}$/.test(earlierReceiptNo))
+      if (!isReceiptNo(earlierReceiptNo))
         refuse(ErrorCode.VALIDATION, 'earlierReceiptNo must be a receipt number');
       if (earlierReceiptNo === state.receiptNo)
         refuse(ErrorCode.VALIDATION, 'earlierReceiptNo must be another complaint');

@@ -5,7 +5,7 @@ import { Action, permits } from '../../domain/policy.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
-import { RowId } from '../schemas.ts';
+import { ReceiptNo, RowId } from '../schemas.ts';
 
 const CannedAnswer = Type.Object({
   id: Type.Integer(),
@@ -222,10 +222,7 @@ export const cannedAnswerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Insert a canned answer into a complaint: returns its text filled for that case and counts the use',
         params: Type.Object({ id: RowId }),
-        body: Type.Object(
-          { receiptNo: Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$' }) },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ receiptNo: ReceiptNo }, { additionalProperties: false }),
         response: {
           200: Type.Object({ text: Type.String(), usageCount: Type.Integer() }),
           401: ErrorBody,

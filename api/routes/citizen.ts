@@ -13,8 +13,8 @@ import { hashToken, newSessionToken } from '../plugins/auth.ts';
 import { applyComplaintAction } from '../complaint-actions.ts';
 import { CITIZEN_SESSION_COOKIE, citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
 import { similarStatement, similarView, type SimilarRow } from '../complaint-search.ts';
+import { ReceiptNo } from '../schemas.ts';
 
-const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$' });
 const SurveyToken = Type.String({ minLength: 10, maxLength: 100 });
 
 const ComplaintSummary = Type.Object({

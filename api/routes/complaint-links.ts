@@ -7,8 +7,7 @@ import { appendAudit } from '../../platform/audit.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { similarStatement, similarView, type SimilarRow } from '../complaint-search.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
-
-const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
+import { ReceiptNo } from '../schemas.ts';
 
 const Similar = Type.Object({
   receiptNo: Type.String(),

@@ -10,8 +10,7 @@ import { createMailer } from '../../platform/mailer.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff } from '../plugins/auth.ts';
 import { attachmentRows, storeUploads, uploadDigest } from '../plugins/attachments.ts';
-
-const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
+import { ReceiptNo } from '../schemas.ts';
 
 const MessageBody = Type.Object(
   { body: Type.String({ minLength: 2, maxLength: 10_000 }) },

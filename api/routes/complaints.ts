@@ -36,8 +36,7 @@ import { hashAccessCode, hashRequest } from '../plugins/complaint-intake.ts';
 import { citizenSessionEmail, normaliseEmail } from '../plugins/citizen-session.ts';
 import { storeUploads, uploadDigest } from '../plugins/attachments.ts';
 import { citizenMaySeeAttachment } from '../complaint-views.ts';
-
-const ReceiptNo = Type.String({ pattern: '^MW-[0-9]{4}-[0-9]{7}$', description: 'e.g. MW-2026-0000042' });
+import { ReceiptNo } from '../schemas.ts';
 
 const FileComplaintBody = Type.Object(
   {
