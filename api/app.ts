@@ -24,6 +24,7 @@ import { authRoutes } from './routes/auth.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { complaintRoutes } from './routes/complaints.ts';
+import { complaintActionRoutes } from './routes/complaint-action-routes.ts';
 import { complaintListRoutes } from './routes/complaint-list.ts';
 import { complaintMessageRoutes } from './routes/complaint-messages.ts';
 import { complaintLinkRoutes } from './routes/complaint-links.ts';
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(categoryRoutes);
   await app.register(calendarRoutes);
   await app.register(complaintRoutes);
+  await app.register(complaintActionRoutes);
   await app.register(complaintListRoutes);
   await app.register(complaintMessageRoutes);
   await app.register(complaintLinkRoutes);

@@ -15,3 +15,8 @@ export const NewPassword = Type.String({
 
 /** A row id in a path: PostgreSQL `integer` ids end at 2^31 − 1, so a larger number is refused as input. */
 export const RowId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+/** The Idempotency-Key header of a call a client may retry. */
+export const IdempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
+});
