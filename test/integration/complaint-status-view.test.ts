@@ -9,6 +9,8 @@ import {
   staffView,
 } from '../../api/complaint-views.ts';
 import { startStack, waitFor, type Stack } from '../support/stack.ts';
+import { disagreements } from '../support/contract.ts';
+import { ComplaintView } from '../../contracts/complaints.ts';
 import { login } from '../support/session.ts';
 import { multipartBody, pdfDocument, pngPicture } from '../support/multipart.ts';
 
@@ -127,7 +129,10 @@ async function referenceViews(receiptNo: string) {
 const read = async (receiptNo: string, headers: Record<string, string>) => {
   const response = await stack.app.inject({ method: 'GET', url: `/api/complaints/${receiptNo}`, headers });
   expect(response.statusCode, response.body).toBe(200);
-  return response.json<Record<string, unknown>>();
+  const body = response.json<Record<string, unknown>>();
+  // Built or sent from the store as it was kept, the answer is exactly the published contract.
+  expect(disagreements(ComplaintView, body), `${receiptNo} as ${body.audience}`).toEqual([]);
+  return body;
 };
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type, type Static, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { disagreements } from '../support/contract.ts';
 import {
   PerformanceUnitView,
   ResultsView,
@@ -49,26 +49,6 @@ async function call(employeeNo: string, method: 'GET' | 'POST', url: string, pay
     headers: sessions.get(employeeNo),
     ...(payload ? { payload } : {}),
   });
-}
-
-/** The schema with every object closed (additionalProperties: false), records and open values left as they are. */
-function strict<T extends TSchema>(schema: T): T {
-  const close = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(close);
-    if (node === null || typeof node !== 'object') return node;
-    const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, close(value)]));
-    if (copy.type === 'object' && 'properties' in copy && !('additionalProperties' in copy))
-      copy.additionalProperties = false;
-    return copy;
-  };
-  return close(schema) as T;
-}
-
-/** Where the body disagrees with the strict contract: path and message, empty when it conforms. */
-function disagreements(schema: TSchema, body: unknown): string[] {
-  return [...Value.Errors(strict(schema), body)].map(
-    (error) => `${error.instancePath || '/'}: ${error.message} (${error.schemaPath})`,
-  );
 }
 
 /** A 200 whose JSON body matches the contract strictly; returns the body. */
