@@ -5,6 +5,9 @@ import { Action, permits } from '../../domain/policy.ts';
 import { taskLight, type MilestonePlan, type Reviewer } from '../../domain/policy-task.ts';
 import { AppError } from '../errors.ts';
 import type { SessionStaff } from '../plugins/auth.ts';
+import type { TaskView } from '../../contracts/tasks.ts';
+
+export { Light, NullableTime, TaskView } from '../../contracts/tasks.ts';
 
 /**
  * What the policy task route modules (tasks.ts: create, list, read and the trail export; task-actions.ts:
@@ -13,9 +16,7 @@ import type { SessionStaff } from '../plugins/auth.ts';
 
 export const TaskId = Type.String({ pattern: '^PT-[0-9]{4}-[0-9]{4,}$', description: 'e.g. PT-2026-0001' });
 const IsoTime = Type.String({ format: 'date-time' });
-export const NullableTime = Type.Union([IsoTime, Type.Null()]);
 export const Text = (maxLength = 4000) => Type.String({ minLength: 1, maxLength });
-export const Light = Type.Union([Type.Literal('GREEN'), Type.Literal('YELLOW'), Type.Literal('RED')]);
 
 const MilestoneInput = Type.Object(
   {
@@ -27,80 +28,6 @@ const MilestoneInput = Type.Object(
   { additionalProperties: false },
 );
 export const Milestones = Type.Array(MilestoneInput, { minItems: 1, maxItems: 20 });
-
-const PendingStep = Type.Union([
-  Type.Object({ step: Type.String(), assigneeNo: Type.String(), dueAt: NullableTime }),
-  Type.Null(),
-]);
-
-const Person = Type.Object({ employeeNo: Type.String(), name: Type.String(), nameEn: Type.String() });
-
-const TrailEntry = Type.Object({
-  at: IsoTime,
-  phase: Type.String(),
-  round: Type.Integer(),
-  step: Type.String(),
-  reviewer: Person,
-  role: Type.String(),
-  decision: Type.String(),
-  opinion: Type.String(),
-  score: Type.Union([Type.Number(), Type.Null()]),
-});
-
-export const TaskView = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  purpose: Type.String(),
-  taskType: Type.String(),
-  stage: Type.String(),
-  light: Light,
-  focus: Type.Boolean(),
-  focusReportDueAt: NullableTime,
-  progress: Type.Number(),
-  planVersion: Type.Integer(),
-  overdue: Type.Boolean(),
-  team: Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() }),
-  owner: Person,
-  kpiCode: Type.Union([Type.String(), Type.Null()]),
-  outcomeMeasure: Type.Union([Type.String(), Type.Null()]),
-  outcomeTarget: Type.Union([Type.Number(), Type.Null()]),
-  actualValue: Type.Union([Type.Number(), Type.Null()]),
-  qualityScore: Type.Union([Type.Number(), Type.Null()]),
-  completionSummary: Type.Union([Type.String(), Type.Null()]),
-  createdAt: IsoTime,
-  startedAt: NullableTime,
-  doneAt: NullableTime,
-  lastActivityAt: IsoTime,
-  pendingStep: PendingStep,
-  reviewChain: Type.Array(
-    Type.Object({ step: Type.String(), role: Type.String(), employeeNo: Type.String() }),
-  ),
-  milestones: Type.Array(
-    Type.Object({
-      seq: Type.Integer(),
-      title: Type.String(),
-      dueAt: IsoTime,
-      weight: Type.Number(),
-      completedAt: NullableTime,
-      evidence: Type.Union([Type.String(), Type.Null()]),
-      escalation: Type.Integer(),
-    }),
-  ),
-  trail: Type.Array(TrailEntry),
-  reports: Type.Array(
-    Type.Object({
-      at: IsoTime,
-      kind: Type.String(),
-      authorNo: Type.String(),
-      text: Type.String(),
-      progress: Type.Union([Type.Number(), Type.Null()]),
-    }),
-  ),
-  timeline: Type.Array(
-    Type.Object({ at: IsoTime, type: Type.String(), actor: Type.String(), detail: Type.Unknown() }),
-  ),
-});
-export type TaskView = Static<typeof TaskView>;
 
 /** Who may read a task: its team, its headquarters' director, its reviewers, and HR, head and admin. */
 export function mayRead(

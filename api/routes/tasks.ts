@@ -19,6 +19,7 @@ import {
 } from '../../domain/policy-task.ts';
 import { AppError, ErrorBody } from '../errors.ts';
 import { requireStaff, type SessionStaff } from '../plugins/auth.ts';
+import { TaskListItem } from '../../contracts/tasks.ts';
 import { toCsv } from '../csv.ts';
 import {
   decisionLabel,
@@ -29,17 +30,7 @@ import {
   taskStepLabel,
 } from '../../domain/readable.ts';
 import { EmployeeNo } from '../schemas.ts';
-import {
-  Light,
-  liveLight,
-  Milestones,
-  NullableTime,
-  TaskId,
-  taskContext,
-  TaskView,
-  Text,
-  withSeq,
-} from './task-shared.ts';
+import { Light, liveLight, Milestones, TaskId, taskContext, TaskView, Text, withSeq } from './task-shared.ts';
 
 /**
  * Policy tasks (정책과제): creating one (which starts its workflow), the lists, one task and its decision
@@ -61,21 +52,6 @@ const CreateTaskBody = Type.Object(
 );
 
 const Created = Type.Object({ id: Type.String(), stage: Type.String(), light: Light });
-
-const TaskListItem = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  stage: Type.String(),
-  team: Type.String(),
-  ownerNo: Type.String(),
-  step: Type.Union([Type.String(), Type.Null()]),
-  assigneeNo: Type.Union([Type.String(), Type.Null()]),
-  dueAt: NullableTime,
-  light: Light,
-  overdue: Type.Boolean(),
-  focus: Type.Boolean(),
-  progress: Type.Number(),
-});
 
 /** Which tasks a list shows: everything for head, admin and HR; a director's headquarters; else one's team. */
 function listScope(staff: SessionStaff): Prisma.PolicyTaskWhereInput {

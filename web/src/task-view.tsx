@@ -2,72 +2,8 @@ import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { StageBadge, StageBadgeOf } from './components.tsx';
 
-/** GET /api/tasks/:id (api/routes/task-shared.ts TaskView). */
-export interface TaskView {
-  id: string;
-  title: string;
-  purpose: string;
-  taskType: string;
-  stage: string;
-  light: 'GREEN' | 'YELLOW' | 'RED';
-  focus: boolean;
-  focusReportDueAt: string | null;
-  progress: number;
-  planVersion: number;
-  overdue: boolean;
-  team: { code: string; name: string; nameEn: string };
-  owner: { employeeNo: string; name: string; nameEn: string };
-  kpiCode: string | null;
-  outcomeMeasure: string | null;
-  outcomeTarget: number | null;
-  actualValue: number | null;
-  qualityScore: number | null;
-  completionSummary: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  doneAt: string | null;
-  lastActivityAt: string;
-  pendingStep: { step: string; assigneeNo: string; dueAt: string | null } | null;
-  reviewChain: { step: string; role: string; employeeNo: string }[];
-  milestones: {
-    seq: number;
-    title: string;
-    dueAt: string;
-    weight: number;
-    completedAt: string | null;
-    evidence: string | null;
-    escalation: number;
-  }[];
-  trail: {
-    at: string;
-    phase: string;
-    round: number;
-    step: string;
-    reviewer: { employeeNo: string; name: string; nameEn: string };
-    role: string;
-    decision: string;
-    opinion: string;
-    score: number | null;
-  }[];
-  reports: { at: string; kind: string; authorNo: string; text: string; progress: number | null }[];
-  timeline: { at: string; type: string; actor: string; detail: unknown }[];
-}
-
-/** GET /api/tasks items. */
-export interface TaskListItem {
-  id: string;
-  title: string;
-  stage: string;
-  team: string;
-  ownerNo: string;
-  step: string | null;
-  assigneeNo: string | null;
-  dueAt: string | null;
-  light: 'GREEN' | 'YELLOW' | 'RED';
-  overdue: boolean;
-  focus: boolean;
-  progress: number;
-}
+/** GET /api/tasks/:id and GET /api/tasks items, as the API declares them (contracts/tasks.ts). */
+export type { TaskListItem, TaskView } from '../../contracts/tasks.ts';
 
 export const TASK_STAGES = [
   'draft',
